@@ -1,0 +1,213 @@
+"""Build the labelled line corpus: render each page, align its lines to the gold main text.
+
+Two input layouts are read, chosen by what ``source`` contains:
+
+* **WCXB** (``source/ground-truth.jsonl.gz`` or ``.jsonl`` plus ``source/html/NNNN.html.gz``):
+  one JSON object per page with ``file_id``, ``main_content`` (gold text), ``title``,
+  ``page_type``, ``domain`` and ``url``. Page ids are ``wcxb-NNNN``.
+* **A directory of pages** (anything else): ``NAME.html``, ``NAME.htm`` or ``NAME.html.gz``, each
+  with ``NAME.txt`` next to it holding the gold main text (UTF-8), and optionally ``NAME.json``
+  with any of ``title``, ``url``, ``page_type``, ``domain``. Page ids are ``NAME``. A page with
+  no ``NAME.txt`` is skipped and reported.
+
+Each output file ``OUT/<prefix>.<renderer>.jsonl.gz`` (prefix defaults to the source directory's
+name) holds one JSON object per page: ``id``, ``source``, ``renderer``, ``lines`` (exactly
+:func:`linesift.model.segment.split_lines` of the rendered text), ``labels`` (1, 0, or null for
+a blank line, see :mod:`linesift.training.align`), ``page_type``, ``domain``, ``url``, ``title``
+and ``main_content``. Pages that cannot be labelled are skipped with a reason, counted in the
+returned :class:`CorpusSummary`, never dropped silently.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import tempfile
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from joblib import Parallel, delayed
+
+from linesift.model.segment import split_lines
+from linesift.training.align import align_lines
+from linesift.training.render import DEFAULT_RENDERER, RENDERERS, RenderError, render_html
+
+# Below this share of gold tokens found in the rendering, the page's HTML does not hold the gold
+# text (a JavaScript shell, a truncated fetch) and its labels would be all noise by mistake.
+MIN_GOLD_COVERAGE = 0.05
+# gzip level for the corpus files: they are committed, so size beats write speed.
+GZIP_LEVEL = 9
+
+SkipReason = Literal["no gold file", "missing html", "empty gold", "render error", "gold not in rendering"]
+_HTML_SUFFIXES = (".html.gz", ".html", ".htm")
+_META_KEYS = ("page_type", "domain", "url", "title")
+
+
+@dataclass(frozen=True, slots=True)
+class SourcePage:
+    """One page to label: where its HTML is, its gold text and metadata."""
+
+    id: str
+    source: str  # path shown in rows, relative to the source directory's parent
+    html_path: Path | None
+    gold: str | None
+    meta: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    """A page left out of one renderer's corpus, and why."""
+
+    page_id: str
+    renderer: str
+    reason: SkipReason
+    detail: str = ""
+
+
+@dataclass(slots=True)
+class CorpusSummary:
+    """What a build wrote and what it skipped, per renderer."""
+
+    pages: int = 0
+    written: Counter[str] = field(default_factory=Counter)
+    skipped: list[Skipped] = field(default_factory=list)
+    files: dict[str, Path] = field(default_factory=dict)
+
+    def skip_counts(self) -> Counter[tuple[str, SkipReason]]:
+        """Skipped pages counted by ``(renderer, reason)``."""
+        return Counter((s.renderer, s.reason) for s in self.skipped)
+
+
+def _read_html(path: Path) -> bytes:
+    data = path.read_bytes()
+    return gzip.decompress(data) if path.name.endswith(".gz") else data
+
+
+def _wcxb_pages(root: Path, truth: Path) -> Iterator[SourcePage]:
+    opener = gzip.open if truth.name.endswith(".gz") else open
+    with opener(truth, "rt", encoding="utf-8") as fh:
+        for line in fh:
+            if not line.strip():
+                continue
+            row = json.loads(line)
+            fid = row["file_id"]
+            html = root / "html" / f"{fid}.html.gz"
+            yield SourcePage(
+                id=f"wcxb-{fid}",
+                source=f"{root.name}/html/{fid}.html.gz",
+                html_path=html if html.is_file() else None,
+                gold=row.get("main_content"),
+                meta={k: row.get(k) for k in _META_KEYS},
+            )
+
+
+def _dir_pages(root: Path) -> Iterator[SourcePage]:
+    for path in sorted(root.iterdir()):
+        suffix = next((s for s in _HTML_SUFFIXES if path.name.endswith(s)), None)
+        if suffix is None or not path.is_file():
+            continue
+        name = path.name[: -len(suffix)]
+        gold_path, meta_path = root / f"{name}.txt", root / f"{name}.json"
+        meta = json.loads(meta_path.read_text(encoding="utf-8")) if meta_path.is_file() else {}
+        yield SourcePage(
+            id=name,
+            source=f"{root.name}/{path.name}",
+            html_path=path,
+            gold=gold_path.read_text(encoding="utf-8") if gold_path.is_file() else None,
+            meta={k: meta.get(k) for k in _META_KEYS},
+        )
+
+
+def iter_source(source: Path) -> Iterator[SourcePage]:
+    """The pages of a WCXB dataset root or of a directory of pages (see the module docstring)."""
+    for name in ("ground-truth.jsonl.gz", "ground-truth.jsonl"):
+        if (source / name).is_file():
+            return _wcxb_pages(source, source / name)
+    return _dir_pages(source)
+
+
+def label_page(
+    page: SourcePage, renderer: str = DEFAULT_RENDERER, include_title: bool = False
+) -> dict[str, Any] | Skipped:
+    """Render and label one page: a corpus row, or the reason it is skipped."""
+    if page.gold is None:
+        return Skipped(page.id, renderer, "no gold file")
+    if page.html_path is None:
+        return Skipped(page.id, renderer, "missing html")
+    if not page.gold.strip():
+        return Skipped(page.id, renderer, "empty gold")
+    try:
+        text = render_html(_read_html(page.html_path), renderer)
+    except RenderError as exc:
+        return Skipped(page.id, renderer, "render error", str(exc))
+    lines = split_lines(text)
+    alignment = align_lines(lines, page.gold, page.meta.get("title"), include_title=include_title)
+    if alignment.gold_coverage < MIN_GOLD_COVERAGE:
+        detail = f"{alignment.gold_coverage:.1%} of gold tokens found"
+        return Skipped(page.id, renderer, "gold not in rendering", detail)
+    return {
+        "id": page.id,
+        "source": page.source,
+        "renderer": renderer,
+        "lines": lines,
+        "labels": alignment.labels,
+        **page.meta,
+        "main_content": page.gold,
+    }
+
+
+def iter_rows(
+    source: Path, renderer: str = DEFAULT_RENDERER, include_title: bool = False, n_jobs: int = 1
+) -> Iterator[dict[str, Any] | Skipped]:
+    """Rows and skips for every page of ``source``, in source order."""
+    pages = list(iter_source(source))
+    tasks = (delayed(label_page)(page, renderer, include_title) for page in pages)
+    yield from Parallel(n_jobs=n_jobs, return_as="generator")(tasks)
+
+
+def build_corpus(
+    source: Path,
+    out: Path,
+    renderers: Sequence[str] = (DEFAULT_RENDERER,),
+    *,
+    prefix: str | None = None,
+    include_title: bool = False,
+    n_jobs: int = 1,
+) -> CorpusSummary:
+    """Write ``out/<prefix>.<renderer>.jsonl.gz`` for each renderer and return what was done.
+
+    Files are written to a temporary name and moved into place, so a failed build leaves no
+    half-written corpus. Raises ``KeyError`` for an unknown renderer before any work.
+    """
+    for renderer in renderers:
+        if renderer not in RENDERERS:
+            raise KeyError(f"unknown renderer {renderer!r}; known: {', '.join(RENDERERS)}")
+    out.mkdir(parents=True, exist_ok=True)
+    name = prefix or source.resolve().name
+    summary = CorpusSummary()
+    for renderer in renderers:
+        target = out / f"{name}.{renderer}.jsonl.gz"
+        fd, tmp = tempfile.mkstemp(dir=out, prefix=f".{target.name}.")
+        pages = 0
+        try:
+            with os.fdopen(fd, "wb") as raw, gzip.GzipFile(
+                fileobj=raw, mode="wb", compresslevel=GZIP_LEVEL, mtime=0
+            ) as gz:
+                for result in iter_rows(source, renderer, include_title, n_jobs):
+                    pages += 1
+                    if isinstance(result, Skipped):
+                        summary.skipped.append(result)
+                        continue
+                    gz.write(json.dumps(result, ensure_ascii=False).encode("utf-8") + b"\n")
+                    summary.written[renderer] += 1
+            os.replace(tmp, target)
+        except BaseException:
+            os.unlink(tmp)
+            raise
+        summary.pages = max(summary.pages, pages)
+        summary.files[renderer] = target
+    return summary

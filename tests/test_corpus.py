@@ -1,0 +1,131 @@
+"""Corpus build on the WCXB fixtures and on a directory of pages."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+
+import pytest
+
+from linesift.model.segment import split_lines
+from linesift.training.corpus import Skipped, build_corpus, iter_source, label_page
+
+WCXB = Path(__file__).parent / "fixtures" / "wcxb"
+SHARED = Path(__file__).parents[2] / "shared" / "wcxb-dev"
+PAGE = "<html><body><nav>Home</nav><p>The quick brown fox jumps over the lazy dog near the bank.</p></body></html>"
+
+
+def _rows(path: Path) -> dict[str, dict]:
+    with gzip.open(path, "rt", encoding="utf-8") as fh:
+        return {row["id"]: row for row in map(json.loads, fh)}
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory):
+    out = tmp_path_factory.mktemp("corpus")
+    summary = build_corpus(WCXB, out, ["resiliparse", "html-text"], prefix="wcxb-fixtures")
+    return summary, out
+
+
+def test_summary_counts_written_and_skipped(built) -> None:
+    summary, out = built
+    assert summary.pages == 4
+    assert summary.written == {"resiliparse": 3, "html-text": 3}
+    # 4147's fetched HTML lacks the forum post: its gold is not in the rendering.
+    assert summary.skip_counts() == {
+        ("resiliparse", "gold not in rendering"): 1,
+        ("html-text", "gold not in rendering"): 1,
+    }
+    assert {s.page_id for s in summary.skipped} == {"wcxb-4147"}
+    assert summary.files["resiliparse"] == out / "wcxb-fixtures.resiliparse.jsonl.gz"
+
+
+def test_rows_have_the_documented_fields(built) -> None:
+    _, out = built
+    row = _rows(out / "wcxb-fixtures.resiliparse.jsonl.gz")["wcxb-0541"]
+    assert set(row) == {
+        "id", "source", "renderer", "lines", "labels", "page_type", "domain", "url", "title", "main_content",
+    }
+    assert row["source"] == "wcxb/html/0541.html.gz"
+    assert row["renderer"] == "resiliparse"
+    assert row["page_type"] == "forum"
+    assert len(row["lines"]) == len(row["labels"])
+    assert all((label is None) == (not line.strip()) for line, label in zip(row["lines"], row["labels"]))
+
+
+def test_lines_are_split_lines_of_the_rendering(built) -> None:
+    _, out = built
+    for row in _rows(out / "wcxb-fixtures.html-text.jsonl.gz").values():
+        assert split_lines("\n".join(row["lines"])) == row["lines"]
+
+
+def test_labels_checked_by_eye(built) -> None:
+    _, out = built
+    rows = _rows(out / "wcxb-fixtures.resiliparse.jsonl.gz")
+    forum = dict(zip(rows["wcxb-0541"]["lines"], rows["wcxb-0541"]["labels"]))
+    assert forum["  • Packages"] == 0  # site navigation
+    assert forum["Powered by FluxBB"] == 0  # footer
+    assert forum["Last edited by chunix64 (2025-11-01 15:15:18)"] == 1  # in the gold post
+    article = dict(zip(rows["wcxb-0414"]["lines"], rows["wcxb-0414"]["labels"]))
+    assert article["Sam Bossleythoughtsstreamsportfoliomiscrecs"] == 0  # site header
+    assert article["Zig has the syntax of Rust"] == 1
+    assert article["Table of Contents"] == 0  # the gold leaves the table of contents out
+    listing = dict(zip(rows["wcxb-4532"]["lines"], rows["wcxb-4532"]["labels"]))
+    assert listing["    • Supplier Discovery"] == 0
+    assert listing["Fasteners & Hardware Categories"] == 1
+
+
+def _write_page(root: Path, name: str, html: str, gold: str | None, meta: dict | None = None) -> None:
+    (root / f"{name}.html").write_text(html, encoding="utf-8")
+    if gold is not None:
+        (root / f"{name}.txt").write_text(gold, encoding="utf-8")
+    if meta is not None:
+        (root / f"{name}.json").write_text(json.dumps(meta), encoding="utf-8")
+
+
+def test_directory_layout_with_every_skip_reason(tmp_path: Path) -> None:
+    pages = tmp_path / "mypages"
+    pages.mkdir()
+    gold = "The quick brown fox jumps over the lazy dog near the bank."
+    _write_page(pages, "good", PAGE, gold, {"title": "Fox", "url": "https://example.org/fox"})
+    _write_page(pages, "empty", PAGE, "  \n")
+    _write_page(pages, "elsewhere", PAGE, "A completely different text about cooking pasta at home.")
+    _write_page(pages, "nogold", PAGE, None)
+    (pages / "binary.htm").write_bytes(bytes(range(256)) * 4)
+    (pages / "binary.txt").write_text(gold, encoding="utf-8")
+    summary = build_corpus(pages, tmp_path / "out", ["resiliparse"])
+    assert summary.pages == 5
+    assert summary.written == {"resiliparse": 1}
+    assert sorted((s.page_id, s.reason) for s in summary.skipped) == [
+        ("binary", "render error"),
+        ("elsewhere", "gold not in rendering"),
+        ("empty", "empty gold"),
+        ("nogold", "no gold file"),
+    ]
+    row = _rows(tmp_path / "out" / "mypages.resiliparse.jsonl.gz")["good"]
+    assert row["lines"] == ["Home", "", "The quick brown fox jumps over the lazy dog near the bank."]
+    assert row["labels"] == [0, None, 1]
+    assert row["title"] == "Fox"
+    assert row["page_type"] is None
+    assert row["source"] == "mypages/good.html"
+
+
+def test_empty_gold_in_wcxb_layout_is_skipped(tmp_path: Path) -> None:
+    (tmp_path / "html").mkdir()
+    (tmp_path / "html" / "0001.html.gz").write_bytes(gzip.compress(PAGE.encode()))
+    (tmp_path / "ground-truth.jsonl").write_text(json.dumps({"file_id": "0001", "main_content": ""}) + "\n")
+    (page,) = iter_source(tmp_path)
+    assert label_page(page) == Skipped("wcxb-0001", "resiliparse", "empty gold")
+
+
+def test_unknown_renderer_fails_before_writing(tmp_path: Path) -> None:
+    with pytest.raises(KeyError, match="unknown renderer"):
+        build_corpus(WCXB, tmp_path / "out", ["nope"])
+    assert not (tmp_path / "out").exists()
+
+
+def test_shared_dataset_reads_all_pages() -> None:
+    if not (SHARED / "ground-truth.jsonl.gz").is_file():
+        pytest.skip("the WCXB development pages (../shared/wcxb-dev) are not on this machine")
+    assert sum(1 for _ in iter_source(SHARED)) == 1356
