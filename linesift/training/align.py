@@ -6,10 +6,12 @@ tokens), so whitespace, punctuation and case never matter. The rules:
 * A blank line (only whitespace) gets ``None``; a line with no word token (``"|"``, ``"•"``) is 0.
 * A line of at least :data:`SHINGLE` tokens is matched through its token 3-grams ("shingles").
   Each shingle found in the gold votes for an offset (gold position minus position in the line);
-  the best offsets are the line's candidate places in the gold. Shingles within
-  :data:`OFFSET_SLACK` tokens of an offset count for it, so a word added or dropped inside the
-  line does not break the match. The line's *matched share* is the fraction of its tokens covered
-  by counting shingles; a line below :data:`MIN_MATCHED_SHARE` is noise. Keeping a line whose
+  the best offsets are the line's candidate places in the gold. From the first shingle at such
+  an offset the match walks along the line both ways, taking each shingle found further on in
+  the gold, at most :data:`MAX_GOLD_GAP` tokens beyond where it was expected: words or whole
+  sentences missing on either side do not end the match. The line's *matched share* is the
+  fraction of its tokens covered by matched shingles; a line below :data:`MIN_MATCHED_SHARE` is
+  noise. Keeping a line whose
   share is ``f`` adds ``f`` right words for every ``1 - f`` wrong ones, which helps word F1 when
   ``f`` is above about half the page's F1; a half is that point for pages that align well.
 * The lines above the share are kept only if they fall in sequence: among all candidates, the
@@ -46,6 +48,9 @@ SHINGLE = 3
 MIN_MATCHED_SHARE = 0.5
 # Shingles whose gold offset is within this many tokens of the line's offset count for it.
 OFFSET_SLACK = 2
+# The gold may hold words a line lacks (an inline link dropped by the renderer, a caption);
+# a match goes on across at most this many extra gold tokens.
+MAX_GOLD_GAP = 20
 # A line may be repeated in the gold; try this many of its best offsets.
 MAX_OFFSETS = 4
 # Shingles found more often than this in the gold (boilerplate phrases, tables of numbers) say
@@ -126,18 +131,47 @@ def _candidates(line: int, toks: list[str], gold: _Gold) -> list[_Candidate]:
             break
         if all(abs(offset - o) > OFFSET_SLACK for o in offsets):
             offsets.append(offset)
-    found = []
+    found: dict[tuple[int, int], _Candidate] = {}
     for offset in offsets:
-        covered: set[int] = set()
-        start, end = len(gold.tokens), 0
-        for j, positions in enumerate(hits):
-            k = bisect_left(positions, offset + j - OFFSET_SLACK)
-            if k < len(positions) and positions[k] <= offset + j + OFFSET_SLACK:
-                covered.update(range(j, j + SHINGLE))
-                start, end = min(start, positions[k]), max(end, positions[k] + SHINGLE)
+        # The seed is the line's first shingle found at this offset (every voted offset has one).
+        seed, seed_pos = next(
+            (j, p) for j, p in ((j, _near(pos, offset + j, OFFSET_SLACK)) for j, pos in enumerate(hits)) if p is not None
+        )
+        matched = {seed: seed_pos}
+        # Walk away from the seed both ways, keeping gold positions in order and letting the
+        # offset drift by up to MAX_GOLD_GAP per step, so sentences missing on either side
+        # do not end the match.
+        for step in (1, -1):
+            j_last, p_last = seed, seed_pos
+            for j in range(seed + step, len(hits) if step == 1 else -1, step):
+                expected = p_last + (j - j_last)
+                p = _in_order(hits[j], p_last, expected, step)
+                if p is not None:
+                    matched[j], j_last, p_last = p, j, p
+        covered = {t for j in matched for t in range(j, j + SHINGLE)}
         if len(covered) >= MIN_MATCHED_SHARE * len(toks):
-            found.append(_Candidate(line, start, end, len(covered)))
-    return found
+            start, end = min(matched.values()), max(matched.values()) + SHINGLE
+            found[(start, end)] = _Candidate(line, start, end, len(covered))
+    return list(found.values())
+
+
+def _near(positions: list[int], target: int, slack: int) -> int | None:
+    """The position closest above ``target - slack`` if it is within ``slack`` of ``target``."""
+    k = bisect_left(positions, target - slack)
+    return positions[k] if k < len(positions) and positions[k] <= target + slack else None
+
+
+def _in_order(positions: list[int], last: int, expected: int, step: int) -> int | None:
+    """The next gold position after ``last`` in direction ``step``, at most MAX_GOLD_GAP past ``expected``."""
+    if step == 1:
+        k = bisect_left(positions, last + 1)
+        if k < len(positions) and positions[k] <= max(expected, last + 1) + MAX_GOLD_GAP:
+            return positions[k]
+        return None
+    k = bisect_left(positions, last) - 1
+    if k >= 0 and positions[k] >= min(expected, last - 1) - MAX_GOLD_GAP:
+        return positions[k]
+    return None
 
 
 class _MaxTree:
