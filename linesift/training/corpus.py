@@ -42,6 +42,9 @@ MIN_GOLD_COVERAGE = 0.05
 # gzip level for the corpus files: they are committed, so size beats write speed.
 GZIP_LEVEL = 9
 
+# Temporary files are private (0600); the finished corpus is an ordinary readable file.
+CORPUS_FILE_MODE = 0o644
+
 SkipReason = Literal["no gold file", "missing html", "empty gold", "render error", "gold not in rendering"]
 _HTML_SUFFIXES = (".html.gz", ".html", ".htm")
 _META_KEYS = ("page_type", "domain", "url", "title")
@@ -204,6 +207,7 @@ def build_corpus(
                         continue
                     gz.write(json.dumps(result, ensure_ascii=False).encode("utf-8") + b"\n")
                     summary.written[renderer] += 1
+            os.chmod(tmp, CORPUS_FILE_MODE)
             os.replace(tmp, target)
         except BaseException:
             os.unlink(tmp)
