@@ -57,10 +57,17 @@ def test_equal_copies_keep_the_one_next_to_the_rest() -> None:
     assert align_lines(lines, GOLD).labels == [0, 0, 0, 1, 1]
 
 
-def test_out_of_order_lines_keep_the_longer_sequence() -> None:
-    para = "The quick brown fox jumps over the lazy dog near the river bank."
-    other = "Another paragraph follows here, with a few more words in it."
-    assert align_lines([other, para], GOLD).labels in ([1, 0], [0, 1])
+def test_long_out_of_order_block_is_content() -> None:
+    first = "one two three four five six seven eight nine ten eleven twelve"
+    second = "alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu"
+    # The page shows the second gold block first; both are long enough to count out of order.
+    assert align_lines([second, "Menu", first], first + "\n" + second).labels == [1, 0, 1]
+
+
+def test_short_out_of_order_line_is_noise() -> None:
+    first = "one two three four five six seven eight nine ten eleven twelve"
+    second = "alpha beta gamma delta"
+    assert align_lines([second, first], first + "\n" + second).labels == [0, 1]
 
 
 def test_short_line_matching_a_whole_gold_line_is_content() -> None:

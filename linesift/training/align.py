@@ -19,6 +19,10 @@ tokens), so whitespace, punctuation and case never matter. The rules:
   increasing subsequence, O(n log n)). So a line that occurs twice in the rendering but once in
   the gold is content only once; when two occurrences fit equally, the one nearest the rest of
   the chain is kept.
+* Pages show some blocks in another order than the gold (tabs, boxes floated by CSS). A line
+  off the chain that matches at least :data:`REORDER_MIN_TOKENS` tokens of gold text that no
+  other content line took is content as well (longest first), so reordered blocks are kept while
+  a repeated line, whose gold text is taken already, still is not.
 * A short line (1-2 tokens: a heading, a button, "Home") has no shingle and cannot be matched by
   itself. It is content only inside a gap of the chain, in order, where its tokens occur in the
   matching gap of the gold either as a whole gold line or within :data:`SHORT_GAP_SLACK` tokens
@@ -59,6 +63,9 @@ MAX_SHINGLE_HITS = 200
 # Consecutive chain lines may overlap by this many gold tokens (a rendering that repeats a
 # sentence end at the start of the next block).
 OVERLAP_SLACK = 2
+# A line matching at least this many tokens of gold text that no in-sequence line took is
+# content even out of sequence: that many words in a row do not match by chance.
+REORDER_MIN_TOKENS = 12
 # A short line continues the previous match if it starts within this many gold tokens of it.
 SHORT_GAP_SLACK = 3
 # Scan at most this many occurrences of a short line's first token in a gap.
@@ -263,6 +270,14 @@ def align_lines(
     for c in chain:
         labels[c.line] = 1
         matched.update(range(c.start, c.end))
+    # Blocks the page shows in another order than the gold (tabs, floated boxes): a long match
+    # to gold text no chain line took is content too. Claimed gold text is never matched twice.
+    for c in sorted(cands, key=lambda c: -c.weight):
+        if c.weight >= REORDER_MIN_TOKENS and labels[c.line] != 1:
+            span = range(c.start + OVERLAP_SLACK, c.end - OVERLAP_SLACK)
+            if not any(p in matched for p in span):
+                labels[c.line] = 1
+                matched.update(range(c.start, c.end))
     # Short lines, gap by gap between chain lines, each gap with its own stretch of gold.
     edges = [(-1, 0)] + [(c.line, c.end) for c in chain]
     nexts = [(c.line, c.start) for c in chain] + [(len(lines), len(g.tokens))]
