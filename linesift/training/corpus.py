@@ -34,7 +34,12 @@ from joblib import Parallel, delayed
 
 from linesift.model.segment import split_lines
 from linesift.training.align import align_lines
-from linesift.training.render import DEFAULT_RENDERER, RENDERERS, RenderError, render_html
+from linesift.training.render import (
+    DEFAULT_RENDERER,
+    RENDERERS,
+    RenderError,
+    render_html,
+)
 
 # Below this share of gold tokens found in the rendering, the page's HTML does not hold the gold
 # text (a JavaScript shell, a truncated fetch) and its labels would be all noise by mistake.
