@@ -1,0 +1,16 @@
+"""linesift: tell a web page's real content from its boilerplate, line by line.
+
+    >>> from linesift import load_model
+    >>> model = load_model()            # the built-in model
+    >>> clean_text = model.clean(page_text)
+"""
+
+import logging
+
+from linesift.model.modelfile import ModelFileError, load_model, save_model
+from linesift.model.sifter import Line, Sifter
+
+__all__ = ["Line", "ModelFileError", "Sifter", "load_model", "save_model"]
+__version__ = "0.1.0"
+
+logging.getLogger(__name__).addHandler(logging.NullHandler())

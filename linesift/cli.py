@@ -1,0 +1,197 @@
+"""The ``linesift`` command: a thin layer over the library that parses options and prints."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from linesift.io.text import InputError, atomic_writer, read_text
+from linesift.model.classifier import DEFAULT_THRESHOLD
+from linesift.model.modelfile import ModelFileError, load_model, save_model
+from linesift.model.sifter import Sifter
+from linesift.training.data import DataError, data_files, load_pages
+from linesift.training.evaluate import (
+    LineReport,
+    cross_validated_probabilities,
+    labelled_lines,
+    line_report,
+    model_probabilities,
+    precision_recall_table,
+    threshold_for,
+    word_report,
+)
+from linesift.training.pipeline import train_from_files, trained_on
+from linesift.training.train import TrainingParams
+
+app = typer.Typer(no_args_is_help=True, add_completion=False, help="Tell a web page's content from its boilerplate, line by line.")
+out = Console()
+err = Console(stderr=True)
+
+EXIT_USAGE = 2
+DEFAULT_MODEL_OUT = Path("artifacts/model.json")
+ModelOption = Annotated[Optional[Path], typer.Option("--model", help="Model file (default: the built-in model).")]
+
+
+def fail(message: str, code: int = EXIT_USAGE) -> None:
+    err.print(f"[bold red]error:[/] {message}", highlight=False, markup=True, soft_wrap=True)
+    raise typer.Exit(code)
+
+
+def _load(model_path: Path | None) -> Sifter:
+    try:
+        return load_model(model_path)
+    except ModelFileError as error:
+        fail(str(error))
+        raise  # unreachable: fail() exits
+
+
+def _default_data() -> list[Path]:
+    seeds = Path.cwd() / "seeds"
+    if not seeds.is_dir():
+        fail(f"no DATA given and no seeds/ folder in {Path.cwd()}: run from a linesift checkout or name the labelled files")
+    return [seeds]
+
+
+@app.command()
+def train(
+    data: Annotated[Optional[list[Path]], typer.Argument(help="Labelled JSONL files or folders (default: ./seeds).")] = None,
+    out_path: Annotated[Path, typer.Option("--out", help="Where to write the model file.")] = DEFAULT_MODEL_OUT,
+    jobs: Annotated[int, typer.Option("--jobs", min=1, help="Processes for feature extraction and folds.")] = 1,
+) -> None:
+    """Train a model on labelled pages and write the model file."""
+    try:
+        model = train_from_files(data or _default_data(), TrainingParams(), n_jobs=jobs)
+    except DataError as error:
+        fail(str(error))
+    save_model(model, out_path)
+    info = model.metadata["training"]
+    out.print(f"trained on {info['pages']} page(s), {info['lines']} labelled lines; model written to {out_path}")
+
+
+def _report_table(title: str, report: LineReport) -> Table:
+    table = Table(title=title)
+    for column in ("class", "precision", "recall", "F1", "support"):
+        table.add_column(column, justify="left" if column == "class" else "right")
+    for name, scores in (("content", report.content), ("noise", report.noise)):
+        table.add_row(name, f"{scores.precision:.3f}", f"{scores.recall:.3f}", f"{scores.f1:.3f}", str(scores.support))
+    return table
+
+
+def _confusion_table(report: LineReport) -> Table:
+    (tn, fp), (fn, tp) = report.confusion
+    table = Table(title="confusion matrix (rows: true, columns: predicted)")
+    table.add_column("")
+    table.add_column("noise", justify="right")
+    table.add_column("content", justify="right")
+    table.add_row("noise", str(tn), str(fp))
+    table.add_row("content", str(fn), str(tp))
+    return table
+
+
+def _curve_table(reports: list[LineReport]) -> Table:
+    table = Table(title="precision-recall curve (content)")
+    for column in ("threshold", "precision", "recall", "F1"):
+        table.add_column(column, justify="right")
+    for report in reports:
+        c = report.content
+        table.add_row(f"{report.threshold:.2f}", f"{c.precision:.3f}", f"{c.recall:.3f}", f"{c.f1:.3f}")
+    return table
+
+
+@app.command("eval")
+def evaluate(
+    data: Annotated[Optional[list[Path]], typer.Argument(help="Labelled JSONL files or folders (default: ./seeds).")] = None,
+    model_path: ModelOption = None,
+    min_precision: Annotated[Optional[float], typer.Option(min=0.0, max=1.0, help="Choose the threshold reaching this content precision.")] = None,
+    min_recall: Annotated[Optional[float], typer.Option(min=0.0, max=1.0, help="Choose the threshold reaching this content recall.")] = None,
+    save: Annotated[Optional[Path], typer.Option("--save", help="Write the model with the chosen threshold here.")] = None,
+    jobs: Annotated[int, typer.Option("--jobs", min=1, help="Processes for cross-validation.")] = 1,
+) -> None:
+    """Precision, recall and F1 of a model on labelled pages (cross-validated when it was trained on them)."""
+    model = _load(model_path)
+    try:
+        files = data_files(data or _default_data())
+        pages = load_pages(files)
+    except DataError as error:
+        fail(str(error))
+    if trained_on(model, files):
+        params = TrainingParams(**model.metadata["training"]["params"])
+        out.print("The model was trained on this data: scores are cross-validated "
+                  f"({params.n_folds} folds; sites, or stretches of one page, held out), never on fitted lines.")
+        try:
+            probabilities = cross_validated_probabilities(pages, params, n_jobs=jobs)
+        except ValueError as error:
+            fail(str(error))
+    else:
+        probabilities = model_probabilities(model, pages)
+    y, p = labelled_lines(pages, probabilities)
+    threshold = model.threshold
+    if min_precision is not None or min_recall is not None:
+        chosen = threshold_for(y, p, min_precision, min_recall)
+        if chosen is None:
+            fail("no threshold reaches the requested precision/recall on this data", code=1)
+        threshold = chosen
+        out.print(f"chosen threshold: {threshold:.4f}")
+    report = line_report(y, p, threshold)
+    out.print(_report_table(f"{len(pages)} page(s), {len(y)} labelled lines, threshold {threshold:.2f}", report))
+    out.print(_confusion_table(report))
+    out.print(_curve_table(precision_recall_table(y, p)))
+    words = word_report(pages, [prob >= threshold for prob in probabilities])
+    if words is not None:
+        out.print(f"word F1 (benchmark metric, mean over {words.pages} pages): {words.overall:.3f}")
+        for page_type, f1 in words.by_type.items():
+            out.print(f"  {page_type}: {f1:.3f}")
+    if save is not None:
+        model.threshold = threshold
+        save_model(model, save)
+        out.print(f"model with threshold {threshold:.4f} written to {save}")
+
+
+@app.command()
+def predict(
+    files: Annotated[list[str], typer.Argument(help="Text files to clean; '-' reads stdin.")],
+    model_path: ModelOption = None,
+    output_format: Annotated[str, typer.Option("--format", help="text: kept lines; jsonl: one record per line.")] = "text",
+    threshold: Annotated[Optional[float], typer.Option(min=0.0, max=1.0, help="Override the model's threshold.")] = None,
+    output_dir: Annotated[Optional[Path], typer.Option("--output-dir", help="Write one output file per input here.")] = None,
+    strict: Annotated[bool, typer.Option("--strict", help="Refuse files that are not valid UTF-8.")] = False,
+) -> None:
+    """Label every line of each page and print the content (or per-line records)."""
+    if output_format not in ("text", "jsonl"):
+        fail(f"--format must be 'text' or 'jsonl', not {output_format!r}")
+    model = _load(model_path)
+    for name in files:
+        try:
+            text, warning = read_text(name, strict)
+        except InputError as error:
+            fail(str(error))
+        if warning:
+            err.print(f"warning: {warning}", highlight=False, markup=False)
+        rendered = _render(model, text, output_format, threshold)
+        if output_dir is None:
+            sys.stdout.write(rendered)
+        else:
+            stem = "stdin" if name == "-" else Path(name).name
+            target = output_dir / (f"{stem}.jsonl" if output_format == "jsonl" else stem)
+            with atomic_writer(target) as stream:
+                stream.write(rendered)
+
+
+def _render(model: Sifter, text: str, output_format: str, threshold: float | None) -> str:
+    if output_format == "text":
+        cleaned = model.clean(text, threshold)
+        return cleaned + "\n" if cleaned else ""
+    return "".join(
+        json.dumps({"line": line.number, "text": line.text, "label": line.label, "p_content": round(line.p_content, 6)},
+                   ensure_ascii=False) + "\n"
+        for line in model.predict_lines(text, threshold)
+    )
+
+
+__all__ = ["app", "DEFAULT_THRESHOLD"]

@@ -1,0 +1,67 @@
+"""Read one page of text from a file or stdin, refusing what is not text."""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO
+
+BINARY_SNIFF_BYTES = 8192  # a NUL byte this early means the file is binary, not text
+STDIN = "-"
+_UMASK = os.umask(0)
+os.umask(_UMASK)
+
+
+class InputError(ValueError):
+    """Input a user gave that cannot be read as text; the message names it."""
+
+
+def decode_text(data: bytes, name: str, strict: bool = False) -> tuple[str, str | None]:
+    """Decode UTF-8 bytes; invalid bytes become U+FFFD and a warning is returned (an error when ``strict``)."""
+    if b"\x00" in data[:BINARY_SNIFF_BYTES]:
+        raise InputError(f"{name}: binary data (NUL bytes), not text")
+    try:
+        return data.decode("utf-8-sig"), None
+    except UnicodeDecodeError as error:
+        where = f"byte {error.start}"
+        if strict:
+            raise InputError(f"{name}: not valid UTF-8 at {where}") from None
+        return data.decode("utf-8-sig", errors="replace"), f"{name}: not valid UTF-8 at {where}; invalid bytes replaced with U+FFFD"
+
+
+def read_bytes(name: str) -> bytes:
+    if name == STDIN:
+        return sys.stdin.buffer.read()
+    path = Path(name)
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise InputError(f"{name}: no such file") from None
+    except IsADirectoryError:
+        raise InputError(f"{name}: is a directory, not a file") from None
+    except OSError as error:
+        raise InputError(f"{name}: cannot read ({error.strerror})") from None
+
+
+def read_text(name: str, strict: bool = False) -> tuple[str, str | None]:
+    """The text of file ``name`` (``-`` for stdin) and a warning, if any."""
+    return decode_text(read_bytes(name), "<stdin>" if name == STDIN else name, strict)
+
+
+@contextmanager
+def atomic_writer(path: Path) -> Iterator[IO[str]]:
+    """A text stream that becomes ``path`` only when the block completes; on failure nothing is left."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.chmod(temporary, 0o666 & ~_UMASK)  # mkstemp creates 0600; the result should look like any written file
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
+            yield stream
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise

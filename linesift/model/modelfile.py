@@ -1,0 +1,171 @@
+"""The model file: versioned JSON that holds numbers and names only, so loading it runs no code.
+
+Loading checks everything before use: the format and its version, that the feature names are the
+ones this code computes, the shapes, and that every number is finite. A file that fails any check is
+refused with a :class:`ModelFileError` naming the file and the problem.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from linesift.io.text import atomic_writer
+from linesift.model.classifier import LineClassifier
+from linesift.model.context import context_feature_names
+from linesift.model.features import feature_names
+from linesift.model.ngrams import N_BUCKETS
+from linesift.model.sifter import Sifter
+
+FORMAT = "linesift-model"
+FORMAT_VERSION = 1
+MAX_MODEL_BYTES = 64 * 1024 * 1024  # far above any real model; stops a huge file before parsing it
+_SIGNIFICANT_DIGITS = 10
+DEFAULT_MODEL = "default_model.json"
+
+
+class ModelFileError(ValueError):
+    """A model file that cannot be used, with the reason."""
+
+
+def stage_feature_names() -> dict[str, list[str]]:
+    """The feature names each stage of a model built by this code must carry."""
+    dense = feature_names()
+    return {"first": dense, "second": context_feature_names() + dense}
+
+
+def _round(values: np.ndarray) -> list[float]:
+    return [float(f"{value:.{_SIGNIFICANT_DIGITS}g}") for value in np.asarray(values, dtype=np.float64).ravel()]
+
+
+def _stage_to_dict(classifier: LineClassifier, names: list[str], n_hashed: int) -> dict[str, Any]:
+    coef = classifier.coef_
+    return {
+        "feature_names": names,
+        "hashed_buckets": n_hashed,
+        "mean": _round(classifier.mean_),
+        "scale": _round(classifier.scale_),
+        "coef": _round(coef[: len(names)]),
+        "hashed_coef": _round(coef[len(names) :]),
+        "intercept": _round(np.array([classifier.intercept_]))[0],
+        "C": classifier.C,
+    }
+
+
+def model_to_dict(model: Sifter) -> dict[str, Any]:
+    names = stage_feature_names()
+    return {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "threshold": float(model.threshold),
+        "stages": {
+            "first": _stage_to_dict(model.first, names["first"], N_BUCKETS),
+            "second": _stage_to_dict(model.second, names["second"], 0),
+        },
+        **model.metadata,
+    }
+
+
+def write_json_atomically(path: Path, document: Any) -> None:
+    """Write JSON so that an interrupted write never leaves a half-written file under ``path``."""
+    with atomic_writer(Path(path)) as out:
+        json.dump(document, out, indent=1, ensure_ascii=False, allow_nan=False)
+        out.write("\n")
+
+
+def save_model(model: Sifter, path: Path) -> None:
+    write_json_atomically(path, model_to_dict(model))
+
+
+def _numbers(stage: dict, key: str, length: int, where: str) -> np.ndarray:
+    values = stage.get(key)
+    if not isinstance(values, list) or len(values) != length:
+        got = f"{len(values)} values" if isinstance(values, list) else type(values).__name__
+        raise ModelFileError(f"{where}.{key} must be a list of {length} numbers, got {got}")
+    if not all(isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) for v in values):
+        raise ModelFileError(f"{where}.{key} must hold finite numbers only")
+    return np.asarray(values, dtype=np.float64)
+
+
+def _stage_from_dict(stage: Any, expected_names: list[str], n_hashed: int, where: str) -> LineClassifier:
+    if not isinstance(stage, dict):
+        raise ModelFileError(f"{where} must be an object")
+    names = stage.get("feature_names")
+    if names != expected_names:
+        raise ModelFileError(f"{where}.feature_names do not match the features this version of linesift computes; retrain the model")
+    if stage.get("hashed_buckets") != n_hashed:
+        raise ModelFileError(f"{where}.hashed_buckets must be {n_hashed}")
+    n = len(names)
+    coef = np.concatenate([_numbers(stage, "coef", n, where), _numbers(stage, "hashed_coef", n_hashed, where)])
+    mean, scale = _numbers(stage, "mean", n, where), _numbers(stage, "scale", n, where)
+    if np.any(scale <= 0):
+        raise ModelFileError(f"{where}.scale must be positive")
+    intercept = _numbers({"intercept": [stage.get("intercept")]}, "intercept", 1, where)[0]
+    c_value = stage.get("C", 1.0)
+    if not isinstance(c_value, (int, float)) or not math.isfinite(c_value) or c_value <= 0:
+        raise ModelFileError(f"{where}.C must be a positive number")
+    classifier = LineClassifier(C=float(c_value), n_scaled=n)
+    classifier.classes_ = np.array([0, 1])
+    classifier.n_features_in_ = n + n_hashed
+    classifier.n_scaled_ = n
+    classifier.mean_, classifier.scale_ = mean, scale
+    classifier.coef_, classifier.intercept_ = coef, float(intercept)
+    return classifier
+
+
+def model_from_dict(document: Any) -> Sifter:
+    if not isinstance(document, dict):
+        raise ModelFileError("the model must be a JSON object")
+    if document.get("format") != FORMAT:
+        raise ModelFileError(f"not a linesift model (format is {document.get('format')!r}, expected {FORMAT!r})")
+    version = document.get("format_version")
+    if version != FORMAT_VERSION:
+        raise ModelFileError(f"unsupported model format version {version!r}; this linesift reads version {FORMAT_VERSION}")
+    threshold = document.get("threshold")
+    if not isinstance(threshold, (int, float)) or isinstance(threshold, bool) or not 0.0 <= threshold <= 1.0:
+        raise ModelFileError("threshold must be a number between 0 and 1")
+    stages = document.get("stages")
+    if not isinstance(stages, dict):
+        raise ModelFileError("stages must be an object with 'first' and 'second'")
+    names = stage_feature_names()
+    first = _stage_from_dict(stages.get("first"), names["first"], N_BUCKETS, "stages.first")
+    second = _stage_from_dict(stages.get("second"), names["second"], 0, "stages.second")
+    metadata = {key: value for key, value in document.items() if key not in {"format", "format_version", "threshold", "stages"}}
+    return Sifter(first, second, float(threshold), metadata)
+
+
+def load_model(path: str | os.PathLike[str] | None = None) -> Sifter:
+    """Load a model file, or the built-in model when ``path`` is None. Never unpickles anything."""
+    if path is None:
+        source = resources.files("linesift.model").joinpath(DEFAULT_MODEL)
+        name = f"built-in model ({DEFAULT_MODEL})"
+        try:
+            raw = source.read_bytes()
+        except FileNotFoundError:
+            raise ModelFileError(f"{name} is missing from the installation; reinstall linesift") from None
+    else:
+        name = str(path)
+        try:
+            if Path(path).stat().st_size > MAX_MODEL_BYTES:
+                raise ModelFileError(f"{name}: larger than {MAX_MODEL_BYTES // (1024 * 1024)} MB, not a linesift model")
+            raw = Path(path).read_bytes()
+        except OSError as error:
+            raise ModelFileError(f"{name}: cannot read the model file ({error.strerror or error})") from None
+    try:
+        document = json.loads(raw.decode("utf-8"), parse_constant=_refuse_constant)
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError, ValueError) as error:
+        raise ModelFileError(f"{name}: not valid model JSON ({error})") from None
+    try:
+        return model_from_dict(document)
+    except ModelFileError as error:
+        raise ModelFileError(f"{name}: {error}") from None
+
+
+def _refuse_constant(token: str) -> float:
+    raise ValueError(f"{token} is not allowed in a model file")

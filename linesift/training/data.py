@@ -1,0 +1,118 @@
+"""Labelled pages: the JSONL format every corpus in ``seeds/`` uses, and its loader.
+
+One page per row: ``{"id": str, "source": str, "lines": [str, ...], "labels": [1 | 0 | null, ...]}``
+where ``lines`` is :func:`linesift.model.segment.split_lines` of the page text, 1 marks content, 0
+noise, and null a blank line. Optional fields: ``domain`` (pages of one site share a fold in
+cross-validation), ``page_type``, ``renderer``, ``title``, ``main_content`` (the gold text, for the
+benchmark's word F1). Files may be gzip-compressed (``.jsonl.gz``).
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+PATTERNS = ("*.jsonl", "*.jsonl.gz")
+BLANK = -1  # label of a blank line in the arrays used for training
+
+
+class DataError(ValueError):
+    """Labelled data that cannot be used, naming the file and record."""
+
+
+@dataclass(frozen=True, slots=True)
+class LabelledPage:
+    id: str
+    lines: list[str]
+    labels: np.ndarray  # int8 per line: 1 content, 0 noise, BLANK for blank lines
+    source: str = ""
+    domain: str = ""
+    page_type: str = ""
+    renderer: str = ""
+    main_content: str | None = None
+
+    @property
+    def group(self) -> str:
+        """Pages of one site are held out together: a model must not be tested on a site it has seen."""
+        return self.domain or self.id
+
+
+def data_files(paths: Sequence[Path]) -> list[Path]:
+    """Expand directories into their labelled-data files (sorted); files are taken as given."""
+    files: list[Path] = []
+    for path in paths:
+        path = Path(path)
+        if path.is_dir():
+            files.extend(sorted({f for pattern in PATTERNS for f in path.glob(pattern)}))
+        elif path.exists():
+            files.append(path)
+        else:
+            raise DataError(f"{path}: no such file or directory")
+    if not files:
+        raise DataError(f"no labelled data (*.jsonl, *.jsonl.gz) in {', '.join(str(p) for p in paths)}")
+    return files
+
+
+def data_sha256(files: Iterable[Path]) -> str:
+    """SHA-256 over the bytes of the files in order: it identifies what a model was trained on."""
+    digest = hashlib.sha256()
+    for file in files:
+        digest.update(Path(file).read_bytes())
+    return digest.hexdigest()
+
+
+def _open(path: Path):  # noqa: ANN202 - a text stream
+    return gzip.open(path, "rt", encoding="utf-8") if path.suffix == ".gz" else path.open(encoding="utf-8")
+
+
+def parse_page(row: object, where: str) -> LabelledPage:
+    if not isinstance(row, dict):
+        raise DataError(f"{where}: a labelled page must be a JSON object")
+    lines, labels = row.get("lines"), row.get("labels")
+    if not isinstance(lines, list) or not all(isinstance(line, str) for line in lines):
+        raise DataError(f"{where}: 'lines' must be a list of strings")
+    if not isinstance(labels, list) or len(labels) != len(lines):
+        raise DataError(f"{where}: 'labels' must be a list with one label per line ({len(lines)})")
+    values = np.empty(len(lines), dtype=np.int8)
+    for index, (line, label) in enumerate(zip(lines, labels)):
+        blank = not line.strip()
+        if blank:
+            values[index] = BLANK
+        elif label in (0, 1) and not isinstance(label, bool):
+            values[index] = label
+        else:
+            raise DataError(f"{where}: line {index + 1} is not blank, its label must be 0 or 1, got {label!r}")
+    page_id = row.get("id")
+    if not isinstance(page_id, str) or not page_id:
+        raise DataError(f"{where}: 'id' must be a non-empty string")
+    text_fields = {key: row.get(key) or "" for key in ("source", "domain", "page_type", "renderer")}
+    if not all(isinstance(value, str) for value in text_fields.values()):
+        raise DataError(f"{where}: 'source', 'domain', 'page_type' and 'renderer' must be strings")
+    gold = row.get("main_content")
+    return LabelledPage(page_id, lines, values, main_content=gold if isinstance(gold, str) else None, **text_fields)
+
+
+def load_pages(paths: Sequence[Path]) -> list[LabelledPage]:
+    """All labelled pages in ``paths`` (files or directories), in file order then row order."""
+    pages = []
+    for file in data_files(paths):
+        try:
+            with _open(file) as stream:
+                for number, raw in enumerate(stream, start=1):
+                    if not raw.strip():
+                        continue
+                    where = f"{file}, record {number}"
+                    try:
+                        row = json.loads(raw)
+                    except json.JSONDecodeError as error:
+                        raise DataError(f"{where}: not valid JSON ({error.msg})") from None
+                    pages.append(parse_page(row, where))
+        except (OSError, EOFError, UnicodeDecodeError) as error:
+            raise DataError(f"{file}: cannot read ({error})") from None
+    return pages

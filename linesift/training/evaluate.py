@@ -1,0 +1,128 @@
+"""Honest evaluation: cross-validated scores, line-level and page-level metrics, a precision-recall table.
+
+A model is never scored on lines it was fitted on. ``cross_validated_probabilities`` refits the
+model once per fold (sites held out together, or stretches of one page) and scores the held-out lines.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from linesift.model.segment import Page
+from linesift.model.sifter import Sifter, join_kept
+from linesift.training.data import BLANK, LabelledPage
+from linesift.training.metrics import word_scores
+from linesift.training.train import Example, TrainingParams, fit_sifter, prepare
+
+CURVE_THRESHOLDS = tuple(np.round(np.arange(0.05, 1.0, 0.05), 2))
+
+
+@dataclass(frozen=True, slots=True)
+class ClassScores:
+    precision: float
+    recall: float
+    f1: float
+    support: int
+
+
+@dataclass(frozen=True, slots=True)
+class LineReport:
+    """Line-level scores at one threshold: per class, and the confusion matrix [[TN, FP], [FN, TP]]."""
+
+    content: ClassScores
+    noise: ClassScores
+    confusion: list[list[int]]
+    threshold: float
+
+
+def _scores(tp: int, fp: int, fn: int) -> ClassScores:
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    recall = tp / (tp + fn) if tp + fn else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return ClassScores(precision, recall, f1, tp + fn)
+
+
+def line_report(y_true: np.ndarray, p_content: np.ndarray, threshold: float) -> LineReport:
+    predicted = p_content >= threshold
+    actual = y_true == 1
+    tp = int(np.sum(predicted & actual))
+    fp = int(np.sum(predicted & ~actual))
+    fn = int(np.sum(~predicted & actual))
+    tn = int(np.sum(~predicted & ~actual))
+    return LineReport(_scores(tp, fp, fn), _scores(tn, fn, fp), [[tn, fp], [fn, tp]], threshold)
+
+
+def labelled_lines(pages: Sequence[LabelledPage], probabilities: Sequence[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """Labels and scores of every non-blank line, concatenated over pages."""
+    masks = [page.labels != BLANK for page in pages]
+    return (
+        np.concatenate([page.labels[m] for page, m in zip(pages, masks)]) if pages else np.zeros(0),
+        np.concatenate([p[m] for p, m in zip(probabilities, masks)]) if pages else np.zeros(0),
+    )
+
+
+def model_probabilities(model: Sifter, pages: Sequence[LabelledPage]) -> list[np.ndarray]:
+    return [model.probabilities(Page.from_lines(page.lines)) for page in pages]
+
+
+def cross_validated_probabilities(pages: Sequence[LabelledPage], params: TrainingParams = TrainingParams(),
+                                  n_jobs: int = 1, examples: Sequence[Example] | None = None) -> list[np.ndarray]:
+    """Every line's P(content) from a model fitted without its fold."""
+    examples = examples if examples is not None else prepare(pages, params.n_folds, n_jobs)
+    folds = sorted({int(f) for ex in examples for f in np.unique(ex.folds[ex.labels != BLANK])})
+    if len(folds) < 2:
+        raise ValueError("cross-validation needs at least two folds: give more pages or a page with more blocks")
+    out = [np.zeros(len(ex.labels)) for ex in examples]
+    for fold in folds:
+        model = fit_sifter(examples, [ex.folds != fold for ex in examples], params, n_jobs)
+        for ex, page_out in zip(examples, out):
+            held_out = (ex.folds == fold) & (ex.labels != BLANK)
+            if held_out.any():
+                page_out[held_out] = model.score(ex.matrices, ex.labels == BLANK)[held_out]
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class WordReport:
+    """The benchmark's word F1 (mean over pages), overall and per page type."""
+
+    overall: float
+    by_type: dict[str, float]
+    pages: int
+
+
+def word_report(pages: Sequence[LabelledPage], keeps: Sequence[np.ndarray]) -> WordReport | None:
+    """Word F1 of the kept lines against each page's gold text; None when no page has gold text."""
+    by_type: dict[str, list[float]] = defaultdict(list)
+    for page, keep in zip(pages, keeps):
+        if page.main_content is None:
+            continue
+        text = join_kept(Page.from_lines(page.lines), keep & (page.labels != BLANK))
+        by_type[page.page_type or "unknown"].append(word_scores(text, page.main_content).f1)
+    if not by_type:
+        return None
+    every = [f1 for values in by_type.values() for f1 in values]
+    return WordReport(float(np.mean(every)), {k: float(np.mean(v)) for k, v in sorted(by_type.items())}, len(every))
+
+
+def precision_recall_table(y_true: np.ndarray, p_content: np.ndarray,
+                           thresholds: Sequence[float] = CURVE_THRESHOLDS) -> list[LineReport]:
+    return [line_report(y_true, p_content, float(t)) for t in thresholds]
+
+
+def threshold_for(y_true: np.ndarray, p_content: np.ndarray, min_precision: float | None = None,
+                  min_recall: float | None = None) -> float | None:
+    """The threshold that meets the target with the best F1 on the other side; None when none does."""
+    candidates = np.unique(np.round(p_content, 4))
+    best, best_f1 = None, -1.0
+    for threshold in candidates:
+        report = line_report(y_true, p_content, float(threshold))
+        meets = (min_precision is None or report.content.precision >= min_precision) and (
+            min_recall is None or report.content.recall >= min_recall)
+        if meets and report.content.f1 > best_f1:
+            best, best_f1 = float(threshold), report.content.f1
+    return best

@@ -1,0 +1,45 @@
+"""Train a model from files and describe what it was trained on, for the model file."""
+
+from __future__ import annotations
+
+import platform
+from collections.abc import Sequence
+from importlib.metadata import version
+from pathlib import Path
+
+from linesift.model.sifter import Sifter
+from linesift.training.data import data_files, data_sha256, load_pages
+from linesift.training.evaluate import labelled_lines, line_report, model_probabilities
+from linesift.training.train import TrainingParams, train
+
+
+def library_versions() -> dict[str, str]:
+    return {"python": platform.python_version(), **{name: version(name) for name in ("linesift", "numpy", "scipy", "scikit-learn")}}
+
+
+def train_from_files(paths: Sequence[Path], params: TrainingParams = TrainingParams(), n_jobs: int = 1) -> Sifter:
+    """Train on the labelled files in ``paths`` and record the data's hashes and in-sample scores."""
+    files = data_files(paths)
+    pages = load_pages(files)
+    model = train(pages, params, n_jobs)
+    y, p = labelled_lines(pages, model_probabilities(model, pages))
+    report = line_report(y, p, model.threshold)
+    model.metadata = {
+        "training": {
+            "data_sha256": data_sha256(files),
+            "files": {file.name: data_sha256([file]) for file in files},
+            "pages": len(pages),
+            "lines": int(len(y)),
+            "content_lines": int((y == 1).sum()),
+            "params": params.as_dict(),
+            "in_sample": {"content_precision": report.content.precision, "content_recall": report.content.recall},
+        },
+        "versions": library_versions(),
+    }
+    return model
+
+
+def trained_on(model: Sifter, files: Sequence[Path]) -> bool:
+    """Whether any of ``files`` was part of the model's training data (by content hash)."""
+    known = set(model.metadata.get("training", {}).get("files", {}).values())
+    return any(data_sha256([file]) in known for file in files)
