@@ -10,7 +10,9 @@ from typing import Annotated, Optional
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
+from linesift.explain import DEFAULT_TOP, LineExplanation, PassExplanation, Reason, explain_lines, explanation_record
 from linesift.io.text import InputError, atomic_writer, read_text
 from linesift.model.classifier import DEFAULT_THRESHOLD
 from linesift.model.modelfile import ModelFileError, load_model, save_model
@@ -192,6 +194,75 @@ def _render(model: Sifter, text: str, output_format: str, threshold: float | Non
                    ensure_ascii=False) + "\n"
         for line in model.predict_lines(text, threshold)
     )
+
+
+EXPLAIN_TEXT_WIDTH = 60  # characters of a line shown in the all-lines table; --line shows it whole
+
+
+def _reason_lines(reasons: tuple[Reason, ...]) -> Text:
+    return Text("\n".join(f"{r.contribution:+.2f} {r.description}" for r in reasons))
+
+
+def _reasons_table(title: str, explanation: LineExplanation | PassExplanation) -> Table:
+    table = Table(title=title, title_justify="left")
+    table.add_column("weight", justify="right")
+    table.add_column("reason")
+    for reason in (*explanation.reasons_for, *explanation.reasons_against):
+        table.add_row(f"{reason.contribution:+.2f}", Text(reason.description))
+    return table
+
+
+def _print_explanation(explanation: LineExplanation) -> None:
+    out.print(Text(f"line {explanation.number}: {explanation.label} (P(content) {explanation.p_content:.3f})", style="bold"))
+    out.print(Text(explanation.text), soft_wrap=True)
+    if explanation.first_pass is None:
+        out.print("a blank line: it only separates blocks and is never content")
+        return
+    out.print(_reasons_table("decision (second pass): for and against content", explanation))
+    first = explanation.first_pass
+    out.print(_reasons_table(f"first pass (P(content) {first.p_content:.3f}), read by the second pass", first))
+
+
+def _explanations_table(explanations: list[LineExplanation]) -> Table:
+    table = Table(title="why each line was kept or dropped (second-pass weights)")
+    for column, justify in (("#", "right"), ("P", "right"), ("label", "left"), ("text", "left"), ("for", "left"), ("against", "left")):
+        table.add_column(column, justify=justify)  # type: ignore[arg-type]
+    for e in explanations:
+        shown = e.text if len(e.text) <= EXPLAIN_TEXT_WIDTH else e.text[: EXPLAIN_TEXT_WIDTH - 1] + "…"
+        table.add_row(str(e.number), f"{e.p_content:.2f}", e.label, Text(shown), _reason_lines(e.reasons_for), _reason_lines(e.reasons_against))
+    return table
+
+
+@app.command()
+def explain(
+    file: Annotated[str, typer.Argument(help="Text file to explain; '-' reads stdin.")],
+    line: Annotated[Optional[int], typer.Option("--line", help="Explain only this line (1-based), with the first pass's reasons.")] = None,
+    top: Annotated[int, typer.Option("--top", min=0, help="Reasons shown for and against each line.")] = DEFAULT_TOP,
+    output_format: Annotated[str, typer.Option("--format", help="table: for reading; jsonl: one record per line.")] = "table",
+    model_path: ModelOption = None,
+    threshold: Annotated[Optional[float], typer.Option(min=0.0, max=1.0, help="Override the model's threshold.")] = None,
+) -> None:
+    """Show why each line was kept or dropped: the features that weighed most for and against it."""
+    if output_format not in ("table", "jsonl"):
+        fail(f"--format must be 'table' or 'jsonl', not {output_format!r}")
+    try:
+        text, warning = read_text(file)
+    except InputError as error:
+        fail(str(error))
+    if warning:
+        err.print(f"warning: {warning}", highlight=False, markup=False)
+    model = _load(model_path)
+    explanations = explain_lines(model, text, top, threshold)
+    if line is not None:
+        if not 1 <= line <= len(explanations):
+            fail(f"--line {line} is out of range: {file} has {len(explanations)} line(s)")
+        explanations = [explanations[line - 1]]
+    if output_format == "jsonl":
+        sys.stdout.write("".join(json.dumps(explanation_record(e), ensure_ascii=False) + "\n" for e in explanations))
+    elif line is not None:
+        _print_explanation(explanations[0])
+    else:
+        out.print(_explanations_table(explanations))
 
 
 __all__ = ["app", "DEFAULT_THRESHOLD"]

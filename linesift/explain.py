@@ -1,0 +1,337 @@
+"""Why each line was kept or dropped: the features that weighed most for and against it.
+
+Both passes are logistic regressions, so a line's log-odds of content is the intercept plus one term
+per feature: coefficient × standardised value. Those terms are exact, additive reasons. The final
+decision is the second pass's, so its terms are the line's reasons; the first pass's terms (among them
+the hashed n-grams of the line's start, named where the line's own n-grams can be matched to their
+buckets) come as a nested detail, since the second pass reads the first pass's score.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+
+from linesift.model.classifier import LineClassifier, sigmoid
+from linesift.model.context import context_feature_names
+from linesift.model.features import PageStats, feature_names
+from linesift.model.ngrams import CHAR_NGRAM, MAX_CHARS_PER_LINE, MAX_WORDS_PER_LINE, _bucket, _char_ngrams, _word_ngrams
+from linesift.model.segment import Page
+from linesift.model.sifter import Label, PageMatrices, Sifter
+
+DEFAULT_TOP = 3  # reasons shown each way: enough to see the decision, few enough to read
+NGRAMS = "ngrams"  # the name of the one reason that sums all hashed n-gram columns
+NGRAMS_DESCRIPTION = "words/phrases at the start of the line"
+NAMED_NGRAMS = 3  # n-grams named inside the n-gram reason
+
+
+@dataclass(frozen=True, slots=True)
+class Reason:
+    """One feature's share of a decision: ``contribution`` is added to the log-odds of content."""
+
+    name: str
+    description: str
+    contribution: float
+
+
+@dataclass(frozen=True, slots=True)
+class PassExplanation:
+    """One pass's score for a line and its strongest terms each way."""
+
+    p_content: float
+    reasons_for: tuple[Reason, ...]
+    reasons_against: tuple[Reason, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class LineExplanation:
+    """A line's decision and why. Blank lines are never content and have no reasons nor first pass."""
+
+    number: int
+    text: str
+    label: Label
+    p_content: float
+    reasons_for: tuple[Reason, ...]
+    reasons_against: tuple[Reason, ...]
+    first_pass: PassExplanation | None
+
+
+# How to say a feature's value in words. Flags say one text when set and another when not; numbers
+# fill ``{value}`` after an optional transform (log1p features are shown back as counts).
+@dataclass(frozen=True, slots=True)
+class _Wording:
+    text: str
+    unset: str | None = None
+    transform: Callable[[float], float] = float
+
+    def say(self, value: float) -> str:
+        if self.unset is not None:
+            return self.text if value >= 0.5 else self.unset
+        return self.text.format(value=self.transform(value))
+
+
+def _count(log_value: float) -> float:
+    return float(np.expm1(log_value))
+
+
+def _probability(logit: float) -> float:
+    return float(sigmoid(np.array(logit)))
+
+
+_WORDING: dict[str, _Wording] = {
+    "log_chars": _Wording("{value:.0f} characters", transform=_count),
+    "log_words": _Wording("{value:.0f} words", transform=_count),
+    "punct_density": _Wording("punctuation {value:.0%} of visible characters"),
+    "terminals_per_word": _Wording("{value:.2f} sentence ends per word"),
+    "ends_terminal": _Wording("ends like a sentence", "does not end like a sentence"),
+    "ends_colon": _Wording("ends with a colon", "does not end with a colon"),
+    "ends_alnum": _Wording("ends with a letter or digit", "does not end with a letter or digit"),
+    "js_tokens_per_word": _Wording("{value:.2f} JavaScript tokens per word"),
+    "code_char_density": _Wording("code characters {value:.0%} of visible characters"),
+    "has_js_token": _Wording("contains JavaScript", "no JavaScript"),
+    "json_ld_context": _Wording("JSON-LD (@context/@type)", "no JSON-LD markers"),
+    "log_json_pairs": _Wording("{value:.0f} JSON key-value pairs", transform=_count),
+    "starts_with_bracket": _Wording("starts with { or [", "does not start with { or ["),
+    "urls": _Wording("{value:.0f} URLs"),
+    "emails": _Wording("{value:.0f} e-mail addresses"),
+    "upper_ratio": _Wording("capital letters {value:.0%} of letters"),
+    "capitalised_word_ratio": _Wording("{value:.0%} of words capitalised"),
+    "starts_upper": _Wording("starts with a capital letter", "does not start with a capital letter"),
+    "digit_ratio": _Wording("digits {value:.0%} of visible characters"),
+    "stop_word_ratio": _Wording("{value:.0%} function words (the, and, of...)"),
+    "mean_word_length": _Wording("mean word length {value:.1f}"),
+    "repeated": _Wording("repeated elsewhere on the page", "not repeated on the page"),
+    "log_repeats": _Wording("{value:.0f} repeats elsewhere on the page", transform=_count),
+    "relative_line_position": _Wording("{value:.0%} of the way down the page (by lines)"),
+    "relative_char_position": _Wording("{value:.0%} of the way down the page (by characters)"),
+    "block_log_lines": _Wording("{value:.0f} lines in its block", transform=_count),
+    "block_log_chars": _Wording("{value:.0f} characters in its block", transform=_count),
+    "block_terminal_share": _Wording("{value:.0%} of its block's lines end like sentences"),
+    "block_first_line": _Wording("first line of its block", "not the first line of its block"),
+    "block_log_position": _Wording("{value:.0f} lines before it in its block", transform=_count),
+    "p_logit": _Wording("first-pass score {value:.2f}", transform=_probability),
+    "p_block_mean": _Wording("mean first-pass score of its block {value:.2f}"),
+    "p_block_max": _Wording("best first-pass score in its block {value:.2f}"),
+    "p_page_mean": _Wording("mean first-pass score of the page {value:.2f}"),
+    "p_page_rank": _Wording("first-pass score above {value:.0%} of the page's lines"),
+    "in_main_run": _Wording("inside the page's main run of content", "outside the page's main run of content"),
+    "before_main_run": _Wording("before the page's main run of content", "not before the main run of content"),
+    "after_main_run": _Wording("after the page's main run of content", "not after the main run of content"),
+    "log_distance_to_main_run": _Wording("{value:.0f} lines from the main run of content", transform=_count),
+    "content_words_before": _Wording("{value:.0%} of the page's content words come before it"),
+}
+_WINDOW_PREFIX = "p_mean_window"
+_NEIGHBOURS = {-3: "three lines before", -2: "two lines before", -1: "previous line",
+               1: "next line", 2: "two lines after", 3: "three lines after"}
+
+
+def neighbour_offset(name: str) -> int | None:
+    """The offset in non-blank lines of a neighbour column (``name@-1`` → -1), None for a line's own."""
+    _, _, offset = name.partition("@")
+    return int(offset) if offset.lstrip("+-").isdigit() else None
+
+
+def describe(name: str, value: float, past_edge: bool = False) -> str:
+    """A feature's value in words, e.g. ``ends_terminal`` = 1 → "ends like a sentence".
+
+    Neighbour columns (``name@-1``) are said of that neighbour (the non-blank line before or after);
+    ``past_edge`` says there is no such line, so its column holds a filler value. A name this code has
+    no words for (a newer model file) is shown as ``name = value``.
+    """
+    base = name.partition("@")[0]
+    offset = neighbour_offset(name)
+    if offset is not None:
+        where = _NEIGHBOURS.get(offset)
+        if where is not None and past_edge:
+            return f"{where}: none ({'start' if offset < 0 else 'end'} of the page)"
+        if where is not None and base in _WORDING:
+            return f"{where}: {_WORDING[base].say(value)}"
+    elif base in _WORDING:
+        return _WORDING[base].say(value)
+    elif base.startswith(_WINDOW_PREFIX) and base[len(_WINDOW_PREFIX):].isdigit():
+        lines = 2 * int(base[len(_WINDOW_PREFIX):]) + 1
+        return f"mean first-pass score of the {lines} lines around it {value:.2f}"
+    return f"{name} = {value:.3g}"
+
+
+def _dense_terms(classifier: LineClassifier, dense: np.ndarray) -> np.ndarray:
+    """``(n_lines, n_scaled)`` coefficient × standardised value of every scaled column."""
+    n = classifier.n_scaled_
+    return (dense[:, :n] - classifier.mean_) / classifier.scale_ * classifier.coef_[:n]
+
+
+def _hashed_terms(classifier: LineClassifier, hashed: sp.csr_matrix) -> sp.csr_matrix:
+    """Coefficient × value of every hashed n-gram column (those pass unscaled)."""
+    return sp.csr_matrix(hashed.multiply(classifier.coef_[classifier.n_scaled_:]))
+
+
+def _ngram_buckets(lines: Sequence[str]) -> list[dict[int, list[str]]]:
+    """For each line, the text of the n-grams the first pass hashes, by bucket.
+
+    Each candidate n-gram is put on a line of its own and hashed by the model's own code, so the
+    names follow whatever that code does; a bucket shared by two n-grams carries both names.
+    """
+    stats = PageStats(Page.from_lines(list(lines)))
+    starts, ends = stats.word_spans
+    text = stats.page.text
+    word_rows = stats.word_lines
+    first_word = np.searchsorted(word_rows, np.arange(stats.n_lines))
+    rank = np.arange(len(word_rows)) - first_word[word_rows] if len(word_rows) else word_rows
+    owners: list[int] = []
+    words: list[str] = []
+    pairs: list[str] = []
+    pair_owners: list[int] = []
+    for index in np.flatnonzero(rank < MAX_WORDS_PER_LINE).tolist():
+        owners.append(int(word_rows[index]))
+        words.append(text[starts[index]:ends[index]])
+        if index + 1 < len(word_rows) and word_rows[index + 1] == word_rows[index] and rank[index] + 1 < MAX_WORDS_PER_LINE:
+            pair_owners.append(int(word_rows[index]))
+            pairs.append(text[starts[index]:ends[index + 1]])
+    grams: list[str] = []
+    gram_owners: list[int] = []
+    for row, line in enumerate(lines):
+        head = line[:MAX_CHARS_PER_LINE]
+        for offset in range(len(head) - CHAR_NGRAM + 1):
+            grams.append(head[offset:offset + CHAR_NGRAM])
+            gram_owners.append(row)
+
+    out: list[dict[int, list[str]]] = [{} for _ in lines]
+
+    def name(owner_rows: list[int], texts: list[str], buckets: list[int]) -> None:
+        for row, gram, bucket in zip(owner_rows, texts, buckets):
+            names = out[row].setdefault(bucket, [])
+            if gram.lower() not in (n.lower() for n in names):
+                names.append(gram)
+
+    name(owners, words, _single_hash_buckets(words, _word_ngrams))
+    name(gram_owners, grams, _single_hash_buckets(grams, _char_ngrams))
+    name(pair_owners, pairs, _pair_buckets(pairs))
+    return out
+
+
+def _single_hash_buckets(texts: list[str], ngrams: Callable[[PageStats], tuple[np.ndarray, np.ndarray]]) -> list[int]:
+    """Bucket of each text that yields exactly one n-gram of the given kind (a word; a trigram)."""
+    if not texts:
+        return []
+    rows, hashes = ngrams(PageStats(Page.from_lines(texts)))
+    buckets = np.zeros(len(texts), dtype=np.int64)
+    buckets[rows] = _bucket(hashes)
+    return buckets.tolist()
+
+
+def _pair_buckets(pairs: list[str]) -> list[int]:
+    """Bucket of the bigram of each two-word text: its one word n-gram that is not a single word's."""
+    if not pairs:
+        return []
+    stats = PageStats(Page.from_lines(pairs))
+    rows, hashes = _word_ngrams(stats)
+    single = set(zip(stats.word_lines.tolist(), stats.word_hashes.tolist()))
+    buckets = _bucket(hashes).tolist()
+    out = [-1] * len(pairs)
+    for row, hashed, bucket in zip(rows.tolist(), hashes.tolist(), buckets):
+        if (row, hashed) not in single:
+            out[row] = bucket
+    return out
+
+
+def _ngram_reason(terms: sp.csr_matrix, row: int, named: dict[int, list[str]]) -> Reason | None:
+    """The hashed n-grams of a line as one reason, naming the n-grams that weighed most in its direction."""
+    start, end = terms.indptr[row], terms.indptr[row + 1]
+    if start == end:
+        return None
+    buckets, values = terms.indices[start:end], terms.data[start:end]
+    total = float(values.sum())
+    if total == 0.0:
+        return None
+    order = np.argsort(-values * np.sign(total), kind="stable")
+    shown = [f"\u201c{' / '.join(named[b])}\u201d ({v:+.2f})" for b, v in zip(buckets[order].tolist(), values[order].tolist())
+             if b in named and v * total > 0][:NAMED_NGRAMS]
+    description = NGRAMS_DESCRIPTION + (f": {', '.join(shown)}" if shown else "")
+    return Reason(NGRAMS, description, total)
+
+
+def _strongest(terms: np.ndarray, names: list[str], values: np.ndarray, extra: Reason | None, top: int,
+               missing: Callable[[str], bool]) -> tuple[tuple[Reason, ...], tuple[Reason, ...]]:
+    """The ``top`` largest positive and ``top`` most negative terms of one line, as reasons.
+
+    Ties (correlated features often share a coefficient) go to the earlier column, so a shorter list
+    is always the start of a longer one.
+    """
+    weights = np.append(terms, extra.contribution if extra is not None else 0.0)
+    columns = np.arange(len(weights))
+
+    def reason(i: int) -> Reason:
+        if i == len(names):
+            assert extra is not None
+            return extra
+        return Reason(names[i], describe(names[i], float(values[i]), missing(names[i])), float(weights[i]))
+
+    chosen = []
+    for sign in (1.0, -1.0):
+        order = np.lexsort((columns, -sign * weights))
+        chosen.append(tuple(reason(int(i)) for i in order[:top] if sign * weights[i] > 0))
+    return chosen[0], chosen[1]
+
+
+def explain_lines(model: Sifter, text: str, top: int = DEFAULT_TOP, threshold: float | None = None) -> list[LineExplanation]:
+    """One :class:`LineExplanation` per line of ``text``, with the same labels as ``model.predict_lines``."""
+    if top < 0:
+        raise ValueError(f"top must be 0 or more, not {top}")
+    page = Page.from_text(text)
+    if len(page) == 0:
+        return []
+    cut = model.threshold if threshold is None else threshold
+    matrices = PageMatrices.of(page)
+    n_dense = model.first.n_scaled_
+    first_terms = _dense_terms(model.first, matrices.dense)
+    hashed = _hashed_terms(model.first, matrices.first[:, n_dense:])
+    p_first = np.where(page.blank, 0.0, model.first.predict_proba(matrices.first)[:, 1])
+    second_input = matrices.second(p_first)
+    second_terms = _dense_terms(model.second, second_input)
+    p_final = model.score(matrices, page.blank)
+    first_names, second_names = feature_names(), context_feature_names() + feature_names()
+    nonblank = np.flatnonzero(~page.blank)
+    named = dict(zip(nonblank.tolist(), _ngram_buckets([page.lines[i] for i in nonblank.tolist()])))
+    rank = np.cumsum(~page.blank) - 1  # a non-blank line's index among the non-blank lines
+    explanations = []
+    for i, line in enumerate(page.lines):
+        p = float(p_final[i])
+        if page.blank[i]:
+            explanations.append(LineExplanation(i + 1, line, "noise", p, (), (), None))
+            continue
+
+        def missing(name: str, position: int = int(rank[i])) -> bool:
+            offset = neighbour_offset(name)
+            return offset is not None and not 0 <= position + offset < len(nonblank)
+
+        first_for, first_against = _strongest(first_terms[i], first_names, matrices.dense[i],
+                                              _ngram_reason(hashed, i, named[i]), top, missing)
+        reasons_for, reasons_against = _strongest(second_terms[i], second_names, second_input[i], None, top, missing)
+        explanations.append(LineExplanation(
+            i + 1, line, "content" if p >= cut else "noise", p, reasons_for, reasons_against,
+            PassExplanation(float(p_first[i]), first_for, first_against),
+        ))
+    return explanations
+
+
+def explanation_record(explanation: LineExplanation) -> dict:
+    """A line's explanation as plain JSON-ready data (the ``explain --format jsonl`` record)."""
+
+    def reasons(items: tuple[Reason, ...]) -> list[dict]:
+        return [{"name": r.name, "description": r.description, "contribution": round(r.contribution, 4)} for r in items]
+
+    record: dict = {
+        "line": explanation.number, "text": explanation.text, "label": explanation.label,
+        "p_content": round(explanation.p_content, 6),
+        "reasons_for": reasons(explanation.reasons_for), "reasons_against": reasons(explanation.reasons_against),
+    }
+    if explanation.first_pass is not None:
+        record["first_pass"] = {
+            "p_content": round(explanation.first_pass.p_content, 6),
+            "reasons_for": reasons(explanation.first_pass.reasons_for),
+            "reasons_against": reasons(explanation.first_pass.reasons_against),
+        }
+    return record
