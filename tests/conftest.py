@@ -1,0 +1,108 @@
+"""Shared fixtures: the seed page, its labels, the built-in model, and the expensive fits done once.
+
+Fitting the two-pass model on the seed takes several seconds, and cross-validating it several times
+that, so both are computed once per test session and shared:
+
+* ``seed_training`` runs ``linesift train`` on the seed once and keeps the command's result, the model
+  file it wrote and the in-memory model it saved (captured by wrapping, not replacing, the library call);
+* ``seed_cross_validation`` memoises :func:`linesift.training.evaluate.cross_validated_probabilities`
+  for the seed pages, so the quality gate and ``linesift eval`` read the same deterministic scores.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from linesift.model.modelfile import load_model
+from linesift.model.sifter import Sifter
+from linesift.training import evaluate
+from linesift.training.data import LabelledPage, load_pages
+from linesift.training.train import TrainingParams
+
+REPO = Path(__file__).resolve().parent.parent
+SEEDS = REPO / "seeds"
+SEED_ID = "000_bbcd66fa357995a9"
+SEED_TEXT_PATH = SEEDS / f"{SEED_ID}.txt"
+SEED_LABELS_PATH = SEEDS / f"{SEED_ID}.jsonl"
+
+
+def sha256_of(path: Path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+@pytest.fixture(scope="session")
+def seed_text() -> str:
+    return SEED_TEXT_PATH.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def seed_pages() -> list[LabelledPage]:
+    return load_pages([SEED_LABELS_PATH])
+
+
+@pytest.fixture(scope="session")
+def builtin_model() -> Sifter:
+    return load_model()
+
+
+@pytest.fixture(scope="session")
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+@dataclass(frozen=True)
+class SeedTraining:
+    """``linesift train`` on the seed: what it printed, the file it wrote and the model it saved."""
+
+    result: object  # click.testing.Result
+    model_path: Path
+    model: Sifter
+    workdir: Path
+
+
+@pytest.fixture(scope="session")
+def seed_training(tmp_path_factory: pytest.TempPathFactory, runner: CliRunner) -> SeedTraining:
+    import linesift.cli as cli
+
+    workdir = tmp_path_factory.mktemp("train")
+    model_path = workdir / "models" / "seed-model.json"
+    trained: list[Sifter] = []
+    real_train_from_files = cli.train_from_files
+
+    def capturing_train_from_files(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        model = real_train_from_files(*args, **kwargs)
+        trained.append(model)
+        return model
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(cli, "train_from_files", capturing_train_from_files)
+        result = runner.invoke(cli.app, ["train", str(SEED_LABELS_PATH), "--out", str(model_path)])
+    assert result.exit_code == 0, result.output
+    assert len(trained) == 1
+    return SeedTraining(result, model_path, trained[0], workdir)
+
+
+def _pages_key(pages: list[LabelledPage]) -> tuple:
+    return tuple((page.id, tuple(page.lines), page.labels.tobytes()) for page in pages)
+
+
+@pytest.fixture(scope="session")
+def seed_cross_validation() -> Callable[..., list[np.ndarray]]:
+    """``cross_validated_probabilities`` with a memory: each (pages, params) pair is fitted once."""
+    real = evaluate.cross_validated_probabilities
+    cache: dict[tuple, list[np.ndarray]] = {}
+
+    def cross_validated(pages, params: TrainingParams = TrainingParams(), n_jobs: int = 1, examples=None):  # noqa: ANN001, ANN202
+        key = (_pages_key(list(pages)), params)
+        if key not in cache:
+            cache[key] = real(pages, params, n_jobs=n_jobs, examples=examples)
+        return [p.copy() for p in cache[key]]
+
+    return cross_validated
