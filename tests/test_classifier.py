@@ -1,0 +1,152 @@
+"""LineClassifier: scikit-learn's estimator contract, its threshold, and what it scales."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+from sklearn.utils.estimator_checks import parametrize_with_checks
+
+from linesift.model.classifier import DEFAULT_THRESHOLD, LineClassifier, sigmoid
+
+
+@parametrize_with_checks([LineClassifier()])
+def test_scikit_learn_estimator_contract(estimator, check) -> None:  # noqa: ANN001
+    check(estimator)
+
+
+def separable_data(n: int = 80, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n, 3))
+    y = (X[:, 0] + 0.5 * X[:, 1] > 0).astype(int)
+    return X, y
+
+
+@pytest.fixture(scope="module")
+def fitted() -> tuple[LineClassifier, np.ndarray, np.ndarray]:
+    X, y = separable_data()
+    return LineClassifier().fit(X, y), X, y
+
+
+def test_init_stores_parameters_unchanged() -> None:
+    weights = {0: 1.0, 1: 2.0}
+    model = LineClassifier(C=0.5, threshold=0.7, n_scaled=3, max_iter=10, class_weight=weights)
+    assert model.get_params() == {"C": 0.5, "threshold": 0.7, "n_scaled": 3, "max_iter": 10, "class_weight": weights}
+    assert model.class_weight is weights
+    assert LineClassifier().threshold == DEFAULT_THRESHOLD
+
+
+def test_predict_proba_rows_sum_to_one_and_follow_classes(fitted) -> None:  # noqa: ANN001
+    model, X, _ = fitted
+    proba = model.predict_proba(X)
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0)
+    assert model.classes_.tolist() == [0, 1]
+    np.testing.assert_allclose(proba[:, 1], sigmoid(model.decision_function(X)))
+
+
+def test_predict_keeps_the_positive_class_at_exactly_the_threshold(fitted) -> None:  # noqa: ANN001
+    model, X, _ = fitted
+    p = model.predict_proba(X)[:, 1]
+    order = np.argsort(p)
+    at = p[order[len(p) // 2]]
+    at_threshold = LineClassifier(threshold=at)
+    at_threshold.__dict__.update({k: v for k, v in model.__dict__.items() if k.endswith("_")})
+    predicted = at_threshold.predict(X)
+    assert predicted.tolist() == (p >= at).astype(int).tolist()
+    assert predicted[order[len(p) // 2]] == 1  # p == threshold keeps the line
+    just_above = np.nextafter(at, 1.0)
+    at_threshold.threshold = just_above
+    assert at_threshold.predict(X)[order[len(p) // 2]] == 0
+
+
+def test_threshold_zero_and_one(fitted) -> None:  # noqa: ANN001
+    model, X, _ = fitted
+    params = {k: v for k, v in model.__dict__.items() if k.endswith("_")}
+    everything, nothing = LineClassifier(threshold=0.0), LineClassifier(threshold=1.0)
+    everything.__dict__.update(params)
+    nothing.__dict__.update(params)
+    assert everything.predict(X).tolist() == [1] * len(X)
+    p = model.predict_proba(X)[:, 1]
+    assert nothing.predict(X).tolist() == (p >= 1.0).astype(int).tolist()
+    assert nothing.predict(X).sum() <= 1
+
+
+def test_threshold_applies_to_the_second_class_of_string_labels() -> None:
+    X, y = separable_data()
+    labels = np.where(y == 1, "content", "noise")  # sorted: "content" < "noise", so "noise" is positive
+    model = LineClassifier(threshold=0.0).fit(X, labels)
+    assert model.classes_.tolist() == ["content", "noise"]
+    assert set(model.predict(X).tolist()) == {"noise"}
+
+
+def test_default_predict_agrees_with_half_probability(fitted) -> None:  # noqa: ANN001
+    model, X, y = fitted
+    assert model.predict(X).tolist() == (model.predict_proba(X)[:, 1] >= 0.5).astype(int).tolist()
+    assert (model.predict(X) == y).mean() > 0.9
+
+
+def test_one_class_is_refused() -> None:
+    X, _ = separable_data()
+    with pytest.raises(ValueError, match="needs 2"):
+        LineClassifier().fit(X, np.ones(len(X), dtype=int))
+
+
+def test_n_scaled_standardises_only_the_first_columns() -> None:
+    rng = np.random.default_rng(1)
+    dense = rng.normal(loc=[10.0, -3.0], scale=[5.0, 0.1], size=(60, 2))
+    hashed = (rng.random((60, 3)) < 0.2).astype(float) * 0.5
+    X = np.hstack([dense, hashed])
+    y = (dense[:, 0] > 10).astype(int)
+    model = LineClassifier(n_scaled=2).fit(X, y)
+    assert model.n_scaled_ == 2
+    np.testing.assert_allclose(model.mean_, dense.mean(axis=0))
+    np.testing.assert_allclose(model.scale_, dense.std(axis=0))
+    scaled = model._scaled(X)
+    np.testing.assert_allclose(scaled[:, :2], (dense - dense.mean(axis=0)) / dense.std(axis=0))
+    np.testing.assert_array_equal(scaled[:, 2:], hashed)  # passed through untouched
+    # The same with sparse input: later columns stay as they are.
+    sparse_scaled = model._scaled(sp.csr_matrix(X))
+    assert sp.issparse(sparse_scaled)
+    np.testing.assert_allclose(sparse_scaled.toarray(), scaled)
+    np.testing.assert_allclose(model.predict_proba(sp.csr_matrix(X)), model.predict_proba(X), atol=1e-12)
+
+
+def test_n_scaled_larger_than_the_columns_scales_them_all() -> None:
+    X, y = separable_data()
+    model = LineClassifier(n_scaled=10).fit(X, y)
+    assert model.n_scaled_ == 3
+    assert model.get_params()["n_scaled"] == 10  # the parameter itself is not changed
+
+
+def test_constant_columns_do_not_blow_up() -> None:
+    X, y = separable_data()
+    constant = np.column_stack([X, np.full(len(X), 7.0), np.zeros(len(X)), np.full(len(X), 1e12 + 1e-3)])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        model = LineClassifier().fit(constant, y)
+        np.testing.assert_array_equal(model.scale_[3:], [1.0, 1.0, 1.0])
+        # At prediction time a constant column may take new values; they are not divided by ~0.
+        shifted = constant.copy()
+        shifted[:, 3:] += 1.0
+        p_shifted = model.predict_proba(shifted)
+    assert np.isfinite(model.coef_).all()
+    # A constant column carries no signal (up to the rounding of the mean of 1e12 + 1e-3).
+    np.testing.assert_allclose(model.coef_[3:], 0.0, atol=1e-3)
+    np.testing.assert_allclose(p_shifted, model.predict_proba(constant), atol=1e-2)
+
+
+def test_fit_is_deterministic() -> None:
+    X, y = separable_data()
+    a, b = LineClassifier().fit(X, y), LineClassifier().fit(X, y)
+    np.testing.assert_array_equal(a.coef_, b.coef_)
+    assert a.intercept_ == b.intercept_
+
+
+def test_sigmoid_handles_large_inputs_without_warnings() -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        values = sigmoid(np.array([-1e6, -40.0, 0.0, 40.0, 1e6]))
+    assert values[0] == 0.0 and values[-1] == 1.0 and values[2] == 0.5
+    assert np.all(np.diff(values) >= 0)
