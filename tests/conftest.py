@@ -38,6 +38,16 @@ def sha256_of(path: Path) -> str:
 
 
 @pytest.fixture(scope="session")
+def seed_labels_path() -> Path:
+    return SEED_LABELS_PATH
+
+
+@pytest.fixture(scope="session")
+def seed_text_path() -> Path:
+    return SEED_TEXT_PATH
+
+
+@pytest.fixture(scope="session")
 def seed_text() -> str:
     return SEED_TEXT_PATH.read_text(encoding="utf-8")
 
