@@ -2,18 +2,30 @@
 
 from __future__ import annotations
 
+import io
 import json
+import os
+import signal
 import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Literal, Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from rich.text import Text
 
 from linesift.explain import DEFAULT_TOP, LineExplanation, PassExplanation, Reason, explain_lines, explanation_record
-from linesift.io.text import InputError, atomic_writer, read_text
+from linesift.io.cleaning import SPANS_FIELD
+from linesift.io.corpus import OnError, RunOptions, Summary, clean_corpus
+from linesift.io.parallel import CleanOptions
+from linesift.io.sources import DEFAULT_GLOB, DEFAULT_TEXT_FIELD, BadRecordError, ReadOptions
+from linesift.io.text import InputError, read_text
 from linesift.model.classifier import DEFAULT_THRESHOLD
 from linesift.model.modelfile import ModelFileError, load_model, save_model
 from linesift.model.sifter import Sifter
@@ -155,45 +167,97 @@ def evaluate(
         out.print(f"model with threshold {threshold:.4f} written to {save}")
 
 
+InputFormat = Literal["auto", "text", "html", "jsonl", "warc", "parquet"]
+OutputFormat = Literal["text", "jsonl"]
+EXIT_BAD_DATA = 1
+EXIT_BROKEN_PIPE = 128 + signal.SIGPIPE  # what a shell reports for a tool stopped by a closed pipe
+BYTES_PER_MB = 1_000_000
+
+
 @app.command()
 def predict(
-    files: Annotated[list[str], typer.Argument(help="Text files to clean; '-' reads stdin.")],
+    files: Annotated[list[str], typer.Argument(help="Files or directories to clean; '-' reads stdin.")],
     model_path: ModelOption = None,
-    output_format: Annotated[str, typer.Option("--format", help="text: kept lines; jsonl: one record per line.")] = "text",
+    output_format: Annotated[OutputFormat, typer.Option("--format", help="For text and HTML pages: text: kept lines; jsonl: one record per line.")] = "text",
     threshold: Annotated[Optional[float], typer.Option(min=0.0, max=1.0, help="Override the model's threshold.")] = None,
-    output_dir: Annotated[Optional[Path], typer.Option("--output-dir", help="Write one output file per input here.")] = None,
-    strict: Annotated[bool, typer.Option("--strict", help="Refuse files that are not valid UTF-8.")] = False,
+    output_dir: Annotated[Optional[Path], typer.Option("--output-dir", help="Write one output per input here, mirroring directories.")] = None,
+    strict: Annotated[bool, typer.Option("--strict", help="Refuse text pages that are not valid UTF-8.")] = False,
+    input_format: Annotated[InputFormat, typer.Option("--input-format", help="Kind of input (auto: by magic bytes, then name).")] = "auto",
+    text_field: Annotated[str, typer.Option("--text-field", help="JSONL field or Parquet column holding the text.")] = DEFAULT_TEXT_FIELD,
+    glob: Annotated[str, typer.Option("--glob", help="File names to take from directories, e.g. '*.jsonl.gz'.")] = DEFAULT_GLOB,
+    spans: Annotated[bool, typer.Option("--spans", help=f"Add {SPANS_FIELD}: start, end and p_content of every line of the text.")] = False,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Processes cleaning in parallel; output order is kept.")] = 1,
+    on_error: Annotated[OnError, typer.Option("--on-error", help="fail: stop at a bad record; skip: write it through and count it.")] = "fail",
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
-    """Label every line of each page and print the content (or per-line records)."""
-    if output_format not in ("text", "jsonl"):
-        fail(f"--format must be 'text' or 'jsonl', not {output_format!r}")
-    model = _load(model_path)
-    for name in files:
-        try:
-            text, warning = read_text(name, strict)
-        except InputError as error:
-            fail(str(error))
-        if warning:
-            err.print(f"warning: {warning}", highlight=False, markup=False)
-        rendered = _render(model, text, output_format, threshold)
-        if output_dir is None:
-            sys.stdout.write(rendered)
-        else:
-            stem = "stdin" if name == "-" else Path(name).name
-            target = output_dir / (f"{stem}.jsonl" if output_format == "jsonl" else stem)
-            with atomic_writer(target) as stream:
-                stream.write(rendered)
-
-
-def _render(model: Sifter, text: str, output_format: str, threshold: float | None) -> str:
-    if output_format == "text":
-        cleaned = model.clean(text, threshold)
-        return cleaned + "\n" if cleaned else ""
-    return "".join(
-        json.dumps({"line": line.number, "text": line.text, "label": line.label, "p_content": round(line.p_content, 6)},
-                   ensure_ascii=False) + "\n"
-        for line in model.predict_lines(text, threshold)
+    """Clean pages, JSONL, WARC/WET or Parquet: text pages give their content lines, records gain linesift_text."""
+    _load(model_path)  # a bad model file is a usage error, reported before any input is read
+    options = RunOptions(
+        read=ReadOptions(None if input_format == "auto" else input_format, text_field, strict),
+        clean=CleanOptions(None if model_path is None else str(model_path), threshold, spans, lines=output_format == "jsonl"),
+        output_dir=output_dir,
+        on_error=on_error,
+        jobs=jobs,
+        pattern=glob,
     )
+    warn = lambda message: err.print(f"warning: {message}", highlight=False, markup=False, soft_wrap=True)  # noqa: E731
+    started = time.monotonic()
+    try:
+        with _progress(quiet or not err.is_terminal) as progress:
+            summary = clean_corpus(files, options, sys.stdout, warn, progress)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _silence_stdout()
+        raise typer.Exit(EXIT_BROKEN_PIPE) from None
+    except InputError as error:
+        fail(escape(str(error)), EXIT_BAD_DATA if isinstance(error, BadRecordError) else EXIT_USAGE)
+    except OSError as error:
+        where = error.filename or "output"
+        fail(escape(f"cannot write {where}: {error.strerror or error}"), EXIT_BAD_DATA)
+    _print_summary(summary, time.monotonic() - started, quiet)
+
+
+@contextmanager
+def _progress(silent: bool) -> Iterator[Callable[[Summary], None]]:
+    """A live line of pages, MB and rates on stderr; nothing when ``silent`` (piped, or --quiet)."""
+    if silent:
+        yield lambda _: None
+        return
+    columns = (
+        SpinnerColumn(),
+        TextColumn("{task.fields[pages]} pages, {task.fields[mb]:.1f} MB"),
+        TextColumn("{task.fields[pages_per_s]:.1f} pages/s, {task.fields[mb_per_s]:.2f} MB/s"),
+        TimeElapsedColumn(),
+    )
+    with Progress(*columns, console=err, transient=True) as bar:
+        task = bar.add_task("cleaning", total=None, pages=0, mb=0.0, pages_per_s=0.0, mb_per_s=0.0)
+        started = time.monotonic()
+
+        def update(summary: Summary) -> None:
+            elapsed = max(time.monotonic() - started, 1e-9)
+            mb = summary.bytes / BYTES_PER_MB
+            bar.update(task, pages=summary.documents, mb=mb, pages_per_s=summary.documents / elapsed, mb_per_s=mb / elapsed)
+
+        yield update
+
+
+def _print_summary(summary: Summary, seconds: float, quiet: bool) -> None:
+    """Bad records are always reported; the totals only on a terminal, where someone is watching."""
+    if summary.skipped:
+        per_input = ", ".join(f"{name}: {count}" for name, count in summary.skipped_by_input.items())
+        err.print(f"{summary.skipped} bad record(s) skipped ({per_input})", highlight=False, markup=False, soft_wrap=True)
+    if not quiet and err.is_terminal:
+        err.print(f"cleaned {summary.documents} document(s), {summary.bytes / BYTES_PER_MB:.1f} MB, from {summary.inputs} input(s) in {seconds:.1f} s",
+                  highlight=False, markup=False)
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so that Python's final flush does not complain about the closed pipe."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, io.UnsupportedOperation):
+        pass  # stdout is not a file descriptor (captured by a test runner): nothing will flush into a pipe
 
 
 EXPLAIN_TEXT_WIDTH = 60  # characters of a line shown in the all-lines table; --line shows it whole

@@ -20,6 +20,10 @@ class InputError(ValueError):
     """Input a user gave that cannot be read as text; the message names it."""
 
 
+class MissingExtraError(InputError):
+    """An input format whose optional dependencies are not installed; the message says what to install."""
+
+
 def decode_text(data: bytes, name: str, strict: bool = False) -> tuple[str, str | None]:
     """Decode UTF-8 bytes; invalid bytes become U+FFFD and a warning is returned (an error when ``strict``)."""
     if b"\x00" in data[:BINARY_SNIFF_BYTES]:
@@ -33,12 +37,11 @@ def decode_text(data: bytes, name: str, strict: bool = False) -> tuple[str, str 
         return data.decode("utf-8-sig", errors="replace"), f"{name}: not valid UTF-8 at {where}; invalid bytes replaced with U+FFFD"
 
 
-def read_bytes(name: str) -> bytes:
-    if name == STDIN:
-        return sys.stdin.buffer.read()
-    path = Path(name)
+@contextmanager
+def _reading(name: str) -> Iterator[None]:
+    """Turn the ways opening or reading ``name`` fails into an :class:`InputError` naming it."""
     try:
-        return path.read_bytes()
+        yield
     except FileNotFoundError:
         raise InputError(f"{name}: no such file") from None
     except IsADirectoryError:
@@ -47,21 +50,50 @@ def read_bytes(name: str) -> bytes:
         raise InputError(f"{name}: cannot read ({error.strerror})") from None
 
 
+def read_bytes(name: str) -> bytes:
+    if name == STDIN:
+        return sys.stdin.buffer.read()
+    with _reading(name):
+        return Path(name).read_bytes()
+
+
+@contextmanager
+def open_binary(name: str) -> Iterator[IO[bytes]]:
+    """File ``name`` (``-`` for stdin) open for binary reading; stdin is left open afterwards."""
+    if name == STDIN:
+        yield sys.stdin.buffer
+        return
+    with _reading(name):
+        stream = open(name, "rb")
+    with stream:
+        yield stream
+
+
 def read_text(name: str, strict: bool = False) -> tuple[str, str | None]:
     """The text of file ``name`` (``-`` for stdin) and a warning, if any."""
     return decode_text(read_bytes(name), "<stdin>" if name == STDIN else name, strict)
 
 
 @contextmanager
-def atomic_writer(path: Path) -> Iterator[IO[str]]:
-    """A text stream that becomes ``path`` only when the block completes; on failure nothing is left."""
+def atomic_path(path: Path) -> Iterator[Path]:
+    """A temporary path beside ``path`` that becomes ``path`` only when the block completes.
+
+    For writers that open files themselves (Parquet, compressed streams); on failure nothing is left.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(handle)
     os.chmod(temporary, 0o666 & ~_UMASK)  # mkstemp creates 0600; the result should look like any written file
     try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-            yield stream
+        yield Path(temporary)
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+@contextmanager
+def atomic_writer(path: Path) -> Iterator[IO[str]]:
+    """A text stream that becomes ``path`` only when the block completes; on failure nothing is left."""
+    with atomic_path(path) as temporary, open(temporary, "w", encoding="utf-8", newline="") as stream:
+        yield stream

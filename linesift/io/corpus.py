@@ -1,0 +1,120 @@
+"""Clean a whole corpus: every input, every record, streamed through the cleaning processes in order.
+
+One stream of records runs from all inputs through :func:`linesift.io.parallel.clean_stream`, so a
+directory of many small pages keeps every process as busy as one large JSONL file does. Each input
+is announced by a marker that opens its output, and the previous output is finished (made
+visible) when the next input starts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import IO, Literal
+
+from linesift.io.cleaning import Document
+from linesift.io.parallel import CleanOptions, clean_stream
+from linesift.io.sinks import Sink, open_sink, output_relative
+from linesift.io.sources import BadRecordError, ReadOptions, Record, Source, check_inputs, find_inputs, open_source
+from linesift.io.text import InputError
+
+OnError = Literal["fail", "skip"]
+ON_ERROR_CHOICES: tuple[OnError, ...] = ("fail", "skip")
+MAX_SKIP_WARNINGS = 20  # then only the summary counts them: a bad shard should not flood the terminal
+
+
+@dataclass(frozen=True, slots=True)
+class RunOptions:
+    """Everything a run needs besides its inputs."""
+
+    read: ReadOptions = ReadOptions()
+    clean: CleanOptions = CleanOptions()
+    output_dir: Path | None = None
+    on_error: OnError = "fail"
+    jobs: int = 1
+    pattern: str = "*"
+
+
+@dataclass(slots=True)
+class Summary:
+    """What a run did: documents cleaned, input bytes, bad records written through or skipped."""
+
+    inputs: int = 0
+    documents: int = 0
+    bytes: int = 0
+    skipped: int = 0
+    skipped_by_input: dict[str, int] = field(default_factory=dict)
+
+
+Notify = Callable[[str], None]
+Progress = Callable[[Summary], None]
+_Tag = tuple[Source, Record | None]
+
+
+def _records(names: list[str], options: RunOptions) -> Iterator[tuple[_Tag, Document | None]]:
+    named_outputs: dict[PurePosixPath, str] = {}
+    named = set(names)
+    for item in find_inputs(names, options.pattern):
+        with open_source(item, options.read) as source:
+            if item.path in named:  # files named on the command line land side by side: two may share a name
+                target = output_relative(item.relative, source.kind, options.clean.lines)
+                if options.output_dir is not None and target in named_outputs:
+                    raise InputError(f"{item.name} and {named_outputs[target]} would both be written to {options.output_dir / target}")
+                named_outputs[target] = item.name
+            yield (source, None), None
+            for record in source.records():
+                yield (source, record), record.document
+
+
+def clean_corpus(
+    names: list[str], options: RunOptions, stdout: IO[str], warn: Notify = lambda _: None, progress: Progress = lambda _: None
+) -> Summary:
+    """Clean every input in ``names`` and write the outputs; raises the first bad record unless ``on_error`` is ``skip``.
+
+    ``warn`` receives one-line warnings (non-UTF-8 pages, skipped records); ``progress`` the running
+    summary after every document. Outputs of the input being written when an error stops the run are
+    removed; those of earlier inputs are complete.
+    """
+    check_inputs(names)
+    summary = Summary()
+    with ExitStack() as output:
+        sink: Sink | None = None
+        for (source, record), cleaned in clean_stream(_records(names, options), options.clean, options.jobs):
+            if record is None:
+                output.close()  # the previous input's output is complete
+                summary.inputs += 1
+                sink = output.enter_context(open_sink(source, options.output_dir, stdout, options.clean.spans, options.clean.lines))
+                continue
+            assert sink is not None  # a marker always comes first
+            error = record.error
+            if error is None and cleaned is not None and cleaned.error is not None:
+                error = source.bad_record(record.number, cleaned.error).error
+            if error is not None:
+                _skip(error, source, record, sink, options, summary, warn)
+            else:
+                assert cleaned is not None
+                if record.warning:
+                    warn(record.warning)
+                sink.write(record, cleaned)
+                summary.documents += 1
+                summary.bytes += record.size
+            progress(summary)
+    return summary
+
+
+def _skip(error: InputError, source: Source, record: Record, sink: Sink, options: RunOptions, summary: Summary, warn: Notify) -> None:
+    if options.on_error == "fail":
+        raise error
+    sink.write_bad(record)
+    summary.skipped += 1
+    name = source.input.name
+    summary.skipped_by_input[name] = summary.skipped_by_input.get(name, 0) + 1
+    if summary.skipped <= MAX_SKIP_WARNINGS:
+        warn(f"skipped: {error}")
+    elif summary.skipped == MAX_SKIP_WARNINGS + 1:
+        warn("more bad records: see the summary at the end")
+
+
+__all__ = ["BadRecordError", "ON_ERROR_CHOICES", "RunOptions", "Summary", "clean_corpus"]

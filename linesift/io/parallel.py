@@ -1,0 +1,101 @@
+"""Clean a stream of documents on several processes, in input order, with bounded memory.
+
+Documents are sent in chunks (so a worker spends its time cleaning, not unpickling), at most
+``IN_FLIGHT_PER_JOB`` chunks per process are outstanding at any time (so a fast reader cannot
+pull the corpus into memory ahead of slow workers), and results come back in submission order.
+Each process loads the model once. Processes are spawned, not forked: the parent may run a
+progress thread, and forking a process with threads can deadlock.
+"""
+
+from __future__ import annotations
+
+import functools
+import multiprocessing
+from collections import deque
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+from linesift.io.cleaning import Cleaned, Document, clean_document
+from linesift.model.modelfile import load_model
+from linesift.model.sifter import Sifter
+
+CHUNK_DOCUMENTS = 16  # pages per task: a few hundred ms of work, so scheduling costs little
+CHUNK_BYTES = 4 * 1024 * 1024  # and never more than this much text per task, whatever the page sizes
+IN_FLIGHT_PER_JOB = 2  # one chunk being cleaned and one queued per process keeps every core busy
+MODEL_CACHE_SIZE = 4
+
+Tag = TypeVar("Tag")
+
+
+@dataclass(frozen=True, slots=True)
+class CleanOptions:
+    """How to clean: model file (``None``: built-in), threshold, and whether to return spans or per-line decisions."""
+
+    model_path: str | None = None
+    threshold: float | None = None
+    spans: bool = False
+    lines: bool = False
+
+
+@functools.lru_cache(maxsize=MODEL_CACHE_SIZE)
+def cached_model(model_path: str | None) -> Sifter:
+    """The model at ``model_path``, loaded once per process however many chunks or partitions use it."""
+    return load_model(model_path)
+
+
+def clean_chunk(options: CleanOptions, documents: list[Document | None]) -> list[Cleaned | None]:
+    """Clean every document of a chunk; ``None`` (nothing to clean) stays ``None``."""
+    model = cached_model(options.model_path)
+    return [None if doc is None else clean_document(model, doc, options.threshold, options.spans, options.lines) for doc in documents]
+
+
+@dataclass(slots=True)
+class _Chunk(Generic[Tag]):
+    tags: list[Tag]
+    documents: list[Document | None]
+    size: int = 0
+
+    def add(self, tag: Tag, document: Document | None) -> None:
+        self.tags.append(tag)
+        self.documents.append(document)
+        if document is not None:
+            self.size += len(document.text or "") + len(document.html or b"")
+
+    def full(self) -> bool:
+        return len(self.documents) >= CHUNK_DOCUMENTS or self.size >= CHUNK_BYTES
+
+
+def _chunks(items: Iterable[tuple[Tag, Document | None]]) -> Iterator[_Chunk[Tag]]:
+    chunk: _Chunk[Tag] = _Chunk([], [])
+    for tag, document in items:
+        chunk.add(tag, document)
+        if chunk.full():
+            yield chunk
+            chunk = _Chunk([], [])
+    if chunk.tags:
+        yield chunk
+
+
+def clean_stream(
+    items: Iterable[tuple[Tag, Document | None]], options: CleanOptions, jobs: int = 1
+) -> Iterator[tuple[Tag, Cleaned | None]]:
+    """Yield ``(tag, cleaned)`` for every ``(tag, document)`` in input order; tags never leave this process."""
+    if jobs <= 1:
+        for chunk in _chunks(items):
+            yield from zip(chunk.tags, clean_chunk(options, chunk.documents))
+        return
+    pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"))
+    pending: deque[tuple[list[Tag], Future[list[Cleaned | None]]]] = deque()
+    try:
+        for chunk in _chunks(items):
+            pending.append((chunk.tags, pool.submit(clean_chunk, options, chunk.documents)))
+            while len(pending) >= jobs * IN_FLIGHT_PER_JOB:
+                tags, future = pending.popleft()
+                yield from zip(tags, future.result())
+        while pending:
+            tags, future = pending.popleft()
+            yield from zip(tags, future.result())
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)

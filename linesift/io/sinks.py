@@ -1,0 +1,201 @@
+"""Write cleaned documents back in the shape they came in.
+
+=============  ==========================================================================
+input          output
+=============  ==========================================================================
+text, html     the kept lines (or, with ``line_records``, one JSON record per line of
+               the page: ``line``, ``text``, ``label``, ``p_content``); HTML pages are
+               written as ``NAME.txt`` (``NAME.jsonl``)
+jsonl          every input field unchanged, plus ``linesift_text`` (and ``linesift_spans``)
+warc           JSONL: ``warc_record_id``, ``url``, ``warc_date``, ``text`` (the WET text or
+               the rendered HTML), plus the same added fields; file ``NAME.jsonl``
+parquet        Parquet with every input column, plus ``linesift_text`` (string) and
+               ``linesift_spans`` (list of ``{start, end, p_content}``); JSONL on stdout
+=============  ==========================================================================
+
+Files under the output directory keep the input's ``.gz``/``.zst`` suffix and are compressed the
+same way, and appear only once complete (see :func:`linesift.io.text.atomic_path`). A bad record
+is written through: the original line for JSONL, the fields with ``linesift_text: null`` otherwise;
+a bad page has no output.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path, PurePosixPath
+from typing import IO, Any, Protocol
+
+from linesift.io.cleaning import SPANS_FIELD, TEXT_FIELD, Cleaned
+from linesift.io.compression import compressed_writer, compression_of_name, strip_compression_suffix
+from linesift.io.sources import PAGE_KINDS, InputKind, Record, Source
+from linesift.io.text import atomic_path
+
+LINE_DIGITS = 6  # p_content in per-line records: more digits than any threshold needs
+
+
+class Sink(Protocol):
+    """Where one input's records go, in input order."""
+
+    def write(self, record: Record, cleaned: Cleaned) -> None: ...
+
+    def write_bad(self, record: Record) -> None: ...
+
+
+def output_relative(relative: PurePosixPath, kind: InputKind, line_records: bool) -> PurePosixPath:
+    """The output's path under the output directory for an input at ``relative``."""
+    base = strip_compression_suffix(relative.name)
+    compression = relative.name[len(base) :]
+    stem = PurePosixPath(base).stem
+    if kind == "html":
+        base = stem + (".jsonl" if line_records else ".txt")
+    elif kind == "warc":
+        base = stem + ".jsonl"
+    elif kind == "text" and line_records:
+        base += ".jsonl"
+    return relative.with_name(base + compression)
+
+
+@contextmanager
+def text_output(path: Path) -> Iterator[IO[str]]:
+    """A UTF-8 text stream into ``path``, compressed as its name says, there only once complete."""
+    with atomic_path(path) as temporary, open(temporary, "wb") as raw:
+        with compressed_writer(raw, compression_of_name(path)) as binary:
+            stream = io.TextIOWrapper(binary, encoding="utf-8", newline="")  # type: ignore[arg-type]
+            try:
+                yield stream
+            finally:
+                stream.detach()  # flushes; the compressor, not the wrapper, then finishes the stream
+
+
+def page_output(cleaned: Cleaned) -> str:
+    """A page's output: its kept lines, or one JSON record per line when the lines were asked for."""
+    if cleaned.lines is None:
+        return cleaned.text + "\n" if cleaned.text else ""
+    return "".join(
+        json.dumps({"line": line.number, "text": line.text, "label": line.label, "p_content": round(line.p_content, LINE_DIGITS)},
+                   ensure_ascii=False) + "\n"
+        for line in cleaned.lines
+    )
+
+
+class PageSink:
+    """Text and HTML pages: one output per page, in its own file or on ``stdout``."""
+
+    def __init__(self, target: Path | None, stdout: IO[str]) -> None:
+        self._target = target
+        self._stdout = stdout
+
+    def write(self, record: Record, cleaned: Cleaned) -> None:
+        rendered = page_output(cleaned)
+        if self._target is None:
+            self._stdout.write(rendered)
+            return
+        with text_output(self._target) as stream:
+            stream.write(rendered)
+
+    def write_bad(self, record: Record) -> None:
+        """A page that cannot be cleaned has nothing worth writing; the run's summary counts it."""
+
+
+class JsonlSink:
+    """Records to JSON lines: input fields first, then the added ones."""
+
+    def __init__(self, stream: IO[str], kind: InputKind) -> None:
+        self._stream = stream
+        self._kind = kind
+
+    def _fields(self, record: Record, cleaned: Cleaned | None) -> dict[str, Any]:
+        if self._kind == "parquet":
+            batch, row = record.payload
+            fields = batch.slice(row, 1).to_pylist()[0]
+        else:
+            fields = dict(record.payload)
+        if self._kind == "warc":
+            fields["text"] = None if cleaned is None else (cleaned.rendered if cleaned.rendered is not None else record.document.text)
+        fields[TEXT_FIELD] = None if cleaned is None else cleaned.text
+        if cleaned is not None and cleaned.spans is not None:
+            fields[SPANS_FIELD] = cleaned.spans
+        return fields
+
+    def write(self, record: Record, cleaned: Cleaned) -> None:
+        self._stream.write(json.dumps(self._fields(record, cleaned), ensure_ascii=False, default=str) + "\n")
+
+    def write_bad(self, record: Record) -> None:
+        if self._kind == "jsonl":
+            line = record.payload.decode("utf-8", errors="replace") if isinstance(record.payload, bytes) else ""
+            self._stream.write(line if line.endswith("\n") else line + "\n")
+        elif record.payload is not None:
+            self._stream.write(json.dumps(self._fields(record, None), ensure_ascii=False, default=str) + "\n")
+
+
+class NoOutput:
+    """An input that could not be opened as its kind: nothing to write, the error says why."""
+
+    def write(self, record: Record, cleaned: Cleaned) -> None:
+        raise AssertionError("an unreadable input has no records to clean")
+
+    def write_bad(self, record: Record) -> None:
+        """Counted by the run's summary; there is no record to write through."""
+
+
+class ParquetSink:
+    """Parquet to Parquet, batch by batch: the input's columns untouched, the added ones appended."""
+
+    def __init__(self, path: Path, schema: Any, spans: bool) -> None:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        self._pa = pa
+        self._spans = spans
+        span = pa.struct([("start", pa.int64()), ("end", pa.int64()), ("p_content", pa.float64())])
+        added = [pa.field(TEXT_FIELD, pa.string())] + ([pa.field(SPANS_FIELD, pa.list_(span))] if spans else [])
+        self._schema = pa.schema(list(schema) + added, metadata=schema.metadata)
+        self._writer = pq.ParquetWriter(str(path), self._schema)
+        self._texts: list[str | None] = []
+        self._span_rows: list[list[dict[str, float]] | None] = []
+
+    def _add(self, record: Record, text: str | None, spans: list[tuple[int, int, float]] | None) -> None:
+        batch, row = record.payload
+        self._texts.append(text)
+        self._span_rows.append(None if spans is None else [{"start": s, "end": e, "p_content": p} for s, e, p in spans])
+        if row == batch.num_rows - 1:
+            columns = list(batch.columns) + [self._pa.array(self._texts, self._pa.string())]
+            if self._spans:
+                columns.append(self._pa.array(self._span_rows, self._schema.field(SPANS_FIELD).type))
+            self._writer.write_batch(self._pa.RecordBatch.from_arrays(columns, schema=self._schema))
+            self._texts, self._span_rows = [], []
+
+    def write(self, record: Record, cleaned: Cleaned) -> None:
+        self._add(record, cleaned.text, cleaned.spans)
+
+    def write_bad(self, record: Record) -> None:
+        if record.payload is not None:
+            self._add(record, None, None)
+
+    def close(self) -> None:
+        self._writer.close()
+
+
+@contextmanager
+def open_sink(source: Source, output_dir: Path | None, stdout: IO[str], spans: bool, line_records: bool) -> Iterator[Sink]:
+    """The sink for ``source``'s records; a file output appears only if the block completes."""
+    target = None if output_dir is None else output_dir / output_relative(source.input.relative, source.kind, line_records)
+    if source.kind in PAGE_KINDS:
+        yield PageSink(target, stdout)
+    elif source.kind == "parquet" and isinstance(source.parquet, str):
+        yield NoOutput()
+    elif target is None:
+        yield JsonlSink(stdout, source.kind)
+    elif source.kind == "parquet":
+        with atomic_path(target) as temporary:
+            sink = ParquetSink(temporary, source.parquet.schema_arrow, spans)
+            try:
+                yield sink
+            finally:
+                sink.close()
+    else:
+        with text_output(target) as stream:
+            yield JsonlSink(stream, source.kind)

@@ -1,0 +1,318 @@
+"""Find the inputs of a run and stream their documents, one :class:`Record` at a time.
+
+An input is a file (``-`` for stdin) or every file under a directory. Its kind comes from
+magic bytes first (Parquet's ``PAR1``, ``WARC/`` after gzip or zstd are undone), then from its name
+with any ``.gz``/``.zst`` suffix removed, and can be forced with ``input_format``:
+
+========  ====================================  ==========================================
+kind      recognised by                         documents
+========  ====================================  ==========================================
+text      anything else                         the whole file is one page
+html      ``.html``, ``.htm``                   the whole file, rendered to text first
+jsonl     ``.jsonl``, ``.ndjson``               one per line, the ``text_field`` string
+warc      ``WARC/`` magic, ``.warc``, ``.wet``  conversion records (WET) and HTML responses
+parquet   ``PAR1`` magic, ``.parquet``          one per row, the ``text_field`` column
+========  ====================================  ==========================================
+
+Nothing is read ahead of need: records are generated while the file is read, so memory does not
+grow with the file. A record that cannot be used (bad JSON, missing or non-string text, a
+truncated stream, a broken WARC record) is still yielded, carrying a :class:`BadRecordError`, so
+that the caller decides, in input order, whether to stop or to write it through.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import gzip
+import io
+import json
+import os
+import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import IO, Any, Literal, get_args
+
+import zstandard
+
+from linesift.io.cleaning import Document
+from linesift.io.compression import open_decompressed, strip_compression_suffix
+from linesift.io.text import STDIN, InputError, MissingExtraError, decode_text, open_binary
+
+InputKind = Literal["text", "html", "jsonl", "warc", "parquet"]
+INPUT_KINDS: tuple[str, ...] = get_args(InputKind)
+PAGE_KINDS = frozenset({"text", "html"})  # one file, one page: the output is a page too
+DEFAULT_GLOB = "*"  # scrapers often save pages under bare hashes, so no extension is required
+DEFAULT_TEXT_FIELD = "text"
+STDIN_NAME = "<stdin>"
+STDIN_OUTPUT = "stdin"
+PARQUET_MAGIC = b"PAR1"
+WARC_MAGIC = b"WARC/"
+PARQUET_BATCH_ROWS = 256  # rows read at once: a few MB of page text
+PARQUET_EXTRA = "parquet"
+_KIND_BY_SUFFIX: dict[str, InputKind] = {
+    ".txt": "text",
+    ".html": "html",
+    ".htm": "html",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".warc": "warc",
+    ".wet": "warc",
+    ".parquet": "parquet",
+}
+# What a damaged compressed stream raises while it is read.
+_STREAM_ERRORS = (EOFError, gzip.BadGzipFile, zlib.error, zstandard.ZstdError, OSError)
+
+
+class BadRecordError(InputError):
+    """Data inside an input that cannot be used; the message names the file and the record."""
+
+
+@dataclass(frozen=True, slots=True)
+class Input:
+    """One input file: ``name`` for messages, ``relative`` for the output's path under the output dir."""
+
+    name: str
+    path: str
+    relative: PurePosixPath
+
+    @property
+    def is_stdin(self) -> bool:
+        return self.path == STDIN
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    """One document of an input, with what an output needs to write it back.
+
+    ``payload`` depends on the kind: the JSON object (or the raw line of a bad one) for JSONL, the
+    WARC header fields for WARC, ``(batch, row)`` for Parquet, ``None`` for pages. ``document`` is
+    ``None`` when ``error`` says why the record cannot be cleaned.
+    """
+
+    number: int
+    document: Document | None
+    payload: Any = None
+    error: InputError | None = None
+    warning: str | None = None
+    size: int = 0
+
+
+def find_inputs(names: list[str], pattern: str = DEFAULT_GLOB) -> Iterator[Input]:
+    """The files named, and those under each directory named whose file name matches ``pattern``.
+
+    Directories are walked in sorted order, one directory at a time, so a crawl-sized tree is never
+    listed whole; hidden files and directories (starting with ``.``) are skipped.
+    """
+    for name in names:
+        if name == STDIN:
+            yield Input(STDIN_NAME, STDIN, PurePosixPath(STDIN_OUTPUT))
+        elif os.path.isdir(name):
+            yield from _walk(name, pattern)
+        else:
+            yield Input(name, name, PurePosixPath(Path(name).name))
+
+
+def _walk(root: str, pattern: str) -> Iterator[Input]:
+    for directory, subdirectories, files in os.walk(root):
+        subdirectories[:] = sorted(d for d in subdirectories if not d.startswith("."))
+        for file in sorted(files):
+            if file.startswith(".") or not fnmatch.fnmatch(file, pattern):
+                continue
+            path = os.path.join(directory, file)
+            yield Input(path, path, PurePosixPath(Path(os.path.relpath(path, root)).as_posix()))
+
+
+def check_inputs(names: list[str]) -> None:
+    """Fail before any work if a named input does not exist: a typo should not cost hours of cleaning."""
+    for name in names:
+        if name != STDIN and not os.path.exists(name):
+            raise InputError(f"{name}: no such file")
+
+
+def kind_from_name(name: str) -> InputKind:
+    """The kind an input's name suggests: its suffix once any compression suffix is removed."""
+    return _KIND_BY_SUFFIX.get(PurePosixPath(strip_compression_suffix(name)).suffix.lower(), "text")
+
+
+@dataclass(frozen=True, slots=True)
+class ReadOptions:
+    """How to read inputs: forced kind (``None``: detect), the text field, strict UTF-8 for pages."""
+
+    input_format: InputKind | None = None
+    text_field: str = DEFAULT_TEXT_FIELD
+    strict: bool = False
+
+
+class Source:
+    """An open input: its detected ``kind`` and a generator of its records."""
+
+    def __init__(self, item: Input, kind: InputKind, stream: IO[bytes], options: ReadOptions) -> None:
+        self.input = item
+        self.kind = kind
+        self._stream = stream
+        self._options = options
+        # Opened here rather than when records are read, so that a writer knows the schema up front.
+        self.parquet: Any = _open_parquet(stream, options.text_field) if kind == "parquet" else None
+
+    def records(self) -> Iterator[Record]:
+        reader = {
+            "text": self._page,
+            "html": self._page,
+            "jsonl": self._jsonl,
+            "warc": self._warc,
+            "parquet": self._parquet,
+        }[self.kind]
+        yield from reader()
+
+    def bad_record(self, number: int, reason: str, payload: Any = None) -> Record:
+        """A record that cannot be cleaned, with an error naming the file (and the record, if there are several)."""
+        where = self.input.name if self.kind in PAGE_KINDS else f"{self.input.name}: record {number}"
+        return Record(number, None, payload, BadRecordError(f"{where}: {reason}"))
+
+    def _page(self) -> Iterator[Record]:
+        try:
+            data = self._stream.read()
+        except _STREAM_ERRORS as error:
+            yield self.bad_record(1, _stream_problem(error))
+            return
+        if self.kind == "html":
+            yield Record(1, Document(html=data), size=len(data))
+            return
+        try:
+            text, warning = decode_text(data, self.input.name, self._options.strict)
+        except InputError as error:
+            yield Record(1, None, error=error)
+            return
+        yield Record(1, Document(text=text), warning=warning, size=len(data))
+
+    def _jsonl(self) -> Iterator[Record]:
+        field = self._options.text_field
+        number = 0
+        lines = iter(self._stream)
+        while True:
+            try:
+                line = next(lines)
+            except StopIteration:
+                return
+            except _STREAM_ERRORS as error:
+                yield self.bad_record(number + 1, _stream_problem(error))
+                return
+            number += 1
+            try:
+                fields = json.loads(line)
+            except (ValueError, RecursionError) as error:
+                yield self.bad_record(number, f"not valid JSON ({_short(error)})", line)
+                continue
+            if not isinstance(fields, dict):
+                yield self.bad_record(number, f"{_json_type(fields)}, not a JSON object", line)
+            elif field not in fields:
+                yield self.bad_record(number, f"no {field!r} field", line)
+            elif not isinstance(fields[field], str):
+                yield self.bad_record(number, f"field {field!r} is {_json_type(fields[field])}, not a string", line)
+            else:
+                yield Record(number, Document(text=fields[field]), fields, size=len(line))
+
+    def _warc(self) -> Iterator[Record]:
+        from fastwarc.warc import ArchiveIterator, WarcRecordType
+
+        number = 0
+        records = iter(ArchiveIterator(self._stream, parse_http=False))
+        while True:
+            try:
+                record = next(records)
+                number += 1
+                if record.record_type not in (WarcRecordType.conversion, WarcRecordType.response):
+                    continue
+                if record.record_type == WarcRecordType.response:
+                    record.parse_http()
+                expected = record.content_length
+                body = record.reader.read()
+            except StopIteration:
+                return
+            except _STREAM_ERRORS as error:
+                yield self.bad_record(number + 1, _stream_problem(error))
+                return
+            headers = {
+                "warc_record_id": record.record_id,
+                "url": record.headers.get("WARC-Target-URI"),
+                "warc_date": record.headers.get("WARC-Date"),
+            }
+            if len(body) < expected:
+                yield self.bad_record(number, f"truncated: {len(body)} of {expected} content bytes", headers)
+            elif record.record_type == WarcRecordType.conversion:
+                yield Record(number, Document(text=body.decode("utf-8", errors="replace")), headers, size=len(body))
+            elif "html" in (record.http_content_type or ""):
+                yield Record(number, Document(html=body), headers, size=len(body))
+
+    def _parquet(self) -> Iterator[Record]:
+        if isinstance(self.parquet, str):
+            yield self.bad_record(1, self.parquet)
+            return
+        field = self._options.text_field
+        number = 0
+        for batch in self.parquet.iter_batches(batch_size=PARQUET_BATCH_ROWS):
+            for row, value in enumerate(batch.column(field).to_pylist()):
+                number += 1
+                if isinstance(value, str):
+                    yield Record(number, Document(text=value), (batch, row), size=len(value))
+                else:
+                    yield self.bad_record(number, f"column {field!r} is {_json_type(value)}, not a string", (batch, row))
+
+
+def _open_parquet(stream: IO[bytes], text_field: str) -> Any:
+    """A ``pyarrow.parquet.ParquetFile`` with a ``text_field`` column, or the reason there is none."""
+    try:
+        import pyarrow.parquet as pq
+    except ImportError as error:
+        raise MissingExtraError(f"Parquet input needs pyarrow: pip install 'linesift[{PARQUET_EXTRA}]' ({error})") from None
+    try:
+        parquet = pq.ParquetFile(stream)
+    except Exception as error:  # pyarrow raises ArrowInvalid, OSError or ValueError depending on the damage
+        return f"not a readable Parquet file ({_short(error)})"
+    names = parquet.schema_arrow.names
+    if text_field not in names:
+        return f"no {text_field!r} column (columns: {', '.join(names)})"
+    return parquet
+
+
+@contextmanager
+def open_source(item: Input, options: ReadOptions) -> Iterator[Source]:
+    """Open ``item``, undo compression and tell its kind; the stream is closed when the block ends."""
+    with open_binary(item.path) as opened:
+        raw = opened if hasattr(opened, "peek") else io.BufferedReader(opened)  # type: ignore[arg-type]
+        forced = options.input_format
+        if forced == "parquet" or (forced is None and (_peek(raw).startswith(PARQUET_MAGIC) or kind_from_name(item.name) == "parquet")):
+            yield Source(item, "parquet", raw, options)
+            return
+        stream, _ = open_decompressed(raw)
+        kind = options.input_format
+        if kind is None:
+            kind = "warc" if _peek(stream).startswith(WARC_MAGIC) else kind_from_name(item.name)
+        yield Source(item, kind, stream, options)
+
+
+def _peek(stream: IO[bytes]) -> bytes:
+    """The first bytes of ``stream`` without consuming them (empty if the stream cannot peek)."""
+    peek = getattr(stream, "peek", None)
+    try:
+        return peek(len(WARC_MAGIC))[: len(WARC_MAGIC)] if peek else b""
+    except _STREAM_ERRORS:
+        return b""  # a damaged stream is reported, with its record, when it is read
+
+
+def _stream_problem(error: BaseException) -> str:
+    if isinstance(error, EOFError):
+        return "compressed data ends early (truncated file?)"
+    return f"cannot read ({_short(error)})"
+
+
+def _short(error: BaseException) -> str:
+    return str(error).splitlines()[0] if str(error) else type(error).__name__
+
+
+def _json_type(value: object) -> str:
+    return {type(None): "null", bool: "a boolean", int: "a number", float: "a number", str: "a string", list: "an array", dict: "an object"}.get(
+        type(value), type(value).__name__
+    )

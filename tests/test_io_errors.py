@@ -1,0 +1,155 @@
+"""Bad input: an error naming the file (and the record), exit 1 for bad data and 2 for usage; never a traceback."""
+
+from __future__ import annotations
+
+import errno
+import gzip
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import zstandard
+from typer.testing import CliRunner
+
+from fixtures.io.builders import page, warc_record
+from linesift.cli import app
+
+runner = CliRunner()
+BAD_JSONL = "\n".join([json.dumps({"text": page(1)}), "{not json", json.dumps({"id": 3}), json.dumps({"text": None}), "[1, 2]", json.dumps({"text": page(2)})]) + "\n"
+
+
+def run(*args: str, stdin: str | bytes | None = None):
+    result = runner.invoke(app, ["predict", *args], input=stdin)
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    assert "Traceback" not in result.output
+    return result
+
+
+def test_missing_file_is_a_usage_error_before_any_work(tmp_path: Path) -> None:
+    (tmp_path / "ok.txt").write_text(page(1))
+    result = run(str(tmp_path / "ok.txt"), str(tmp_path / "missing.txt"))
+    assert result.exit_code == 2 and result.stdout == ""
+    assert f"{tmp_path / 'missing.txt'}: no such file" in result.stderr
+
+
+def test_invalid_utf8_is_replaced_with_a_warning_or_refused_when_strict(tmp_path: Path) -> None:
+    (tmp_path / "latin.txt").write_bytes(page(1).encode() + b"\nCaf\xe9 au lait is served at the caf\xe9 every morning, they say.\n")
+    result = run(str(tmp_path / "latin.txt"))
+    assert result.exit_code == 0
+    assert result.stderr.count("\n") == 1 and "latin.txt: not valid UTF-8" in result.stderr
+    strict = run(str(tmp_path / "latin.txt"), "--strict")
+    assert strict.exit_code == 2 and "latin.txt: not valid UTF-8" in strict.stderr and strict.stdout == ""
+
+
+def test_nul_bytes_mean_binary(tmp_path: Path) -> None:
+    (tmp_path / "blob.txt").write_bytes(b"abc\x00def")
+    result = run(str(tmp_path / "blob.txt"))
+    assert result.exit_code == 2 and "blob.txt: binary data" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("number", "reason"),
+    [(2, "not valid JSON"), (3, "no 'text' field"), (4, "field 'text' is null, not a string"), (5, "an array, not a JSON object")],
+)
+def test_each_bad_jsonl_record_is_named(tmp_path: Path, number: int, reason: str) -> None:
+    lines = BAD_JSONL.splitlines(keepends=True)
+    (tmp_path / "docs.jsonl").write_text(lines[0] + lines[number - 1])
+    result = run(str(tmp_path / "docs.jsonl"), "--output-dir", str(tmp_path / "out"))
+    assert result.exit_code == 1
+    assert f"docs.jsonl: record 2: {reason}" in result.stderr
+    assert not (tmp_path / "out" / "docs.jsonl").exists() and not list((tmp_path / "out").glob(".*"))
+
+
+def test_skip_writes_bad_records_through_and_counts_them(tmp_path: Path) -> None:
+    (tmp_path / "docs.jsonl").write_text(BAD_JSONL)
+    result = run(str(tmp_path / "docs.jsonl"), "--on-error", "skip")
+    assert result.exit_code == 0
+    out = result.stdout.splitlines()
+    assert len(out) == 6 and out[1:5] == BAD_JSONL.splitlines()[1:5]
+    assert "linesift_text" in json.loads(out[0]) and "linesift_text" in json.loads(out[5])
+    assert "4 bad record(s) skipped" in result.stderr and "docs.jsonl: 4" in result.stderr
+
+
+@pytest.mark.parametrize("suffix", [".gz", ".zst"])
+def test_truncated_compressed_file(tmp_path: Path, suffix: str) -> None:
+    data = "".join(json.dumps({"text": page(i)}) + "\n" for i in range(200)).encode()
+    packed = gzip.compress(data) if suffix == ".gz" else zstandard.ZstdCompressor().compress(data)
+    (tmp_path / f"docs.jsonl{suffix}").write_bytes(packed[: len(packed) // 2])
+    result = run(str(tmp_path / f"docs.jsonl{suffix}"))
+    assert result.exit_code == 1
+    assert f"docs.jsonl{suffix}: record " in result.stderr and "truncated" in result.stderr
+
+
+def test_truncated_warc_record(tmp_path: Path) -> None:
+    archive = warc_record("conversion", page(1).encode()) + warc_record("conversion", page(2).encode(), declared_length=10_000)
+    (tmp_path / "crawl.warc").write_bytes(archive)
+    result = run(str(tmp_path / "crawl.warc"))
+    assert result.exit_code == 1 and "crawl.warc: record 2: truncated" in result.stderr
+    skipped = run(str(tmp_path / "crawl.warc"), "--on-error", "skip")
+    out = [json.loads(line) for line in skipped.stdout.splitlines()]
+    assert skipped.exit_code == 0 and [r["linesift_text"] is None for r in out] == [False, True]
+
+
+def test_a_warc_name_without_warc_records(tmp_path: Path) -> None:
+    (tmp_path / "crawl.warc").write_text("this is not an archive\n")
+    result = run(str(tmp_path / "crawl.warc"))
+    assert result.exit_code == 1 and "crawl.warc: record 1: cannot read (Invalid WARC header)" in result.stderr
+
+
+def test_parquet_without_the_text_column_or_with_null_text(tmp_path: Path) -> None:
+    pa = pytest.importorskip("pyarrow")
+    pq = pytest.importorskip("pyarrow.parquet")
+    pq.write_table(pa.table({"body": ["x"]}), tmp_path / "a.parquet")
+    result = run(str(tmp_path / "a.parquet"))
+    assert result.exit_code == 1 and "a.parquet: record 1: no 'text' column (columns: body)" in result.stderr
+    pq.write_table(pa.table({"text": [page(1), None]}), tmp_path / "b.parquet")
+    assert "b.parquet: record 2: column 'text' is null" in run(str(tmp_path / "b.parquet")).stderr
+    run(str(tmp_path / "b.parquet"), "--on-error", "skip", "--output-dir", str(tmp_path / "out"))
+    assert pq.read_table(tmp_path / "out" / "b.parquet").column("linesift_text").to_pylist()[1] is None
+
+
+def test_bad_model_file_is_a_usage_error(tmp_path: Path) -> None:
+    (tmp_path / "model.json").write_text("{}")
+    (tmp_path / "p.txt").write_text(page(1))
+    result = run(str(tmp_path / "p.txt"), "--model", str(tmp_path / "model.json"))
+    assert result.exit_code == 2 and "model.json" in result.stderr
+
+
+def test_full_disk_leaves_no_partial_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from linesift.io import sinks
+
+    def full(self, record, cleaned):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(sinks.JsonlSink, "write", full)
+    (tmp_path / "docs.jsonl").write_text(json.dumps({"text": page(1)}) + "\n")
+    result = run(str(tmp_path / "docs.jsonl"), "--output-dir", str(tmp_path / "out"))
+    assert result.exit_code == 1 and "No space left on device" in result.stderr
+    assert list((tmp_path / "out").iterdir()) == []
+
+
+def _cli(*args: str, **kwargs) -> subprocess.Popen:
+    script = Path(sys.executable).with_name("linesift")  # the installed entry point, as a user runs it
+    return subprocess.Popen([str(script), "predict", *args], stderr=subprocess.PIPE, **kwargs)
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
+def test_full_stdout_is_a_clean_error(tmp_path: Path) -> None:
+    (tmp_path / "p.txt").write_text(page(1))
+    with open("/dev/full", "w") as full:
+        process = _cli(str(tmp_path / "p.txt"), stdout=full)
+        _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 1 and b"No space left on device" in stderr and b"Traceback" not in stderr
+
+
+def test_closed_pipe_ends_quietly(tmp_path: Path) -> None:
+    (tmp_path / "docs.jsonl").write_text("".join(json.dumps({"text": page(i % 3) * 40}) + "\n" for i in range(60)))
+    process = _cli(str(tmp_path / "docs.jsonl"), stdout=subprocess.PIPE)
+    assert process.stdout is not None
+    process.stdout.read(1)
+    process.stdout.close()
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 141 and stderr == b""

@@ -1,0 +1,178 @@
+"""Every input format round-trips: one output per input record, in order, every input field kept."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+
+import pytest
+import zstandard
+from typer.testing import CliRunner
+
+from fixtures.io.builders import html_page, http_response, page, warc_record
+from linesift import load_model
+from linesift.cli import app
+from linesift.io.cleaning import line_spans
+from linesift.model.segment import Page
+
+runner = CliRunner()
+MODEL = load_model(None)
+
+
+def run(*args: str, stdin: str | bytes | None = None):
+    result = runner.invoke(app, ["predict", *args], input=stdin)
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    return result
+
+
+def cleaned(text: str) -> str:
+    out = MODEL.clean(text)
+    return out + "\n" if out else ""
+
+
+def write_jsonl(path: Path, records: list[dict]) -> None:
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+
+
+def read_jsonl(text: str) -> list[dict]:
+    return [json.loads(line) for line in text.splitlines()]
+
+
+def test_text_file_to_stdout_and_per_line_records(tmp_path: Path) -> None:
+    (tmp_path / "p.txt").write_text(page(1))
+    result = run(str(tmp_path / "p.txt"))
+    assert result.exit_code == 0 and result.stdout == cleaned(page(1)) and result.stdout
+    records = read_jsonl(run(str(tmp_path / "p.txt"), "--format", "jsonl").stdout)
+    assert [(r["line"], r["text"], r["label"]) for r in records] == [(l.number, l.text, l.label) for l in MODEL.predict_lines(page(1))]
+    assert records[1] == {"line": 2, "text": "", "label": "noise", "p_content": 0.0}
+
+
+def test_empty_and_blank_files_give_empty_output(tmp_path: Path) -> None:
+    for name, content in (("empty.txt", ""), ("blank.txt", " \n\n\t\n"), ("empty.html", "")):
+        (tmp_path / name).write_text(content)
+        result = run(str(tmp_path / name))
+        assert (result.exit_code, result.stdout) == (0, "")
+
+
+def test_stdin_page(tmp_path: Path) -> None:
+    assert run("-", stdin=page(2)).stdout == cleaned(page(2))
+
+
+@pytest.mark.parametrize("compress", [gzip.compress, lambda data: zstandard.ZstdCompressor().compress(data)])
+def test_compressed_text_recognised_by_magic_bytes(tmp_path: Path, compress) -> None:
+    (tmp_path / "page-without-suffix").write_bytes(compress(page(3).encode()))
+    assert run(str(tmp_path / "page-without-suffix")).stdout == cleaned(page(3))
+
+
+def test_directory_tree_is_mirrored_with_glob_and_hidden_files_skipped(tmp_path: Path) -> None:
+    root = tmp_path / "pages"
+    (root / "a" / "b").mkdir(parents=True)
+    (root / "one.txt").write_text(page(1))
+    (root / "a" / "b" / "two.txt.gz").write_bytes(gzip.compress(page(2).encode()))
+    (root / "a" / "skip.md").write_text(page(9))
+    (root / ".hidden.txt").write_text(page(9))
+    out = tmp_path / "out"
+    assert run(str(root), "--glob", "*.txt*", "--output-dir", str(out)).exit_code == 0
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()) == ["a/b/two.txt.gz", "one.txt"]
+    assert (out / "one.txt").read_text() == cleaned(page(1))
+    assert gzip.decompress((out / "a" / "b" / "two.txt.gz").read_bytes()).decode() == cleaned(page(2))
+
+
+def test_jsonl_keeps_every_field_in_order_and_adds_cleaned_text(tmp_path: Path) -> None:
+    records = [{"id": i, "meta": {"lang": "en", "tags": [i]}, "text": page(i), "score": 0.5} for i in range(5)]
+    write_jsonl(tmp_path / "docs.jsonl", records)
+    out = read_jsonl(run(str(tmp_path / "docs.jsonl")).stdout)
+    assert len(out) == len(records)
+    for original, result in zip(records, out):
+        assert list(result) == [*original, "linesift_text"]
+        assert {k: result[k] for k in original} == original
+        assert result["linesift_text"] == MODEL.clean(original["text"])
+
+
+def test_jsonl_spans_point_into_the_original_text(tmp_path: Path) -> None:
+    text = page(4).replace("\n", "\r\n") + "\r\n"
+    write_jsonl(tmp_path / "docs.jsonl", [{"text": text}])
+    (result,) = read_jsonl(run(str(tmp_path / "docs.jsonl"), "--spans").stdout)
+    spans = result["linesift_spans"]
+    assert [text[start:end] for start, end, _ in spans] == Page.from_text(text).lines
+    assert [p for _, _, p in spans] == [round(p, 6) for p in MODEL.probabilities(Page.from_text(text)).tolist()]
+
+
+def test_line_spans_follow_the_page_split() -> None:
+    for text in ["", "a", "a\n", "a\r\nb\rc\n\n", "\n\nx"]:
+        assert [text[s:e] for s, e in line_spans(text)] == Page.from_text(text).lines
+
+
+def test_jsonl_from_stdin_with_another_text_field(tmp_path: Path) -> None:
+    body = "".join(json.dumps({"content": page(i)}) + "\n" for i in range(2))
+    out = read_jsonl(run("-", "--input-format", "jsonl", "--text-field", "content", stdin=body).stdout)
+    assert [r["linesift_text"] for r in out] == [MODEL.clean(page(i)) for i in range(2)]
+
+
+def test_jsonl_gz_output_is_compressed_like_its_input(tmp_path: Path) -> None:
+    (tmp_path / "in").mkdir()
+    with gzip.open(tmp_path / "in" / "docs.jsonl.gz", "wt") as stream:
+        stream.write("".join(json.dumps({"text": page(i)}) + "\n" for i in range(3)))
+    run(str(tmp_path / "in"), "--output-dir", str(tmp_path / "out"))
+    out = read_jsonl(gzip.decompress((tmp_path / "out" / "docs.jsonl.gz").read_bytes()).decode())
+    assert [r["linesift_text"] for r in out] == [MODEL.clean(page(i)) for i in range(3)]
+
+
+def test_wet_conversion_records_and_warc_html_responses(tmp_path: Path) -> None:
+    from linesift.training.render import render_html
+
+    html = html_page(5)
+    archive = (
+        warc_record("warcinfo", b"software: test\r\n", content_type="application/warc-fields")
+        + warc_record("conversion", page(1).encode(), uri="http://a.example/")
+        + warc_record("request", b"GET / HTTP/1.1\r\n\r\n", content_type="application/http; msgtype=request")
+        + warc_record("response", http_response(html), uri="http://b.example/", content_type="application/http; msgtype=response")
+    )
+    (tmp_path / "crawl.warc.gz").write_bytes(gzip.compress(archive))
+    assert run(str(tmp_path / "crawl.warc.gz"), "--output-dir", str(tmp_path / "out")).exit_code == 0
+    out = read_jsonl(gzip.decompress((tmp_path / "out" / "crawl.jsonl.gz").read_bytes()).decode())
+    assert [r["url"] for r in out] == ["http://a.example/", "http://b.example/"]
+    assert all(r["warc_record_id"].startswith("<urn:uuid:") and r["warc_date"] for r in out)
+    assert out[0]["text"] == page(1) and out[0]["linesift_text"] == MODEL.clean(page(1))
+    rendered = render_html(html.encode())
+    assert out[1]["text"] == rendered and out[1]["linesift_text"] == MODEL.clean(rendered)
+
+
+def test_html_file_is_rendered_like_the_training_pages(tmp_path: Path) -> None:
+    from linesift.training.render import render_html
+
+    (tmp_path / "page.html").write_text(html_page(6))
+    run(str(tmp_path / "page.html"), "--output-dir", str(tmp_path / "out"))
+    assert (tmp_path / "out" / "page.txt").read_text() == cleaned(render_html(html_page(6).encode()))
+
+
+def test_parquet_to_parquet_keeps_columns_and_adds_ours(tmp_path: Path) -> None:
+    pa = pytest.importorskip("pyarrow")
+    pq = pytest.importorskip("pyarrow.parquet")
+    table = pa.table({"id": list(range(600)), "text": [page(i % 7) for i in range(600)], "when": pa.array(range(600), pa.timestamp("s"))})
+    pq.write_table(table, tmp_path / "docs.parquet")
+    assert run(str(tmp_path / "docs.parquet"), "--spans", "--output-dir", str(tmp_path / "out")).exit_code == 0
+    out = pq.read_table(tmp_path / "out" / "docs.parquet")
+    assert out.schema.names == ["id", "text", "when", "linesift_text", "linesift_spans"]
+    assert out.select(["id", "text", "when"]).equals(pq.read_table(tmp_path / "docs.parquet"))
+    expected = {i: MODEL.clean(page(i)) for i in range(7)}
+    assert out.column("linesift_text").to_pylist() == [expected[i % 7] for i in range(600)]
+    first = out.column("linesift_spans")[0].as_py()
+    assert [page(0)[s["start"]:s["end"]] for s in first] == page(0).split("\n")
+
+
+def test_parquet_without_output_dir_gives_jsonl(tmp_path: Path) -> None:
+    pa = pytest.importorskip("pyarrow")
+    pq = pytest.importorskip("pyarrow.parquet")
+    pq.write_table(pa.table({"text": [page(1), page(2)], "n": [1, 2]}), tmp_path / "docs.parquet")
+    out = read_jsonl(run(str(tmp_path / "docs.parquet")).stdout)
+    assert [(r["n"], r["linesift_text"]) for r in out] == [(1, MODEL.clean(page(1))), (2, MODEL.clean(page(2)))]
+
+
+def test_several_inputs_go_to_stdout_in_order(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text(page(1))
+    write_jsonl(tmp_path / "b.jsonl", [{"text": page(2)}])
+    result = run(str(tmp_path / "a.txt"), str(tmp_path / "b.jsonl"))
+    first, second = result.stdout[: len(cleaned(page(1)))], result.stdout[len(cleaned(page(1))) :]
+    assert first == cleaned(page(1)) and json.loads(second)["linesift_text"] == MODEL.clean(page(2))
