@@ -146,7 +146,7 @@ def test_full_stdout_is_a_clean_error(tmp_path: Path) -> None:
 
 
 def test_closed_pipe_ends_quietly(tmp_path: Path) -> None:
-    (tmp_path / "docs.jsonl").write_text("".join(json.dumps({"text": page(i % 3) * 40}) + "\n" for i in range(60)))
+    (tmp_path / "docs.jsonl").write_text("".join(json.dumps({"text": page(i % 3) * 40}) + "\n" for i in range(20)))
     process = _cli(str(tmp_path / "docs.jsonl"), stdout=subprocess.PIPE)
     assert process.stdout is not None
     process.stdout.read(1)

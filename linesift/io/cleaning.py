@@ -44,6 +44,8 @@ class Cleaned:
     lines: list[Line] | None = None
     rendered: str | None = None
     error: str | None = None
+    text_lines: int = 0  # non-blank lines in, for pipelines that report what was dropped
+    kept_lines: int = 0
 
 
 def line_spans(text: str) -> list[tuple[int, int]]:
@@ -70,7 +72,7 @@ def clean_text(model: Sifter, text: str, threshold: float | None = None, spans: 
     found = None
     if spans:
         found = [(start, end, round(prob, SPAN_DIGITS)) for (start, end), prob in zip(line_spans(text), p.tolist())]
-    return Cleaned(join_kept(page, keep), found)
+    return Cleaned(join_kept(page, keep), found, text_lines=int((~page.blank).sum()), kept_lines=int(keep.sum()))
 
 
 def clean_document(

@@ -1,0 +1,1 @@
+"""Steps for other data pipelines; each needs its own optional extra."""

@@ -1,0 +1,57 @@
+"""Dask on a two-process LocalCluster cleans exactly like ``linesift predict``."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from fixtures.io.builders import page
+
+db = pytest.importorskip("dask.bag")
+distributed = pytest.importorskip("dask.distributed")
+
+from linesift.cli import app  # noqa: E402
+from linesift.dask import clean_bag, clean_dataframe  # noqa: E402
+
+N_PAGES = 12
+
+
+@pytest.fixture(scope="module")
+def client() -> Iterator[object]:
+    with distributed.LocalCluster(n_workers=2, processes=True, threads_per_worker=1, dashboard_address=None) as cluster:
+        with distributed.Client(cluster) as dask_client:
+            yield dask_client
+
+
+def _predict(tmp_path: Path, *args: str) -> list[dict]:
+    records = [{"id": i, "text": page(i)} for i in range(N_PAGES)]
+    (tmp_path / "docs.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records))
+    result = CliRunner().invoke(app, ["predict", str(tmp_path / "docs.jsonl"), *args])
+    assert result.exit_code == 0
+    return [json.loads(line) for line in result.stdout.splitlines()]
+
+
+def test_bag_of_dicts_matches_predict(client: object, tmp_path: Path) -> None:
+    expected = _predict(tmp_path, "--spans")
+    bag = db.from_sequence([{"id": i, "text": page(i)} for i in range(N_PAGES)], npartitions=4)
+    got = clean_bag(bag, spans=True).compute()
+    assert [json.loads(json.dumps(r)) for r in got] == expected
+
+
+def test_bag_of_strings_matches_predict(client: object, tmp_path: Path) -> None:
+    expected = [r["linesift_text"] for r in _predict(tmp_path)]
+    assert clean_bag(db.from_sequence([page(i) for i in range(N_PAGES)], npartitions=3)).compute() == expected
+
+
+def test_dataframe_column_matches_predict(client: object, tmp_path: Path) -> None:
+    pd = pytest.importorskip("pandas")
+    dd = pytest.importorskip("dask.dataframe")
+    expected = [r["linesift_text"] for r in _predict(tmp_path)]
+    frame = dd.from_pandas(pd.DataFrame({"id": range(N_PAGES), "text": [page(i) for i in range(N_PAGES)]}), npartitions=3)
+    out = clean_dataframe(frame).compute()
+    assert list(out.columns) == ["id", "text", "linesift_text"]
+    assert list(out["linesift_text"]) == expected and list(out["id"]) == list(range(N_PAGES))
