@@ -200,11 +200,10 @@ def predict(
         jobs=jobs,
         pattern=glob,
     )
-    warn = lambda message: err.print(f"warning: {message}", highlight=False, markup=False, soft_wrap=True)  # noqa: E731
     started = time.monotonic()
     try:
         with _progress(quiet or not err.is_terminal) as progress:
-            summary = clean_corpus(files, options, sys.stdout, warn, progress)
+            summary = clean_corpus(files, options, sys.stdout, _warn, progress)
         sys.stdout.flush()
     except BrokenPipeError:
         _silence_stdout()
@@ -239,6 +238,10 @@ def _progress(silent: bool) -> Iterator[Callable[[Summary], None]]:
             bar.update(task, pages=summary.documents, mb=mb, pages_per_s=summary.documents / elapsed, mb_per_s=mb / elapsed)
 
         yield update
+
+
+def _warn(message: str) -> None:
+    err.print(f"warning: {message}", highlight=False, markup=False, soft_wrap=True)
 
 
 def _print_summary(summary: Summary, seconds: float, quiet: bool) -> None:
