@@ -40,7 +40,7 @@ from linesift.training.evaluate import (
     threshold_for,
     word_report,
 )
-from linesift.training.pipeline import train_from_files, trained_on
+from linesift.training.pipeline import train_from_files, trained_on, training_params
 from linesift.training.train import TrainingParams
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help="Tell a web page's content from its boilerplate, line by line.")
@@ -53,7 +53,7 @@ ModelOption = Annotated[Optional[Path], typer.Option("--model", help="Model file
 
 
 def fail(message: str, code: int = EXIT_USAGE) -> None:
-    err.print(f"[bold red]error:[/] {message}", highlight=False, markup=True, soft_wrap=True)
+    err.print(f"[bold red]error:[/] {escape(message)}", highlight=False, markup=True, soft_wrap=True)
     raise typer.Exit(code)
 
 
@@ -135,7 +135,7 @@ def evaluate(
     except DataError as error:
         fail(str(error))
     if trained_on(model, files):
-        params = TrainingParams(**model.metadata["training"]["params"])
+        params = training_params(model)
         out.print("The model was trained on this data: scores are cross-validated "
                   f"({params.n_folds} folds; sites, or stretches of one page, held out), never on fitted lines.")
         try:
@@ -194,8 +194,9 @@ def predict(
     _load(model_path)  # a bad model file is a usage error, reported before any input is read
     options = RunOptions(
         read=ReadOptions(None if input_format == "auto" else input_format, text_field, strict),
-        clean=CleanOptions(None if model_path is None else str(model_path), threshold, spans, lines=output_format == "jsonl"),
+        clean=CleanOptions(None if model_path is None else str(model_path), threshold, spans),
         output_dir=output_dir,
+        line_records=output_format == "jsonl",
         on_error=on_error,
         jobs=jobs,
         pattern=glob,
@@ -209,10 +210,10 @@ def predict(
         _silence_stdout()
         raise typer.Exit(EXIT_BROKEN_PIPE) from None
     except InputError as error:
-        fail(escape(str(error)), EXIT_BAD_DATA if isinstance(error, BadRecordError) else EXIT_USAGE)
+        fail(str(error), EXIT_BAD_DATA if isinstance(error, BadRecordError) else EXIT_USAGE)
     except OSError as error:
         where = error.filename or "output"
-        fail(escape(f"cannot write {where}: {error.strerror or error}"), EXIT_BAD_DATA)
+        fail(f"cannot write {where}: {error.strerror or error}", EXIT_BAD_DATA)
     _print_summary(summary, time.monotonic() - started, quiet)
 
 

@@ -176,3 +176,9 @@ def test_several_inputs_go_to_stdout_in_order(tmp_path: Path) -> None:
     result = run(str(tmp_path / "a.txt"), str(tmp_path / "b.jsonl"))
     first, second = result.stdout[: len(cleaned(page(1)))], result.stdout[len(cleaned(page(1))) :]
     assert first == cleaned(page(1)) and json.loads(second)["linesift_text"] == MODEL.clean(page(2))
+
+
+def test_per_line_format_applies_to_pages_only(tmp_path: Path) -> None:
+    write_jsonl(tmp_path / "docs.jsonl", [{"text": page(1)}])
+    (record,) = read_jsonl(run(str(tmp_path / "docs.jsonl"), "--format", "jsonl").stdout)
+    assert record["linesift_text"] == MODEL.clean(page(1))

@@ -26,10 +26,11 @@ Span = tuple[int, int, float]
 
 @dataclass(frozen=True, slots=True)
 class Document:
-    """What a worker cleans: ``text``, or ``html`` to render first."""
+    """What a worker cleans: ``text``, or ``html`` to render first; ``lines`` asks for every line's decision."""
 
     text: str | None = None
     html: bytes | None = None
+    lines: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,14 +76,12 @@ def clean_text(model: Sifter, text: str, threshold: float | None = None, spans: 
     return Cleaned(join_kept(page, keep), found, text_lines=int((~page.blank).sum()), kept_lines=int(keep.sum()))
 
 
-def clean_document(
-    model: Sifter, document: Document, threshold: float | None = None, spans: bool = False, lines: bool = False
-) -> Cleaned:
+def clean_document(model: Sifter, document: Document, threshold: float | None = None, spans: bool = False) -> Cleaned:
     """Clean a :class:`Document`; an HTML page that cannot be rendered gives a ``Cleaned`` with ``error``."""
     if document.html is None or not document.html.strip():  # an empty HTML file is an empty page, like an empty text file
-        return clean_text(model, document.text or "", threshold, spans, lines)
+        return clean_text(model, document.text or "", threshold, spans, document.lines)
     text, error = render(document.html)
     if error is not None:
         return Cleaned(error=error)
-    cleaned = clean_text(model, text, threshold, spans, lines)
+    cleaned = clean_text(model, text, threshold, spans, document.lines)
     return Cleaned(cleaned.text, cleaned.spans, cleaned.lines, rendered=text)

@@ -10,14 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from typing import IO, Literal
 
 from linesift.io.cleaning import Document
 from linesift.io.parallel import CleanOptions, clean_stream
 from linesift.io.sinks import Sink, open_sink, output_relative
-from linesift.io.sources import BadRecordError, ReadOptions, Record, Source, check_inputs, find_inputs, open_source
+from linesift.io.sources import PAGE_KINDS, BadRecordError, ReadOptions, Record, Source, check_inputs, find_inputs, open_source
 from linesift.io.text import InputError
 
 OnError = Literal["fail", "skip"]
@@ -32,6 +32,7 @@ class RunOptions:
     read: ReadOptions = ReadOptions()
     clean: CleanOptions = CleanOptions()
     output_dir: Path | None = None
+    line_records: bool = False  # text and HTML pages: one JSON record per line instead of the kept lines
     on_error: OnError = "fail"
     jobs: int = 1
     pattern: str = "*"
@@ -59,13 +60,15 @@ def _records(names: list[str], options: RunOptions) -> Iterator[tuple[_Tag, Docu
     for item in find_inputs(names, options.pattern):
         with open_source(item, options.read) as source:
             if item.path in named:  # files named on the command line land side by side: two may share a name
-                target = output_relative(item.relative, source.kind, options.clean.lines)
+                target = output_relative(item.relative, source.kind, options.line_records)
                 if options.output_dir is not None and target in named_outputs:
                     raise InputError(f"{item.name} and {named_outputs[target]} would both be written to {options.output_dir / target}")
                 named_outputs[target] = item.name
             yield (source, None), None
+            lines = options.line_records and source.kind in PAGE_KINDS
             for record in source.records():
-                yield (source, record), record.document
+                document = record.document
+                yield (source, record), document if document is None or not lines else replace(document, lines=True)
 
 
 def clean_corpus(
@@ -85,7 +88,7 @@ def clean_corpus(
             if record is None:
                 output.close()  # the previous input's output is complete
                 summary.inputs += 1
-                sink = output.enter_context(open_sink(source, options.output_dir, stdout, options.clean.spans, options.clean.lines))
+                sink = output.enter_context(open_sink(source, options.output_dir, stdout, options.clean.spans, options.line_records))
                 continue
             assert sink is not None  # a marker always comes first
             error = record.error

@@ -33,12 +33,11 @@ Tag = TypeVar("Tag")
 
 @dataclass(frozen=True, slots=True)
 class CleanOptions:
-    """How to clean: model file (``None``: built-in), threshold, and whether to return spans or per-line decisions."""
+    """How to clean: model file (``None``: built-in), threshold, and whether to return spans."""
 
     model_path: str | None = None
     threshold: float | None = None
     spans: bool = False
-    lines: bool = False
 
 
 @functools.lru_cache(maxsize=MODEL_CACHE_SIZE)
@@ -50,7 +49,7 @@ def cached_model(model_path: str | None) -> Sifter:
 def clean_chunk(options: CleanOptions, documents: list[Document | None]) -> list[Cleaned | None]:
     """Clean every document of a chunk; ``None`` (nothing to clean) stays ``None``."""
     model = cached_model(options.model_path)
-    return [None if doc is None else clean_document(model, doc, options.threshold, options.spans, options.lines) for doc in documents]
+    return [None if doc is None else clean_document(model, doc, options.threshold, options.spans) for doc in documents]
 
 
 def _context() -> multiprocessing.context.BaseContext:
