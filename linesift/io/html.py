@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from linesift.io.text import MissingExtraError
 
-HTML_EXTRA = "html"
+HTML_PACKAGES = "resiliparse charset-normalizer"  # what linesift.training.render needs for the default renderer
 
 
 @functools.cache
@@ -16,7 +16,7 @@ def _renderer() -> tuple[Callable[[bytes], str], type[Exception]]:
     try:
         from linesift.training.render import RenderError, render_html
     except ImportError as error:
-        raise MissingExtraError(f"HTML input needs the HTML renderers: pip install 'linesift[{HTML_EXTRA}]' ({error})") from None
+        raise MissingExtraError(f"HTML input needs the HTML renderer: pip install {HTML_PACKAGES} ({error})") from None
     return render_html, RenderError
 
 
