@@ -22,15 +22,18 @@ def normalize_newlines(text: str) -> str:
     return _LINE_BREAK.sub("\n", text)
 
 
-def split_lines(text: str) -> list[str]:
-    """Split a page into lines; ``""`` gives ``[]`` and a trailing terminator adds no line."""
+def _body(text: str) -> str | None:
+    """The page's lines joined by ``\\n`` (the final terminator dropped); ``None`` for a page without lines."""
     text = normalize_newlines(text)
     if not text:
-        return []
-    lines = text.split("\n")
-    if lines[-1] == "":
-        lines.pop()
-    return lines
+        return None
+    return text[:-1] if text.endswith("\n") else text
+
+
+def split_lines(text: str) -> list[str]:
+    """Split a page into lines; ``""`` gives ``[]`` and a trailing terminator adds no line."""
+    body = _body(text)
+    return [] if body is None else body.split("\n")
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,18 +52,27 @@ class Page:
 
     @classmethod
     def from_lines(cls, lines: list[str]) -> Page:
-        lengths = np.fromiter((len(line) for line in lines), dtype=np.int64, count=len(lines))
-        ends = np.cumsum(lengths + 1) - 1
-        starts = ends - lengths
-        blank = np.fromiter((not line.strip() for line in lines), dtype=bool, count=len(lines))
-        # A block is a run of non-blank lines; a blank line belongs to no block (-1).
-        opens = ~blank & np.concatenate(([True], blank[:-1])) if len(lines) else blank
-        block_ids = np.where(blank, -1, np.cumsum(opens) - 1)
-        return cls(lines, "\n".join(lines), starts, ends, blank, block_ids)
+        return cls._of(lines, "\n".join(lines))
 
     @classmethod
     def from_text(cls, text: str) -> Page:
-        return cls.from_lines(split_lines(text))
+        # The page text is the input itself (newlines normalised), so it is not joined again.
+        body = _body(text)
+        return cls._of([], "") if body is None else cls._of(body.split("\n"), body)
+
+    @classmethod
+    def _of(cls, lines: list[str], text: str) -> Page:
+        """The page of ``lines``, given ``text``, their join by ``\\n``."""
+        n = len(lines)
+        lengths = np.fromiter(map(len, lines), dtype=np.int64, count=n)
+        ends = np.cumsum(lengths + 1) - 1
+        starts = ends - lengths
+        # A line is blank when it is empty or all whitespace: what ``not line.strip()`` says, mapped in C.
+        blank = (lengths == 0) | np.fromiter(map(str.isspace, lines), dtype=bool, count=n)
+        # A block is a run of non-blank lines; a blank line belongs to no block (-1).
+        opens = ~blank & np.concatenate(([True], blank[:-1])) if n else blank
+        block_ids = np.where(blank, -1, np.cumsum(opens) - 1)
+        return cls(lines, text, starts, ends, blank, block_ids)
 
     def __len__(self) -> int:
         return len(self.lines)
