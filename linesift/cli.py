@@ -40,7 +40,7 @@ from linesift.training.evaluate import (
     threshold_for,
     word_report,
 )
-from linesift.training.pipeline import train_from_files, trained_on, training_params
+from linesift.training.pipeline import train_from_files, trained_on
 from linesift.training.train import TrainingParams
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help="Tell a web page's content from its boilerplate, line by line.")
@@ -135,7 +135,7 @@ def evaluate(
     except DataError as error:
         fail(str(error))
     if trained_on(model, files):
-        params = training_params(model)
+        params = TrainingParams(**model.metadata["training"]["params"])
         out.print("The model was trained on this data: scores are cross-validated "
                   f"({params.n_folds} folds; sites, or stretches of one page, held out), never on fitted lines.")
         try:
