@@ -27,6 +27,10 @@ FORMAT = "linesift-model"
 FORMAT_VERSION = 1
 MAX_MODEL_BYTES = 64 * 1024 * 1024  # far above any real model; stops a huge file before parsing it
 _SIGNIFICANT_DIGITS = 10
+# Bounds on stored parameters, far outside what training gives (|values| of a few units, scales above
+# the classifier's 1e-9 constant-column cut) yet tight enough that no line's score can overflow to NaN.
+MAX_PARAMETER = 1e6
+MIN_SCALE = 1e-12
 DEFAULT_MODEL = "default_model.json"
 
 
@@ -83,14 +87,27 @@ def save_model(model: Sifter, path: Path) -> None:
     write_json_atomically(path, model_to_dict(model))
 
 
+def _is_finite_number(value: Any) -> bool:
+    """A JSON number that is a finite float; an integer literal too large for a float is not."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return False
+    try:
+        return math.isfinite(value)
+    except OverflowError:
+        return False
+
+
 def _numbers(stage: dict, key: str, length: int, where: str) -> np.ndarray:
     values = stage.get(key)
     if not isinstance(values, list) or len(values) != length:
         got = f"{len(values)} values" if isinstance(values, list) else type(values).__name__
         raise ModelFileError(f"{where}.{key} must be a list of {length} numbers, got {got}")
-    if not all(isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) for v in values):
+    if not all(_is_finite_number(v) for v in values):
         raise ModelFileError(f"{where}.{key} must hold finite numbers only")
-    return np.asarray(values, dtype=np.float64)
+    array = np.asarray(values, dtype=np.float64)
+    if np.any(np.abs(array) > MAX_PARAMETER):
+        raise ModelFileError(f"{where}.{key} holds a value beyond ±{MAX_PARAMETER:g}, which no trained model has")
+    return array
 
 
 def _stage_from_dict(stage: Any, expected_names: list[str], n_hashed: int, where: str) -> LineClassifier:
@@ -106,9 +123,11 @@ def _stage_from_dict(stage: Any, expected_names: list[str], n_hashed: int, where
     mean, scale = _numbers(stage, "mean", n, where), _numbers(stage, "scale", n, where)
     if np.any(scale <= 0):
         raise ModelFileError(f"{where}.scale must be positive")
+    if np.any(scale < MIN_SCALE):
+        raise ModelFileError(f"{where}.scale must be at least {MIN_SCALE:g}")
     intercept = _numbers({"intercept": [stage.get("intercept")]}, "intercept", 1, where)[0]
     c_value = stage.get("C", 1.0)
-    if not isinstance(c_value, (int, float)) or not math.isfinite(c_value) or c_value <= 0:
+    if not _is_finite_number(c_value) or c_value <= 0:
         raise ModelFileError(f"{where}.C must be a positive number")
     classifier = LineClassifier(C=float(c_value), n_scaled=n)
     classifier.classes_ = np.array([0, 1])
@@ -125,7 +144,7 @@ def model_from_dict(document: Any) -> Sifter:
     if document.get("format") != FORMAT:
         raise ModelFileError(f"not a linesift model (format is {document.get('format')!r}, expected {FORMAT!r})")
     version = document.get("format_version")
-    if version != FORMAT_VERSION:
+    if type(version) is not int or version != FORMAT_VERSION:  # true == 1 in Python, not in the format
         raise ModelFileError(f"unsupported model format version {version!r}; this linesift reads version {FORMAT_VERSION}")
     threshold = document.get("threshold")
     if not isinstance(threshold, (int, float)) or isinstance(threshold, bool) or not 0.0 <= threshold <= 1.0:
