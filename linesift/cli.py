@@ -53,7 +53,7 @@ ModelOption = Annotated[Optional[Path], typer.Option("--model", help="Model file
 
 
 def fail(message: str, code: int = EXIT_USAGE) -> None:
-    err.print(f"[bold red]error:[/] {escape(message)}", highlight=False, markup=True, soft_wrap=True)
+    err.print(f"[bold red]error:[/] {message}", highlight=False, markup=True, soft_wrap=True)
     raise typer.Exit(code)
 
 
@@ -210,10 +210,10 @@ def predict(
         _silence_stdout()
         raise typer.Exit(EXIT_BROKEN_PIPE) from None
     except InputError as error:
-        fail(str(error), EXIT_BAD_DATA if isinstance(error, BadRecordError) else EXIT_USAGE)
+        fail(escape(str(error)), EXIT_BAD_DATA if isinstance(error, BadRecordError) else EXIT_USAGE)
     except OSError as error:
         where = error.filename or "output"
-        fail(f"cannot write {where}: {error.strerror or error}", EXIT_BAD_DATA)
+        fail(escape(f"cannot write {where}: {error.strerror or error}"), EXIT_BAD_DATA)
     _print_summary(summary, time.monotonic() - started, quiet)
 
 
