@@ -1,0 +1,33 @@
+"""Size limits for one page, so that a single pathological document cannot exhaust a worker.
+
+Cleaning is linear in a page's size, but with large constants: about 38 bytes of memory per
+character and 6 KB per line (the feature matrices hold ~130 float columns per line). The limits keep
+one page under about 1.5 GB and a few seconds; docs/limits.md has the measurements behind them.
+Real pages are far smaller: tens of kilobytes and a few thousand lines.
+"""
+
+from __future__ import annotations
+
+MAX_PAGE_CHARS = 10_000_000  # measured: ~0.6 GB peak, ~6 s for one 10 MB line
+MAX_PAGE_LINES = 200_000  # measured: ~1.4 GB peak, ~4 s for 200,000 one-character lines
+
+
+class PageTooLargeError(ValueError):
+    """A page beyond the size limits; the message gives its size, the limit and what to do."""
+
+
+def check_page_size(text: str, max_chars: int = MAX_PAGE_CHARS, max_lines: int = MAX_PAGE_LINES) -> None:
+    """Refuse a page over ``max_chars`` code points or ``max_lines`` lines, before any work is done on it.
+
+    Lines are counted as line terminators, an upper bound that costs one pass in C; ``\\r\\n``
+    counts once, like everywhere else in linesift.
+    """
+    if len(text) > max_chars:
+        raise PageTooLargeError(
+            f"page has {len(text):,} characters, more than the {max_chars:,} linesift cleans at once "
+            "(see docs/limits.md); split it into smaller documents")
+    lines = text.count("\n") + text.count("\r") - text.count("\r\n")
+    if lines > max_lines:
+        raise PageTooLargeError(
+            f"page has about {lines:,} lines, more than the {max_lines:,} linesift cleans at once "
+            "(see docs/limits.md); split it into smaller documents")

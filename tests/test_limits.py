@@ -1,0 +1,76 @@
+"""Size limits and extreme pages: correct results on big inputs, a clear refusal past the limits.
+
+Timing and memory are measured by scripts/measure_limits.py (numbers in docs/limits.md), not here.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from linesift.limits import MAX_PAGE_CHARS, MAX_PAGE_LINES, PageTooLargeError, check_page_size
+from linesift.model.modelfile import load_model
+from linesift.model.sifter import Sifter
+
+MB = 1_000_000
+PROSE = "The committee met on Tuesday and agreed to publish the report in full. "
+
+
+@pytest.fixture(scope="module")
+def model() -> Sifter:
+    return load_model()
+
+
+@pytest.mark.parametrize(("text", "max_chars", "max_lines"), [
+    ("", 0, 0),
+    ("abc", 3, 0),
+    ("a\nb\nc", 5, 2),  # two terminators
+    ("a\r\nb\rc\n", 10, 3),
+])
+def test_at_the_limits(text: str, max_chars: int, max_lines: int) -> None:
+    check_page_size(text, max_chars, max_lines)
+
+
+@pytest.mark.parametrize(("text", "max_chars", "max_lines", "message"), [
+    ("abcd", 3, 10, "page has 4 characters, more than the 3 linesift cleans at once"),
+    ("a\nb\nc\n", 100, 2, "page has about 3 lines, more than the 2 linesift cleans at once"),
+    ("a\r\rb", 100, 1, "page has about 2 lines"),
+])
+def test_past_the_limits(text: str, max_chars: int, max_lines: int, message: str) -> None:
+    with pytest.raises(PageTooLargeError, match=message) as error:
+        check_page_size(text, max_chars, max_lines)
+    assert "docs/limits.md" in str(error.value)
+
+
+def test_default_limits() -> None:
+    check_page_size("x" * MAX_PAGE_CHARS)
+    with pytest.raises(PageTooLargeError):
+        check_page_size("x" * (MAX_PAGE_CHARS + 1))
+    check_page_size("\n" * MAX_PAGE_LINES)
+    with pytest.raises(PageTooLargeError):
+        check_page_size("\n" * (MAX_PAGE_LINES + 1))
+
+
+def test_a_5_mb_line(model: Sifter) -> None:
+    text = PROSE * (5 * MB // len(PROSE))
+    lines = model.predict_lines(text)
+    assert len(lines) == 1 and lines[0].text == text
+    assert 0.0 <= lines[0].p_content <= 1.0
+    assert model.clean(text) in ("", text)
+
+
+def test_200k_one_character_lines(model: Sifter) -> None:
+    text = "x\n" * 200_000
+    lines = model.predict_lines(text)
+    assert len(lines) == 200_000
+    assert all(line.text == "x" for line in lines)
+    kept = model.clean(text)
+    assert kept == "" or set(kept.split("\n")) == {"x"}
+
+
+def test_a_long_unbroken_word(model: Sifter) -> None:
+    """A run of word characters (a base64 blob, a hash) is one line like any other.
+
+    Kept short: the e-mail pattern in features.py is quadratic in the run's length (docs/limits.md).
+    """
+    text = "Intro.\n" + "A" * 10_000 + "\nOutro."
+    assert [line.text for line in model.predict_lines(text)] == text.split("\n")
