@@ -7,24 +7,25 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
-
 from fixtures.io.builders import page
+from typer.testing import CliRunner
 
 db = pytest.importorskip("dask.bag")
 distributed = pytest.importorskip("dask.distributed")
 
-from linesift.cli import app  # noqa: E402
-from linesift.dask import clean_bag, clean_dataframe  # noqa: E402
+from linesift.cli import app
+from linesift.dask import clean_bag, clean_dataframe
 
 N_PAGES = 12
 
 
 @pytest.fixture(scope="module")
 def client() -> Iterator[object]:
-    with distributed.LocalCluster(n_workers=2, processes=True, threads_per_worker=1, dashboard_address=None) as cluster:
-        with distributed.Client(cluster) as dask_client:
-            yield dask_client
+    with (
+        distributed.LocalCluster(n_workers=2, processes=True, threads_per_worker=1, dashboard_address=None) as cluster,
+        distributed.Client(cluster) as dask_client,
+    ):
+        yield dask_client
 
 
 def _predict(tmp_path: Path, *args: str) -> list[dict]:

@@ -5,14 +5,14 @@ from __future__ import annotations
 import pickle
 
 import pytest
-
 from fixtures.io.builders import NAV, page
+
 from linesift import load_model
 
 pytest.importorskip("datatrove")
-from datatrove.data import Document  # noqa: E402
+from datatrove.data import Document
 
-from linesift.integrations.datatrove import LinesiftFormatter  # noqa: E402
+from linesift.integrations.datatrove import LinesiftFormatter
 
 MODEL = load_model(None)
 

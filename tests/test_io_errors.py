@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 import zstandard
+from fixtures.io.builders import page, warc_record
 from typer.testing import CliRunner
 
-from fixtures.io.builders import page, warc_record
 from linesift.cli import app
 
 runner = CliRunner()

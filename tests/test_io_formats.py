@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 import zstandard
+from fixtures.io.builders import html_page, http_response, page, warc_record
 from typer.testing import CliRunner
 
-from fixtures.io.builders import html_page, http_response, page, warc_record
 from linesift import load_model
 from linesift.cli import app
 from linesift.io.cleaning import line_spans

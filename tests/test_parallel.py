@@ -8,9 +8,9 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 
+from fixtures.io.builders import page
 from typer.testing import CliRunner
 
-from fixtures.io.builders import page
 from linesift import load_model
 from linesift.cli import app
 from linesift.io import parallel

@@ -16,6 +16,7 @@ Needs ``linesift[datatrove]``.
 from __future__ import annotations
 
 import os
+from typing import ClassVar
 
 from datatrove.pipeline.formatters.base import BaseFormatter
 
@@ -27,7 +28,7 @@ class LinesiftFormatter(BaseFormatter):
     """Keep the content lines of every document."""
 
     name = "🧹 linesift"
-    _requires_dependencies: list[str] = []
+    _requires_dependencies: ClassVar[list[str]] = []  # datatrove's own check; linesift's needs are installed with it
 
     def __init__(self, model_path: str | os.PathLike[str] | None = None, threshold: float | None = None) -> None:
         super().__init__()

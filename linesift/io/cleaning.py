@@ -18,7 +18,7 @@ from linesift.model.sifter import Line, Sifter, join_kept
 
 TEXT_FIELD = "linesift_text"
 SPANS_FIELD = "linesift_spans"
-SPAN_DIGITS = 6  # p_content rounded like the per-line records of ``predict --format jsonl``
+P_CONTENT_DIGITS = 6  # p_content as written in spans and per-line records: more than any threshold needs
 
 _TERMINATOR = re.compile(r"\r\n|\r|\n")
 Span = tuple[int, int, float]
@@ -72,7 +72,7 @@ def clean_text(model: Sifter, text: str, threshold: float | None = None, spans: 
     keep = (p >= (model.threshold if threshold is None else threshold)) & ~page.blank
     found = None
     if spans:
-        found = [(start, end, round(prob, SPAN_DIGITS)) for (start, end), prob in zip(line_spans(text), p.tolist())]
+        found = [(start, end, round(prob, P_CONTENT_DIGITS)) for (start, end), prob in zip(line_spans(text), p.tolist())]
     return Cleaned(join_kept(page, keep), found, text_lines=int((~page.blank).sum()), kept_lines=int(keep.sum()))
 
 

@@ -17,11 +17,19 @@ from typing import IO, Literal
 from linesift.io.cleaning import Document
 from linesift.io.parallel import CleanOptions, clean_stream
 from linesift.io.sinks import Sink, open_sink, output_relative
-from linesift.io.sources import PAGE_KINDS, BadRecordError, ReadOptions, Record, Source, check_inputs, find_inputs, open_source
+from linesift.io.sources import (
+    PAGE_KINDS,
+    BadRecordError,
+    ReadOptions,
+    Record,
+    Source,
+    check_inputs,
+    find_inputs,
+    open_source,
+)
 from linesift.io.text import InputError
 
 OnError = Literal["fail", "skip"]
-ON_ERROR_CHOICES: tuple[OnError, ...] = ("fail", "skip")
 MAX_SKIP_WARNINGS = 20  # then only the summary counts them: a bad shard should not flood the terminal
 
 
@@ -29,8 +37,8 @@ MAX_SKIP_WARNINGS = 20  # then only the summary counts them: a bad shard should 
 class RunOptions:
     """Everything a run needs besides its inputs."""
 
-    read: ReadOptions = ReadOptions()
-    clean: CleanOptions = CleanOptions()
+    read: ReadOptions = field(default_factory=ReadOptions)
+    clean: CleanOptions = field(default_factory=CleanOptions)
     output_dir: Path | None = None
     line_records: bool = False  # text and HTML pages: one JSON record per line instead of the kept lines
     on_error: OnError = "fail"
@@ -120,4 +128,4 @@ def _skip(error: InputError, source: Source, record: Record, sink: Sink, options
         warn("more bad records: see the summary at the end")
 
 
-__all__ = ["BadRecordError", "ON_ERROR_CHOICES", "RunOptions", "Summary", "clean_corpus"]
+__all__ = ["BadRecordError", "OnError", "RunOptions", "Summary", "clean_corpus"]

@@ -28,12 +28,14 @@ from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 from typing import IO, Any, Protocol
 
-from linesift.io.cleaning import SPANS_FIELD, TEXT_FIELD, Cleaned
-from linesift.io.compression import compressed_writer, compression_of_name, strip_compression_suffix
+from linesift.io.cleaning import P_CONTENT_DIGITS, SPANS_FIELD, TEXT_FIELD, Cleaned
+from linesift.io.compression import (
+    compressed_writer,
+    compression_of_name,
+    strip_compression_suffix,
+)
 from linesift.io.sources import PAGE_KINDS, InputKind, Record, Source
 from linesift.io.text import atomic_path
-
-LINE_DIGITS = 6  # p_content in per-line records: more digits than any threshold needs
 
 
 class Sink(Protocol):
@@ -61,13 +63,12 @@ def output_relative(relative: PurePosixPath, kind: InputKind, line_records: bool
 @contextmanager
 def text_output(path: Path) -> Iterator[IO[str]]:
     """A UTF-8 text stream into ``path``, compressed as its name says, there only once complete."""
-    with atomic_path(path) as temporary, open(temporary, "wb") as raw:
-        with compressed_writer(raw, compression_of_name(path)) as binary:
-            stream = io.TextIOWrapper(binary, encoding="utf-8", newline="")  # type: ignore[arg-type]
-            try:
-                yield stream
-            finally:
-                stream.detach()  # flushes; the compressor, not the wrapper, then finishes the stream
+    with atomic_path(path) as temporary, open(temporary, "wb") as raw, compressed_writer(raw, compression_of_name(path)) as binary:
+        stream = io.TextIOWrapper(binary, encoding="utf-8", newline="")  # type: ignore[arg-type]
+        try:
+            yield stream
+        finally:
+            stream.detach()  # flushes; the compressor, not the wrapper, then finishes the stream
 
 
 def page_output(cleaned: Cleaned) -> str:
@@ -75,7 +76,7 @@ def page_output(cleaned: Cleaned) -> str:
     if cleaned.lines is None:
         return cleaned.text + "\n" if cleaned.text else ""
     return "".join(
-        json.dumps({"line": line.number, "text": line.text, "label": line.label, "p_content": round(line.p_content, LINE_DIGITS)},
+        json.dumps({"line": line.number, "text": line.text, "label": line.label, "p_content": round(line.p_content, P_CONTENT_DIGITS)},
                    ensure_ascii=False) + "\n"
         for line in cleaned.lines
     )

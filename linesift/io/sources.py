@@ -32,16 +32,21 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import IO, Any, Literal, get_args
+from typing import IO, Any, Literal
 
 import zstandard
 
 from linesift.io.cleaning import Document
 from linesift.io.compression import open_decompressed, strip_compression_suffix
-from linesift.io.text import STDIN, InputError, MissingExtraError, decode_text, open_binary
+from linesift.io.text import (
+    STDIN,
+    InputError,
+    MissingExtraError,
+    decode_text,
+    open_binary,
+)
 
 InputKind = Literal["text", "html", "jsonl", "warc", "parquet"]
-INPUT_KINDS: tuple[str, ...] = get_args(InputKind)
 PAGE_KINDS = frozenset({"text", "html"})  # one file, one page: the output is a page too
 DEFAULT_GLOB = "*"  # scrapers often save pages under bare hashes, so no extension is required
 DEFAULT_TEXT_FIELD = "text"
@@ -76,10 +81,6 @@ class Input:
     name: str
     path: str
     relative: PurePosixPath
-
-    @property
-    def is_stdin(self) -> bool:
-        return self.path == STDIN
 
 
 @dataclass(frozen=True, slots=True)
@@ -269,7 +270,7 @@ def _open_parquet(stream: IO[bytes], text_field: str) -> Any:
         raise MissingExtraError(f"Parquet input needs pyarrow: pip install 'linesift[{PARQUET_EXTRA}]' ({error})") from None
     try:
         parquet = pq.ParquetFile(stream)
-    except Exception as error:  # pyarrow raises ArrowInvalid, OSError or ValueError depending on the damage
+    except (OSError, ValueError) as error:  # pyarrow's ArrowInvalid is a ValueError, its ArrowIOError an OSError
         return f"not a readable Parquet file ({_short(error)})"
     names = parquet.schema_arrow.names
     if text_field not in names:

@@ -64,7 +64,7 @@ def open_binary(name: str) -> Iterator[IO[bytes]]:
         yield sys.stdin.buffer
         return
     with _reading(name):
-        stream = open(name, "rb")
+        stream = open(name, "rb")  # noqa: SIM115 - opened inside the error mapping, closed by the block below
     with stream:
         yield stream
 
