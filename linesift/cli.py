@@ -29,9 +29,12 @@ from linesift.io.text import InputError, read_text
 from linesift.model.classifier import DEFAULT_THRESHOLD
 from linesift.model.modelfile import ModelFileError, load_model, save_model
 from linesift.model.sifter import Sifter
-from linesift.training.data import DataError, data_files, load_pages
+from linesift.training.data import DataError, LabelledPage, data_files, load_pages
 from linesift.training.evaluate import (
     LineReport,
+    MethodScores,
+    html_baseline_scores,
+    line_baseline_scores,
     cross_validated_probabilities,
     labelled_lines,
     line_report,
@@ -40,7 +43,8 @@ from linesift.training.evaluate import (
     threshold_for,
     word_report,
 )
-from linesift.training.pipeline import train_from_files, trained_on
+from linesift.training.plots import PlotError, plot_precision_recall, plot_probability_histograms
+from linesift.training.pipeline import train_from_files, trained_on, training_params
 from linesift.training.train import TrainingParams
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help="Tell a web page's content from its boilerplate, line by line.")
@@ -53,7 +57,7 @@ ModelOption = Annotated[Optional[Path], typer.Option("--model", help="Model file
 
 
 def fail(message: str, code: int = EXIT_USAGE) -> None:
-    err.print(f"[bold red]error:[/] {message}", highlight=False, markup=True, soft_wrap=True)
+    err.print(f"[bold red]error:[/] {escape(message)}", highlight=False, markup=True, soft_wrap=True)
     raise typer.Exit(code)
 
 
@@ -118,6 +122,32 @@ def _curve_table(reports: list[LineReport]) -> Table:
     return table
 
 
+def _word_table(title: str, methods: list[MethodScores]) -> Table:
+    page_types = sorted({t for m in methods if m.words for t in m.words.by_type})
+    table = Table(title=title)
+    for column in ("method", "content P", "content R", "content F1", "word F1", *page_types):
+        table.add_column(column, justify="left" if column == "method" else "right")
+    for method in methods:
+        line = method.line.content if method.line else None
+        cells = [f"{v:.3f}" for v in (line.precision, line.recall, line.f1)] if line else ["-"] * 3
+        words = method.words
+        cells.append(f"{words.overall:.3f}" if words else "-")
+        cells.extend(f"{words.by_type[t]:.3f}" if words and t in words.by_type else "-" for t in page_types)
+        table.add_row(method.name, *cells)
+    return table
+
+
+def _comparison(pages: list[LabelledPage], probabilities: list, threshold: float, html_root: Path | None) -> list[MethodScores]:
+    y, p = labelled_lines(pages, probabilities)
+    methods = [MethodScores("linesift", line_report(y, p, threshold), word_report(pages, [q >= threshold for q in probabilities]))]
+    methods.extend(line_baseline_scores(pages))
+    if html_root is not None:
+        html = html_baseline_scores(pages, html_root)
+        if html is not None:
+            methods.append(html)
+    return methods
+
+
 @app.command("eval")
 def evaluate(
     data: Annotated[Optional[list[Path]], typer.Argument(help="Labelled JSONL files or folders (default: ./seeds).")] = None,
@@ -125,9 +155,12 @@ def evaluate(
     min_precision: Annotated[Optional[float], typer.Option(min=0.0, max=1.0, help="Choose the threshold reaching this content precision.")] = None,
     min_recall: Annotated[Optional[float], typer.Option(min=0.0, max=1.0, help="Choose the threshold reaching this content recall.")] = None,
     save: Annotated[Optional[Path], typer.Option("--save", help="Write the model with the chosen threshold here.")] = None,
+    max_folds: Annotated[Optional[int], typer.Option(min=1, help="Cross-validate on only the first K folds (quicker).")] = None,
+    html_root: Annotated[Optional[Path], typer.Option(help="Folder the pages' `source` paths are under: adds trafilatura on the HTML.")] = None,
+    plot: Annotated[Optional[Path], typer.Option("--plot", help="Write the precision-recall curve and score histograms (PNG) here.")] = None,
     jobs: Annotated[int, typer.Option("--jobs", min=1, help="Processes for cross-validation.")] = 1,
 ) -> None:
-    """Precision, recall and F1 of a model on labelled pages (cross-validated when it was trained on them)."""
+    """Precision, recall and word F1 of a model on labelled pages, beside baselines (cross-validated when trained on them)."""
     model = _load(model_path)
     try:
         files = data_files(data or _default_data())
@@ -135,13 +168,18 @@ def evaluate(
     except DataError as error:
         fail(str(error))
     if trained_on(model, files):
-        params = TrainingParams(**model.metadata["training"]["params"])
+        params = training_params(model)
         out.print("The model was trained on this data: scores are cross-validated "
                   f"({params.n_folds} folds; sites, or stretches of one page, held out), never on fitted lines.")
         try:
-            probabilities = cross_validated_probabilities(pages, params, n_jobs=jobs)
+            probabilities, held_out = cross_validated_probabilities(pages, params, n_jobs=jobs, max_folds=max_folds)
         except ValueError as error:
             fail(str(error))
+        if max_folds is not None:
+            # Only pages of the evaluated folds are scored (a page is never split across folds unless it is alone).
+            keep = [i for i, mask in enumerate(held_out) if mask.any()]
+            pages, probabilities = [pages[i] for i in keep], [probabilities[i] for i in keep]
+            out.print(f"evaluated on {len(pages)} held-out page(s) of the first {max_folds} fold(s)")
     else:
         probabilities = model_probabilities(model, pages)
     y, p = labelled_lines(pages, probabilities)
@@ -156,11 +194,18 @@ def evaluate(
     out.print(_report_table(f"{len(pages)} page(s), {len(y)} labelled lines, threshold {threshold:.2f}", report))
     out.print(_confusion_table(report))
     out.print(_curve_table(precision_recall_table(y, p)))
-    words = word_report(pages, [prob >= threshold for prob in probabilities])
-    if words is not None:
-        out.print(f"word F1 (benchmark metric, mean over {words.pages} pages): {words.overall:.3f}")
-        for page_type, f1 in words.by_type.items():
-            out.print(f"  {page_type}: {f1:.3f}")
+    renderers = sorted({page.renderer for page in pages})
+    for renderer in renderers:
+        subset = [i for i, page in enumerate(pages) if page.renderer == renderer]
+        title = f"line level and word F1 (benchmark metric){f', rendered by {renderer}' if renderer else ''}, {len(subset)} pages"
+        out.print(_word_table(title, _comparison([pages[i] for i in subset], [probabilities[i] for i in subset], threshold, html_root)))
+    if plot is not None:
+        try:
+            plot_precision_recall(y, p, threshold, plot / "precision_recall.png")
+            plot_probability_histograms(y, p, plot / "probabilities.png")
+        except PlotError as error:
+            fail(str(error))
+        out.print(f"plots written to {plot}")
     if save is not None:
         model.threshold = threshold
         save_model(model, save)
@@ -210,10 +255,10 @@ def predict(
         _silence_stdout()
         raise typer.Exit(EXIT_BROKEN_PIPE) from None
     except InputError as error:
-        fail(escape(str(error)), EXIT_BAD_DATA if isinstance(error, BadRecordError) else EXIT_USAGE)
+        fail(str(error), EXIT_BAD_DATA if isinstance(error, BadRecordError) else EXIT_USAGE)
     except OSError as error:
         where = error.filename or "output"
-        fail(escape(f"cannot write {where}: {error.strerror or error}"), EXIT_BAD_DATA)
+        fail(f"cannot write {where}: {error.strerror or error}", EXIT_BAD_DATA)
     _print_summary(summary, time.monotonic() - started, quiet)
 
 

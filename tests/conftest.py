@@ -112,7 +112,7 @@ def seed_cross_validation() -> Callable[..., list[np.ndarray]]:
     def cross_validated(pages, params: TrainingParams = TrainingParams(), n_jobs: int = 1, examples=None):  # noqa: ANN001, ANN202
         key = (_pages_key(list(pages)), params)
         if key not in cache:
-            cache[key] = real(pages, params, n_jobs=n_jobs, examples=examples)
+            cache[key], _ = real(pages, params, n_jobs=n_jobs, examples=examples)
         return [p.copy() for p in cache[key]]
 
     return cross_validated

@@ -90,8 +90,6 @@ def test_terminal_does_not_look_back_into_the_previous_line() -> None:
     assert column("terminal", "ends_terminal", ["End.", "”", "", "Next."]) == [1, 0, 0, 1]
 
 
-@pytest.mark.xfail(strict=True, reason="terminal_features skips closing quotes but not closing brackets, "
-                   "although its docstring says a sentence end may sit inside closing quotes or brackets")
 def test_terminal_inside_closing_bracket() -> None:
     assert column("terminal", "ends_terminal", ["Prices rose (see below.)", "[Citation needed.]"]) == [1, 1]
 
@@ -129,8 +127,6 @@ def test_javascript_tokens_are_counted_on_their_own_line() -> None:
     assert got["has_js_token"] == [0, 1, 0, 0]
 
 
-@pytest.mark.xfail(strict=True, reason="the pattern (?:window|document|this)\\. meant for member access also "
-                   "matches a sentence ending in 'this.' or 'document.', so ordinary prose gets has_js_token=1")
 def test_sentence_ending_in_this_or_document_is_not_javascript() -> None:
     assert column("javascript", "has_js_token", ["We need to talk about this.", "Please sign the document."]) == [0, 0]
 
@@ -215,10 +211,6 @@ def test_stop_word_ratio_and_mean_word_length() -> None:
     assert got["mean_word_length"] == approx([17 / 6, 5 / 2, 9.0, 18 / 5, 0.0, 0.0])
 
 
-@pytest.mark.xfail(strict=True, reason="hash_words is linear in the code points with multipliers "
-                   "(k+1)*G|1, so the 1st and 3rd positions weigh G and 3G: words of one length with equal "
-                   "c0 + 3*c2 collide ('mat' = 'pas', 'gas' = 'dat' = 'van'), making 'mat' and the seed's "
-                   "'gas' stop words and merging their n-gram buckets")
 def test_ordinary_words_are_not_stop_words_by_hash_collision() -> None:
     assert column("vocabulary", "stop_word_ratio", ["mat", "gas"]) == [0.0, 0.0]
     assert len(set(hash_words_of(["mat", "pas", "gas", "dat", "van"]))) == 5

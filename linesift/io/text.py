@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import os
 import sys
 import tempfile
@@ -31,7 +32,8 @@ def decode_text(data: bytes, name: str, strict: bool = False) -> tuple[str, str 
     try:
         return data.decode("utf-8-sig"), None
     except UnicodeDecodeError as error:
-        where = f"byte {error.start}"
+        bom = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0  # the codec counts after it
+        where = f"byte {error.start + bom}"
         if strict:
             raise InputError(f"{name}: not valid UTF-8 at {where}") from None
         return data.decode("utf-8-sig", errors="replace"), f"{name}: not valid UTF-8 at {where}; invalid bytes replaced with U+FFFD"

@@ -37,7 +37,8 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
         tags.input_tags.sparse = True
         return tags
 
-    def fit(self, X, y):  # noqa: ANN001, ANN201, N803 - scikit-learn's signature
+    def fit(self, X, y, sample_weight=None):  # noqa: ANN001, ANN201, N803 - scikit-learn's signature
+        """Fit; ``sample_weight`` (validated by LogisticRegression) lets long lines count for more."""
         X, y = validate_data(self, X, y, accept_sparse="csr", dtype=np.float64)
         check_classification_targets(y)
         self.classes_ = np.unique(y)
@@ -45,14 +46,18 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
             raise ValueError(f"Only binary classification is supported: y has {len(self.classes_)} class(es), it needs 2")
         n_scaled = X.shape[1] if self.n_scaled is None else min(self.n_scaled, X.shape[1])
         dense = _dense_part(X, n_scaled)
-        self.mean_ = dense.mean(axis=0) if len(dense) else np.zeros(n_scaled)
-        scale = dense.std(axis=0) if len(dense) else np.ones(n_scaled)
+        weights = np.ones(len(dense)) if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
+        if len(dense) and weights.sum() > 0:
+            self.mean_ = np.average(dense, axis=0, weights=weights)
+            scale = np.sqrt(np.average((dense - self.mean_) ** 2, axis=0, weights=weights))
+        else:
+            self.mean_, scale = np.zeros(n_scaled), np.ones(n_scaled)
         # A column constant in training (up to rounding) is left unscaled rather than divided by ~0.
         constant = scale <= _CONSTANT_TOLERANCE * np.maximum(np.abs(self.mean_), 1.0)
         self.scale_ = np.where(constant, 1.0, scale)
         self.n_scaled_ = n_scaled
         model = LogisticRegression(C=self.C, max_iter=self.max_iter, class_weight=self.class_weight, solver="lbfgs")
-        model.fit(self._scaled(X), y)
+        model.fit(self._scaled(X), y, sample_weight=sample_weight)
         self.coef_ = model.coef_.ravel().copy()
         self.intercept_ = float(model.intercept_[0])
         self.n_iter_ = model.n_iter_.copy()

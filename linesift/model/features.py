@@ -21,12 +21,15 @@ from linesift.model.segment import Page
 FeatureBlock = tuple[np.ndarray, list[str]]
 
 # Character classes, looked up per code point through a table.
-SPACE, UPPER, LOWER, DIGIT, TERMINAL, PUNCT, CODE, QUOTE, OTHER_LETTER, OTHER = range(10)
-N_CLASSES = 10
+SPACE, UPPER, LOWER, DIGIT, TERMINAL, PUNCT, CODE, QUOTE, OTHER_LETTER, OTHER, CLOSING = range(11)
+N_CLASSES = 11
 _TABLE_SIZE = 0x800  # Latin, Greek, Cyrillic, Hebrew, Arabic: classified exactly below this.
 
 _TERMINAL_CHARS = ".!?…。！？؟"
-_CODE_CHARS = "{}[]()<>=;|\\/_$#*+^~`&%@"
+_CODE_CHARS = "{}[(<>=;|\\/_$#*+^~`&%@"
+_CLOSING_CHARS = ")]"  # code characters too, but a sentence may end inside them: "(see below.)"
+# What may follow a sentence's final punctuation.
+_AFTER_TERMINAL = (SPACE, QUOTE, CLOSING)
 _QUOTE_CHARS = "\"'“”‘’«»„"
 
 
@@ -46,6 +49,8 @@ def _build_class_table() -> np.ndarray:
             table[code] = TERMINAL
         elif char in _CODE_CHARS:
             table[code] = CODE
+        elif char in _CLOSING_CHARS:
+            table[code] = CLOSING
         elif char in _QUOTE_CHARS:
             table[code] = QUOTE
         elif not char.isprintable():
@@ -64,7 +69,7 @@ _LOWER_TABLE = np.array([ord(chr(c).lower()[0]) for c in range(_TABLE_SIZE)], dt
 
 # Words: runs of letters and digits; the hash of a word reads at most this many code points.
 _HASHED_WORD_PREFIX = 12
-_HASH_MULTIPLIERS = (np.arange(1, _HASHED_WORD_PREFIX + 1, dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15)) | np.uint64(1)
+_HASH_BASE = np.uint64(0x100000001B3)  # an odd 64-bit multiplier (FNV's prime)
 
 _STOP_WORDS = (
     # English
@@ -81,7 +86,7 @@ _STOP_WORDS = (
 ).split()
 
 _JS_TOKENS = re.compile(
-    r"=>|===|!==|\b(?:function|var|let|const|typeof|return|undefined|null)\b|(?:window|document|this)\.|\)\s*\{|\}\)"
+    r"=>|===|!==|\b(?:function|var|let|const|typeof|return|undefined|null)\b|(?:window|document|this)\.[A-Za-z_$]|\)\s*\{|\}\)"
 )
 _JSON_CONTEXT = re.compile(r"[\"“”]@(?:context|type)[\"“”]")
 _JSON_KEY_VALUE = re.compile(r"[\"“”][\w@$.-]{1,40}[\"“”]\s*:")
@@ -167,7 +172,10 @@ class PageStats:
 
 
 def hash_words(codes: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
-    """Hash words given as code-point spans: lower-cased prefix of at most ``_HASHED_WORD_PREFIX`` and the length."""
+    """Hash words given as code-point spans: lower-cased prefix of at most ``_HASHED_WORD_PREFIX`` and the length.
+
+    A polynomial rolling hash (mod 2**64) over the prefix, so that words differing in any position differ.
+    """
     lengths = ends - starts
     hashes = lengths.astype(np.uint64) * np.uint64(0xBF58476D1CE4E5B9)
     with np.errstate(over="ignore"):
@@ -177,8 +185,10 @@ def hash_words(codes: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.nd
                 break
             code = codes[np.where(present, starts + k, 0)]
             code = np.where(code < _TABLE_SIZE, _LOWER_TABLE[np.minimum(code, _TABLE_SIZE - 1)], code)
-            hashes += np.where(present, code.astype(np.uint64) * _HASH_MULTIPLIERS[k], np.uint64(0))
+            hashes = np.where(present, hashes * _HASH_BASE + code.astype(np.uint64), hashes)
         hashes ^= hashes >> np.uint64(31)
+        hashes *= np.uint64(0x94D049BB133111EB)
+        hashes ^= hashes >> np.uint64(29)
     return hashes
 
 
@@ -217,7 +227,7 @@ def length_features(stats: PageStats) -> FeatureBlock:
 def punctuation_features(stats: PageStats) -> FeatureBlock:
     counts, length = stats.class_counts, stats.lengths
     visible = length - counts[:, SPACE]
-    punct = counts[:, TERMINAL] + counts[:, PUNCT] + counts[:, QUOTE] + counts[:, CODE]
+    punct = counts[:, TERMINAL] + counts[:, PUNCT] + counts[:, QUOTE] + counts[:, CODE] + counts[:, CLOSING]
     return (
         np.column_stack([_ratio(punct, visible), _ratio(counts[:, TERMINAL], stats.words_per_line)]),
         ["punct_density", "terminals_per_word"],
@@ -226,7 +236,7 @@ def punctuation_features(stats: PageStats) -> FeatureBlock:
 
 def terminal_features(stats: PageStats) -> FeatureBlock:
     """Whether a line ends like a sentence (``.``, ``!``, ``?``, possibly inside closing quotes or brackets)."""
-    last = _last_visible_class(stats, skip=(SPACE, QUOTE))
+    last = _last_visible_class(stats, skip=_AFTER_TERMINAL)
     ends_terminal = last == TERMINAL
     last_chars = _last_visible_chars(stats)
     ends_colon = last_chars == ord(":")
@@ -264,7 +274,7 @@ def javascript_features(stats: PageStats) -> FeatureBlock:
     visible = stats.lengths - counts[:, SPACE]
     tokens = _matches_per_line(stats, _JS_TOKENS)
     return (
-        np.column_stack([_ratio(tokens, stats.words_per_line + 1), _ratio(counts[:, CODE], visible), tokens > 0]).astype(np.float64),
+        np.column_stack([_ratio(tokens, stats.words_per_line + 1), _ratio(counts[:, CODE] + counts[:, CLOSING], visible), tokens > 0]).astype(np.float64),
         ["js_tokens_per_word", "code_char_density", "has_js_token"],
     )
 
@@ -356,7 +366,7 @@ def block_features(stats: PageStats) -> FeatureBlock:
     ids = np.where(in_block, block_ids, 0)
     line_counts = np.bincount(ids[in_block], minlength=n_blocks).astype(np.float64)
     char_counts = np.bincount(ids[in_block], weights=stats.lengths[in_block], minlength=n_blocks)
-    terminal = _last_visible_class(stats, skip=(SPACE, QUOTE)) == TERMINAL
+    terminal = _last_visible_class(stats, skip=_AFTER_TERMINAL) == TERMINAL
     terminal_share = _ratio(np.bincount(ids[in_block], weights=terminal[in_block], minlength=n_blocks), line_counts)
     index = np.arange(n)
     first_index = np.full(n_blocks, n, dtype=np.int64)

@@ -48,7 +48,7 @@ class PageMatrices:
         return cls(stats, dense, first)
 
     def second(self, p_first: np.ndarray) -> np.ndarray:
-        context, _ = context_features(self.stats, p_first)
+        context, _ = context_features(self.stats, p_first, self.dense)
         return np.hstack([context, self.dense])
 
 

@@ -6,14 +6,17 @@ model once per fold (sites held out together, or stretches of one page) and scor
 
 from __future__ import annotations
 
+import gzip
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
 from linesift.model.segment import Page
 from linesift.model.sifter import Sifter, join_kept
+from linesift.training.baselines import LINE_BASELINES, BaselineUnavailable, trafilatura_on_html
 from linesift.training.data import BLANK, LabelledPage
 from linesift.training.metrics import word_scores
 from linesift.training.train import Example, TrainingParams, fit_sifter, prepare
@@ -70,20 +73,26 @@ def model_probabilities(model: Sifter, pages: Sequence[LabelledPage]) -> list[np
 
 
 def cross_validated_probabilities(pages: Sequence[LabelledPage], params: TrainingParams = TrainingParams(),
-                                  n_jobs: int = 1, examples: Sequence[Example] | None = None) -> list[np.ndarray]:
-    """Every line's P(content) from a model fitted without its fold."""
+                                  n_jobs: int = 1, examples: Sequence[Example] | None = None,
+                                  max_folds: int | None = None) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """Every held-out line's P(content) from a model fitted without its fold, and which lines were held out.
+
+    ``max_folds`` evaluates only the first folds (a quicker estimate on fewer held-out sites).
+    """
     examples = examples if examples is not None else prepare(pages, params.n_folds, n_jobs)
     folds = sorted({int(f) for ex in examples for f in np.unique(ex.folds[ex.labels != BLANK])})
     if len(folds) < 2:
         raise ValueError("cross-validation needs at least two folds: give more pages or a page with more blocks")
     out = [np.zeros(len(ex.labels)) for ex in examples]
-    for fold in folds:
+    scored = [np.zeros(len(ex.labels), dtype=bool) for ex in examples]
+    for fold in folds[:max_folds]:
         model = fit_sifter(examples, [ex.folds != fold for ex in examples], params, n_jobs)
-        for ex, page_out in zip(examples, out):
+        for ex, page_out, page_scored in zip(examples, out, scored):
             held_out = (ex.folds == fold) & (ex.labels != BLANK)
             if held_out.any():
                 page_out[held_out] = model.score(ex.matrices, ex.labels == BLANK)[held_out]
-    return out
+                page_scored |= held_out
+    return out, scored
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,11 +106,16 @@ class WordReport:
 
 def word_report(pages: Sequence[LabelledPage], keeps: Sequence[np.ndarray]) -> WordReport | None:
     """Word F1 of the kept lines against each page's gold text; None when no page has gold text."""
+    return word_report_of_texts(pages, [join_kept(Page.from_lines(page.lines), keep & (page.labels != BLANK))
+                                        for page, keep in zip(pages, keeps)])
+
+
+def word_report_of_texts(pages: Sequence[LabelledPage], texts: Sequence[str]) -> WordReport | None:
+    """Word F1 of extracted ``texts`` against each page's gold text, per page type."""
     by_type: dict[str, list[float]] = defaultdict(list)
-    for page, keep in zip(pages, keeps):
+    for page, text in zip(pages, texts):
         if page.main_content is None:
             continue
-        text = join_kept(Page.from_lines(page.lines), keep & (page.labels != BLANK))
         by_type[page.page_type or "unknown"].append(word_scores(text, page.main_content).f1)
     if not by_type:
         return None
@@ -126,3 +140,42 @@ def threshold_for(y_true: np.ndarray, p_content: np.ndarray, min_precision: floa
         if meets and report.content.f1 > best_f1:
             best, best_f1 = float(threshold), report.content.f1
     return best
+
+
+@dataclass(frozen=True, slots=True)
+class MethodScores:
+    """One method's scores on the same pages: line-level (when it labels lines) and word-level."""
+
+    name: str
+    line: LineReport | None
+    words: WordReport | None
+
+
+def line_baseline_scores(pages: Sequence[LabelledPage]) -> list[MethodScores]:
+    """Keep-everything and the C4 line rules on the same rendered lines (C4 skipped when not installed)."""
+    results = []
+    for name, keeps_of in LINE_BASELINES.items():
+        try:
+            keeps = [np.asarray(keeps_of(page.lines), dtype=bool) for page in pages]
+        except BaselineUnavailable:
+            continue
+        y, p = labelled_lines(pages, [keep.astype(np.float64) for keep in keeps])
+        results.append(MethodScores(name, line_report(y, p, 0.5), word_report(pages, keeps)))
+    return results
+
+
+def html_baseline_scores(pages: Sequence[LabelledPage], html_root: Path) -> MethodScores | None:
+    """trafilatura on each page's HTML (``source`` under ``html_root``); None when it or the HTML is missing."""
+    texts: dict[str, str] = {}
+    for page in pages:
+        path = html_root / page.source
+        if page.source not in texts and path.is_file():
+            data = gzip.decompress(path.read_bytes()) if path.suffix == ".gz" else path.read_bytes()
+            try:
+                texts[page.source] = trafilatura_on_html(data)
+            except BaselineUnavailable:
+                return None
+    covered = [page for page in pages if page.source in texts]
+    if not covered:
+        return None
+    return MethodScores("trafilatura (HTML)", None, word_report_of_texts(covered, [texts[page.source] for page in covered]))

@@ -39,7 +39,26 @@ def train_from_files(paths: Sequence[Path], params: TrainingParams = TrainingPar
     return model
 
 
+def training_info(model: Sifter) -> dict:
+    """The model file's record of its training data, or ``{}`` when it has none in the expected shape."""
+    info = model.metadata.get("training")
+    return info if isinstance(info, dict) else {}
+
+
 def trained_on(model: Sifter, files: Sequence[Path]) -> bool:
     """Whether any of ``files`` was part of the model's training data (by content hash)."""
-    known = set(model.metadata.get("training", {}).get("files", {}).values())
-    return any(data_sha256([file]) in known for file in files)
+    known = training_info(model).get("files")
+    if not isinstance(known, dict):
+        return False
+    return any(data_sha256([file]) in set(known.values()) for file in files)
+
+
+def training_params(model: Sifter) -> TrainingParams:
+    """The parameters the model was trained with; the defaults for what the file does not record."""
+    recorded = training_info(model).get("params")
+    if not isinstance(recorded, dict):
+        return TrainingParams(threshold=model.threshold)
+    fields = {"first_c": float, "second_c": float, "n_folds": int}
+    values = {key: kind(recorded[key]) for key, kind in fields.items()
+              if isinstance(recorded.get(key), (int, float)) and not isinstance(recorded.get(key), bool) and recorded[key] > 0}
+    return TrainingParams(**values, threshold=model.threshold)

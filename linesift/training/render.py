@@ -19,9 +19,6 @@ import re
 from collections.abc import Callable
 
 import charset_normalizer
-import html_text
-import inscriptis
-import trafilatura
 from resiliparse.extract.html2text import extract_plain_text
 from resiliparse.parse.html import HTMLTree
 
@@ -97,15 +94,23 @@ def _resiliparse(html: str) -> str:
     return extract_plain_text(tree, main_content=False, preserve_formatting=True, noscript=True)
 
 
+# The other renderers are for comparison and for training on more than one rendering: they are
+# an optional extra (``linesift[renderers]``) and imported only when used.
 def _html_text(html: str) -> str:
+    import html_text
+
     return html_text.extract_text(html, guess_layout=True)
 
 
 def _inscriptis(html: str) -> str:
+    import inscriptis
+
     return inscriptis.get_text(html)
 
 
 def _trafilatura(html: str) -> str:
+    import trafilatura
+
     return trafilatura.html2txt(html, clean=False)
 
 
