@@ -18,7 +18,14 @@ import scipy.sparse as sp
 from linesift.model.classifier import LineClassifier, sigmoid
 from linesift.model.context import context_feature_names
 from linesift.model.features import PageStats, feature_names
-from linesift.model.ngrams import CHAR_NGRAM, MAX_CHARS_PER_LINE, MAX_WORDS_PER_LINE, _bucket, _char_ngrams, _word_ngrams
+from linesift.model.ngrams import (
+    CHAR_NGRAM,
+    MAX_CHARS_PER_LINE,
+    MAX_WORDS_PER_LINE,
+    _bucket,
+    _char_ngrams,
+    _word_ngrams,
+)
 from linesift.model.segment import Page
 from linesift.model.sifter import Label, PageMatrices, Sifter
 

@@ -11,7 +11,13 @@ import pytest
 from typer.testing import CliRunner
 
 from linesift.cli import app
-from linesift.explain import NGRAMS, LineExplanation, _ngram_buckets, describe, explain_lines
+from linesift.explain import (
+    NGRAMS,
+    LineExplanation,
+    _ngram_buckets,
+    describe,
+    explain_lines,
+)
 from linesift.model.context import context_feature_names
 from linesift.model.features import PageStats, feature_names
 from linesift.model.modelfile import load_model

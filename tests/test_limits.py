@@ -7,7 +7,12 @@ from __future__ import annotations
 
 import pytest
 
-from linesift.limits import MAX_PAGE_CHARS, MAX_PAGE_LINES, PageTooLargeError, check_page_size
+from linesift.limits import (
+    MAX_PAGE_CHARS,
+    MAX_PAGE_LINES,
+    PageTooLargeError,
+    check_page_size,
+)
 from linesift.model.modelfile import load_model
 from linesift.model.sifter import Sifter
 

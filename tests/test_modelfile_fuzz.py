@@ -18,7 +18,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from linesift.model import modelfile
-from linesift.model.modelfile import DEFAULT_MODEL, MAX_MODEL_BYTES, ModelFileError, load_model, save_model
+from linesift.model.modelfile import (
+    DEFAULT_MODEL,
+    MAX_MODEL_BYTES,
+    ModelFileError,
+    load_model,
+    save_model,
+)
 
 FUZZ_EXAMPLES = 200
 PROBE_PAGE = "Home | News | Contact\n\nThe council approved the budget on Tuesday, after a long debate.\n{\"@type\": \"x\"}"

@@ -48,7 +48,7 @@ def test_bad_input(tmp_path: Path) -> None:
 def test_without_matplotlib(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     real_import = builtins.__import__
 
-    def no_matplotlib(name: str, *args, **kwargs):  # noqa: ANN002, ANN003, ANN202 - __import__'s signature
+    def no_matplotlib(name: str, *args, **kwargs):
         if name == "matplotlib" or name.startswith("matplotlib."):
             raise ImportError(name)
         return real_import(name, *args, **kwargs)

@@ -158,7 +158,7 @@ def browser() -> Iterator[object]:
             driver.quit()
 
 
-def test_seed_report_in_a_browser(browser, model: Sifter, tmp_path: Path) -> None:  # noqa: ANN001 - a selenium driver
+def test_seed_report_in_a_browser(browser, model: Sifter, tmp_path: Path) -> None:
     from selenium.webdriver.common.by import By
 
     text = SEED.read_text(encoding="utf-8")
@@ -199,7 +199,7 @@ def test_seed_report_in_a_browser(browser, model: Sifter, tmp_path: Path) -> Non
     assert data.startswith(PNG_MAGIC) and len(data) > len(PNG_MAGIC)
 
 
-def test_hostile_report_in_a_browser(browser, model: Sifter, tmp_path: Path) -> None:  # noqa: ANN001 - a selenium driver
+def test_hostile_report_in_a_browser(browser, model: Sifter, tmp_path: Path) -> None:
     from selenium.webdriver.common.by import By
 
     report = tmp_path / "hostile.html"
