@@ -9,6 +9,7 @@ buckets) come as a nested detail, since the second pass reads the first pass's s
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -74,10 +75,10 @@ class _Wording:
     unset: str | None = None
     transform: Callable[[float], float] = float
 
-    def say(self, value: float) -> str:
+    def say(self, value: float, lines: int = 0) -> str:
         if self.unset is not None:
             return self.text if value >= 0.5 else self.unset
-        return self.text.format(value=self.transform(value))
+        return self.text.format(value=self.transform(value), lines=lines)
 
 
 def _count(log_value: float) -> float:
@@ -129,8 +130,21 @@ _WORDING: dict[str, _Wording] = {
     "after_main_run": _Wording("after the page's main run of content", "not after the main run of content"),
     "log_distance_to_main_run": _Wording("{value:.0f} lines from the main run of content", transform=_count),
     "content_words_before": _Wording("{value:.0%} of the page's content words come before it"),
+    "content_words_outside": _Wording("{value:.0%} of the page's content words lie on its lighter side"),
+    "p_below_page_max": _Wording("first-pass score {value:+.2f} from the page's best"),
+    "log_distance_to_anchor": _Wording("{value:.0f} lines from the page's most confident long line", transform=_count),
 }
-_WINDOW_PREFIX = "p_mean_window"
+# Means over a window of lines around a line (``{name}_mean_window{half_width}``); {lines} is its size.
+_WINDOW = re.compile(r"(?P<base>.+)_mean_window(?P<half_width>\d+)")
+_WINDOW_WORDING: dict[str, _Wording] = {
+    "p": _Wording("mean first-pass score of the {lines} lines around it {value:.2f}"),
+    "p_word": _Wording("word-weighted mean first-pass score of the {lines} lines around it {value:.2f}"),
+    "ends_terminal": _Wording("{value:.0%} of the {lines} lines around it end like sentences"),
+    "log_words": _Wording("about {value:.0f} words a line over the {lines} lines around it", transform=_count),
+    "stop_word_ratio": _Wording("{value:.0%} function words over the {lines} lines around it"),
+}
+# The main run of content found with another score cut (``{name}_cut{cut}``).
+_CUT = re.compile(r"(?P<base>.+)_cut(?P<cut>[\d.]+)")
 _NEIGHBOURS = {-3: "three lines before", -2: "two lines before", -1: "previous line",
                1: "next line", 2: "two lines after", 3: "three lines after"}
 
@@ -158,9 +172,10 @@ def describe(name: str, value: float, past_edge: bool = False) -> str:
             return f"{where}: {_WORDING[base].say(value)}"
     elif base in _WORDING:
         return _WORDING[base].say(value)
-    elif base.startswith(_WINDOW_PREFIX) and base[len(_WINDOW_PREFIX):].isdigit():
-        lines = 2 * int(base[len(_WINDOW_PREFIX):]) + 1
-        return f"mean first-pass score of the {lines} lines around it {value:.2f}"
+    elif (window := _WINDOW.fullmatch(base)) and window["base"] in _WINDOW_WORDING:
+        return _WINDOW_WORDING[window["base"]].say(value, lines=2 * int(window["half_width"]) + 1)
+    elif (cut := _CUT.fullmatch(base)) and cut["base"] in _WORDING:
+        return f"{_WORDING[cut['base']].say(value)} (lines scoring above {cut['cut']})"
     return f"{name} = {value:.3g}"
 
 

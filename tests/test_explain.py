@@ -116,6 +116,8 @@ def test_descriptions() -> None:
     assert describe("log_chars@+2", 0.0, past_edge=True) == "two lines after: none (end of the page)"
     assert describe("log_words", math.log1p(12)) == "12 words"
     assert describe("p_mean_window5", 0.25) == "mean first-pass score of the 11 lines around it 0.25"
+    assert describe("ends_terminal_mean_window3", 0.5) == "50% of the 7 lines around it end like sentences"
+    assert describe("in_main_run_cut0.7", 1.0) == "inside the page's main run of content (lines scoring above 0.7)"
     assert describe("new_feature@+1", 0.5) == "new_feature@+1 = 0.5"
 
 
