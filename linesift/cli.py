@@ -29,6 +29,8 @@ from linesift.io.text import InputError, read_text
 from linesift.model.classifier import DEFAULT_THRESHOLD
 from linesift.model.modelfile import ModelFileError, load_model, save_model
 from linesift.model.sifter import Sifter
+from linesift.training.corpus import build_corpus
+from linesift.training.render import DEFAULT_RENDERER
 from linesift.training.data import DataError, LabelledPage, data_files, load_pages
 from linesift.training.evaluate import (
     LineReport,
@@ -379,3 +381,28 @@ def explain(
 
 
 __all__ = ["app", "DEFAULT_THRESHOLD"]
+
+
+corpus_app = typer.Typer(no_args_is_help=True, help="Build labelled training data from HTML pages and their gold text.")
+app.add_typer(corpus_app, name="corpus")
+
+
+@corpus_app.command("build")
+def corpus_build(
+    source: Annotated[Path, typer.Argument(help="A WCXB folder (ground-truth.jsonl[.gz] + html/) or a folder of NAME.html + NAME.txt pairs.")],
+    out_dir: Annotated[Path, typer.Option("--out", help="Folder for the labelled corpus files.")] = Path("seeds"),
+    renderers: Annotated[Optional[list[str]], typer.Option("--renderer", help="Renderer(s) to write a corpus for (repeatable).")] = None,
+    prefix: Annotated[Optional[str], typer.Option(help="File name prefix (default: the source folder's name).")] = None,
+    jobs: Annotated[int, typer.Option("--jobs", min=1, help="Processes for rendering and alignment.")] = 1,
+) -> None:
+    """Render each page, label its lines by aligning them to the gold text, write OUT/PREFIX.RENDERER.jsonl.gz."""
+    if not source.is_dir():
+        fail(f"{source}: not a folder of pages")
+    try:
+        summary = build_corpus(source, out_dir, renderers or [DEFAULT_RENDERER], prefix=prefix, n_jobs=jobs)
+    except KeyError as error:
+        fail(str(error.args[0]))
+    for renderer, path in summary.files.items():
+        out.print(f"{renderer}: {summary.written[renderer]} of {summary.pages} pages written to {path}", highlight=False)
+    for (renderer, reason), count in sorted(summary.skip_counts().items()):
+        out.print(f"{renderer}: {count} page(s) skipped: {reason}", highlight=False)

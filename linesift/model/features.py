@@ -91,7 +91,9 @@ _JS_TOKENS = re.compile(
 _JSON_CONTEXT = re.compile(r"[\"“”]@(?:context|type)[\"“”]")
 _JSON_KEY_VALUE = re.compile(r"[\"“”][\w@$.-]{1,40}[\"“”]\s*:")
 _URL = re.compile(r"https?://\S+|www\.\S+")
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
+# The local part is bounded (64 is the standard's maximum) and must start a run: an unbounded
+# ``[\w.+-]+@`` backtracks quadratically over long runs of word characters with no "@".
+_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]{1,64}@[\w-]+\.[\w.-]+")
 
 
 class PageStats:

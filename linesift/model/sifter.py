@@ -13,6 +13,7 @@ from typing import Literal
 import numpy as np
 import scipy.sparse as sp
 
+from linesift.limits import check_page_size
 from linesift.model.classifier import LineClassifier
 from linesift.model.context import context_features
 from linesift.model.features import PageStats, page_features
@@ -75,7 +76,7 @@ class Sifter:
 
     def predict_lines(self, text: str, threshold: float | None = None) -> list[Line]:
         """One :class:`Line` per line of ``text`` (blank lines included, labelled noise)."""
-        page = Page.from_text(text)
+        page = _checked_page(text)
         cut = self.threshold if threshold is None else threshold
         p = self.probabilities(page)
         keep = (p >= cut) & ~page.blank
@@ -86,10 +87,16 @@ class Sifter:
 
     def clean(self, text: str, threshold: float | None = None) -> str:
         """The content lines of ``text``; kept lines from different blocks are separated by one blank line."""
-        page = Page.from_text(text)
+        page = _checked_page(text)
         cut = self.threshold if threshold is None else threshold
         keep = (self.probabilities(page) >= cut) & ~page.blank
         return join_kept(page, keep)
+
+
+def _checked_page(text: str) -> Page:
+    """Segment ``text`` after checking it is within the size limits (see :mod:`linesift.limits`)."""
+    check_page_size(text)
+    return Page.from_text(text)
 
 
 def join_kept(page: Page, keep: np.ndarray) -> str:
