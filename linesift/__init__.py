@@ -7,10 +7,12 @@
 
 import logging
 
+from linesift.explain import LineExplanation, explain_lines
+from linesift.limits import PageTooLargeError
 from linesift.model.modelfile import ModelFileError, load_model, save_model
 from linesift.model.sifter import Line, Sifter
 
-__all__ = ["Line", "ModelFileError", "Sifter", "load_model", "save_model"]
+__all__ = ["Line", "LineExplanation", "ModelFileError", "PageTooLargeError", "Sifter", "explain_lines", "load_model", "save_model"]
 __version__ = "0.1.0"
 
 logging.getLogger(__name__).addHandler(logging.NullHandler())

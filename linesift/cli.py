@@ -24,8 +24,11 @@ from linesift.explain import DEFAULT_TOP, LineExplanation, PassExplanation, Reas
 from linesift.io.cleaning import SPANS_FIELD
 from linesift.io.corpus import OnError, RunOptions, Summary, clean_corpus
 from linesift.io.parallel import CleanOptions
-from linesift.io.sources import DEFAULT_GLOB, DEFAULT_TEXT_FIELD, BadRecordError, ReadOptions
-from linesift.io.text import InputError, read_text
+from linesift.io.sources import DEFAULT_GLOB, DEFAULT_TEXT_FIELD, BadRecordError, ReadOptions, kind_from_name
+from linesift.io.html import render
+from linesift.io.text import InputError, read_bytes, read_text
+from linesift.limits import PageTooLargeError
+from linesift.report import write_report
 from linesift.model.classifier import DEFAULT_THRESHOLD
 from linesift.model.modelfile import ModelFileError, load_model, save_model
 from linesift.model.sifter import Sifter
@@ -236,9 +239,12 @@ def predict(
     jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Processes cleaning in parallel; output order is kept.")] = 1,
     on_error: Annotated[OnError, typer.Option("--on-error", help="fail: stop at a bad record; skip: write it through and count it.")] = "fail",
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    report: Annotated[Optional[Path], typer.Option("--report", help="Also write an HTML page showing every line's decision and reasons (one text or HTML page).")] = None,
 ) -> None:
     """Clean pages, JSONL, WARC/WET or Parquet: text pages give their content lines, records gain linesift_text."""
-    _load(model_path)  # a bad model file is a usage error, reported before any input is read
+    model = _load(model_path)  # a bad model file is a usage error, reported before any input is read
+    if report is not None:
+        _write_report(files, report, model, threshold, strict)
     options = RunOptions(
         read=ReadOptions(None if input_format == "auto" else input_format, text_field, strict),
         clean=CleanOptions(None if model_path is None else str(model_path), threshold, spans),
@@ -262,6 +268,25 @@ def predict(
         where = error.filename or "output"
         fail(f"cannot write {where}: {error.strerror or error}", EXIT_BAD_DATA)
     _print_summary(summary, time.monotonic() - started, quiet)
+
+
+def _write_report(files: list[str], report: Path, model: Sifter, threshold: float | None, strict: bool) -> None:
+    """The report shows one page: a text or HTML file, read and rendered as ``predict`` reads it."""
+    if len(files) != 1 or files[0] == "-" or kind_from_name(files[0]) not in ("text", "html"):
+        fail("--report shows one page: give exactly one text or HTML file")
+    name = files[0]
+    try:
+        if kind_from_name(name) == "html":
+            text, problem = render(read_bytes(name))
+            if problem is not None:
+                fail(f"{name}: {problem}")
+        else:
+            text, _ = read_text(name, strict)
+        write_report(report, model, text, threshold, title=name)
+    except (InputError, PageTooLargeError) as error:
+        fail(f"{name}: {error}" if isinstance(error, PageTooLargeError) else str(error))
+    except OSError as error:
+        fail(f"cannot write {report}: {error.strerror or error}", EXIT_BAD_DATA)
 
 
 @contextmanager

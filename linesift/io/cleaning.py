@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 
 from linesift.io.html import render
+from linesift.limits import PageTooLargeError, check_page_size
 from linesift.model.segment import Page
 from linesift.model.sifter import Line, Sifter, join_kept
 
@@ -67,6 +68,7 @@ def clean_text(model: Sifter, text: str, threshold: float | None = None, spans: 
     """
     if lines:
         return Cleaned(lines=model.predict_lines(text, threshold))
+    check_page_size(text)
     page = Page.from_text(text)
     p = model.probabilities(page)
     keep = (p >= (model.threshold if threshold is None else threshold)) & ~page.blank
@@ -77,11 +79,15 @@ def clean_text(model: Sifter, text: str, threshold: float | None = None, spans: 
 
 
 def clean_document(model: Sifter, document: Document, threshold: float | None = None, spans: bool = False) -> Cleaned:
-    """Clean a :class:`Document`; an HTML page that cannot be rendered gives a ``Cleaned`` with ``error``."""
-    if document.html is None or not document.html.strip():  # an empty HTML file is an empty page, like an empty text file
-        return clean_text(model, document.text or "", threshold, spans, document.lines)
-    text, error = render(document.html)
-    if error is not None:
-        return Cleaned(error=error)
-    cleaned = clean_text(model, text, threshold, spans, document.lines)
+    """Clean a :class:`Document`; an HTML page that cannot be rendered, or a page over the size
+    limits, gives a ``Cleaned`` with ``error``."""
+    try:
+        if document.html is None or not document.html.strip():  # an empty HTML file is an empty page, like an empty text file
+            return clean_text(model, document.text or "", threshold, spans, document.lines)
+        text, error = render(document.html)
+        if error is not None:
+            return Cleaned(error=error)
+        cleaned = clean_text(model, text, threshold, spans, document.lines)
+    except PageTooLargeError as too_large:
+        return Cleaned(error=str(too_large))
     return Cleaned(cleaned.text, cleaned.spans, cleaned.lines, rendered=text)
