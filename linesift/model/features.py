@@ -13,6 +13,7 @@ import re
 from collections import Counter
 from collections.abc import Callable
 from functools import cached_property
+from itertools import repeat
 
 import numpy as np
 
@@ -66,6 +67,21 @@ _WIDE_CLASSES = {  # classes of characters above the table that matter for the f
     **{ord(c): QUOTE for c in _QUOTE_CHARS if ord(c) >= _TABLE_SIZE},
 }
 _LOWER_TABLE = np.array([ord(chr(c).lower()[0]) for c in range(_TABLE_SIZE)], dtype=np.uint32)
+# Indexed by a class, or by what stands for "no character" (-1, or 255 once cast to the classes' uint8): False.
+_WORD_CLASS = np.zeros(256, dtype=bool)
+_WORD_CLASS[[UPPER, LOWER, DIGIT, OTHER_LETTER]] = True
+
+
+def _list_class_chars() -> dict[int, str]:
+    """Every character of each class without a range of characters above the table, to strip lines of them."""
+    chars: dict[int, list[str]] = {cls: [] for cls in range(N_CLASSES) if cls not in (OTHER_LETTER, PUNCT, OTHER)}
+    for code, cls in [*enumerate(_CLASS_TABLE.tolist()), *_WIDE_CLASSES.items()]:
+        if cls in chars:
+            chars[cls].append(chr(code))
+    return {cls: "".join(listed) for cls, listed in chars.items()}
+
+
+_CLASS_CHARS = _list_class_chars()
 
 # Words: runs of letters and digits; the hash of a word reads at most this many code points.
 _HASHED_WORD_PREFIX = 12
@@ -95,6 +111,28 @@ _URL = re.compile(r"https?://\S+|www\.\S+")
 # ``[\w.+-]+@`` backtracks quadratically over long runs of word characters with no "@".
 _EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]{1,64}@[\w-]+\.[\w.-]+")
 
+# Where the patterns above can start, so that each is tried only there (see ``_matches_per_line``).
+_JS_PUNCTUATION = "=!)}"  # JavaScript tokens start with one of these, a keyword or an object
+_JS_KEYWORDS = ("function", "var", "let", "const", "typeof", "return", "undefined", "null")
+_JS_OBJECTS = ("window", "document", "this")  # tokens when followed by "."
+_QUOTES = "\"“”"  # around a JSON key
+# Characters found with one table lookup per character of the page.
+_MARKED = _JS_PUNCTUATION + ".:@\""
+_MARK_TABLE = np.zeros(_TABLE_SIZE, dtype=np.uint8)
+_MARK_TABLE[[ord(c) for c in _MARKED]] = np.arange(1, len(_MARKED) + 1)
+_ASCII_LETTER = np.zeros(_TABLE_SIZE, dtype=bool)
+_ASCII_LETTER[ord("A") : ord("Z") + 1] = True
+_ASCII_LETTER[ord("a") : ord("z") + 1] = True
+_SIGNATURE_LENGTHS = 32  # words are told apart by first letter, last letter and a length below this
+
+
+def _signature(first: np.ndarray, last: np.ndarray, length: np.ndarray) -> np.ndarray:
+    return (first * 128 + last) * _SIGNATURE_LENGTHS + np.minimum(length, _SIGNATURE_LENGTHS - 1)
+
+
+_JS_KEYWORD_SIGNATURES = np.zeros(128 * 128 * _SIGNATURE_LENGTHS, dtype=bool)
+_JS_KEYWORD_SIGNATURES[[_signature(ord(w[0]), ord(w[-1]), len(w)) for w in _JS_KEYWORDS]] = True
+
 
 class PageStats:
     """Views of a page shared by the feature families, each computed once and only when asked for."""
@@ -109,11 +147,51 @@ class PageStats:
         return np.frombuffer(self.page.text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
 
     @cached_property
+    def clipped(self) -> np.ndarray:
+        """Code points clipped into the lookup tables; ``wide`` lists the characters above them."""
+        return np.minimum(self.codes, _TABLE_SIZE - 1)
+
+    @cached_property
+    def wide(self) -> np.ndarray:
+        """Offsets of the characters above the lookup tables: few, except in scripts east of Arabic."""
+        return np.flatnonzero(self.codes >= _TABLE_SIZE)
+
+    @cached_property
+    def lowered(self) -> np.ndarray:
+        """Code points lower-cased through the table (characters above it are kept), for hashing."""
+        lowered = _LOWER_TABLE[self.clipped]
+        lowered[self.wide] = self.codes[self.wide]
+        return lowered
+
+    @cached_property
+    def _marked(self) -> tuple[np.ndarray, np.ndarray]:
+        """Offsets of the ``_MARKED`` characters, and their index in it plus one."""
+        marks = _MARK_TABLE[self.clipped]
+        where = np.flatnonzero(marks)
+        return where, marks[where]
+
+    def positions(self, chars: str) -> np.ndarray:
+        """Sorted offsets of ``chars``, each one of ``_MARKED`` or above the lookup tables."""
+        where, marks = self._marked
+        wanted = np.zeros(len(_MARKED) + 1, dtype=bool)
+        wanted[[_MARKED.index(c) + 1 for c in chars if ord(c) < _TABLE_SIZE]] = True
+        found = where[wanted[marks]]
+        wide_chars = [ord(c) for c in chars if ord(c) >= _TABLE_SIZE]
+        if wide_chars and len(self.wide):
+            found = np.union1d(found, self.wide[np.isin(self.codes[self.wide], wide_chars)])
+        return found
+
+    @cached_property
+    def first_visible(self) -> np.ndarray:
+        """The code point of each line's first character that is not a space, 0 when there is none."""
+        return _first_visible_chars(self)
+
+    @cached_property
     def classes(self) -> np.ndarray:
         codes = self.codes
-        classes = _CLASS_TABLE[np.minimum(codes, _TABLE_SIZE - 1)]
-        wide = codes >= _TABLE_SIZE
-        if wide.any():
+        classes = _CLASS_TABLE[self.clipped]
+        wide = self.wide
+        if len(wide):
             wide_codes = codes[wide]
             wide_classes = np.full(len(wide_codes), OTHER_LETTER, dtype=np.uint8)
             for code, cls in _WIDE_CLASSES.items():
@@ -149,10 +227,11 @@ class PageStats:
     @cached_property
     def word_spans(self) -> tuple[np.ndarray, np.ndarray]:
         """Start and end offsets of every word (a run of letters and digits)."""
-        classes = self.classes
-        is_word = (classes == UPPER) | (classes == LOWER) | (classes == DIGIT) | (classes == OTHER_LETTER)
-        edges = np.diff(np.concatenate(([False], is_word, [False])).astype(np.int8))
-        return np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+        is_word = np.zeros(len(self.codes) + 2, dtype=bool)
+        is_word[1:-1] = _WORD_CLASS[self.classes]
+        # Changes alternate between a word's start and its end.
+        changes = np.flatnonzero(is_word[1:] != is_word[:-1])
+        return changes[0::2], changes[1::2]
 
     @cached_property
     def word_lines(self) -> np.ndarray:
@@ -166,43 +245,72 @@ class PageStats:
     def word_hashes(self) -> np.ndarray:
         """A 64-bit hash of every lower-cased word, from its first code points and its length."""
         starts, ends = self.word_spans
-        return hash_words(self.codes, starts, ends)
+        return hash_words(self.lowered, starts, ends)
 
     @cached_property
     def nonblank(self) -> np.ndarray:
         return np.flatnonzero(~self.page.blank)
 
 
-def hash_words(codes: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
-    """Hash words given as code-point spans: lower-cased prefix of at most ``_HASHED_WORD_PREFIX`` and the length.
+def hash_words(lowered: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """Hash words given as spans of lower-cased code points: their first ``_HASHED_WORD_PREFIX`` and their length.
 
     A polynomial rolling hash (mod 2**64) over the prefix, so that words differing in any position differ.
     """
     lengths = ends - starts
-    hashes = lengths.astype(np.uint64) * np.uint64(0xBF58476D1CE4E5B9)
+    prefix = np.minimum(lengths, _HASHED_WORD_PREFIX)
+    # Longest prefixes first, so that the words still being read at step k are the first ``reading[k]``.
+    order = np.argsort((_HASHED_WORD_PREFIX - prefix).astype(np.uint8), kind="stable")
+    reading = len(starts) - np.cumsum(np.bincount(prefix, minlength=_HASHED_WORD_PREFIX + 1))
+    positions = starts[order]
+    hashes = lengths[order].astype(np.uint64) * np.uint64(0xBF58476D1CE4E5B9)
     with np.errstate(over="ignore"):
         for k in range(_HASHED_WORD_PREFIX):
-            present = lengths > k
-            if not present.any():
+            if reading[k] == 0:
                 break
-            code = codes[np.where(present, starts + k, 0)]
-            code = np.where(code < _TABLE_SIZE, _LOWER_TABLE[np.minimum(code, _TABLE_SIZE - 1)], code)
-            hashes = np.where(present, hashes * _HASH_BASE + code.astype(np.uint64), hashes)
+            head = hashes[: reading[k]]
+            head *= _HASH_BASE
+            head += lowered[positions[: reading[k]] + k]
         hashes ^= hashes >> np.uint64(31)
         hashes *= np.uint64(0x94D049BB133111EB)
         hashes ^= hashes >> np.uint64(29)
-    return hashes
+    unsorted = np.empty_like(hashes)
+    unsorted[order] = hashes
+    return unsorted
 
 
 def _hash_text_words(words: list[str]) -> np.ndarray:
     text = " ".join(words)
-    codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    lowered = PageStats(Page.from_lines([text])).lowered
     lengths = np.array([len(w) for w in words], dtype=np.int64)
     starts = np.concatenate(([0], np.cumsum(lengths + 1)[:-1]))
-    return hash_words(codes, starts, starts + lengths)
+    return hash_words(lowered, starts, starts + lengths)
 
 
 _STOP_WORD_HASHES = np.unique(_hash_text_words(_STOP_WORDS))
+
+
+def _hash_set(hashes: np.ndarray) -> np.ndarray:
+    """A direct-mapped table of distinct ``hashes``: ``h`` is one of them when ``table[h & (len(table) - 1)] == h``.
+
+    The table is the smallest power of two where no two of them share a slot. An empty slot holds a value
+    whose low bits are not its own index (1 in slot 0, 0 elsewhere), so that no hash matches it.
+    """
+    size = 2
+    while len(np.unique(hashes & np.uint64(size - 1))) < len(hashes):
+        size *= 2
+    table = np.zeros(size, dtype=np.uint64)
+    table[0] = 1
+    table[(hashes & np.uint64(size - 1)).astype(np.int64)] = hashes
+    return table
+
+
+def _in_hash_set(hashes: np.ndarray, table: np.ndarray) -> np.ndarray:
+    """Whether each of ``hashes`` is in ``table`` (from ``_hash_set``): ``np.isin`` without sorting."""
+    return table[(hashes & np.uint64(len(table) - 1)).astype(np.int64)] == hashes
+
+
+_STOP_WORD_TABLE = _hash_set(_STOP_WORD_HASHES)
 
 
 def _ratio(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
@@ -212,14 +320,70 @@ def _ratio(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
     return out
 
 
-def _matches_per_line(stats: PageStats, pattern: re.Pattern[str]) -> np.ndarray:
-    """How many matches of ``pattern`` start on each line, from one pass over the page."""
-    starts = [m.start() for m in pattern.finditer(stats.page.text)]
+def _matches_per_line(stats: PageStats, pattern: re.Pattern[str], candidates: np.ndarray | None = None) -> np.ndarray:
+    """How many matches of ``pattern`` start on each line, from one pass over the page.
+
+    With ``candidates``, sorted offsets that include every offset where a match can start, the pattern
+    is tried only there; Python's ``re`` otherwise tries a pattern without a literal prefix at every
+    character, which costs more than all the other features. ``pattern`` must not match ``""``.
+    """
+    text = stats.page.text
+    if candidates is None:
+        return _count_per_line(stats, [m.start() for m in pattern.finditer(text)])
+    starts, end = [], 0
+    for position in candidates.tolist():
+        if position < end:  # inside the previous match, where ``finditer`` does not look
+            continue
+        match = pattern.match(text, position)
+        if match is not None:
+            starts.append(position)
+            end = match.end()
+    return _count_per_line(stats, starts)
+
+
+def _matches_per_line_with(stats: PageStats, pattern: re.Pattern[str], char: str) -> np.ndarray:
+    """``_matches_per_line`` of a pattern whose matches all hold ``char`` and stay in one line: only lines with ``char`` are searched."""
+    page = stats.page
+    lines = np.unique(stats.line_of_char[stats.positions(char)]).tolist()
+    return _count_per_line(
+        stats, [m.start() for i in lines for m in pattern.finditer(page.text, int(page.starts[i]), int(page.ends[i]))]
+    )
+
+
+def _count_per_line(stats: PageStats, starts: list[int]) -> np.ndarray:
     if not starts:
         return np.zeros(stats.n_lines)
     # Offsets are in code points because Python strings index by code point.
     lines = np.searchsorted(stats.page.ends, np.asarray(starts), side="left")
     return np.bincount(lines, minlength=stats.n_lines).astype(np.float64)
+
+
+def _starts_before(stats: PageStats, ends: np.ndarray, word: str) -> np.ndarray:
+    """The offsets where ``word`` starts, among its occurrences that end at one of ``ends``."""
+    starts = ends[ends >= len(word)] - len(word)
+    spelled = np.array([ord(char) for char in word], dtype=np.uint32)
+    found = (stats.codes[starts[:, None] + np.arange(len(word))] == spelled).all(axis=1)
+    return starts[found]
+
+
+def _keyword_starts(stats: PageStats, keywords: tuple[str, ...], signatures: np.ndarray) -> np.ndarray:
+    """Offsets where one of ``keywords`` (ASCII, with ``signatures``) can match between two ``\\b``.
+
+    Such a match is a whole word (a run of word characters), or part of one where it touches a
+    character above the tables that is not a regular-expression word character (an emoji, a symbol).
+    """
+    starts, ends = stats.word_spans
+    clipped = stats.clipped
+    ascii_first, ascii_last = np.minimum(clipped[starts], 127), np.minimum(clipped[ends - 1], 127)
+    found = [starts[signatures[_signature(ascii_first, ascii_last, ends - starts)]]]
+    wide = stats.wide
+    if len(wide):
+        after = wide[wide + 1 < len(clipped)] + 1
+        found.append(after[_ASCII_LETTER[clipped[after]]])
+        before = wide[wide > 0]
+        before = before[_ASCII_LETTER[clipped[before - 1]]]
+        found.extend(before[before >= length] - length for length in {len(word) for word in keywords})
+    return np.concatenate(found)
 
 
 def length_features(stats: PageStats) -> FeatureBlock:
@@ -242,7 +406,7 @@ def terminal_features(stats: PageStats) -> FeatureBlock:
     ends_terminal = last == TERMINAL
     last_chars = _last_visible_chars(stats)
     ends_colon = last_chars == ord(":")
-    ends_letter = np.isin(last, (UPPER, LOWER, OTHER_LETTER, DIGIT))
+    ends_letter = _WORD_CLASS[last]
     return (
         np.column_stack([ends_terminal, ends_colon, ends_letter]).astype(np.float64),
         ["ends_terminal", "ends_colon", "ends_alnum"],
@@ -251,14 +415,19 @@ def terminal_features(stats: PageStats) -> FeatureBlock:
 
 def _last_visible_index(stats: PageStats, skip: tuple[int, ...]) -> np.ndarray:
     """Index in the page of each line's last character not in ``skip`` classes, -1 when there is none."""
-    keep = ~np.isin(stats.classes, skip)
-    positions = np.where(keep, np.arange(len(keep)), -1)
-    running = np.maximum.accumulate(positions) if len(positions) else positions
-    ends = stats.page.ends
-    if len(running) == 0:
+    page = stats.page
+    if len(stats.codes) == 0:
         return np.full(stats.n_lines, -1)
-    last = running[np.maximum(ends - 1, 0)]
-    return np.where((last >= stats.page.starts) & (ends > stats.page.starts), last, -1)
+    skipped = np.zeros(N_CLASSES, dtype=bool)
+    skipped[list(skip)] = True
+    last = page.ends - 1
+    # Most lines end on a character that counts; only the others are stripped, by ``str.rstrip`` in C.
+    pending = np.flatnonzero((last >= page.starts) & skipped[stats.classes[np.maximum(last, 0)]])
+    if len(pending):
+        chars = "".join(_CLASS_CHARS[cls] for cls in skip)
+        stripped = map(str.rstrip, [page.lines[i] for i in pending.tolist()], repeat(chars))
+        last[pending] = page.starts[pending] + np.fromiter(map(len, stripped), dtype=np.int64, count=len(pending)) - 1
+    return np.where(last >= page.starts, last, -1)
 
 
 def _last_visible_class(stats: PageStats, skip: tuple[int, ...]) -> np.ndarray:
@@ -274,7 +443,13 @@ def _last_visible_chars(stats: PageStats) -> np.ndarray:
 def javascript_features(stats: PageStats) -> FeatureBlock:
     counts = stats.class_counts
     visible = stats.lengths - counts[:, SPACE]
-    tokens = _matches_per_line(stats, _JS_TOKENS)
+    dots = stats.positions(".")
+    candidates = np.unique(np.concatenate([
+        stats.positions(_JS_PUNCTUATION),
+        _keyword_starts(stats, _JS_KEYWORDS, _JS_KEYWORD_SIGNATURES),
+        *(_starts_before(stats, dots, word) for word in _JS_OBJECTS),
+    ]))
+    tokens = _matches_per_line(stats, _JS_TOKENS, candidates)
     return (
         np.column_stack([_ratio(tokens, stats.words_per_line + 1), _ratio(counts[:, CODE] + counts[:, CLOSING], visible), tokens > 0]).astype(np.float64),
         ["js_tokens_per_word", "code_char_density", "has_js_token"],
@@ -282,10 +457,10 @@ def javascript_features(stats: PageStats) -> FeatureBlock:
 
 
 def json_features(stats: PageStats) -> FeatureBlock:
-    context = _matches_per_line(stats, _JSON_CONTEXT)
-    pairs = _matches_per_line(stats, _JSON_KEY_VALUE)
-    first = _first_visible_chars(stats)
-    opens = np.isin(first, (ord("{"), ord("[")))
+    context = _matches_per_line_with(stats, _JSON_CONTEXT, "@")
+    pairs = _matches_per_line(stats, _JSON_KEY_VALUE, stats.positions(_QUOTES))
+    first = stats.first_visible
+    opens = (first == ord("{")) | (first == ord("["))
     return (
         np.column_stack([context > 0, np.log1p(pairs), opens]).astype(np.float64),
         ["json_ld_context", "log_json_pairs", "starts_with_bracket"],
@@ -293,20 +468,28 @@ def json_features(stats: PageStats) -> FeatureBlock:
 
 
 def _first_visible_chars(stats: PageStats) -> np.ndarray:
-    if stats.n_lines == 0:
-        return np.zeros(0, dtype=np.uint32)
-    visible = stats.classes != SPACE
-    positions = np.where(visible, np.arange(len(visible)), len(visible))
-    following = np.minimum.accumulate(positions[::-1])[::-1] if len(positions) else positions
-    starts = np.minimum(stats.page.starts, max(len(following) - 1, 0))
-    first = following[starts] if len(following) else np.full(stats.n_lines, 0)
-    valid = (first < stats.page.ends) & (stats.page.ends > stats.page.starts)
-    return np.where(valid, stats.codes[np.minimum(first, max(len(stats.codes) - 1, 0))] if len(stats.codes) else 0, 0)
+    """The code point of each line's first character that is not a space, 0 when there is none."""
+    page = stats.page
+    if len(stats.codes) == 0:
+        return np.zeros(stats.n_lines, dtype=np.uint32)
+    first = page.starts.copy()
+    # Only indented lines are stripped, by ``str.lstrip`` in C.
+    pending = np.flatnonzero((first < page.ends) & (stats.classes[np.minimum(first, len(stats.codes) - 1)] == SPACE))
+    if len(pending):
+        stripped = map(str.lstrip, [page.lines[i] for i in pending.tolist()], repeat(_CLASS_CHARS[SPACE]))
+        first[pending] = page.ends[pending] - np.fromiter(map(len, stripped), dtype=np.int64, count=len(pending))
+    return np.where(first < page.ends, stats.codes[np.minimum(first, len(stats.codes) - 1)], 0)
 
 
 def link_features(stats: PageStats) -> FeatureBlock:
-    urls = _matches_per_line(stats, _URL)
-    emails = _matches_per_line(stats, _EMAIL)
+    colons = stats.positions(":")
+    candidates = np.unique(np.concatenate([
+        _starts_before(stats, colons, "http"),
+        _starts_before(stats, colons, "https"),
+        _starts_before(stats, stats.positions("."), "www"),
+    ]))
+    urls = _matches_per_line(stats, _URL, candidates)
+    emails = _matches_per_line_with(stats, _EMAIL, "@")
     return np.column_stack([np.minimum(urls, 5), np.minimum(emails, 5)]), ["urls", "emails"]
 
 
@@ -315,7 +498,7 @@ def capitalisation_features(stats: PageStats) -> FeatureBlock:
     letters = counts[:, UPPER] + counts[:, LOWER]
     starts, _ = stats.word_spans
     capital_words = np.bincount(stats.word_lines, weights=stats.classes[starts] == UPPER, minlength=stats.n_lines) if len(starts) else np.zeros(stats.n_lines)
-    first = _first_visible_chars(stats)
+    first = stats.first_visible
     first_upper = (first < _TABLE_SIZE) & (_CLASS_TABLE[np.minimum(first, _TABLE_SIZE - 1)] == UPPER)
     return (
         np.column_stack([_ratio(counts[:, UPPER], letters), _ratio(capital_words, stats.words_per_line), first_upper]).astype(np.float64),
@@ -330,7 +513,7 @@ def digit_features(stats: PageStats) -> FeatureBlock:
 
 def vocabulary_features(stats: PageStats) -> FeatureBlock:
     """Stop-word ratio (function words mark running prose) and average word length."""
-    is_stop = np.isin(stats.word_hashes, _STOP_WORD_HASHES)
+    is_stop = _in_hash_set(stats.word_hashes, _STOP_WORD_TABLE)
     stops = np.bincount(stats.word_lines, weights=is_stop, minlength=stats.n_lines) if len(is_stop) else np.zeros(stats.n_lines)
     counts = stats.class_counts
     word_chars = counts[:, UPPER] + counts[:, LOWER] + counts[:, DIGIT] + counts[:, OTHER_LETTER]
@@ -342,9 +525,9 @@ def vocabulary_features(stats: PageStats) -> FeatureBlock:
 
 def repetition_features(stats: PageStats) -> FeatureBlock:
     """Lines repeated elsewhere in the page: menus, share bars and player fallbacks recur; prose rarely does."""
-    keys = [line.strip().lower() for line in stats.page.lines]
+    keys = list(map(str.lower, map(str.strip, stats.page.lines)))
     occurrences = Counter(keys)
-    repeats = np.fromiter((occurrences[key] - 1 for key in keys), dtype=np.float64, count=len(keys))
+    repeats = np.fromiter(map(occurrences.__getitem__, keys), dtype=np.float64, count=len(keys)) - 1
     return np.column_stack([repeats > 0, np.log1p(repeats)]).astype(np.float64), ["repeated", "log_repeats"]
 
 
@@ -371,8 +554,7 @@ def block_features(stats: PageStats) -> FeatureBlock:
     terminal = _last_visible_class(stats, skip=_AFTER_TERMINAL) == TERMINAL
     terminal_share = _ratio(np.bincount(ids[in_block], weights=terminal[in_block], minlength=n_blocks), line_counts)
     index = np.arange(n)
-    first_index = np.full(n_blocks, n, dtype=np.int64)
-    np.minimum.at(first_index, ids[in_block], index[in_block])
+    first_index = np.flatnonzero(in_block & ~np.concatenate(([False], in_block[:-1])))  # block ids count openings
     take = lambda values: np.where(in_block, values[ids] if n_blocks else 0.0, 0.0)  # noqa: E731
     position_in_block = np.where(in_block, index - (first_index[ids] if n_blocks else 0), 0)
     return (

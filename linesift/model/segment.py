@@ -27,7 +27,7 @@ def _body(text: str) -> str | None:
     text = normalize_newlines(text)
     if not text:
         return None
-    return text[:-1] if text.endswith("\n") else text
+    return text.removesuffix("\n")
 
 
 def split_lines(text: str) -> list[str]:
