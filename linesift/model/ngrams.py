@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 
-from linesift.model.features import _LOWER_TABLE, _TABLE_SIZE, PageStats
+from linesift.model.features import PageStats
 
 N_BUCKETS = 1 << 16
 MAX_WORDS_PER_LINE = 16  # n-grams from the first 16 words of a line
@@ -52,24 +52,62 @@ def _char_ngrams(stats: PageStats) -> tuple[np.ndarray, np.ndarray]:
     if total == 0:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.uint64)
     rows = np.repeat(np.arange(stats.n_lines), counts)
-    offsets = np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts)
-    positions = stats.page.starts[rows] + offsets
-    codes = stats.codes
-    lowered = np.where(codes < _TABLE_SIZE, _LOWER_TABLE[np.minimum(codes, _TABLE_SIZE - 1)], codes).astype(np.uint64)
+    # A trigram's offset in the page: its line's start plus its rank among the line's trigrams.
+    positions = np.repeat(stats.page.starts - (np.cumsum(counts) - counts), counts) + np.arange(total)
+    lowered = stats.lowered
     hashes = np.full(total, _CHAR_SEED, dtype=np.uint64)
     with np.errstate(over="ignore"):
         for k in range(CHAR_NGRAM):
-            hashes += lowered[positions + k] * _CHAR_MIX[k]
+            hashes += lowered[positions + k].astype(np.uint64) * _CHAR_MIX[k]
     return rows, hashes
+
+
+def _squared_counts(rows: np.ndarray, buckets: np.ndarray, n_lines: int) -> np.ndarray:
+    """Sum of the squared bucket counts of every line: its number of n-grams, plus ``L * (L - 1)`` per run of ``L`` equal buckets.
+
+    A line has few n-grams, so its buckets are laid out in a row of a small table, padded with values
+    no bucket takes, and sorted row by row: equal buckets become runs of neighbours.
+    """
+    counts = np.bincount(rows, minlength=n_lines)
+    squares = counts.astype(np.float64)
+    if len(rows) == 0:
+        return squares
+    order = np.argsort(rows, kind="stable")  # rows come in a few sorted runs: merged, not sorted
+    rows = rows[order]
+    width = int(counts.max()) + 1  # a row always ends with padding, so runs never cross rows
+    rank = np.arange(len(rows)) - np.repeat(np.cumsum(counts) - counts, counts)
+    table = np.empty((n_lines, width), dtype=np.int32)
+    table[:] = N_BUCKETS + np.arange(width, dtype=np.int32)
+    table[rows, rank] = buckets[order]
+    table.sort(axis=1)
+    flat = table.ravel()
+    equal = np.flatnonzero(flat[1:] == flat[:-1])  # the first of two equal neighbours
+    if len(equal):
+        # Consecutive offsets in ``equal`` belong to one run; a run of L buckets has L - 1 of them.
+        firsts = np.flatnonzero(np.diff(equal, prepend=-2) != 1)
+        pairs = np.diff(np.append(firsts, len(equal)))
+        squares += np.bincount(equal[firsts] // width, weights=pairs * (pairs + 1), minlength=n_lines)
+    return squares
+
+
+def _row_scales(rows: np.ndarray, buckets: np.ndarray, n_lines: int) -> np.ndarray:
+    """What scales each line's bucket counts to unit length (0.0 for a line without n-grams)."""
+    norms = np.sqrt(_squared_counts(rows, buckets, n_lines))
+    return np.divide(1.0, norms, out=np.zeros_like(norms), where=norms > 0)
 
 
 def _normalised_rows(rows: np.ndarray, hashes: np.ndarray, n_lines: int) -> sp.csr_matrix:
     """Bucket counts per line scaled to unit length, so long and short lines weigh alike."""
-    matrix = sp.csr_matrix((np.ones(len(rows)), (rows, _bucket(hashes))), shape=(n_lines, N_BUCKETS))
+    buckets = _bucket(hashes)
+    matrix = sp.csr_matrix((np.ones(len(rows)), (rows, buckets)), shape=(n_lines, N_BUCKETS))
     matrix.sum_duplicates()
-    norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
-    scale = np.divide(1.0, norms, out=np.zeros_like(norms), where=norms > 0)
-    return sp.csr_matrix(sp.diags(scale) @ matrix)
+    return sp.csr_matrix(sp.diags(_row_scales(rows, buckets, n_lines)) @ matrix)
+
+
+def _weighted_rows(rows: np.ndarray, hashes: np.ndarray, weights: np.ndarray, n_lines: int) -> np.ndarray:
+    """``_normalised_rows(rows, hashes, n_lines) @ weights``: each line's sum of its n-grams' weights, scaled."""
+    buckets = _bucket(hashes)
+    return np.bincount(rows, weights=weights[buckets], minlength=n_lines) * _row_scales(rows, buckets, n_lines)
 
 
 def ngram_features(stats: PageStats) -> sp.csr_matrix:
@@ -77,3 +115,8 @@ def ngram_features(stats: PageStats) -> sp.csr_matrix:
     word = _normalised_rows(*_word_ngrams(stats), stats.n_lines)
     char = _normalised_rows(*_char_ngrams(stats), stats.n_lines)
     return sp.csr_matrix(word + char)
+
+
+def ngram_scores(stats: PageStats, weights: np.ndarray) -> np.ndarray:
+    """``ngram_features(stats) @ weights`` without building the matrix: what scoring a page needs."""
+    return _weighted_rows(*_word_ngrams(stats), weights, stats.n_lines) + _weighted_rows(*_char_ngrams(stats), weights, stats.n_lines)

@@ -14,10 +14,10 @@ import numpy as np
 import scipy.sparse as sp
 
 from linesift.limits import check_page_size
-from linesift.model.classifier import LineClassifier
+from linesift.model.classifier import LineClassifier, sigmoid
 from linesift.model.context import context_features
 from linesift.model.features import PageStats, page_features
-from linesift.model.ngrams import ngram_features
+from linesift.model.ngrams import ngram_features, ngram_scores
 from linesift.model.segment import Page
 
 Label = Literal["content", "noise"]
@@ -39,7 +39,7 @@ class PageMatrices:
 
     stats: PageStats
     dense: np.ndarray
-    first: sp.csr_matrix
+    first: sp.csr_matrix | None  # None when a page is only scored: see ``Sifter.probabilities``
 
     @classmethod
     def of(cls, page: Page) -> PageMatrices:
@@ -66,12 +66,21 @@ class Sifter:
         """P(content) of every line of ``page``; 0.0 for blank lines."""
         if len(page) == 0:
             return np.zeros(0)
-        return self.score(PageMatrices.of(page), page.blank)
+        # What ``score`` gives, without the first pass's sparse matrix: its n-gram part is a sum of coefficients.
+        stats = PageStats(page)
+        dense, _ = page_features(page, stats)
+        hashed = ngram_scores(stats, self.first.coef_[self.first.n_scaled_ :])
+        p_first = sigmoid(self.first.decision_from_parts(dense, hashed))
+        return self._rescore(PageMatrices(stats, dense, None), p_first, page.blank)
 
     def score(self, matrices: PageMatrices, blank: np.ndarray) -> np.ndarray:
         """P(content) of every line from a page's precomputed matrices; 0.0 where ``blank``."""
-        p_first = np.where(blank, 0.0, self.first.predict_proba(matrices.first)[:, 1])
-        p_second = self.second.predict_proba(matrices.second(p_first))[:, 1]
+        return self._rescore(matrices, self.first.predict_proba(matrices.first)[:, 1], blank)
+
+    def _rescore(self, matrices: PageMatrices, p_first: np.ndarray, blank: np.ndarray) -> np.ndarray:
+        """The second pass over the first pass's scores ``p_first``; 0.0 where ``blank``."""
+        p_first = np.where(blank, 0.0, p_first)
+        p_second = sigmoid(self.second.decision_from_parts(matrices.second(p_first)))
         return np.where(blank, 0.0, p_second)
 
     def predict_lines(self, text: str, threshold: float | None = None) -> list[Line]:
@@ -105,9 +114,7 @@ def join_kept(page: Page, keep: np.ndarray) -> str:
     if len(kept) == 0:
         return ""
     blocks = page.block_ids[kept]
-    pieces = []
-    for position, (index, block) in enumerate(zip(kept.tolist(), blocks.tolist())):
-        if position and block != blocks[position - 1]:
-            pieces.append("")
-        pieces.append(page.lines[index])
-    return "\n".join(pieces)
+    lines = np.array(page.lines, dtype=object)[kept]
+    opens = np.flatnonzero(blocks[1:] != blocks[:-1]) + 1
+    lines[opens] = "\n" + lines[opens]  # elementwise: the blank line before each new block
+    return "\n".join(lines.tolist())

@@ -1,0 +1,212 @@
+"""The fast paths give what the straightforward code they replace gives, on real pages and on hostile text.
+
+Each reference below is the plain version of a computation (a regular expression run over the whole
+page, a loop over lines, a sparse matrix); the code under test must agree with it exactly, or to
+1e-9 for probabilities.
+"""
+
+from __future__ import annotations
+
+import gzip
+import itertools
+import json
+import re
+from collections.abc import Callable
+
+import numpy as np
+import pytest
+
+from linesift import load_model
+from linesift.model import features as F
+from linesift.model.ngrams import (
+    N_BUCKETS,
+    _squared_counts,
+    ngram_features,
+    ngram_scores,
+)
+from linesift.model.segment import Page, split_lines
+from linesift.model.sifter import PageMatrices, join_kept
+from tests.conftest import SEED_TEXT_PATH, SEEDS
+
+RENDERED_PAGES = 25
+
+HOSTILE_LINES = (
+    "a@b.c+d@e.f x+y@z.q mail me: joe.doe+tag@example.co.uk, @context",
+    "===> => === !== ) { }) (a)  {b} x=>y function(){return null;} var x = typeof y; let z; const w",
+    "😀var😀 ™function→ 日本var語 xvar var_ _var Var VAR undefined€ €null",
+    "xthis.y this.x window.location document.cookie this. window.1 mydocument.body",
+    "https://a.b http://c.d/e?f=g www.x.y awww.z hxxp://no https:/no http: www.",
+    '"@context": "https://schema.org", "@type":"Thing", “@type”, "key" : 1, "k": 2',
+    '"a.b-c$d@e"   ',
+    "  : value",
+    "  \u3000indented with an ideographic space",
+    'ends with a quote and a bracket.")  ',
+    "ΣΑΣ σας ΑΣ İstanbul İSTANBUL istanbul",
+    "ΑΣ", "ας", "Home", "HOME", "  home  ", "", "   ", "\ud800 lone surrogate", "\t",
+)
+HOSTILE = "\n".join(HOSTILE_LINES)
+
+
+def _pages() -> list[str]:
+    texts = [SEED_TEXT_PATH.read_text(encoding="utf-8"), HOSTILE, "x", "\n\n", "a\r\nb\rc\n"]
+    with gzip.open(SEEDS / "wcxb-dev.resiliparse.jsonl.gz", "rt", encoding="utf-8") as rows:
+        texts += ["\n".join(json.loads(row)["lines"]) for row in itertools.islice(rows, RENDERED_PAGES)]
+    return texts
+
+
+PAGES = _pages()
+
+
+@pytest.fixture(scope="module")
+def stats() -> list[F.PageStats]:
+    return [F.PageStats(Page.from_text(text)) for text in PAGES]
+
+
+def test_page_from_text_is_page_from_its_lines() -> None:
+    for text in PAGES:
+        fast, plain = Page.from_text(text), Page.from_lines(split_lines(text))
+        assert fast.lines == plain.lines and fast.text == plain.text
+        for name in ("starts", "ends", "blank", "block_ids"):
+            np.testing.assert_array_equal(getattr(fast, name), getattr(plain, name))
+
+
+def test_probabilities_match_the_sparse_path() -> None:
+    model = load_model()
+    for text in PAGES:
+        page = Page.from_text(text)
+        if len(page):
+            np.testing.assert_allclose(model.probabilities(page), model.score(PageMatrices.of(page), page.blank), rtol=0, atol=1e-9)
+
+
+def test_ngram_scores_match_the_matrix(stats: list[F.PageStats]) -> None:
+    weights = np.random.default_rng(0).normal(size=N_BUCKETS)
+    for page_stats in stats:
+        np.testing.assert_allclose(ngram_scores(page_stats, weights), ngram_features(page_stats) @ weights, rtol=0, atol=1e-9)
+
+
+def test_squared_counts_match_counting_pairs() -> None:
+    rng = np.random.default_rng(0)
+    rows = np.concatenate([np.sort(rng.integers(0, 40, 500)), np.sort(rng.integers(0, 40, 300))])
+    buckets = rng.integers(0, 8, len(rows))  # few buckets: many lines hold runs of equal ones
+    keys, counts = np.unique(rows * N_BUCKETS + buckets, return_counts=True)
+    expected = np.bincount(keys // N_BUCKETS, weights=counts.astype(np.float64) ** 2, minlength=45)
+    np.testing.assert_array_equal(_squared_counts(rows, buckets, 45), expected)
+
+
+@pytest.mark.parametrize(("pattern", "candidates"), [
+    (F._JS_TOKENS, lambda s: np.unique(np.concatenate([
+        s.positions(F._JS_PUNCTUATION),
+        F._keyword_starts(s, F._JS_KEYWORDS, F._JS_KEYWORD_SIGNATURES),
+        *(F._starts_before(s, s.positions("."), word) for word in F._JS_OBJECTS),
+    ]))),
+    (F._JSON_KEY_VALUE, lambda s: s.positions(F._QUOTES)),
+    (F._URL, lambda s: np.unique(np.concatenate([
+        F._starts_before(s, s.positions(":"), "http"),
+        F._starts_before(s, s.positions(":"), "https"),
+        F._starts_before(s, s.positions("."), "www"),
+    ]))),
+])
+def test_matching_at_candidates_is_finditer(stats: list[F.PageStats], pattern: re.Pattern[str], candidates: Callable[[F.PageStats], np.ndarray]) -> None:
+    for page_stats in stats:
+        np.testing.assert_array_equal(F._matches_per_line(page_stats, pattern, candidates(page_stats)), F._matches_per_line(page_stats, pattern))
+
+
+@pytest.mark.parametrize("pattern", [F._EMAIL, F._JSON_CONTEXT])
+def test_matching_lines_with_a_character_is_finditer(stats: list[F.PageStats], pattern: re.Pattern[str]) -> None:
+    for page_stats in stats:
+        np.testing.assert_array_equal(F._matches_per_line_with(page_stats, pattern, "@"), F._matches_per_line(page_stats, pattern))
+
+
+def test_candidate_patterns_are_the_ones_the_candidates_were_derived_from() -> None:
+    """The candidate offsets follow each pattern's first characters: a changed pattern needs new candidates."""
+    assert F._JS_TOKENS.pattern == (
+        r"=>|===|!==|\b(?:function|var|let|const|typeof|return|undefined|null)\b|(?:window|document|this)\.[A-Za-z_$]|\)\s*\{|\}\)"
+    )
+    assert F._JSON_KEY_VALUE.pattern.startswith(r"[\"“”]") and F._QUOTES == "\"“”"
+    assert F._URL.pattern == r"https?://\S+|www\.\S+"
+    assert "\n" not in F._EMAIL.pattern and "\\s" not in F._EMAIL.pattern and "@" in F._EMAIL.pattern
+    assert F._JSON_CONTEXT.pattern == r"[\"“”]@(?:context|type)[\"“”]"
+
+
+def test_keyword_words_are_regex_words() -> None:
+    """``_keyword_starts`` relies on letters and digits below the tables being ``\\w`` characters."""
+    for code in range(F._TABLE_SIZE):
+        if F._CLASS_TABLE[code] in (F.UPPER, F.LOWER, F.DIGIT):
+            assert re.fullmatch(r"\w", chr(code)), hex(code)
+
+
+def test_class_chars_are_every_character_of_their_class() -> None:
+    every = "".join(chr(code) for code in range(0x10000) if chr(code) not in "\n\r")
+    classes = F.PageStats(Page.from_text(every)).classes
+    for cls, chars in F._CLASS_CHARS.items():
+        assert set(np.array(list(every), dtype=object)[classes == cls]) == set(chars) - {"\n", "\r"}, cls
+
+
+def _last_visible_reference(page_stats: F.PageStats, skip: tuple[int, ...]) -> np.ndarray:
+    out = np.full(page_stats.n_lines, -1)
+    for line, (start, end) in enumerate(zip(page_stats.page.starts.tolist(), page_stats.page.ends.tolist())):
+        kept = [i for i in range(start, end) if page_stats.classes[i] not in skip]
+        out[line] = kept[-1] if kept else -1
+    return out
+
+
+def _first_visible_reference(page_stats: F.PageStats) -> np.ndarray:
+    out = np.zeros(page_stats.n_lines, dtype=np.int64)
+    for line, (start, end) in enumerate(zip(page_stats.page.starts.tolist(), page_stats.page.ends.tolist())):
+        kept = [i for i in range(start, end) if page_stats.classes[i] != F.SPACE]
+        out[line] = page_stats.codes[kept[0]] if kept else 0
+    return out
+
+
+@pytest.mark.parametrize("skip", [(F.SPACE,), F._AFTER_TERMINAL])
+def test_last_visible_index_matches_a_loop(stats: list[F.PageStats], skip: tuple[int, ...]) -> None:
+    for page_stats in stats[:8]:
+        np.testing.assert_array_equal(F._last_visible_index(page_stats, skip), _last_visible_reference(page_stats, skip))
+
+
+def test_first_visible_chars_match_a_loop(stats: list[F.PageStats]) -> None:
+    for page_stats in stats[:8]:
+        np.testing.assert_array_equal(page_stats.first_visible, _first_visible_reference(page_stats))
+
+
+def _hash_words_reference(lowered: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    hashes = []
+    for start, end in zip(starts.tolist(), ends.tolist()):
+        value = (end - start) * 0xBF58476D1CE4E5B9 % 2**64
+        for code in lowered[start : min(end, start + F._HASHED_WORD_PREFIX)].tolist():
+            value = (value * int(F._HASH_BASE) + code) % 2**64
+        value ^= value >> 31
+        value = value * 0x94D049BB133111EB % 2**64
+        hashes.append(value ^ (value >> 29))
+    return np.array(hashes, dtype=np.uint64)
+
+
+def test_hash_words_matches_a_loop(stats: list[F.PageStats]) -> None:
+    for page_stats in stats[:4]:
+        starts, ends = page_stats.word_spans
+        np.testing.assert_array_equal(page_stats.word_hashes, _hash_words_reference(page_stats.lowered, starts, ends))
+
+
+def test_stop_word_table_is_isin(stats: list[F.PageStats]) -> None:
+    for page_stats in stats:
+        hashes = page_stats.word_hashes
+        np.testing.assert_array_equal(F._in_hash_set(hashes, F._STOP_WORD_TABLE), np.isin(hashes, F._STOP_WORD_HASHES))
+    assert F._in_hash_set(F._STOP_WORD_HASHES, F._STOP_WORD_TABLE).all()
+
+
+def _join_kept_reference(page: Page, keep: np.ndarray) -> str:
+    pieces, previous = [], None
+    for index in np.flatnonzero(keep).tolist():
+        if previous is not None and page.block_ids[index] != previous:
+            pieces.append("")
+        pieces.append(page.lines[index])
+        previous = page.block_ids[index]
+    return "\n".join(pieces)
+
+
+def test_join_kept_matches_a_loop() -> None:
+    rng = np.random.default_rng(0)
+    for text in PAGES:
+        page = Page.from_text(text)
+        keep = (rng.random(len(page)) < 0.5) & ~page.blank
+        assert join_kept(page, keep) == _join_kept_reference(page, keep)
