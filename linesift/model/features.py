@@ -148,8 +148,11 @@ class PageStats:
 
     @cached_property
     def clipped(self) -> np.ndarray:
-        """Code points clipped into the lookup tables; ``wide`` lists the characters above them."""
-        return np.minimum(self.codes, _TABLE_SIZE - 1)
+        """Code points clipped into the lookup tables; ``wide`` lists the characters above them.
+
+        Of the index type, so the table lookups over the page do not each convert it first.
+        """
+        return np.minimum(self.codes, _TABLE_SIZE - 1, dtype=np.intp)
 
     @cached_property
     def wide(self) -> np.ndarray:
@@ -372,17 +375,18 @@ def _keyword_starts(stats: PageStats, keywords: tuple[str, ...], signatures: np.
     Such a match is a whole word (a run of word characters), or part of one where it touches a
     character above the tables that is not a regular-expression word character (an emoji, a symbol).
     """
-    starts, ends = stats.word_spans
     clipped = stats.clipped
-    ascii_first, ascii_last = np.minimum(clipped[starts], 127), np.minimum(clipped[ends - 1], 127)
-    found = [starts[signatures[_signature(ascii_first, ascii_last, ends - starts)]]]
+
+    def signed(starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+        ascii_first, ascii_last = np.minimum(clipped[starts], 127), np.minimum(clipped[ends - 1], 127)
+        return starts[signatures[_signature(ascii_first, ascii_last, ends - starts)]]
+
+    found = [signed(*stats.word_spans)]
     wide = stats.wide
-    if len(wide):
-        after = wide[wide + 1 < len(clipped)] + 1
-        found.append(after[_ASCII_LETTER[clipped[after]]])
-        before = wide[wide > 0]
-        before = before[_ASCII_LETTER[clipped[before - 1]]]
-        found.extend(before[before >= length] - length for length in {len(word) for word in keywords})
+    for length in {len(word) for word in keywords} if len(wide) else ():
+        after = wide[wide + length < len(clipped)] + 1
+        before = wide[wide >= length] - length
+        found += [signed(after, after + length), signed(before, before + length)]
     return np.concatenate(found)
 
 

@@ -104,12 +104,6 @@ def _normalised_rows(rows: np.ndarray, hashes: np.ndarray, n_lines: int) -> sp.c
     return sp.csr_matrix(sp.diags(_row_scales(rows, buckets, n_lines)) @ matrix)
 
 
-def _weighted_rows(rows: np.ndarray, hashes: np.ndarray, weights: np.ndarray, n_lines: int) -> np.ndarray:
-    """``_normalised_rows(rows, hashes, n_lines) @ weights``: each line's sum of its n-grams' weights, scaled."""
-    buckets = _bucket(hashes)
-    return np.bincount(rows, weights=weights[buckets], minlength=n_lines) * _row_scales(rows, buckets, n_lines)
-
-
 def ngram_features(stats: PageStats) -> sp.csr_matrix:
     """``(n_lines, N_BUCKETS)``: hashed word (1, 2)-grams plus character trigrams, each part unit-normalised."""
     word = _normalised_rows(*_word_ngrams(stats), stats.n_lines)
@@ -118,5 +112,13 @@ def ngram_features(stats: PageStats) -> sp.csr_matrix:
 
 
 def ngram_scores(stats: PageStats, weights: np.ndarray) -> np.ndarray:
-    """``ngram_features(stats) @ weights`` without building the matrix: what scoring a page needs."""
-    return _weighted_rows(*_word_ngrams(stats), weights, stats.n_lines) + _weighted_rows(*_char_ngrams(stats), weights, stats.n_lines)
+    """``ngram_features(stats) @ weights`` without building the matrix: what scoring a page needs.
+
+    Each line's word and character parts are scaled apart, as rows ``i`` and ``n + i`` of one count.
+    """
+    n = stats.n_lines
+    (word_rows, word_hashes), (char_rows, char_hashes) = _word_ngrams(stats), _char_ngrams(stats)
+    rows = np.concatenate([word_rows, char_rows + n])
+    buckets = _bucket(np.concatenate([word_hashes, char_hashes]))
+    scores = np.bincount(rows, weights=weights[buckets], minlength=2 * n) * _row_scales(rows, buckets, 2 * n)
+    return scores[:n] + scores[n:]
