@@ -128,17 +128,22 @@ def _curve_table(reports: list[LineReport]) -> Table:
 
 
 def _word_table(title: str, methods: list[MethodScores]) -> Table:
+    """Methods side by side: line-level content scores, then word F1 overall and per page type."""
     page_types = sorted({t for m in methods if m.words for t in m.words.by_type})
     table = Table(title=title)
-    for column in ("method", "content P", "content R", "content F1", "word F1", *page_types):
-        table.add_column(column, justify="left" if column == "method" else "right")
+    table.add_column("")
     for method in methods:
-        line = method.line.content if method.line else None
-        cells = [f"{v:.3f}" for v in (line.precision, line.recall, line.f1)] if line else ["-"] * 3
-        words = method.words
-        cells.append(f"{words.overall:.3f}" if words else "-")
-        cells.extend(f"{words.by_type[t]:.3f}" if words and t in words.by_type else "-" for t in page_types)
-        table.add_row(method.name, *cells)
+        table.add_column(method.name, justify="right")
+
+    def row(label: str, value: Callable[[MethodScores], float | None]) -> None:
+        table.add_row(label, *("-" if (v := value(m)) is None else f"{v:.3f}" for m in methods))
+
+    row("content precision (lines)", lambda m: m.line.content.precision if m.line else None)
+    row("content recall (lines)", lambda m: m.line.content.recall if m.line else None)
+    row("content F1 (lines)", lambda m: m.line.content.f1 if m.line else None)
+    row("word F1, all pages", lambda m: m.words.overall if m.words else None)
+    for page_type in page_types:
+        row(f"word F1, {page_type}", lambda m, t=page_type: m.words.by_type.get(t) if m.words else None)
     return table
 
 

@@ -155,6 +155,9 @@ def model_from_dict(document: Any) -> Sifter:
     names = stage_feature_names()
     first = _stage_from_dict(stages.get("first"), names["first"], N_BUCKETS, "stages.first")
     second = _stage_from_dict(stages.get("second"), names["second"], 0, "stages.second")
+    for key in ("training", "versions"):  # optional records of where the model came from
+        if key in document and not isinstance(document[key], dict):
+            raise ModelFileError(f"{key} must be an object")
     metadata = {key: value for key, value in document.items() if key not in {"format", "format_version", "threshold", "stages"}}
     return Sifter(first, second, float(threshold), metadata)
 
