@@ -381,13 +381,15 @@ def _keyword_starts(stats: PageStats, keywords: tuple[str, ...], signatures: np.
         ascii_first, ascii_last = np.minimum(clipped[starts], 127), np.minimum(clipped[ends - 1], 127)
         return starts[signatures[_signature(ascii_first, ascii_last, ends - starts)]]
 
-    found = [signed(*stats.word_spans)]
     wide = stats.wide
-    for length in {len(word) for word in keywords} if len(wide) else ():
-        after = wide[wide + length < len(clipped)] + 1
-        before = wide[wide >= length] - length
-        found += [signed(after, after + length), signed(before, before + length)]
-    return np.concatenate(found)
+    if len(wide) == 0:
+        return signed(*stats.word_spans)
+    # Keywords of every length right after and right before each wide character, in one array.
+    lengths = np.array(sorted({len(word) for word in keywords}))
+    starts = np.concatenate([np.add.outer(wide + 1, 0 * lengths), np.subtract.outer(wide, lengths)]).ravel()
+    ends = starts + np.tile(lengths, 2 * len(wide))
+    inside = (starts >= 0) & (ends <= len(clipped))
+    return np.concatenate([signed(*stats.word_spans), signed(starts[inside], ends[inside])])
 
 
 def length_features(stats: PageStats) -> FeatureBlock:
