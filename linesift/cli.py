@@ -117,13 +117,15 @@ def _confusion_table(report: LineReport) -> Table:
     return table
 
 
-def _curve_table(reports: list[LineReport]) -> Table:
+def _curve_table(reports: list[LineReport], word_f1: list[float] | None) -> Table:
+    """The precision-recall trade-off per threshold, with the benchmark's word F1 when pages have gold text."""
     table = Table(title="precision-recall curve (content)")
-    for column in ("threshold", "precision", "recall", "F1"):
+    for column in ("threshold", "precision", "recall", "F1", *(["word F1"] if word_f1 else [])):
         table.add_column(column, justify="right")
-    for report in reports:
+    for index, report in enumerate(reports):
         c = report.content
-        table.add_row(f"{report.threshold:.2f}", f"{c.precision:.3f}", f"{c.recall:.3f}", f"{c.f1:.3f}")
+        words = [f"{word_f1[index]:.3f}"] if word_f1 else []
+        table.add_row(f"{report.threshold:.2f}", f"{c.precision:.3f}", f"{c.recall:.3f}", f"{c.f1:.3f}", *words)
     return table
 
 
@@ -203,7 +205,9 @@ def evaluate(
     report = line_report(y, p, threshold)
     out.print(_report_table(f"{len(pages)} page(s), {len(y)} labelled lines, threshold {threshold:.2f}", report))
     out.print(_confusion_table(report))
-    out.print(_curve_table(precision_recall_table(y, p)))
+    curve = precision_recall_table(y, p)
+    word_reports = [word_report(pages, [prob >= r.threshold for prob in probabilities]) for r in curve]
+    out.print(_curve_table(curve, [w.overall for w in word_reports if w is not None] or None))
     renderers = sorted({page.renderer for page in pages})
     for renderer in renderers:
         subset = [i for i, page in enumerate(pages) if page.renderer == renderer]
