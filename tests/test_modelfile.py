@@ -18,6 +18,7 @@ from linesift.model.modelfile import FORMAT, FORMAT_VERSION, ModelFileError, loa
 from linesift.model.ngrams import N_BUCKETS
 from linesift.model.segment import Page
 from linesift.model.sifter import Sifter
+from linesift.training.train import TrainingParams
 
 STAGE_KEYS = {"feature_names", "hashed_buckets", "mean", "scale", "coef", "hashed_coef", "intercept", "C"}
 
@@ -68,7 +69,7 @@ def test_file_is_json_with_the_documented_keys(seed_training, seed_labels_path: 
     document = json.loads(seed_training.model_path.read_text(encoding="utf-8"))
     assert document["format"] == FORMAT == "linesift-model"
     assert document["format_version"] == FORMAT_VERSION == 1
-    assert document["threshold"] == 0.5
+    assert document["threshold"] == TrainingParams().threshold
     names = stage_feature_names()
     assert set(document["stages"]) == {"first", "second"}
     for stage, n_hashed in (("first", N_BUCKETS), ("second", 0)):
@@ -205,7 +206,8 @@ def test_stage_that_is_not_an_object(builtin_document: dict, tmp_path: Path) -> 
 
 @pytest.mark.parametrize("token", ["NaN", "Infinity", "-Infinity"])
 def test_nan_and_infinity_are_refused(builtin_document: dict, tmp_path: Path, token: str) -> None:
-    text = json.dumps(builtin_document).replace('"threshold": 0.5', f'"threshold": {token}', 1)
+    threshold = json.dumps(builtin_document["threshold"])
+    text = json.dumps(builtin_document).replace(f'"threshold": {threshold}', f'"threshold": {token}', 1)
     assert token in text
     path = tmp_path / "m.json"
     path.write_text(text, encoding="utf-8")
