@@ -18,6 +18,7 @@ import pytest
 
 from linesift import load_model
 from linesift.model import features as F
+from linesift.model.context import context_features
 from linesift.model.ngrams import (
     N_BUCKETS,
     _squared_counts,
@@ -210,3 +211,140 @@ def test_join_kept_matches_a_loop() -> None:
         page = Page.from_text(text)
         keep = (rng.random(len(page)) < 0.5) & ~page.blank
         assert join_kept(page, keep) == _join_kept_reference(page, keep)
+
+
+def _context_features_reference(stats: F.PageStats, p_first: np.ndarray, dense: np.ndarray) -> tuple[np.ndarray, list[str]]:
+    """The second-pass features the plain way: each column on its own, scattered to the page, then stacked."""
+    from linesift.model.context import (
+        _DENSE_NAMES,
+        _LOGIT_CLIP,
+        NEIGHBOUR_OFFSETS,
+        RUN_CUTS,
+        SMOOTHED_FEATURES,
+        SMOOTHING_WINDOWS,
+        WINDOWS,
+        WORD_WINDOWS,
+    )
+
+    def logit(p: np.ndarray) -> np.ndarray:
+        p = np.clip(p, 1e-6, 1 - 1e-6)
+        return np.clip(np.log(p / (1 - p)), -_LOGIT_CLIP, _LOGIT_CLIP)
+
+    def shift(values: np.ndarray, offset: int, fill: float) -> np.ndarray:
+        out = np.full_like(values, fill)
+        if offset < 0 and len(values) > -offset:
+            out[-offset:] = values[:offset]
+        elif offset > 0 and len(values) > offset:
+            out[:-offset] = values[offset:]
+        return out
+
+    def window_mean(values: np.ndarray, half_width: int) -> np.ndarray:
+        padded = np.concatenate(([0.0], np.cumsum(values)))
+        index = np.arange(len(values))
+        low = np.maximum(index - half_width, 0)
+        high = np.minimum(index + half_width + 1, len(values))
+        return (padded[high] - padded[low]) / np.maximum(high - low, 1)
+
+    def weighted_window_mean(values: np.ndarray, weights: np.ndarray, half_width: int) -> np.ndarray:
+        weighted = np.concatenate(([0.0], np.cumsum(values * weights)))
+        total = np.concatenate(([0.0], np.cumsum(weights)))
+        index = np.arange(len(values))
+        low = np.maximum(index - half_width, 0)
+        high = np.minimum(index + half_width + 1, len(values))
+        return (weighted[high] - weighted[low]) / np.maximum(total[high] - total[low], 1e-9)
+
+    def main_run(gain: np.ndarray) -> tuple[int, int]:
+        if len(gain) == 0:
+            return 0, 0
+        prefix = np.concatenate(([0.0], np.cumsum(gain)))
+        lowest_before = np.minimum.accumulate(prefix[:-1])
+        is_new_low = prefix[:-1] <= lowest_before
+        lowest_at = np.maximum.accumulate(np.where(is_new_low, np.arange(len(gain)), 0))
+        totals = prefix[1:] - lowest_before
+        end = int(np.argmax(totals))
+        return int(lowest_at[end]), end + 1
+
+    def run_position(gain: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        start, end = main_run(gain)
+        index = np.arange(len(gain))
+        distance = np.where(index < start, start - index, np.where(index >= end, index - end + 1, 0))
+        return ((index >= start) & (index < end)).astype(np.float64), (index < start).astype(np.float64), distance
+
+    n = stats.n_lines
+    rows = stats.nonblank
+    names: list[str] = []
+    columns: list[np.ndarray] = []
+    p = p_first[rows]
+    logits = logit(p)
+    words = stats.words_per_line[rows]
+    index = np.arange(len(rows))
+
+    def add(name: str, values: np.ndarray) -> None:
+        full = np.zeros(n)
+        full[rows] = values
+        columns.append(full)
+        names.append(name)
+
+    add("p_logit", logits)
+    for offset in NEIGHBOUR_OFFSETS:
+        add(f"p_logit@{offset:+d}", shift(logits, offset, fill=-_LOGIT_CLIP))
+    for half_width in WINDOWS:
+        add(f"p_mean_window{half_width}", window_mean(p, half_width))
+    for half_width in WORD_WINDOWS:
+        add(f"p_word_mean_window{half_width}", weighted_window_mean(p, words + 1, half_width))
+    own = dense[rows]
+    for feature in SMOOTHED_FEATURES:
+        column = own[:, _DENSE_NAMES.index(feature)]
+        for half_width in SMOOTHING_WINDOWS:
+            add(f"{feature}_mean_window{half_width}", window_mean(column, half_width))
+    block_ids = stats.page.block_ids[rows]
+    n_blocks = int(block_ids.max()) + 1 if len(rows) else 0
+    block_size = np.bincount(block_ids, minlength=n_blocks)
+    add("p_block_mean", (np.bincount(block_ids, weights=p, minlength=n_blocks) / np.maximum(block_size, 1))[block_ids])
+    block_max = np.zeros(n_blocks)
+    np.maximum.at(block_max, block_ids, p)
+    add("p_block_max", block_max[block_ids])
+    add("p_page_mean", np.full(len(rows), p.mean() if len(p) else 0.0))
+    add("p_below_page_max", p - (p.max() if len(p) else 0.0))
+    order = np.argsort(np.argsort(p, kind="stable"), kind="stable")
+    add("p_page_rank", order / max(len(p) - 1, 1))
+    evidence = np.log1p(words)
+    inside, before, distance = run_position((p - 0.5) * evidence)
+    add("in_main_run", inside)
+    add("before_main_run", before)
+    add("after_main_run", 1.0 - inside - before)
+    add("log_distance_to_main_run", np.log1p(distance))
+    for cut in RUN_CUTS:
+        inside, _, distance = run_position((p - cut) * evidence)
+        add(f"in_main_run_cut{cut}", inside)
+        add(f"log_distance_to_main_run_cut{cut}", np.log1p(distance))
+    anchor = int(np.argmax(p * evidence)) if len(p) else 0
+    add("log_distance_to_anchor", np.log1p(np.abs(index - anchor)))
+    content_words = words * p
+    total = max(content_words.sum(), 1e-9)
+    before = np.cumsum(content_words) - content_words
+    add("content_words_before", before / total)
+    add("content_words_outside", np.minimum(before, total - before - content_words).clip(min=0) / total)
+    return np.column_stack(columns).reshape(n, len(names)), names
+
+
+def test_context_features_match_the_column_by_column_reference() -> None:
+    model = load_model()
+    rng = np.random.default_rng(0)
+    # The edge cases: no lines, one line, only blank lines, one block, ties between scores.
+    texts = [*PAGES, "", "one line", "\n \n\t\n", "a\nb b\nc c c\nd", "a\n\nb\n\n\nc"]
+    for text in texts:
+        page = Page.from_text(text)
+        matrices = PageMatrices.of(page)
+        n = len(page)
+        first = model.first.predict_proba(matrices.first)[:, 1] if n else np.zeros(0)
+        for p_first in (
+            np.where(page.blank, 0.0, first),
+            rng.random(n),
+            rng.integers(0, 3, n) / 2.0,  # ties, and scores of exactly 0 and 1
+        ):
+            got, got_names = context_features(matrices.stats, p_first, matrices.dense)
+            want, want_names = _context_features_reference(matrices.stats, p_first, matrices.dense)
+            assert got_names == want_names
+            assert got.shape == want.shape == (n, len(want_names))
+            np.testing.assert_allclose(got, want, rtol=0, atol=1e-12)

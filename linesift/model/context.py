@@ -31,53 +31,69 @@ def _logit(p: np.ndarray) -> np.ndarray:
     return np.clip(np.log(p / (1 - p)), -_LOGIT_CLIP, _LOGIT_CLIP)
 
 
-def _shift(values: np.ndarray, offset: int, fill: float) -> np.ndarray:
-    out = np.full_like(values, fill)
-    if offset < 0 and len(values) > -offset:
-        out[-offset:] = values[:offset]
-    elif offset > 0 and len(values) > offset:
-        out[:-offset] = values[offset:]
+_NAMES = [
+    "p_logit",
+    *(f"p_logit@{offset:+d}" for offset in NEIGHBOUR_OFFSETS),
+    *(f"p_mean_window{half_width}" for half_width in WINDOWS),
+    *(f"p_word_mean_window{half_width}" for half_width in WORD_WINDOWS),
+    *(f"{feature}_mean_window{half_width}" for feature in SMOOTHED_FEATURES for half_width in SMOOTHING_WINDOWS),
+    "p_block_mean",
+    "p_block_max",
+    "p_page_mean",
+    "p_below_page_max",
+    "p_page_rank",
+    "in_main_run",
+    "before_main_run",
+    "after_main_run",
+    "log_distance_to_main_run",
+    *(name for cut in RUN_CUTS for name in (f"in_main_run_cut{cut}", f"log_distance_to_main_run_cut{cut}")),
+    "log_distance_to_anchor",
+    "content_words_before",
+    "content_words_outside",
+]
+# Columns of the page's own features read here: the smoothed ones, and log_words again as run evidence.
+_OWN_COLUMNS = [_DENSE_NAMES.index(feature) for feature in SMOOTHED_FEATURES]
+_LOG_WORDS = SMOOTHED_FEATURES.index("log_words")
+# The default run cut first: its run also gives the before/after columns.
+_CUTS = np.array([0.5, *RUN_CUTS])
+
+
+class _Windows:
+    """Window bounds per half-width, shared by every column averaged over the same window on a page."""
+
+    def __init__(self, n: int) -> None:
+        self.index = np.arange(n)
+        self.n = n
+        self._bounds: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+
+    def bounds(self, half_width: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """``(low, high, high - low)`` of the window around each line."""
+        if half_width not in self._bounds:
+            low = np.maximum(self.index - half_width, 0)
+            high = np.minimum(self.index + half_width + 1, self.n)
+            self._bounds[half_width] = low, high, np.maximum(high - low, 1).astype(np.float64)
+        return self._bounds[half_width]
+
+
+def _prefix(values: np.ndarray) -> np.ndarray:
+    """Cumulative sums with a leading zero, so a window's sum is ``prefix[high] - prefix[low]``."""
+    out = np.empty(len(values) + 1)
+    out[0] = 0.0
+    np.cumsum(values, out=out[1:])
     return out
 
 
-def _window_mean(values: np.ndarray, half_width: int) -> np.ndarray:
-    padded = np.concatenate(([0.0], np.cumsum(values)))
-    index = np.arange(len(values))
-    low = np.maximum(index - half_width, 0)
-    high = np.minimum(index + half_width + 1, len(values))
-    return (padded[high] - padded[low]) / np.maximum(high - low, 1)
-
-
-def _weighted_window_mean(values: np.ndarray, weights: np.ndarray, half_width: int) -> np.ndarray:
-    """Mean of ``values`` weighted by ``weights`` over a window of non-blank lines around each line."""
-    weighted = np.concatenate(([0.0], np.cumsum(values * weights)))
-    total = np.concatenate(([0.0], np.cumsum(weights)))
-    index = np.arange(len(values))
-    low = np.maximum(index - half_width, 0)
-    high = np.minimum(index + half_width + 1, len(values))
-    return (weighted[high] - weighted[low]) / np.maximum(total[high] - total[low], 1e-9)
-
-
-def _run_position(gain: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Whether each line is inside the main run of ``gain``, before it, and its distance (in lines) from it."""
-    start, end = _main_run(gain)
-    index = np.arange(len(gain))
-    distance = np.where(index < start, start - index, np.where(index >= end, index - end + 1, 0))
-    return ((index >= start) & (index < end)).astype(np.float64), (index < start).astype(np.float64), distance
-
-
-def _main_run(gain: np.ndarray) -> tuple[int, int]:
-    """``(start, end)`` of the contiguous stretch with the largest total gain (maximum subarray)."""
-    if len(gain) == 0:
-        return 0, 0
-    prefix = np.concatenate(([0.0], np.cumsum(gain)))
-    lowest_before = np.minimum.accumulate(prefix[:-1])
+def _main_runs(gains: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``(starts, ends)`` of the contiguous stretch with the largest total gain (maximum subarray) of each row."""
+    rows, n = gains.shape
+    prefix = np.zeros((rows, n + 1))
+    np.cumsum(gains, axis=1, out=prefix[:, 1:])
+    lowest_before = np.minimum.accumulate(prefix[:, :-1], axis=1)
     # Index of the minimum prefix so far, for every end position.
-    is_new_low = prefix[:-1] <= lowest_before
-    lowest_at = np.maximum.accumulate(np.where(is_new_low, np.arange(len(gain)), 0))
-    totals = prefix[1:] - lowest_before
-    end = int(np.argmax(totals))
-    return int(lowest_at[end]), end + 1
+    is_new_low = prefix[:, :-1] <= lowest_before
+    lowest_at = np.maximum.accumulate(np.where(is_new_low, np.arange(n), 0), axis=1)
+    ends = np.argmax(prefix[:, 1:] - lowest_before, axis=1)
+    return lowest_at[np.arange(rows), ends], ends + 1
 
 
 def context_features(stats: PageStats, p_first: np.ndarray, dense: np.ndarray) -> tuple[np.ndarray, list[str]]:
@@ -88,62 +104,77 @@ def context_features(stats: PageStats, p_first: np.ndarray, dense: np.ndarray) -
     """
     n = stats.n_lines
     rows = stats.nonblank
-    names: list[str] = []
-    columns: list[np.ndarray] = []
+    m = len(rows)
+    out = np.zeros((n, len(_NAMES)))
+    if m == 0:
+        return out, list(_NAMES)
+    # One row per name, filled in the order of ``_NAMES``, then scattered to the non-blank lines at once.
+    columns = np.empty((len(_NAMES), m))
+    column = iter(columns)
     p = p_first[rows]
-    logits = _logit(p)
     words = stats.words_per_line[rows]
-    index = np.arange(len(rows))
+    windows = _Windows(m)
+    index = windows.index
 
-    def add(name: str, values: np.ndarray) -> None:
-        full = np.zeros(n)
-        full[rows] = values
-        columns.append(full)
-        names.append(name)
-
-    add("p_logit", logits)
+    logits = next(column)
+    logits[:] = _logit(p)
     for offset in NEIGHBOUR_OFFSETS:
-        add(f"p_logit@{offset:+d}", _shift(logits, offset, fill=-_LOGIT_CLIP))
+        shifted = next(column)
+        shifted[:] = -_LOGIT_CLIP
+        if offset < 0 and m > -offset:
+            shifted[-offset:] = logits[:offset]
+        elif offset > 0 and m > offset:
+            shifted[:-offset] = logits[offset:]
+    prefix = _prefix(p)
     for half_width in WINDOWS:
-        add(f"p_mean_window{half_width}", _window_mean(p, half_width))
+        low, high, count = windows.bounds(half_width)
+        np.divide(prefix[high] - prefix[low], count, out=next(column))
+    weights = words + 1
+    weighted, total = _prefix(p * weights), _prefix(weights)
     for half_width in WORD_WINDOWS:
-        add(f"p_word_mean_window{half_width}", _weighted_window_mean(p, words + 1, half_width))
-    own = dense[rows]
-    for feature in SMOOTHED_FEATURES:
-        column = own[:, _DENSE_NAMES.index(feature)]
+        low, high, _ = windows.bounds(half_width)
+        np.divide(weighted[high] - weighted[low], np.maximum(total[high] - total[low], 1e-9), out=next(column))
+    own = dense[np.ix_(rows, _OWN_COLUMNS)]
+    for feature in range(len(SMOOTHED_FEATURES)):
+        prefix = _prefix(own[:, feature])
         for half_width in SMOOTHING_WINDOWS:
-            add(f"{feature}_mean_window{half_width}", _window_mean(column, half_width))
+            low, high, count = windows.bounds(half_width)
+            np.divide(prefix[high] - prefix[low], count, out=next(column))
+    # Non-blank lines of a block are consecutive, so each block is one run of ``p``.
     block_ids = stats.page.block_ids[rows]
-    n_blocks = int(block_ids.max()) + 1 if len(rows) else 0
-    block_size = np.bincount(block_ids, minlength=n_blocks)
-    add("p_block_mean", (np.bincount(block_ids, weights=p, minlength=n_blocks) / np.maximum(block_size, 1))[block_ids])
-    block_max = np.zeros(n_blocks)
-    np.maximum.at(block_max, block_ids, p)
-    add("p_block_max", block_max[block_ids])
-    add("p_page_mean", np.full(len(rows), p.mean() if len(p) else 0.0))
-    add("p_below_page_max", p - (p.max() if len(p) else 0.0))
-    order = np.argsort(np.argsort(p, kind="stable"), kind="stable")
-    add("p_page_rank", order / max(len(p) - 1, 1))
+    starts = np.flatnonzero(np.concatenate(([True], block_ids[1:] != block_ids[:-1])))
+    sizes = np.diff(np.append(starts, m))
+    next(column)[:] = np.repeat(np.add.reduceat(p, starts) / sizes, sizes)
+    next(column)[:] = np.repeat(np.maximum.reduceat(p, starts), sizes)
+    next(column)[:] = p.mean()
+    np.subtract(p, p.max(), out=next(column))
+    # The inverse of the stable sort order: the rank that sorting the sort order would give.
+    rank = next(column)
+    rank[np.argsort(p, kind="stable")] = index / max(m - 1, 1)
     # The main run weighs each line's evidence by its words so a long paragraph counts more than a link.
-    evidence = np.log1p(words)
-    inside, before, distance = _run_position((p - 0.5) * evidence)
-    add("in_main_run", inside)
-    add("before_main_run", before)
-    add("after_main_run", 1.0 - inside - before)
-    add("log_distance_to_main_run", np.log1p(distance))
-    for cut in RUN_CUTS:
-        inside, _, distance = _run_position((p - cut) * evidence)
-        add(f"in_main_run_cut{cut}", inside)
-        add(f"log_distance_to_main_run_cut{cut}", np.log1p(distance))
+    evidence = own[:, _LOG_WORDS]
+    starts, ends = _main_runs((p - _CUTS[:, None]) * evidence)
+    distance = np.maximum(starts[:, None] - index, 0) + np.maximum(index - ends[:, None] + 1, 0)
+    log_distance = np.log1p(distance)
+    inside = distance == 0
+    next(column)[:] = inside[0]
+    before = next(column)
+    before[:] = index < starts[0]
+    np.subtract(1.0 - inside[0], before, out=next(column))
+    next(column)[:] = log_distance[0]
+    for cut in range(1, len(_CUTS)):
+        next(column)[:] = inside[cut]
+        next(column)[:] = log_distance[cut]
     # The page's most confident long line anchors the content; lines far from it rarely belong to it.
-    anchor = int(np.argmax(p * evidence)) if len(p) else 0
-    add("log_distance_to_anchor", np.log1p(np.abs(index - anchor)))
+    anchor = int(np.argmax(p * evidence))
+    np.log1p(np.abs(index - anchor), out=next(column))
     content_words = words * p
-    total = max(content_words.sum(), 1e-9)
+    total_words = max(content_words.sum(), 1e-9)
     before = np.cumsum(content_words) - content_words
-    add("content_words_before", before / total)
-    add("content_words_outside", np.minimum(before, total - before - content_words).clip(min=0) / total)
-    return np.column_stack(columns).reshape(n, len(names)), names
+    np.divide(before, total_words, out=next(column))
+    np.divide(np.minimum(before, total_words - before - content_words).clip(min=0), total_words, out=next(column))
+    out[rows] = columns.T
+    return out, list(_NAMES)
 
 
 def context_feature_names() -> list[str]:
