@@ -23,33 +23,33 @@ from rich.text import Text
 from linesift.explain import DEFAULT_TOP, LineExplanation, PassExplanation, Reason, explain_lines, explanation_record
 from linesift.io.cleaning import SPANS_FIELD
 from linesift.io.corpus import OnError, RunOptions, Summary, clean_corpus
+from linesift.io.html import render
 from linesift.io.parallel import CleanOptions
 from linesift.io.sources import DEFAULT_GLOB, DEFAULT_TEXT_FIELD, BadRecordError, ReadOptions, kind_from_name
-from linesift.io.html import render
 from linesift.io.text import InputError, read_bytes, read_text
 from linesift.limits import PageTooLargeError
-from linesift.report import write_report
 from linesift.model.classifier import DEFAULT_THRESHOLD
 from linesift.model.modelfile import ModelFileError, load_model, save_model
 from linesift.model.sifter import Sifter
+from linesift.report import write_report
 from linesift.training.corpus import build_corpus
-from linesift.training.render import DEFAULT_RENDERER
 from linesift.training.data import DataError, LabelledPage, data_files, load_pages
 from linesift.training.evaluate import (
     LineReport,
     MethodScores,
-    html_baseline_scores,
-    line_baseline_scores,
     cross_validated_probabilities,
+    html_baseline_scores,
     labelled_lines,
+    line_baseline_scores,
     line_report,
     model_probabilities,
     precision_recall_table,
     threshold_for,
     word_report,
 )
-from linesift.training.plots import PlotError, plot_precision_recall, plot_probability_histograms
 from linesift.training.pipeline import train_from_files, trained_on, training_params
+from linesift.training.plots import PlotError, plot_precision_recall, plot_probability_histograms
+from linesift.training.render import DEFAULT_RENDERER
 from linesift.training.train import TrainingParams
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help="Tell a web page's content from its boilerplate, line by line.")
@@ -414,7 +414,7 @@ def explain(
         out.print(_explanations_table(explanations))
 
 
-__all__ = ["app", "DEFAULT_THRESHOLD"]
+__all__ = ["DEFAULT_THRESHOLD", "app"]
 
 
 corpus_app = typer.Typer(no_args_is_help=True, help="Build labelled training data from HTML pages and their gold text.")

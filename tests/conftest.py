@@ -86,7 +86,7 @@ def seed_training(tmp_path_factory: pytest.TempPathFactory, runner: CliRunner) -
     trained: list[Sifter] = []
     real_train_from_files = cli.train_from_files
 
-    def capturing_train_from_files(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+    def capturing_train_from_files(*args, **kwargs):
         model = real_train_from_files(*args, **kwargs)
         trained.append(model)
         return model
@@ -109,7 +109,7 @@ def seed_cross_validation() -> Callable[..., list[np.ndarray]]:
     real = evaluate.cross_validated_probabilities
     cache: dict[tuple, list[np.ndarray]] = {}
 
-    def cross_validated(pages, params: TrainingParams = TrainingParams(), n_jobs: int = 1, examples=None):  # noqa: ANN001, ANN202
+    def cross_validated(pages, params: TrainingParams = TrainingParams(), n_jobs: int = 1, examples=None):
         key = (_pages_key(list(pages)), params)
         if key not in cache:
             cache[key], _ = real(pages, params, n_jobs=n_jobs, examples=examples)

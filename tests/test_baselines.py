@@ -35,7 +35,7 @@ def test_keep_all_keeps_every_non_blank_line() -> None:
 
 
 def test_registry_names_the_line_baselines() -> None:
-    assert LINE_BASELINES == {"keep-all": keep_all, "c4-rules": c4_line_rules}
+    assert {"keep-all": keep_all, "c4-rules": c4_line_rules} == LINE_BASELINES
 
 
 @needs_datatrove

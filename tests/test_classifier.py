@@ -13,7 +13,7 @@ from linesift.model.classifier import DEFAULT_THRESHOLD, LineClassifier, sigmoid
 
 
 @parametrize_with_checks([LineClassifier()])
-def test_scikit_learn_estimator_contract(estimator, check) -> None:  # noqa: ANN001
+def test_scikit_learn_estimator_contract(estimator, check) -> None:
     check(estimator)
 
 
@@ -38,7 +38,7 @@ def test_init_stores_parameters_unchanged() -> None:
     assert LineClassifier().threshold == DEFAULT_THRESHOLD
 
 
-def test_predict_proba_rows_sum_to_one_and_follow_classes(fitted) -> None:  # noqa: ANN001
+def test_predict_proba_rows_sum_to_one_and_follow_classes(fitted) -> None:
     model, X, _ = fitted
     proba = model.predict_proba(X)
     np.testing.assert_allclose(proba.sum(axis=1), 1.0)
@@ -46,7 +46,7 @@ def test_predict_proba_rows_sum_to_one_and_follow_classes(fitted) -> None:  # no
     np.testing.assert_allclose(proba[:, 1], sigmoid(model.decision_function(X)))
 
 
-def test_predict_keeps_the_positive_class_at_exactly_the_threshold(fitted) -> None:  # noqa: ANN001
+def test_predict_keeps_the_positive_class_at_exactly_the_threshold(fitted) -> None:
     model, X, _ = fitted
     p = model.predict_proba(X)[:, 1]
     order = np.argsort(p)
@@ -61,7 +61,7 @@ def test_predict_keeps_the_positive_class_at_exactly_the_threshold(fitted) -> No
     assert at_threshold.predict(X)[order[len(p) // 2]] == 0
 
 
-def test_threshold_zero_and_one(fitted) -> None:  # noqa: ANN001
+def test_threshold_zero_and_one(fitted) -> None:
     model, X, _ = fitted
     params = {k: v for k, v in model.__dict__.items() if k.endswith("_")}
     everything, nothing = LineClassifier(threshold=0.0), LineClassifier(threshold=1.0)
@@ -81,7 +81,7 @@ def test_threshold_applies_to_the_second_class_of_string_labels() -> None:
     assert set(model.predict(X).tolist()) == {"noise"}
 
 
-def test_default_predict_agrees_with_half_probability(fitted) -> None:  # noqa: ANN001
+def test_default_predict_agrees_with_half_probability(fitted) -> None:
     model, X, y = fitted
     assert model.predict(X).tolist() == (model.predict_proba(X)[:, 1] >= 0.5).astype(int).tolist()
     assert (model.predict(X) == y).mean() > 0.9

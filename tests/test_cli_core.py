@@ -23,7 +23,7 @@ def squeeze(text: str) -> str:
     return " ".join(text.split())
 
 
-def assert_clean_failure(result, code: int = 2) -> str:  # noqa: ANN001
+def assert_clean_failure(result, code: int = 2) -> str:
     """The command failed with ``code`` through a handled error, and printed no traceback."""
     assert result.exit_code == code, result.output
     assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
@@ -74,11 +74,11 @@ def test_train_on_a_missing_path(runner: CliRunner, tmp_path: Path) -> None:
 
 
 @pytest.fixture()
-def shared_cross_validation(monkeypatch: pytest.MonkeyPatch, seed_cross_validation) -> list:  # noqa: ANN001
+def shared_cross_validation(monkeypatch: pytest.MonkeyPatch, seed_cross_validation) -> list:
     """Let ``eval`` reuse the session's cross-validation of the seed; record each call."""
     calls: list = []
 
-    def cross_validated(pages, params, n_jobs=1, max_folds=None):  # noqa: ANN001, ANN202
+    def cross_validated(pages, params, n_jobs=1, max_folds=None):
         calls.append((pages, params))
         held_out = [page.labels >= 0 for page in pages]
         return seed_cross_validation(pages, params, n_jobs=n_jobs), held_out
@@ -93,7 +93,7 @@ def builtin_trained_on_seed(builtin_model: Sifter, seed_labels_path: Path) -> bo
 
 
 def test_eval_builtin_model_on_the_seed(runner: CliRunner, builtin_model: Sifter, seed_labels_path: Path,
-                                        seed_pages, seed_cross_validation, shared_cross_validation) -> None:  # noqa: ANN001
+                                        seed_pages, seed_cross_validation, shared_cross_validation) -> None:
     result = runner.invoke(cli.app, ["eval", str(seed_labels_path)])
     assert result.exit_code == 0, result.output
     output = squeeze(result.stdout)
@@ -118,7 +118,7 @@ def test_eval_builtin_model_on_the_seed(runner: CliRunner, builtin_model: Sifter
 
 
 def test_eval_min_precision_saves_a_threshold(runner: CliRunner, builtin_model: Sifter, seed_labels_path: Path,
-                                              seed_pages, seed_cross_validation, shared_cross_validation,  # noqa: ANN001
+                                              seed_pages, seed_cross_validation, shared_cross_validation,
                                               tmp_path: Path) -> None:
     saved = tmp_path / "tuned" / "model.json"
     result = runner.invoke(cli.app, ["eval", str(seed_labels_path), "--min-precision", "0.9", "--save", str(saved)])
@@ -141,7 +141,7 @@ def test_eval_min_precision_saves_a_threshold(runner: CliRunner, builtin_model: 
     np.testing.assert_array_equal(tuned.first.coef_, builtin_model.first.coef_)
 
 
-def test_eval_unreachable_target_fails_with_exit_1(runner: CliRunner, seed_labels_path: Path, shared_cross_validation,  # noqa: ANN001
+def test_eval_unreachable_target_fails_with_exit_1(runner: CliRunner, seed_labels_path: Path, shared_cross_validation,
                                                    tmp_path: Path) -> None:
     saved = tmp_path / "never.json"
     args = ["eval", str(seed_labels_path), "--min-precision", "1.0", "--min-recall", "1.0", "--save", str(saved)]
@@ -181,7 +181,7 @@ def test_eval_with_a_training_record_that_is_not_an_object_is_refused(runner: Cl
 
 
 def test_eval_ignores_training_parameters_it_does_not_know(runner: CliRunner, seed_labels_path: Path, tmp_path: Path,
-                                                           shared_cross_validation) -> None:  # noqa: ANN001
+                                                           shared_cross_validation) -> None:
     document = json.loads((Path(cli.__file__).parent / "model" / "default_model.json").read_text(encoding="utf-8"))
     seed_sha256 = hashlib.sha256(seed_labels_path.read_bytes()).hexdigest()
     document["training"] = {"files": {"x": seed_sha256}, "params": {"n_folds": 5, "learning_rate": 1}}

@@ -47,7 +47,8 @@ def test_predict_refuses_a_page_over_the_limit_naming_it(tmp_path: Path) -> None
 def test_corpus_build_writes_labelled_pages_and_counts_skips(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli.app, ["corpus", "build", str(FIXTURES / "wcxb"), "--out", str(tmp_path), "--prefix", "fx"])
     assert result.exit_code == 0, result.output
-    rows = [json.loads(line) for line in gzip.open(tmp_path / "fx.resiliparse.jsonl.gz", "rt", encoding="utf-8")]
+    with gzip.open(tmp_path / "fx.resiliparse.jsonl.gz", "rt", encoding="utf-8") as corpus:
+        rows = [json.loads(line) for line in corpus]
     gold = [json.loads(line) for line in (FIXTURES / "wcxb" / "ground-truth.jsonl").read_text(encoding="utf-8").splitlines()]
     assert f"resiliparse: {len(rows)} of {len(gold)} pages written" in result.output
     skipped = len(gold) - len(rows)

@@ -13,8 +13,8 @@ from typer.testing import CliRunner
 db = pytest.importorskip("dask.bag")
 distributed = pytest.importorskip("dask.distributed")
 
-from linesift.cli import app
-from linesift.dask import clean_bag, clean_dataframe
+from linesift.cli import app  # noqa: E402 - after the skip when dask is missing
+from linesift.dask import clean_bag, clean_dataframe  # noqa: E402
 
 N_PAGES = 12
 

@@ -23,8 +23,8 @@ def test_step_cleans_documents_and_counts_dropped_lines() -> None:
     out = list(step.run(iter(docs)))
     assert [d.text for d in out] == [MODEL.clean(page(i)) for i in range(3)] + [MODEL.clean(NAV)]
     assert [d.id for d in out] == ["0", "1", "2", "nav"]
-    lines = sum(len([l for l in t.split("\n") if l.strip()]) for t in [page(0), page(1), page(2), NAV])
-    kept = sum(len([l for l in d.text.split("\n") if l.strip()]) for d in out)
+    lines = sum(len([line for line in t.split("\n") if line.strip()]) for t in [page(0), page(1), page(2), NAV])
+    kept = sum(len([line for line in d.text.split("\n") if line.strip()]) for d in out)
     assert step.stats["lines"].total == lines
     assert step.stats["lines_dropped"].total == lines - kept
     assert step.stats["emptied"].total == sum(1 for d in out if not d.text)

@@ -9,7 +9,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from linesift.model.features import FAMILIES, NEIGHBOUR_FAMILIES, NEIGHBOUR_OFFSETS, PageStats, feature_names, page_features
+from linesift.model.features import (
+    FAMILIES,
+    NEIGHBOUR_FAMILIES,
+    NEIGHBOUR_OFFSETS,
+    PageStats,
+    feature_names,
+    page_features,
+)
 from linesift.model.segment import Page
 
 
@@ -29,7 +36,7 @@ def column(family: str, name: str, lines: list[str]) -> list[float]:
     return columns(family, lines)[name]
 
 
-def approx(values: list[float]):  # noqa: ANN201
+def approx(values: list[float]):
     return pytest.approx(values, rel=1e-12, abs=1e-12)
 
 

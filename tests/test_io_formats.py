@@ -44,7 +44,7 @@ def test_text_file_to_stdout_and_per_line_records(tmp_path: Path) -> None:
     result = run(str(tmp_path / "p.txt"))
     assert result.exit_code == 0 and result.stdout == cleaned(page(1)) and result.stdout
     records = read_jsonl(run(str(tmp_path / "p.txt"), "--format", "jsonl").stdout)
-    assert [(r["line"], r["text"], r["label"]) for r in records] == [(l.number, l.text, l.label) for l in MODEL.predict_lines(page(1))]
+    assert [(r["line"], r["text"], r["label"]) for r in records] == [(line.number, line.text, line.label) for line in MODEL.predict_lines(page(1))]
     assert records[1] == {"line": 2, "text": "", "label": "noise", "p_content": 0.0}
 
 

@@ -14,7 +14,15 @@ import numpy as np
 import pytest
 
 from linesift.model import modelfile
-from linesift.model.modelfile import FORMAT, FORMAT_VERSION, ModelFileError, load_model, model_to_dict, save_model, stage_feature_names
+from linesift.model.modelfile import (
+    FORMAT,
+    FORMAT_VERSION,
+    ModelFileError,
+    load_model,
+    model_to_dict,
+    save_model,
+    stage_feature_names,
+)
 from linesift.model.ngrams import N_BUCKETS
 from linesift.model.segment import Page
 from linesift.model.sifter import Sifter
@@ -127,7 +135,7 @@ def test_builtin_model_is_json_not_pickle(builtin_document: dict, monkeypatch: p
     package = Path(str(resources.files("linesift")))
     assert not [p for p in package.rglob("*") if p.suffix in {".pkl", ".pickle", ".joblib", ".npy", ".npz", ".skops"}]
 
-    def no_unpickling(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+    def no_unpickling(*args, **kwargs):
         raise AssertionError("the model loader must not unpickle")
 
     monkeypatch.setattr(pickle, "load", no_unpickling)

@@ -55,7 +55,7 @@ def _mutate(document: Any, data: st.DataObject) -> Any:
                              else data.draw(st.integers(0, len(node) - 1), label="index"))
         node = node[key]
     action = data.draw(st.sampled_from(["replace", "remove", "add", "shorten", "lengthen"]), label="action")
-    if action == "replace" or parent is None and action == "remove":
+    if action == "replace" or (parent is None and action == "remove"):
         replacement = data.draw(json_values, label="value")
         if parent is None:
             return replacement

@@ -8,7 +8,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from linesift.model.features import PageStats
-from linesift.model.ngrams import MAX_CHARS_PER_LINE, MAX_WORDS_PER_LINE, N_BUCKETS, _char_ngrams, _normalised_rows, _word_ngrams, ngram_features
+from linesift.model.ngrams import (
+    MAX_CHARS_PER_LINE,
+    MAX_WORDS_PER_LINE,
+    N_BUCKETS,
+    _char_ngrams,
+    _normalised_rows,
+    _word_ngrams,
+    ngram_features,
+)
 from linesift.model.segment import Page
 
 

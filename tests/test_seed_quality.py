@@ -8,6 +8,7 @@ seed must be measured and recorded again on purpose, never silently accepted.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 from pathlib import Path
 
@@ -45,13 +46,13 @@ def test_floors_only_go_up(recorded: dict) -> None:
         assert entry["reason"].strip()
         for metric in METRICS:
             assert 0.0 < entry["floors"][metric] <= entry["measured"][metric] <= 1.0
-    for before, after in zip(history, history[1:]):
+    for before, after in itertools.pairwise(history):
         if before["seed_sha256"] == after["seed_sha256"]:
             for metric in METRICS:
                 assert after["floors"][metric] >= before["floors"][metric], f"{metric} floor was lowered"
 
 
-def test_cross_validated_scores_stay_above_the_floors(recorded: dict, seed_labels_path: Path, seed_pages,  # noqa: ANN001
+def test_cross_validated_scores_stay_above_the_floors(recorded: dict, seed_labels_path: Path, seed_pages,
                                                       seed_cross_validation) -> None:
     assert hashlib.sha256(seed_labels_path.read_bytes()).hexdigest() == recorded["seed_sha256"]
     params = TrainingParams()
@@ -67,7 +68,7 @@ def test_cross_validated_scores_stay_above_the_floors(recorded: dict, seed_label
         )
 
 
-def test_cross_validation_never_scores_fitted_lines(seed_pages, seed_cross_validation) -> None:  # noqa: ANN001
+def test_cross_validation_never_scores_fitted_lines(seed_pages, seed_cross_validation) -> None:
     # Every labelled line gets a held-out score; blank lines keep 0.0.
     (probabilities,) = seed_cross_validation(seed_pages, TrainingParams())
     labelled = seed_pages[0].labels >= 0

@@ -163,7 +163,7 @@ class ParquetSink:
         self._texts.append(text)
         self._span_rows.append(None if spans is None else [{"start": s, "end": e, "p_content": p} for s, e, p in spans])
         if row == batch.num_rows - 1:
-            columns = list(batch.columns) + [self._pa.array(self._texts, self._pa.string())]
+            columns = [*batch.columns, self._pa.array(self._texts, self._pa.string())]
             if self._spans:
                 columns.append(self._pa.array(self._span_rows, self._schema.field(SPANS_FIELD).type))
             self._writer.write_batch(self._pa.RecordBatch.from_arrays(columns, schema=self._schema))

@@ -31,13 +31,13 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
         self.max_iter = max_iter
         self.class_weight = class_weight
 
-    def __sklearn_tags__(self):  # noqa: ANN204 - the Tags type moves between scikit-learn versions
+    def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.classifier_tags.multi_class = False
         tags.input_tags.sparse = True
         return tags
 
-    def fit(self, X, y, sample_weight=None):  # noqa: ANN001, ANN201, N803 - scikit-learn's signature
+    def fit(self, X, y, sample_weight=None):
         """Fit; ``sample_weight`` (validated by LogisticRegression) lets long lines count for more."""
         X, y = validate_data(self, X, y, accept_sparse="csr", dtype=np.float64)
         check_classification_targets(y)
@@ -63,7 +63,7 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
         self.n_iter_ = model.n_iter_.copy()
         return self
 
-    def _scaled(self, X):  # noqa: ANN001, ANN202, N803
+    def _scaled(self, X):
         dense = (_dense_part(X, self.n_scaled_) - self.mean_) / self.scale_
         if self.n_scaled_ == X.shape[1]:
             return dense
@@ -72,7 +72,7 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
             return sp.hstack([sp.csr_matrix(dense), rest], format="csr")
         return np.hstack([dense, rest])
 
-    def decision_function(self, X):  # noqa: ANN001, ANN201, N803
+    def decision_function(self, X):
         check_is_fitted(self)
         X = validate_data(self, X, accept_sparse="csr", dtype=np.float64, reset=False)
         return np.asarray(self._scaled(X) @ self.coef_).ravel() + self.intercept_
@@ -88,11 +88,11 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
         weights = self.coef_[: self.n_scaled_] / self.scale_
         return dense @ weights + (self.intercept_ - self.mean_ @ weights) + rest
 
-    def predict_proba(self, X):  # noqa: ANN001, ANN201, N803
+    def predict_proba(self, X):
         positive = sigmoid(self.decision_function(X))
         return np.column_stack([1.0 - positive, positive])
 
-    def predict(self, X):  # noqa: ANN001, ANN201, N803
+    def predict(self, X):
         check_is_fitted(self)
         return self.classes_[(self.predict_proba(X)[:, 1] >= self.threshold).astype(int)]
 
@@ -102,6 +102,6 @@ def sigmoid(z: np.ndarray) -> np.ndarray:
     return 0.5 * (1.0 + np.tanh(0.5 * np.asarray(z, dtype=np.float64)))
 
 
-def _dense_part(X, n_columns: int) -> np.ndarray:  # noqa: ANN001, N803
+def _dense_part(X, n_columns: int) -> np.ndarray:
     part = X[:, :n_columns]
     return part.toarray() if sp.issparse(part) else np.asarray(part)

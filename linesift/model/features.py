@@ -87,7 +87,7 @@ _CLASS_CHARS = _list_class_chars()
 _HASHED_WORD_PREFIX = 12
 _HASH_BASE = np.uint64(0x100000001B3)  # an odd 64-bit multiplier (FNV's prime)
 
-_STOP_WORDS = (
+_STOP_WORDS = (  # noqa: SIM905 - a word list per language reads better as one string
     # English
     "the a an and or but of to in on at for with by from as is are was were be been it its this that "
     "these those he she they we you i his her their our your not no have has had will would can could "

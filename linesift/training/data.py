@@ -67,7 +67,7 @@ def data_sha256(files: Iterable[Path]) -> str:
     return digest.hexdigest()
 
 
-def _open(path: Path):  # noqa: ANN202 - a text stream
+def _open(path: Path):
     return gzip.open(path, "rt", encoding="utf-8") if path.suffix == ".gz" else path.open(encoding="utf-8")
 
 

@@ -29,7 +29,7 @@ def train_from_files(paths: Sequence[Path], params: TrainingParams = TrainingPar
             "data_sha256": data_sha256(files),
             "files": {file.name: data_sha256([file]) for file in files},
             "pages": len(pages),
-            "lines": int(len(y)),
+            "lines": len(y),
             "content_lines": int((y == 1).sum()),
             "params": params.as_dict(),
             "in_sample": {"content_precision": report.content.precision, "content_recall": report.content.recall},

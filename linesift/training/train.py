@@ -19,8 +19,8 @@ from sklearn.exceptions import ConvergenceWarning
 
 from linesift.model.classifier import LineClassifier
 from linesift.model.features import feature_names
-from linesift.model.sifter import PageMatrices, Sifter
 from linesift.model.segment import Page
+from linesift.model.sifter import PageMatrices, Sifter
 from linesift.training.data import BLANK, LabelledPage
 
 N_FOLDS = 5
