@@ -28,7 +28,6 @@ from linesift.io.parallel import CleanOptions
 from linesift.io.sources import DEFAULT_GLOB, DEFAULT_TEXT_FIELD, BadRecordError, ReadOptions, kind_from_name
 from linesift.io.text import InputError, read_bytes, read_text
 from linesift.limits import PageTooLargeError
-from linesift.model.classifier import DEFAULT_THRESHOLD
 from linesift.model.modelfile import ModelFileError, load_model, save_model
 from linesift.model.sifter import Sifter
 from linesift.report import write_report
@@ -414,7 +413,7 @@ def explain(
         out.print(_explanations_table(explanations))
 
 
-__all__ = ["DEFAULT_THRESHOLD", "app"]
+__all__ = ["app"]
 
 
 corpus_app = typer.Typer(no_args_is_help=True, help="Build labelled training data from HTML pages and their gold text.")
