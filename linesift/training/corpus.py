@@ -22,8 +22,6 @@ from __future__ import annotations
 
 import gzip
 import json
-import os
-import tempfile
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -32,6 +30,7 @@ from typing import Any, Literal
 
 from joblib import Parallel, delayed
 
+from linesift.io.text import atomic_path
 from linesift.model.segment import split_lines
 from linesift.training.align import align_lines
 from linesift.training.render import (
@@ -46,9 +45,6 @@ from linesift.training.render import (
 MIN_GOLD_COVERAGE = 0.05
 # gzip level for the corpus files: they are committed, so size beats write speed.
 GZIP_LEVEL = 9
-
-# Temporary files are private (0600); the finished corpus is an ordinary readable file.
-CORPUS_FILE_MODE = 0o644
 
 SkipReason = Literal["no gold file", "missing html", "empty gold", "render error", "gold not in rendering"]
 _HTML_SUFFIXES = (".html.gz", ".html", ".htm")
@@ -90,7 +86,7 @@ class CorpusSummary:
         return Counter((s.renderer, s.reason) for s in self.skipped)
 
 
-def _read_html(path: Path) -> bytes:
+def read_html(path: Path) -> bytes:
     data = path.read_bytes()
     return gzip.decompress(data) if path.name.endswith(".gz") else data
 
@@ -149,7 +145,7 @@ def label_page(
     if not page.gold.strip():
         return Skipped(page.id, renderer, "empty gold")
     try:
-        text = render_html(_read_html(page.html_path), renderer)
+        text = render_html(read_html(page.html_path), renderer)
     except RenderError as exc:
         return Skipped(page.id, renderer, "render error", str(exc))
     lines = split_lines(text)
@@ -199,24 +195,15 @@ def build_corpus(
     summary = CorpusSummary()
     for renderer in renderers:
         target = out / f"{name}.{renderer}.jsonl.gz"
-        fd, tmp = tempfile.mkstemp(dir=out, prefix=f".{target.name}.")
         pages = 0
-        try:
-            with os.fdopen(fd, "wb") as raw, gzip.GzipFile(
-                fileobj=raw, mode="wb", compresslevel=GZIP_LEVEL, mtime=0
-            ) as gz:
-                for result in iter_rows(source, renderer, include_title, n_jobs):
-                    pages += 1
-                    if isinstance(result, Skipped):
-                        summary.skipped.append(result)
-                        continue
-                    gz.write(json.dumps(result, ensure_ascii=False).encode("utf-8") + b"\n")
-                    summary.written[renderer] += 1
-            os.chmod(tmp, CORPUS_FILE_MODE)
-            os.replace(tmp, target)
-        except BaseException:
-            os.unlink(tmp)
-            raise
+        with atomic_path(target) as temporary, gzip.GzipFile(temporary, mode="wb", compresslevel=GZIP_LEVEL, mtime=0) as gz:
+            for result in iter_rows(source, renderer, include_title, n_jobs):
+                pages += 1
+                if isinstance(result, Skipped):
+                    summary.skipped.append(result)
+                    continue
+                gz.write(json.dumps(result, ensure_ascii=False).encode("utf-8") + b"\n")
+                summary.written[renderer] += 1
         summary.pages = max(summary.pages, pages)
         summary.files[renderer] = target
     return summary

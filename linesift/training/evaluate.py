@@ -6,7 +6,6 @@ model once per fold (sites held out together, or stretches of one page) and scor
 
 from __future__ import annotations
 
-import gzip
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -17,6 +16,7 @@ import numpy as np
 from linesift.model.segment import Page
 from linesift.model.sifter import Sifter, join_kept
 from linesift.training.baselines import LINE_BASELINES, BaselineUnavailable, trafilatura_on_html
+from linesift.training.corpus import read_html
 from linesift.training.data import BLANK, LabelledPage
 from linesift.training.metrics import word_scores
 from linesift.training.train import Example, TrainingParams, fit_sifter, prepare
@@ -170,9 +170,8 @@ def html_baseline_scores(pages: Sequence[LabelledPage], html_root: Path) -> Meth
     for page in pages:
         path = html_root / page.source
         if page.source not in texts and path.is_file():
-            data = gzip.decompress(path.read_bytes()) if path.suffix == ".gz" else path.read_bytes()
             try:
-                texts[page.source] = trafilatura_on_html(data)
+                texts[page.source] = trafilatura_on_html(read_html(path))
             except BaselineUnavailable:
                 return None
     covered = [page for page in pages if page.source in texts]
