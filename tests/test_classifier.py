@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import warnings
 
 import numpy as np
@@ -9,7 +10,7 @@ import pytest
 import scipy.sparse as sp
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from linesift.model.classifier import DEFAULT_THRESHOLD, LineClassifier, sigmoid
+from linesift.model.classifier import DEFAULT_THRESHOLD, LineClassifier, RowBlock, blocks_of, sigmoid
 
 
 @parametrize_with_checks([LineClassifier()])
@@ -32,8 +33,8 @@ def fitted() -> tuple[LineClassifier, np.ndarray, np.ndarray]:
 
 def test_init_stores_parameters_unchanged() -> None:
     weights = {0: 1.0, 1: 2.0}
-    model = LineClassifier(C=0.5, threshold=0.7, n_scaled=3, max_iter=10, class_weight=weights)
-    assert model.get_params() == {"C": 0.5, "threshold": 0.7, "n_scaled": 3, "max_iter": 10, "class_weight": weights}
+    model = LineClassifier(C=0.5, threshold=0.7, n_scaled=3, max_iter=10, class_weight=weights, tol=1e-3)
+    assert model.get_params() == {"C": 0.5, "threshold": 0.7, "n_scaled": 3, "max_iter": 10, "class_weight": weights, "tol": 1e-3}
     assert model.class_weight is weights
     assert LineClassifier().threshold == DEFAULT_THRESHOLD
 
@@ -150,3 +151,52 @@ def test_sigmoid_handles_large_inputs_without_warnings() -> None:
         values = sigmoid(np.array([-1e6, -40.0, 0.0, 40.0, 1e6]))
     assert values[0] == 0.0 and values[-1] == 1.0 and values[2] == 0.5
     assert np.all(np.diff(values) >= 0)
+
+
+def wide_data(n: int = 300, seed: int = 2) -> tuple[np.ndarray, sp.csr_matrix, np.ndarray, np.ndarray]:
+    """Dense columns on very different scales, sparse n-gram-like columns, labels and weights."""
+    rng = np.random.default_rng(seed)
+    dense = rng.normal(loc=[5.0, -200.0, 0.0], scale=[2.0, 30.0, 1e-3], size=(n, 3))
+    hashed = sp.random(n, 40, density=0.1, random_state=seed, format="csr")
+    logit = (dense[:, 0] - 5.0) / 2.0 + hashed @ rng.normal(size=40)
+    y = (logit + rng.logistic(size=n) > 0).astype(int)
+    return dense, hashed, y, rng.uniform(0.5, 3.0, size=n)
+
+
+@pytest.mark.parametrize("with_hashed", [False, True])
+def test_fit_blocks_standardises_with_its_own_rows_whatever_the_blocks_hold(with_hashed: bool) -> None:
+    dense, hashed, y, weight = wide_data()
+    X = sp.hstack([sp.csr_matrix(dense), hashed], format="csr") if with_hashed else dense
+    reference = LineClassifier(n_scaled=3, tol=1e-10).fit(X, y, sample_weight=weight)
+    # The blocks store the dense columns standardised with other statistics, cut at arbitrary rows.
+    mean, scale = np.array([4.0, -190.0, 1.0]), np.array([1.0, 10.0, 0.5])
+    stored = (dense - mean) / scale
+    cuts = [0, 7, 150, len(y)]
+    blocks = [RowBlock(stored[a:b], hashed[a:b] if with_hashed else None, y[a:b].astype(float), weight[a:b])
+              for a, b in itertools.pairwise(cuts)]
+    model = LineClassifier(n_scaled=3, tol=1e-10).fit_blocks(blocks, np.array([0, 1]), mean, scale)
+    np.testing.assert_allclose(model.mean_, reference.mean_, rtol=1e-10)
+    np.testing.assert_allclose(model.scale_, reference.scale_, rtol=1e-10)
+    np.testing.assert_allclose(model.decision_function(X), reference.decision_function(X), rtol=1e-5, atol=1e-6)
+
+
+def test_fit_blocks_gives_the_same_coefficients_on_any_number_of_threads() -> None:
+    dense, hashed, y, weight = wide_data(n=2000)
+    blocks = blocks_of(((dense - dense.mean(axis=0)) / dense.std(axis=0)).astype(np.float32), hashed.astype(np.float32),
+                       y.astype(float), weight, rows_per_block=128)
+    args = (blocks, np.array([0, 1]), dense.mean(axis=0), dense.std(axis=0))
+    one = LineClassifier(n_scaled=3, max_iter=15).fit_blocks(*args, n_threads=1)
+    two = LineClassifier(n_scaled=3, max_iter=15).fit_blocks(*args, n_threads=2)
+    np.testing.assert_array_equal(one.coef_, two.coef_)
+    assert one.intercept_ == two.intercept_
+
+
+def test_fit_blocks_starts_from_init() -> None:
+    dense, hashed, y, weight = wide_data()
+    X = sp.hstack([sp.csr_matrix(dense), hashed], format="csr")
+    fitted = LineClassifier(n_scaled=3, tol=1e-8).fit(X, y, sample_weight=weight)
+    blocks = blocks_of(dense, hashed, y.astype(float), weight)
+    # Started at the optimum (given on another scale), L-BFGS has nothing left to do.
+    again = LineClassifier(n_scaled=3, tol=1e-6).fit_blocks(blocks, np.array([0, 1]), np.zeros(3), np.ones(3), init=fitted)
+    assert again.n_iter_[0] <= 1
+    np.testing.assert_allclose(again.decision_function(X), fitted.decision_function(X), rtol=1e-6, atol=1e-6)

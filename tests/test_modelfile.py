@@ -94,7 +94,7 @@ def test_file_is_json_with_the_documented_keys(seed_training, seed_labels_path: 
     assert training["data_sha256"] == seed_sha256
     assert training["files"] == {seed_labels_path.name: seed_sha256}
     assert (training["pages"], training["lines"], training["content_lines"]) == (1, 68, 18)
-    assert training["params"] == {"first_c": 1.0, "second_c": 1.0, "n_folds": 5}
+    assert training["params"] == {"first_c": 0.1, "second_c": 1.0, "n_folds": 5}
     assert set(document["versions"]) == {"python", "linesift", "numpy", "scipy", "scikit-learn"}
 
 

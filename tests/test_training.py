@@ -5,8 +5,17 @@ from __future__ import annotations
 import numpy as np
 
 from linesift import load_model
+from linesift.model.segment import Page
 from linesift.training.data import LabelledPage
-from linesift.training.train import TrainingParams, train
+from linesift.training.train import (
+    LineTable,
+    TrainingParams,
+    fit_sifter,
+    prepare,
+    score_examples,
+    train,
+    train_examples,
+)
 
 
 def test_training_twice_gives_the_same_model(seed_pages: list[LabelledPage]) -> None:
@@ -26,3 +35,20 @@ def test_builtin_model_was_trained_with_the_default_parameters() -> None:
     # Trained on the seed and both renderings of the WCXB pages shipped in seeds/.
     assert set(model.metadata["training"]["files"]) == {
         "000_bbcd66fa357995a9.jsonl", "wcxb-dev.html-text.jsonl.gz", "wcxb-dev.resiliparse.jsonl.gz"}
+
+
+def test_scores_from_prepared_features_are_what_the_model_gives(seed_pages: list[LabelledPage]) -> None:
+    examples = prepare(seed_pages)
+    model = train_examples(examples)
+    for page, scores in zip(seed_pages, score_examples(model, examples)):
+        np.testing.assert_allclose(scores, model.probabilities(Page.from_lines(page.lines)), rtol=0, atol=1e-9)
+
+
+def test_a_shared_table_fits_like_a_fresh_one(seed_pages: list[LabelledPage]) -> None:
+    examples = prepare(seed_pages)
+    table = LineTable(examples)
+    masks = [ex.folds != 0 for ex in examples]
+    shared = fit_sifter(examples, masks, TrainingParams(), table=table)
+    fresh = fit_sifter(examples, masks, TrainingParams(), n_jobs=2)
+    np.testing.assert_array_equal(shared.first.coef_, fresh.first.coef_)
+    np.testing.assert_array_equal(shared.second.coef_, fresh.second.coef_)

@@ -19,7 +19,7 @@ from linesift.training.baselines import LINE_BASELINES, BaselineUnavailable, tra
 from linesift.training.corpus import read_html
 from linesift.training.data import BLANK, LabelledPage
 from linesift.training.metrics import word_scores
-from linesift.training.train import Example, TrainingParams, fit_sifter, prepare
+from linesift.training.train import Example, LineTable, TrainingParams, fit_sifter, prepare, score_examples
 
 CURVE_THRESHOLDS = tuple(np.round(np.arange(0.05, 1.0, 0.05), 2))
 
@@ -85,13 +85,14 @@ def cross_validated_probabilities(pages: Sequence[LabelledPage], params: Trainin
         raise ValueError("cross-validation needs at least two folds: give more pages or a page with more blocks")
     out = [np.zeros(len(ex.labels)) for ex in examples]
     scored = [np.zeros(len(ex.labels), dtype=bool) for ex in examples]
+    table = LineTable(examples)  # shared by every fold's fit
     for fold in folds[:max_folds]:
-        model = fit_sifter(examples, [ex.folds != fold for ex in examples], params, n_jobs)
-        for ex, page_out, page_scored in zip(examples, out, scored):
-            held_out = (ex.folds == fold) & (ex.labels != BLANK)
-            if held_out.any():
-                page_out[held_out] = model.score(ex.matrices, ex.labels == BLANK)[held_out]
-                page_scored |= held_out
+        model = fit_sifter(examples, [ex.folds != fold for ex in examples], params, n_jobs, table)
+        held_out = [(ex.folds == fold) & (ex.labels != BLANK) for ex in examples]
+        pages_held_out = [i for i, mask in enumerate(held_out) if mask.any()]
+        for i, p in zip(pages_held_out, score_examples(model, [examples[i] for i in pages_held_out])):
+            out[i][held_out[i]] = p[held_out[i]]
+            scored[i] |= held_out[i]
     return out, scored
 
 

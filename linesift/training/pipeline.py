@@ -9,8 +9,8 @@ from pathlib import Path
 
 from linesift.model.sifter import Sifter
 from linesift.training.data import data_files, data_sha256, load_pages
-from linesift.training.evaluate import labelled_lines, line_report, model_probabilities
-from linesift.training.train import TrainingParams, train
+from linesift.training.evaluate import labelled_lines, line_report
+from linesift.training.train import TrainingParams, prepare, score_examples, train_examples
 
 
 def library_versions() -> dict[str, str]:
@@ -21,8 +21,10 @@ def train_from_files(paths: Sequence[Path], params: TrainingParams = TrainingPar
     """Train on the labelled files in ``paths`` and record the data's hashes and in-sample scores."""
     files = data_files(paths)
     pages = load_pages(files)
-    model = train(pages, params, n_jobs)
-    y, p = labelled_lines(pages, model_probabilities(model, pages))
+    examples = prepare(pages, params.n_folds, n_jobs)
+    model = train_examples(examples, params, n_jobs)
+    # In-sample scores from the features already computed: what ``model.probabilities`` gives on each page.
+    y, p = labelled_lines(pages, score_examples(model, examples))
     report = line_report(y, p, model.threshold)
     model.metadata = {
         "training": {

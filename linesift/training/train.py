@@ -4,36 +4,46 @@ The second pass learns from first-pass scores, so those scores must look like th
 on new pages: every training line gets its first-pass score from a model that did not see its fold
 (out-of-fold stacking). Folds hold out whole sites when the data has several; a single page is cut
 into contiguous stretches of blocks instead.
+
+Every labelled line becomes one row of a table ordered by fold and cut into blocks; each fit reads
+the blocks of the folds it learns from, so no fold copies the data (see :mod:`linesift.model.classifier`).
 """
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
 from joblib import Parallel, delayed
-from sklearn.exceptions import ConvergenceWarning
 
-from linesift.model.classifier import LineClassifier
-from linesift.model.features import feature_names
+from linesift.model.classifier import LineClassifier, RowBlock, sigmoid
+from linesift.model.features import PageStats, page_features
+from linesift.model.ngrams import ngram_features
 from linesift.model.segment import Page
 from linesift.model.sifter import PageMatrices, Sifter
 from linesift.training.data import BLANK, LabelledPage
 
 N_FOLDS = 5
-FIRST_C = 1.0
+# The first pass has 65,536 hashed n-gram columns. Fitted to convergence, it is best on held-out
+# sites of the whole corpus from C = 0.03 to 0.1 (C = 1 learns rare n-grams by heart); on a small
+# corpus (45 pages) C = 0.03 loses 0.03 word F1 and C = 0.1 does not (see docs/evaluation.md).
+FIRST_C = 0.1
 SECOND_C = 1.0
 # Word F1 counts words, not lines: a line's weight grows with its length, but only as the square
 # root so that headings and list items still count.
 WEIGHT_POWER = 0.5
 # Chosen on domain-held-out WCXB pages, where word F1 peaked at 0.30-0.35 (see docs/evaluation.md).
 TRAINED_THRESHOLD = 0.35
-# The hashed n-grams make the first pass slow to converge fully; past this many iterations its
-# held-out scores no longer improve, and training stays within minutes on the whole corpus.
-FIRST_MAX_ITER = 300
+# L-BFGS iterations of each fold's first pass: on the whole corpus held-out scores no longer change
+# past 20 (40 and 80 score the same); a small corpus gains a little up to 30.
+FIRST_MAX_ITER = 30
+# The final first pass starts from the mean of the fold models, already close to its optimum.
+FINAL_MAX_ITER = 10
+PAGES_PER_TASK = 32  # pages whose features one worker process computes at a time
+BLOCK_ROWS = 1 << 15  # rows the fits read at a time, on one thread
+CLASSES = np.array([0, 1])
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,11 +59,21 @@ class TrainingParams:
 
 @dataclass(frozen=True, slots=True)
 class Example:
-    """A page ready to learn from: its matrices, labels and the fold of each of its lines."""
+    """A page ready to learn from: its features, labels and the fold of each of its lines."""
 
-    matrices: PageMatrices
+    stats: PageStats
+    dense: np.ndarray  # the first pass's own features, one row per line
+    ngrams: sp.csr_matrix  # its hashed n-grams, one row per non-blank line (a blank line has none)
     labels: np.ndarray
     folds: np.ndarray
+
+    @property
+    def blank(self) -> np.ndarray:
+        return self.labels == BLANK
+
+    def second(self, p_first: np.ndarray) -> np.ndarray:
+        """The second pass's features given every line's first-pass score."""
+        return PageMatrices(self.stats, self.dense, None).second(p_first)
 
 
 def line_folds(pages: Sequence[LabelledPage], n_folds: int = N_FOLDS) -> list[np.ndarray]:
@@ -76,57 +96,202 @@ def _block_stretches(page: LabelledPage, n_folds: int) -> np.ndarray:
     return np.where(block_ids >= 0, stretch_of_block[np.maximum(block_ids, 0)], 0)
 
 
+def _features(pages: list[list[str]]) -> list[tuple[np.ndarray, sp.csr_matrix]]:
+    """The first pass's dense features of each page's lines and n-grams of its non-blank lines (in a worker process)."""
+    out = []
+    for lines in pages:
+        stats = PageStats(Page.from_lines(lines))
+        out.append((page_features(stats.page, stats)[0], ngram_features(stats)[~stats.page.blank]))
+    return out
+
+
 def prepare(pages: Sequence[LabelledPage], n_folds: int = N_FOLDS, n_jobs: int = 1) -> list[Example]:
-    """Compute every page's matrices once; they are reused by every fold."""
+    """Compute every page's features once; they are reused by every fold."""
     folds = line_folds(pages, n_folds)
-    matrices = Parallel(n_jobs=n_jobs)(delayed(PageMatrices.of)(Page.from_lines(page.lines)) for page in pages)
-    return [Example(m, page.labels, f) for m, page, f in zip(matrices, pages, folds)]
+    tasks = [[page.lines for page in pages[start : start + PAGES_PER_TASK]] for start in range(0, len(pages), PAGES_PER_TASK)]
+    if n_jobs > 1 and len(tasks) > 1:
+        parts = Parallel(n_jobs=n_jobs)(delayed(_features)(task) for task in tasks)
+    else:
+        parts = [_features(task) for task in tasks]
+    features = [item for part in parts for item in part]
+    # The second pass reads the page's structure again: it is rebuilt here rather than sent back.
+    return [Example(PageStats(Page.from_lines(page.lines)), dense, ngrams, page.labels, f)
+            for page, (dense, ngrams), f in zip(pages, features, folds)]
 
 
 def line_weights(ex: Example, rows: np.ndarray) -> np.ndarray:
-    return (ex.matrices.stats.words_per_line[rows] + 1.0) ** WEIGHT_POWER
+    return (ex.stats.words_per_line[rows] + 1.0) ** WEIGHT_POWER
 
 
-def _fit_rows(X: sp.csr_matrix, y: np.ndarray, weights: np.ndarray, rows: np.ndarray, c: float) -> LineClassifier:
-    with warnings.catch_warnings():
-        # FIRST_MAX_ITER stops the solver on purpose, before it reports convergence.
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        return LineClassifier(C=c, n_scaled=len(feature_names()), max_iter=FIRST_MAX_ITER).fit(
-            X[rows], y[rows], sample_weight=weights[rows])
+class LineTable:
+    """Every labelled line of the examples as one row, ordered by fold (then page, then line) and cut into blocks.
+
+    The first pass's dense columns are stored standardised over all rows, in single precision: each
+    fit takes the blocks of its folds and standardises with its own rows' statistics on the fly.
+    """
+
+    def __init__(self, examples: Sequence[Example]) -> None:
+        self.examples = examples
+        # Segments: the lines of one page in one fold, in table order.
+        segments: list[tuple[int, int, np.ndarray]] = []
+        ngram_rows: list[np.ndarray | None] = []
+        for index, ex in enumerate(examples):
+            lines = np.flatnonzero(~ex.blank)
+            folds = ex.folds[lines]
+            present = np.unique(folds)
+            for fold in present:
+                segments.append((int(fold), index, lines if len(present) == 1 else lines[folds == fold]))
+                # Which of the page's n-gram rows (non-blank lines only) the segment takes; None for all of them.
+                ngram_rows.append(None if len(present) == 1 else np.flatnonzero(folds == fold))
+        # A stable sort: pages, then lines, stay in order within a fold.
+        order = sorted(range(len(segments)), key=lambda k: segments[k][0])
+        segments, ngram_rows = [segments[k] for k in order], [ngram_rows[k] for k in order]
+        self.segments = segments
+        self.starts = np.cumsum([0] + [len(lines) for _, _, lines in segments])
+        self.fold = np.concatenate([np.full(len(lines), fold) for fold, _, lines in segments]) if segments else np.zeros(0, int)
+        self.y = np.concatenate([examples[i].labels[lines] for _, i, lines in segments]).astype(np.float64)
+        self.weight = np.concatenate([line_weights(examples[i], lines) for _, i, lines in segments])
+        dense = [examples[i].dense[lines] for _, i, lines in segments]
+        self.mean, self.scale = _moments(dense, np.split(self.weight, self.starts[1:-1]))
+        stored = np.empty((len(self.y), len(self.mean)), dtype=np.float32)
+        for part, start in zip(dense, self.starts[:-1]):
+            stored[start : start + len(part)] = (part - self.mean) / self.scale
+        ngrams = sp.vstack([examples[i].ngrams if rows is None else examples[i].ngrams[rows]
+                            for (_, i, _), rows in zip(segments, ngram_rows)], format="csr", dtype=np.float32)
+        self.blocks: list[tuple[int, RowBlock]] = []  # (first row, block), each block within one fold
+        bounds = np.flatnonzero(np.diff(self.fold)) + 1
+        for start, end in zip(np.r_[0, bounds], np.r_[bounds, len(self.fold)]):
+            for offset in range(start, end, BLOCK_ROWS):
+                stop = min(offset + BLOCK_ROWS, end)
+                self.blocks.append((offset, RowBlock(stored[offset:stop], ngrams[offset:stop], self.y[offset:stop],
+                                                     self.weight[offset:stop])))
+
+    def rows(self, per_page: Sequence[np.ndarray]) -> np.ndarray:
+        """The table's rows of the lines marked in ``per_page`` (one boolean array per example)."""
+        return np.concatenate([per_page[i][lines] for _, i, lines in self.segments])
+
+    def blocks_of(self, rows: np.ndarray) -> list[RowBlock]:
+        """The blocks holding ``rows``; a block only partly in ``rows`` is cut down to them (a copy)."""
+        chosen = []
+        for start, block in self.blocks:
+            inside = rows[start : start + len(block.y)]
+            if inside.all():
+                chosen.append(block)
+            elif inside.any():
+                chosen.append(RowBlock(block.dense[inside], block.rest[inside], block.y[inside], block.weight[inside]))
+        return chosen
+
+    def decision(self, model: LineClassifier, rows: np.ndarray) -> np.ndarray:
+        """``model``'s decision function on ``rows`` (a boolean mask), in table order."""
+        out = np.zeros(int(rows.sum()))
+        raw = model.coef_[: model.n_scaled_] / model.scale_
+        dense_weights = (raw * self.scale).astype(np.float32)
+        rest_weights = model.coef_[model.n_scaled_ :].astype(np.float32)
+        offset = model.intercept_ + (self.mean - model.mean_) @ raw
+        done = 0
+        for start, block in self.blocks:
+            inside = rows[start : start + len(block.y)]
+            if inside.any():
+                z = np.asarray(block.dense @ dense_weights, dtype=np.float64) + block.rest @ rest_weights + offset
+                out[done : done + int(inside.sum())] = z[inside]
+                done += int(inside.sum())
+        return out
+
+    def to_pages(self, values: np.ndarray) -> list[np.ndarray]:
+        """``values``, one per table row, as one array per example (0.0 on blank lines)."""
+        out = [np.zeros(len(ex.labels)) for ex in self.examples]
+        for (_, i, lines), start in zip(self.segments, self.starts[:-1]):
+            out[i][lines] = values[start : start + len(lines)]
+        return out
+
+
+def _moments(parts: Sequence[np.ndarray], weights: Sequence[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """Weighted mean and standard deviation (1.0 where it is 0) of the rows of ``parts``, in two passes."""
+    total = sum(float(w.sum()) for w in weights)
+    mean = sum(w @ part for part, w in zip(parts, weights)) / total
+    variance = sum(w @ (part - mean) ** 2 for part, w in zip(parts, weights)) / total
+    scale = np.sqrt(variance)
+    return mean, np.where(scale > 0, scale, 1.0)
+
+
+def _mean_model(models: Sequence[LineClassifier]) -> LineClassifier:
+    """A model whose decision function is the mean of ``models``' (all over the same columns), unscaled."""
+    n_scaled = models[0].n_scaled_
+    raw = [m.coef_[:n_scaled] / m.scale_ for m in models]
+    average = LineClassifier(C=models[0].C, n_scaled=n_scaled)
+    average.coef_ = np.concatenate([np.mean(raw, axis=0), np.mean([m.coef_[n_scaled:] for m in models], axis=0)])
+    average.intercept_ = float(np.mean([m.intercept_ - m.mean_ @ w for m, w in zip(models, raw)]))
+    average.mean_, average.scale_, average.n_scaled_ = np.zeros(n_scaled), np.ones(n_scaled), n_scaled
+    average.classes_ = models[0].classes_
+    return average
 
 
 def fit_sifter(examples: Sequence[Example], train_lines: Sequence[np.ndarray], params: TrainingParams,
-               n_jobs: int = 1) -> Sifter:
-    """Fit on the lines marked in ``train_lines`` (one boolean mask per example)."""
-    labelled = [mask & (ex.labels != BLANK) for ex, mask in zip(examples, train_lines)]
-    scored = [ex.labels != BLANK for ex in examples]  # every line that needs a first-pass score
-    X = sp.vstack([ex.matrices.first[rows] for ex, rows in zip(examples, scored)], format="csr")
-    y = np.concatenate([ex.labels[rows] for ex, rows in zip(examples, scored)])
-    weights = np.concatenate([line_weights(ex, rows) for ex, rows in zip(examples, scored)])
-    fold = np.concatenate([ex.folds[rows] for ex, rows in zip(examples, scored)])
-    train = np.concatenate([mask[rows] for mask, rows in zip(labelled, scored)])
-    folds = sorted({int(f) for f in np.unique(fold[train])})
+               n_jobs: int = 1, table: LineTable | None = None) -> Sifter:
+    """Fit on the lines marked in ``train_lines`` (one boolean mask per example).
+
+    ``table``, the examples' :class:`LineTable`, is built when not given; pass it to fit several times.
+    """
+    table = table if table is not None else LineTable(examples)
+    train = table.rows(train_lines)
+    folds = sorted({int(f) for f in np.unique(table.fold[train])})
     held_out = folds if len(folds) > 1 else []
 
-    # One first pass per held-out fold, and the final one on everything, side by side.
-    subsets = [train & (fold != f) for f in held_out] + [train]
-    *inner, first = Parallel(n_jobs=n_jobs)(delayed(_fit_rows)(X, y, weights, rows, params.first_c) for rows in subsets)
+    def first_pass(rows: np.ndarray, init: LineClassifier | None = None) -> LineClassifier:
+        model = LineClassifier(C=params.first_c, n_scaled=table.mean.size, max_iter=FIRST_MAX_ITER if init is None else FINAL_MAX_ITER)
+        return model.fit_blocks(table.blocks_of(rows), CLASSES, table.mean, table.scale, init=init, n_threads=n_jobs)
+
+    # One first pass per held-out fold; the final one on everything starts from their mean.
+    inner = [first_pass(train & (table.fold != f)) for f in held_out]
+    first = first_pass(train, _mean_model(inner) if inner else None)
     # Training lines get held-out scores; other lines (a single fold, or lines outside the
     # training set that sit next to training lines) get the full first pass's score, as on a new page.
-    p = first.predict_proba(X)[:, 1]
+    z = table.decision(first, np.ones(len(table.fold), dtype=bool))
     for f, model in zip(held_out, inner):
-        rows = train & (fold == f)
-        p[rows] = model.predict_proba(X[rows])[:, 1]
-    p_first = [np.zeros(len(ex.labels)) for ex in examples]
-    offsets = np.cumsum([0] + [int(rows.sum()) for rows in scored])
-    for page_p, rows, start, end in zip(p_first, scored, offsets[:-1], offsets[1:]):
-        page_p[rows] = p[start:end]
-    X2 = np.vstack([ex.matrices.second(page_p)[mask] for ex, mask, page_p in zip(examples, labelled, p_first)])
-    second = LineClassifier(C=params.second_c).fit(X2, y[train], sample_weight=weights[train])
+        rows = train & (table.fold == f)
+        z[rows] = table.decision(model, rows)
+    p_first = table.to_pages(sigmoid(z))
+    labelled = [mask & ~ex.blank for ex, mask in zip(examples, train_lines)]
+    y2 = np.concatenate([ex.labels[mask] for ex, mask in zip(examples, labelled)]).astype(np.float64)
+    w2 = np.concatenate([line_weights(ex, mask) for ex, mask in zip(examples, labelled)])
+    # The second pass's rows, stored in single precision as they are made: the first pass's own columns
+    # standardised as in the table, the context columns (probabilities, logits, logarithms) as they are.
+    mean, scale, stored, at = None, None, None, 0
+    for ex, mask, p in zip(examples, labelled, p_first):
+        rows = ex.second(p)[mask]
+        if stored is None:
+            n_context = rows.shape[1] - table.mean.size
+            mean = np.concatenate([np.zeros(n_context), table.mean])
+            scale = np.concatenate([np.ones(n_context), table.scale])
+            stored = np.empty((len(y2), rows.shape[1]), dtype=np.float32)
+        stored[at : at + len(rows)] = (rows - mean) / scale
+        at += len(rows)
+    blocks = [RowBlock(stored[start : start + BLOCK_ROWS], None, y2[start : start + BLOCK_ROWS], w2[start : start + BLOCK_ROWS])
+              for start in range(0, len(y2), BLOCK_ROWS)]
+    second = LineClassifier(C=params.second_c).fit_blocks(blocks, CLASSES, mean, scale, n_threads=n_jobs)
     return Sifter(first, second, params.threshold)
+
+
+def score_examples(model: Sifter, examples: Sequence[Example]) -> list[np.ndarray]:
+    """What ``model.probabilities`` gives for every example's page, from its precomputed features."""
+    first, second = model.first, model.second
+    out = []
+    for ex in examples:
+        if len(ex.labels) == 0:
+            out.append(np.zeros(0))
+            continue
+        hashed = np.zeros(len(ex.labels))
+        hashed[~ex.blank] = ex.ngrams @ first.coef_[first.n_scaled_ :]
+        p_first = np.where(ex.blank, 0.0, sigmoid(first.decision_from_parts(ex.dense, hashed)))
+        out.append(np.where(ex.blank, 0.0, sigmoid(second.decision_from_parts(ex.second(p_first)))))
+    return out
 
 
 def train(pages: Sequence[LabelledPage], params: TrainingParams = TrainingParams(), n_jobs: int = 1) -> Sifter:
     """Fit the page model on every labelled line of ``pages``."""
-    examples = prepare(pages, params.n_folds, n_jobs)
+    return train_examples(prepare(pages, params.n_folds, n_jobs), params, n_jobs)
+
+
+def train_examples(examples: Sequence[Example], params: TrainingParams = TrainingParams(), n_jobs: int = 1) -> Sifter:
+    """Fit the page model on every labelled line of prepared ``examples``."""
     return fit_sifter(examples, [np.ones(len(ex.labels), dtype=bool) for ex in examples], params, n_jobs)
