@@ -52,3 +52,16 @@ def test_a_shared_table_fits_like_a_fresh_one(seed_pages: list[LabelledPage]) ->
     fresh = fit_sifter(examples, masks, TrainingParams(), n_jobs=2)
     np.testing.assert_array_equal(shared.first.coef_, fresh.first.coef_)
     np.testing.assert_array_equal(shared.second.coef_, fresh.second.coef_)
+
+
+def test_lines_chosen_across_folds_are_fitted_from_copies_of_their_blocks(seed_pages: list[LabelledPage]) -> None:
+    examples = prepare(seed_pages)
+    table = LineTable(examples)
+    # Every other line: no block of the table is wholly in or wholly out.
+    masks = [np.arange(len(ex.labels)) % 2 == 0 for ex in examples]
+    rows = table.rows(masks)
+    blocks = table.blocks_of(rows)
+    assert sum(len(block.y) for block in blocks) == rows.sum()
+    model = fit_sifter(examples, masks, TrainingParams(), table=table)
+    scores = np.concatenate(score_examples(model, examples))
+    assert np.isfinite(model.first.coef_).all() and ((scores >= 0) & (scores <= 1)).all()
