@@ -12,22 +12,28 @@ from __future__ import annotations
 
 from typing import Any
 
-from linesift.io.cleaning import SPANS_FIELD, TEXT_FIELD, clean_text
-from linesift.io.parallel import cached_model
+from linesift.io.cleaning import SPANS_FIELD, TEXT_FIELD, Cleaned, clean_texts
+from linesift.io.parallel import CHUNK_DOCUMENTS, cached_model
 from linesift.io.sources import DEFAULT_TEXT_FIELD
+
+
+def _cleaned_texts(texts: list[str], model_path: str | None, threshold: float | None, spans: bool = False) -> list[Cleaned]:
+    """``clean_texts`` a chunk at a time, so a large partition is not segmented all at once."""
+    model = cached_model(model_path)
+    return [cleaned for start in range(0, len(texts), CHUNK_DOCUMENTS)
+            for cleaned in clean_texts(model, texts[start : start + CHUNK_DOCUMENTS], threshold, spans)]
 
 
 def clean_records(
     items: list[Any], model_path: str | None = None, threshold: float | None = None, text_field: str = DEFAULT_TEXT_FIELD, spans: bool = False
 ) -> list[Any]:
     """Clean one partition: strings to cleaned strings, dicts to copies with the added fields."""
-    model = cached_model(model_path)
+    texts = [item if isinstance(item, str) else item[text_field] for item in items]
     out: list[Any] = []
-    for item in items:
+    for item, cleaned in zip(items, _cleaned_texts(texts, model_path, threshold, spans)):
         if isinstance(item, str):
-            out.append(clean_text(model, item, threshold).text)
+            out.append(cleaned.text)
             continue
-        cleaned = clean_text(model, item[text_field], threshold, spans)
         record = {**item, TEXT_FIELD: cleaned.text}
         if spans:
             record[SPANS_FIELD] = cleaned.spans
@@ -42,9 +48,8 @@ def clean_bag(bag: Any, model_path: str | None = None, threshold: float | None =
 
 def clean_partition(frame: Any, column: str, model_path: str | None = None, threshold: float | None = None, output: str = TEXT_FIELD) -> Any:
     """One pandas partition with ``output`` added: the cleaned text of ``column``."""
-    model = cached_model(model_path)
     frame = frame.copy()
-    frame[output] = [clean_text(model, text, threshold).text for text in frame[column]]
+    frame[output] = [cleaned.text for cleaned in _cleaned_texts(list(frame[column]), model_path, threshold)]
     return frame
 
 

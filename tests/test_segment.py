@@ -168,3 +168,23 @@ def test_any_text_gives_consistent_page(text: str) -> None:
             expected.append(current)
         previous_blank = blank
     assert ids.tolist() == expected
+
+
+def test_joined_pages_keep_their_lines_blocks_and_bounds() -> None:
+    pages = [Page.from_text("a\nb\n\nc"), Page.from_text(""), Page.from_text("d\ne"), Page.from_text("\n\nf")]
+    joined = Page.join(pages)
+    assert joined.lines == ["a", "b", "", "c", "d", "e", "", "", "f"]
+    assert joined.text == "\n".join(joined.lines)
+    np.testing.assert_array_equal(joined.bounds, [0, 4, 4, 6, 9])
+    # A block never runs from one page into the next, though "c" and "d" are neighbours.
+    np.testing.assert_array_equal(joined.block_ids, [0, 0, -1, 1, 2, 2, -1, -1, 3])
+    assert [part.tolist() for part in joined.split(np.arange(9))] == [[0, 1, 2, 3], [], [4, 5], [6, 7, 8]]
+    for name in ("starts", "ends", "blank"):
+        np.testing.assert_array_equal(getattr(joined, name), getattr(Page.from_lines(joined.lines), name))
+
+
+def test_a_page_is_its_own_only_part() -> None:
+    page = Page.from_text("a\n\nb")
+    np.testing.assert_array_equal(page.bounds, [0, 3])
+    assert [part.tolist() for part in page.split(np.arange(3))] == [[0, 1, 2]]
+    np.testing.assert_array_equal(Page.join([]).bounds, [0])

@@ -79,6 +79,35 @@ def test_probabilities_match_the_sparse_path() -> None:
             np.testing.assert_allclose(model.probabilities(page), model.score(PageMatrices.of(page), page.blank), rtol=0, atol=1e-9)
 
 
+def test_pages_scored_together_score_as_alone() -> None:
+    """Joined pages see nothing of each other: no neighbour, window, block, run or pattern crosses a page."""
+    model = load_model()
+    pages = [Page.from_text(text) for text in [*PAGES, "", "\n", ")", "{", ") {", '"key"', ":", "a@b.c"]]
+    alone = [model.probabilities(page) for page in pages]
+    joined = Page.join(pages)
+    for together, single in zip(joined.split(model.probabilities(joined)), alone):
+        np.testing.assert_allclose(together, single, rtol=0, atol=1e-9)
+    for together, single in zip(model.probabilities_of(pages), alone):
+        np.testing.assert_allclose(together, single, rtol=0, atol=1e-9)
+    texts = [page.text for page in pages]
+    assert model.clean_many(texts) == [model.clean(text) for text in texts]
+
+
+def test_dense_features_multiply_as_their_matrix(stats: list[F.PageStats]) -> None:
+    rng = np.random.default_rng(0)
+    for page_stats in stats:
+        dense = F.DenseFeatures.of(page_stats)
+        matrix = dense.matrix()
+        assert matrix.shape == dense.shape
+        weights = rng.normal(size=matrix.shape[1])
+        np.testing.assert_allclose(dense @ weights, matrix @ weights, rtol=0, atol=1e-9)
+        extra = rng.normal(size=(page_stats.n_lines, 3))
+        widened = dense.prepend(extra, ["x", "y", "z"])
+        assert widened.names[:3] == ["x", "y", "z"] and widened.shape == (page_stats.n_lines, matrix.shape[1] + 3)
+        weights = rng.normal(size=widened.shape[1])
+        np.testing.assert_allclose(widened @ weights, np.hstack([extra, matrix]) @ weights, rtol=0, atol=1e-9)
+
+
 def test_ngram_scores_match_the_matrix(stats: list[F.PageStats]) -> None:
     weights = np.random.default_rng(0).normal(size=N_BUCKETS)
     for page_stats in stats:

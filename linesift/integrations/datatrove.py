@@ -18,10 +18,12 @@ from __future__ import annotations
 import os
 from typing import ClassVar
 
+from datatrove.data import Document, DocumentsPipeline
 from datatrove.pipeline.formatters.base import BaseFormatter
+from datatrove.utils.typeshelper import StatHints
 
-from linesift.io.cleaning import clean_text
-from linesift.io.parallel import cached_model
+from linesift.io.cleaning import clean_texts
+from linesift.io.parallel import CHUNK_DOCUMENTS, cached_model
 
 
 class LinesiftFormatter(BaseFormatter):
@@ -36,9 +38,32 @@ class LinesiftFormatter(BaseFormatter):
         self.threshold = threshold
 
     def format(self, text: str) -> str:
-        cleaned = clean_text(cached_model(self.model_path), text, self.threshold)
-        self.stat_update("lines", value=cleaned.text_lines)
-        self.stat_update("lines_dropped", value=cleaned.text_lines - cleaned.kept_lines)
-        if cleaned.text_lines and not cleaned.kept_lines:
-            self.stat_update("emptied")
-        return cleaned.text
+        return self._clean([text])[0]
+
+    def run(self, data: DocumentsPipeline, rank: int = 0, world_size: int = 1) -> DocumentsPipeline:
+        """``format`` every document, ``CHUNK_DOCUMENTS`` at a time: pages scored together clean faster."""
+        chunk: list[Document] = []
+        for doc in data:
+            self.stat_update(StatHints.total)
+            chunk.append(doc)
+            if len(chunk) == CHUNK_DOCUMENTS:
+                yield from self._format_chunk(chunk)
+                chunk = []
+        yield from self._format_chunk(chunk)
+
+    def _format_chunk(self, docs: list[Document]) -> DocumentsPipeline:
+        with self.track_time(unit="chunk"):
+            texts = self._clean([doc.text for doc in docs])
+        for doc, text in zip(docs, texts):
+            doc.text = text
+            yield doc
+
+    def _clean(self, texts: list[str]) -> list[str]:
+        """The cleaned ``texts``, with what was dropped added to the stats."""
+        cleaned_texts = clean_texts(cached_model(self.model_path), texts, self.threshold) if texts else []
+        for cleaned in cleaned_texts:
+            self.stat_update("lines", value=cleaned.text_lines)
+            self.stat_update("lines_dropped", value=cleaned.text_lines - cleaned.kept_lines)
+            if cleaned.text_lines and not cleaned.kept_lines:
+                self.stat_update("emptied")
+        return [cleaned.text for cleaned in cleaned_texts]

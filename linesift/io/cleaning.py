@@ -10,12 +10,15 @@ span per line including blank ones.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+import numpy as np
 
 from linesift.io.html import render
 from linesift.limits import PageTooLargeError, check_page_size
 from linesift.model.segment import Page
-from linesift.model.sifter import Line, Sifter, join_kept
+from linesift.model.sifter import Line, Sifter, decide_lines, join_kept
 
 TEXT_FIELD = "linesift_text"
 SPANS_FIELD = "linesift_spans"
@@ -61,33 +64,56 @@ def line_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def clean_text(model: Sifter, text: str, threshold: float | None = None, spans: bool = False, lines: bool = False) -> Cleaned:
-    """Clean ``text`` once, with the spans from the same probabilities when ``spans``.
-
-    With ``lines``, the result holds every line's decision instead of the cleaned text.
-    """
+def _decided(text: str, page: Page, p: np.ndarray, cut: float, spans: bool, lines: bool) -> Cleaned:
+    """The :class:`Cleaned` of ``text`` (segmented as ``page``) from its lines' probabilities ``p``."""
     if lines:
-        return Cleaned(lines=model.predict_lines(text, threshold))
-    check_page_size(text)
-    page = Page.from_text(text)
-    p = model.probabilities(page)
-    keep = (p >= (model.threshold if threshold is None else threshold)) & ~page.blank
+        return Cleaned(lines=decide_lines(page, p, cut))
+    keep = (p >= cut) & ~page.blank
     found = None
     if spans:
         found = [(start, end, round(prob, P_CONTENT_DIGITS)) for (start, end), prob in zip(line_spans(text), p.tolist())]
     return Cleaned(join_kept(page, keep), found, text_lines=int((~page.blank).sum()), kept_lines=int(keep.sum()))
 
 
-def clean_document(model: Sifter, document: Document, threshold: float | None = None, spans: bool = False) -> Cleaned:
-    """Clean a :class:`Document`; an HTML page that cannot be rendered, or a page over the size
-    limits, gives a ``Cleaned`` with ``error``."""
-    try:
-        if document.html is None or not document.html.strip():  # an empty HTML file is an empty page, like an empty text file
-            return clean_text(model, document.text or "", threshold, spans, document.lines)
+def _text_of(document: Document) -> tuple[str, str | None]:
+    """The text to clean, rendered first from HTML, or the reason there is none."""
+    if document.html is None or not document.html.strip():  # an empty HTML file is an empty page, like an empty text file
+        text, error = document.text or "", None
+    else:
         text, error = render(document.html)
-        if error is not None:
-            return Cleaned(error=error)
-        cleaned = clean_text(model, text, threshold, spans, document.lines)
-    except PageTooLargeError as too_large:
-        return Cleaned(error=str(too_large))
-    return Cleaned(cleaned.text, cleaned.spans, cleaned.lines, rendered=text)
+    if error is None:
+        try:
+            check_page_size(text)
+        except PageTooLargeError as too_large:
+            error = str(too_large)
+    return text, error
+
+
+def clean_documents(model: Sifter, documents: Sequence[Document], threshold: float | None = None, spans: bool = False) -> list[Cleaned]:
+    """Clean every :class:`Document`, scored together (see :meth:`Sifter.probabilities_of`); an HTML page
+    that cannot be rendered, or a page over the size limits, gives a ``Cleaned`` with ``error``."""
+    results: list[Cleaned] = []
+    texts: dict[int, str] = {}
+    for index, document in enumerate(documents):
+        text, error = _text_of(document)
+        results.append(Cleaned(error=error))
+        if error is None:
+            texts[index] = text
+    pages = [Page.from_text(text) for text in texts.values()]
+    cut = model.threshold if threshold is None else threshold
+    for (index, text), page, p in zip(texts.items(), pages, model.probabilities_of(pages)):
+        document = documents[index]
+        cleaned = _decided(text, page, p, cut, spans, document.lines)
+        results[index] = cleaned if document.html is None else replace(cleaned, rendered=text)
+    return results
+
+
+def clean_texts(model: Sifter, texts: Sequence[str], threshold: float | None = None, spans: bool = False) -> list[Cleaned]:
+    """Clean every text of ``texts``, scored together.
+
+    Raises:
+        PageTooLargeError: a text is over the size limits (see :mod:`linesift.limits`).
+    """
+    for text in texts:
+        check_page_size(text)
+    return clean_documents(model, [Document(text=text) for text in texts], threshold, spans)

@@ -19,7 +19,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
-from linesift.io.cleaning import Cleaned, Document, clean_document
+from linesift.io.cleaning import Cleaned, Document, clean_documents
 from linesift.model.modelfile import load_model
 from linesift.model.sifter import Sifter
 
@@ -48,8 +48,9 @@ def cached_model(model_path: str | None) -> Sifter:
 
 def clean_chunk(options: CleanOptions, documents: list[Document | None]) -> list[Cleaned | None]:
     """Clean every document of a chunk; ``None`` (nothing to clean) stays ``None``."""
-    model = cached_model(options.model_path)
-    return [None if doc is None else clean_document(model, doc, options.threshold, options.spans) for doc in documents]
+    given = [document for document in documents if document is not None]
+    cleaned = iter(clean_documents(cached_model(options.model_path), given, options.threshold, options.spans))
+    return [None if document is None else next(cleaned) for document in documents]
 
 
 def _context() -> multiprocessing.context.BaseContext:

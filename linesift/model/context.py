@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from linesift.model.features import PageStats, feature_names, page_features
+from linesift.model.features import PageStats, feature_names, page_features, shift_within_pages
 from linesift.model.segment import Page
 
 NEIGHBOUR_OFFSETS = (-3, -2, -1, 1, 2, 3)
@@ -56,21 +56,27 @@ _OWN_COLUMNS = [_DENSE_NAMES.index(feature) for feature in SMOOTHED_FEATURES]
 _LOG_WORDS = SMOOTHED_FEATURES.index("log_words")
 # The default run cut first: its run also gives the before/after columns.
 _CUTS = np.array([0.5, *RUN_CUTS])
+# The columns from "in_main_run" on depend on the whole page: they are computed page by page.
+_N_PLACE = len(_NAMES) - _NAMES.index("in_main_run")
 
 
 class _Windows:
-    """Window bounds per half-width, shared by every column averaged over the same window on a page."""
+    """Window bounds per half-width, shared by every column averaged over the same window on a page.
 
-    def __init__(self, n: int) -> None:
-        self.index = np.arange(n)
-        self.n = n
+    A window never reaches past its line's page: ``first`` and ``last`` bound each row's page.
+    """
+
+    def __init__(self, first: np.ndarray, last: np.ndarray) -> None:
+        self.index = np.arange(len(first))
+        self.first = first
+        self.last = last
         self._bounds: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
 
     def bounds(self, half_width: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """``(low, high, high - low)`` of the window around each line."""
         if half_width not in self._bounds:
-            low = np.maximum(self.index - half_width, 0)
-            high = np.minimum(self.index + half_width + 1, self.n)
+            low = np.maximum(self.index - half_width, self.first)
+            high = np.minimum(self.index + half_width + 1, self.last)
             self._bounds[half_width] = low, high, np.maximum(high - low, 1).astype(np.float64)
         return self._bounds[half_width]
 
@@ -100,7 +106,7 @@ def context_features(stats: PageStats, p_first: np.ndarray, dense: np.ndarray) -
     """``(n_lines, k)`` second-pass features from first-pass probabilities ``p_first`` (blank lines ignored).
 
     ``dense`` holds the page's own features (columns named by :func:`feature_names`), some of which
-    are smoothed over the lines around.
+    are smoothed over the lines around. Of a page joined from several, each line only sees its own page.
     """
     n = stats.n_lines
     rows = stats.nonblank
@@ -113,18 +119,16 @@ def context_features(stats: PageStats, p_first: np.ndarray, dense: np.ndarray) -
     column = iter(columns)
     p = p_first[rows]
     words = stats.words_per_line[rows]
-    windows = _Windows(m)
+    # Each page's non-blank lines are rows ``page_rows[k]:page_rows[k + 1]``.
+    page_rows = np.searchsorted(rows, stats.page.bounds)
+    page_of_row = stats.page_of_line[rows]
+    windows = _Windows(page_rows[page_of_row], page_rows[page_of_row + 1])
     index = windows.index
 
     logits = next(column)
     logits[:] = _logit(p)
     for offset in NEIGHBOUR_OFFSETS:
-        shifted = next(column)
-        shifted[:] = -_LOGIT_CLIP
-        if offset < 0 and m > -offset:
-            shifted[-offset:] = logits[:offset]
-        elif offset > 0 and m > offset:
-            shifted[:-offset] = logits[offset:]
+        next(column)[:] = shift_within_pages(logits, page_of_row, offset, -_LOGIT_CLIP)
     prefix = _prefix(p)
     for half_width in WINDOWS:
         low, high, count = windows.bounds(half_width)
@@ -146,13 +150,29 @@ def context_features(stats: PageStats, p_first: np.ndarray, dense: np.ndarray) -
     sizes = np.diff(np.append(starts, m))
     next(column)[:] = np.repeat(np.add.reduceat(p, starts) / sizes, sizes)
     next(column)[:] = np.repeat(np.maximum.reduceat(p, starts), sizes)
-    next(column)[:] = p.mean()
-    np.subtract(p, p.max(), out=next(column))
-    # The inverse of the stable sort order: the rank that sorting the sort order would give.
+    # The same for pages: each page with non-blank lines is one run.
+    filled = np.flatnonzero(np.diff(page_rows))
+    starts, sizes = page_rows[filled], np.diff(page_rows)[filled]
+    next(column)[:] = np.repeat(np.add.reduceat(p, starts) / sizes, sizes)
+    np.subtract(p, np.repeat(np.maximum.reduceat(p, starts), sizes), out=next(column))
+    # The inverse of the stable sort order within each page: the rank that sorting the sort order would give.
     rank = next(column)
-    rank[np.argsort(p, kind="stable")] = index / max(m - 1, 1)
+    order = np.lexsort((p, page_of_row))
+    rank[order] = (index - windows.first) / np.maximum(windows.last - windows.first - 1, 1)
     # The main run weighs each line's evidence by its words so a long paragraph counts more than a link.
     evidence = own[:, _LOG_WORDS]
+    place = columns[len(_NAMES) - _N_PLACE :]
+    for start, end in zip(starts.tolist(), (starts + sizes).tolist()):
+        _place_in_page(p[start:end], evidence[start:end], words[start:end], place[:, start:end])
+    out[rows] = columns.T
+    return out, list(_NAMES)
+
+
+def _place_in_page(p: np.ndarray, evidence: np.ndarray, words: np.ndarray, place: np.ndarray) -> None:
+    """Fill ``place`` (the last ``_N_PLACE`` columns, for one page's non-blank lines) with where each line
+    sits relative to the page's main runs, its anchor line and its content words."""
+    index = np.arange(len(p))
+    column = iter(place)
     starts, ends = _main_runs((p - _CUTS[:, None]) * evidence)
     distance = np.maximum(starts[:, None] - index, 0) + np.maximum(index - ends[:, None] + 1, 0)
     log_distance = np.log1p(distance)
@@ -173,8 +193,6 @@ def context_features(stats: PageStats, p_first: np.ndarray, dense: np.ndarray) -
     before = np.cumsum(content_words) - content_words
     np.divide(before, total_words, out=next(column))
     np.divide(np.minimum(before, total_words - before - content_words).clip(min=0), total_words, out=next(column))
-    out[rows] = columns.T
-    return out, list(_NAMES)
 
 
 def context_feature_names() -> list[str]:

@@ -12,8 +12,9 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import cached_property
-from itertools import repeat
+from itertools import pairwise, repeat
 
 import numpy as np
 
@@ -254,6 +255,17 @@ class PageStats:
     def nonblank(self) -> np.ndarray:
         return np.flatnonzero(~self.page.blank)
 
+    @cached_property
+    def page_of_line(self) -> np.ndarray:
+        """Which of the pages joined in ``page`` each line belongs to (all 0 for a single page)."""
+        return np.repeat(np.arange(len(self.page.bounds) - 1), np.diff(self.page.bounds))
+
+    @cached_property
+    def text_end_of_line(self) -> np.ndarray:
+        """Offset in the text where each line's page ends: no pattern may match across pages."""
+        last_lines = np.maximum(self.page.bounds[1:] - 1, 0)
+        return self.page.ends[last_lines][self.page_of_line] if self.n_lines else np.zeros(0, dtype=np.int64)
+
 
 def hash_words(lowered: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
     """Hash words given as spans of lower-cased code points: their first ``_HASHED_WORD_PREFIX`` and their length.
@@ -327,17 +339,19 @@ def _matches_per_line(stats: PageStats, pattern: re.Pattern[str], candidates: np
     """How many matches of ``pattern`` start on each line, from one pass over the page.
 
     With ``candidates``, sorted offsets that include every offset where a match can start, the pattern
-    is tried only there; Python's ``re`` otherwise tries a pattern without a literal prefix at every
-    character, which costs more than all the other features. ``pattern`` must not match ``""``.
+    is tried only there, and only up to the end of the candidate's page; Python's ``re`` otherwise tries
+    a pattern without a literal prefix at every character, which costs more than all the other
+    features. ``pattern`` must not match ``""``.
     """
     text = stats.page.text
     if candidates is None:
         return _count_per_line(stats, [m.start() for m in pattern.finditer(text)])
     starts, end = [], 0
-    for position in candidates.tolist():
+    limits = stats.text_end_of_line[stats.line_of_char[candidates]] if len(candidates) else candidates
+    for position, limit in zip(candidates.tolist(), limits.tolist()):
         if position < end:  # inside the previous match, where ``finditer`` does not look
             continue
-        match = pattern.match(text, position)
+        match = pattern.match(text, position, limit)
         if match is not None:
             starts.append(position)
             end = match.end()
@@ -532,18 +546,27 @@ def vocabulary_features(stats: PageStats) -> FeatureBlock:
 def repetition_features(stats: PageStats) -> FeatureBlock:
     """Lines repeated elsewhere in the page: menus, share bars and player fallbacks recur; prose rarely does."""
     keys = list(map(str.lower, map(str.strip, stats.page.lines)))
-    occurrences = Counter(keys)
-    repeats = np.fromiter(map(occurrences.__getitem__, keys), dtype=np.float64, count=len(keys)) - 1
+    repeats = np.empty(len(keys))
+    bounds = stats.page.bounds.tolist()
+    for start, end in pairwise(bounds):
+        page_keys = keys[start:end]
+        occurrences = Counter(page_keys)
+        repeats[start:end] = np.fromiter(map(occurrences.__getitem__, page_keys), dtype=np.float64, count=end - start)
+    repeats -= 1
     return np.column_stack([repeats > 0, np.log1p(repeats)]).astype(np.float64), ["repeated", "log_repeats"]
 
 
 def position_features(stats: PageStats) -> FeatureBlock:
-    n = stats.n_lines
-    index = np.arange(n, dtype=np.float64)
-    chars_before = np.cumsum(stats.lengths) - stats.lengths
-    total = stats.lengths.sum()
+    bounds, page = stats.page.bounds, stats.page_of_line
+    first = bounds[page]
+    index = (np.arange(stats.n_lines) - first).astype(np.float64)
+    last_index = np.maximum(bounds[page + 1] - first - 1, 1).astype(np.float64)
+    # Character counts are whole numbers, so differences of running sums are exact.
+    chars_through = np.concatenate(([0.0], np.cumsum(stats.lengths)))
+    chars_before = chars_through[:-1] - chars_through[first]
+    total = chars_through[bounds[page + 1]] - chars_through[first]
     return (
-        np.column_stack([_ratio(index, np.full(n, max(n - 1, 1.0))), _ratio(chars_before, np.full(n, total))]),
+        np.column_stack([_ratio(index, last_index), _ratio(chars_before, total)]),
         ["relative_line_position", "relative_char_position"],
     )
 
@@ -560,7 +583,7 @@ def block_features(stats: PageStats) -> FeatureBlock:
     terminal = _last_visible_class(stats, skip=_AFTER_TERMINAL) == TERMINAL
     terminal_share = _ratio(np.bincount(ids[in_block], weights=terminal[in_block], minlength=n_blocks), line_counts)
     index = np.arange(n)
-    first_index = np.flatnonzero(in_block & ~np.concatenate(([False], in_block[:-1])))  # block ids count openings
+    first_index = np.flatnonzero(in_block & np.concatenate(([True], block_ids[1:] != block_ids[:-1])))
     take = lambda values: np.where(in_block, values[ids] if n_blocks else 0.0, 0.0)  # noqa: E731
     position_in_block = np.where(in_block, index - (first_index[ids] if n_blocks else 0), 0)
     return (
@@ -595,36 +618,83 @@ NEIGHBOUR_FAMILIES = ("length", "punctuation", "terminal", "javascript", "json",
 NEIGHBOUR_OFFSETS = (-2, -1, 1, 2)
 
 
-def _neighbour_columns(values: np.ndarray, nonblank: np.ndarray, offset: int) -> np.ndarray:
-    """Values of the non-blank line ``offset`` non-blank lines away (zeros past the page's ends)."""
-    out = np.zeros_like(values)
-    rows = values[nonblank]
-    shifted = np.zeros_like(rows)
-    if offset < 0 and len(rows) > -offset:
-        shifted[-offset:] = rows[:offset]
-    elif offset > 0 and len(rows) > offset:
-        shifted[:-offset] = rows[offset:]
-    out[nonblank] = shifted
-    return out
+def shift_within_pages(rows: np.ndarray, pages: np.ndarray, offset: int, fill: float) -> np.ndarray:
+    """``rows[i + offset]`` for every row ``i`` of ``rows`` (indexed along the first axis), or ``fill``
+    where that row is past the ends or on another page (``pages`` gives each row's page)."""
+    shifted = np.full_like(rows, fill)
+    n = len(rows)
+    if abs(offset) >= n:
+        return shifted
+    source, target = (slice(0, n + offset), slice(-offset, n)) if offset < 0 else (slice(offset, n), slice(0, n - offset))
+    same_page = pages[source] == pages[target]
+    shifted[target][same_page] = rows[source][same_page]
+    return shifted
+
+
+@dataclass(frozen=True, slots=True)
+class DenseFeatures:
+    """A page's dense features: the columns of every family (``own``), then, for each of ``NEIGHBOUR_OFFSETS``,
+    the ``NEIGHBOUR_FAMILIES`` columns of the non-blank line that far away (zeros past the page's ends).
+
+    Most columns are neighbours' copies, so they are not stored: ``features @ weights``, all that scoring
+    needs, multiplies the parts; :meth:`matrix` builds the whole ``(n_lines, n_features)`` array.
+    """
+
+    own: np.ndarray
+    names: list[str]
+    stats: PageStats
+    shared: tuple[int, ...]  # the columns of ``own`` that neighbours see
+
+    @classmethod
+    def of(cls, stats: PageStats) -> DenseFeatures:
+        blocks, names, shared = [], [], []
+        for family, function in FAMILIES.items():
+            values, columns = function(stats)
+            if family in NEIGHBOUR_FAMILIES:
+                shared.extend(range(len(names), len(names) + len(columns)))
+            blocks.append(values)
+            names.extend(columns)
+        own = np.column_stack(blocks).reshape(stats.n_lines, len(names))
+        neighbour_names = [f"{names[column]}@{offset:+d}" for offset in NEIGHBOUR_OFFSETS for column in shared]
+        return cls(own, names + neighbour_names, stats, tuple(shared))
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return self.stats.n_lines, len(self.names)
+
+    def prepend(self, columns: np.ndarray, names: list[str]) -> DenseFeatures:
+        """These features after ``columns`` (named ``names``), one row per line."""
+        shift = columns.shape[1]
+        return DenseFeatures(np.hstack([columns, self.own]), names + self.names, self.stats, tuple(c + shift for c in self.shared))
+
+    def _neighbour_rows(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The non-blank lines, their shared columns and their pages."""
+        nonblank = self.stats.nonblank
+        return nonblank, self.own[np.ix_(nonblank, self.shared)], self.stats.page_of_line[nonblank]
+
+    def __matmul__(self, weights: np.ndarray) -> np.ndarray:
+        n_own = self.own.shape[1]
+        out = self.own @ weights[:n_own]
+        nonblank, shared, pages = self._neighbour_rows()
+        by_offset = shared @ weights[n_own:].reshape(len(NEIGHBOUR_OFFSETS), len(self.shared)).T
+        for k, offset in enumerate(NEIGHBOUR_OFFSETS):
+            out[nonblank] += shift_within_pages(by_offset[:, k], pages, offset, 0.0)
+        return out
+
+    def matrix(self) -> np.ndarray:
+        nonblank, shared, pages = self._neighbour_rows()
+        blocks = [self.own]
+        for offset in NEIGHBOUR_OFFSETS:
+            block = np.zeros((self.stats.n_lines, len(self.shared)))
+            block[nonblank] = shift_within_pages(shared, pages, offset, 0.0)
+            blocks.append(block)
+        return np.hstack(blocks)
 
 
 def page_features(page: Page, stats: PageStats | None = None) -> FeatureBlock:
-    """All dense features of every line of ``page``: its own families, then its neighbours' values."""
-    stats = stats or PageStats(page)
-    own_blocks, own_names, shared_blocks, shared_names = [], [], [], []
-    for family, function in FAMILIES.items():
-        values, columns = function(stats)
-        own_blocks.append(values)
-        own_names.extend(columns)
-        if family in NEIGHBOUR_FAMILIES:
-            shared_blocks.append(values)
-            shared_names.extend(columns)
-    shared = np.column_stack(shared_blocks)
-    blocks, names = own_blocks, own_names
-    for offset in NEIGHBOUR_OFFSETS:
-        blocks.append(_neighbour_columns(shared, stats.nonblank, offset))
-        names.extend(f"{name}@{offset:+d}" for name in shared_names)
-    return np.column_stack(blocks).reshape(len(page), len(names)), names
+    """All dense features of every line of ``page`` as one array: its own families, then its neighbours' values."""
+    dense = DenseFeatures.of(stats or PageStats(page))
+    return dense.matrix(), dense.names
 
 
 def feature_names() -> list[str]:

@@ -3,6 +3,8 @@
 A page is split on ``\\n``, ``\\r\\n`` and lone ``\\r``; nothing else ends a line, so form feeds,
 tabs and NUL stay inside their line. A final line terminator does not open an extra empty line.
 Blank lines (only whitespace) separate blocks and are kept, so output keeps the page's structure.
+Several pages can be joined into one :class:`Page` and scored at once (see :meth:`Page.join`): the
+per-call cost of the vectorised features is then paid once per batch instead of once per page.
 """
 
 from __future__ import annotations
@@ -40,7 +42,9 @@ def split_lines(text: str) -> list[str]:
 class Page:
     """A page as lines, with the offsets that let features run over the whole text at once.
 
-    ``text`` is the lines joined by ``\\n``; line ``i`` spans ``text[starts[i]:ends[i]]``.
+    ``text`` is the lines joined by ``\\n``; line ``i`` spans ``text[starts[i]:ends[i]]``. A page joined
+    from several (:meth:`join`) holds the lines ``bounds[k]:bounds[k + 1]`` of the ``k``-th; features
+    that look at neighbours or at the whole page stay within those bounds.
     """
 
     lines: list[str]
@@ -49,6 +53,7 @@ class Page:
     ends: np.ndarray
     blank: np.ndarray
     block_ids: np.ndarray
+    bounds: np.ndarray
 
     @classmethod
     def from_lines(cls, lines: list[str]) -> Page:
@@ -61,18 +66,40 @@ class Page:
         return cls._of([], "") if body is None else cls._of(body.split("\n"), body)
 
     @classmethod
-    def _of(cls, lines: list[str], text: str) -> Page:
-        """The page of ``lines``, given ``text``, their join by ``\\n``."""
+    def join(cls, pages: list[Page]) -> Page:
+        """One page holding every line of ``pages`` in order, each within its own ``bounds``."""
+        filled = [page for page in pages if len(page)]
+        lines = [line for page in filled for line in page.lines]
+        sizes = np.array([len(page) for page in pages], dtype=np.int64)
+        if not filled:
+            return cls._of(lines, "", np.concatenate(([0], np.cumsum(sizes))))
+        lengths = np.concatenate([page.ends - page.starts for page in filled])
+        blank = np.concatenate([page.blank for page in filled])
+        return cls._of(lines, "\n".join(page.text for page in filled), np.concatenate(([0], np.cumsum(sizes))), lengths, blank)
+
+    @classmethod
+    def _of(cls, lines: list[str], text: str, bounds: np.ndarray | None = None,
+            lengths: np.ndarray | None = None, blank: np.ndarray | None = None) -> Page:
+        """The page of ``lines``, given ``text``, their join by ``\\n``, the ``bounds`` of the pages joined in
+        it, and the lines' ``lengths`` and ``blank`` flags when they are known already."""
         n = len(lines)
-        lengths = np.fromiter(map(len, lines), dtype=np.int64, count=n)
+        bounds = np.array([0, n], dtype=np.int64) if bounds is None else bounds
+        if lengths is None or blank is None:
+            lengths = np.fromiter(map(len, lines), dtype=np.int64, count=n)
+            # A line is blank when it is empty or all whitespace: what ``not line.strip()`` says, mapped in C.
+            blank = (lengths == 0) | np.fromiter(map(str.isspace, lines), dtype=bool, count=n)
         ends = np.cumsum(lengths + 1) - 1
         starts = ends - lengths
-        # A line is blank when it is empty or all whitespace: what ``not line.strip()`` says, mapped in C.
-        blank = (lengths == 0) | np.fromiter(map(str.isspace, lines), dtype=bool, count=n)
-        # A block is a run of non-blank lines; a blank line belongs to no block (-1).
+        # A block is a run of non-blank lines within one page; a blank line belongs to no block (-1).
         opens = ~blank & np.concatenate(([True], blank[:-1])) if n else blank
+        first_lines = bounds[:-1][bounds[:-1] < n]
+        opens[first_lines] = ~blank[first_lines]
         block_ids = np.where(blank, -1, np.cumsum(opens) - 1)
-        return cls(lines, text, starts, ends, blank, block_ids)
+        return cls(lines, text, starts, ends, blank, block_ids, bounds)
+
+    def split(self, values: np.ndarray) -> list[np.ndarray]:
+        """``values``, one per line, cut into one array per page joined in this one."""
+        return np.split(values, self.bounds[1:-1])
 
     def __len__(self) -> int:
         return len(self.lines)
