@@ -55,7 +55,7 @@ def _runner(tool: str, pages: list[dict]) -> tuple[Callable[[], object], int, in
         from linesift import load_model
 
         model = load_model()
-        return lambda: [model.clean(text) for text in texts], size, lines
+        return lambda: model.clean_many(texts), size, lines
     if tool == "c4":
         from linesift.training.baselines import c4_line_rules
 
@@ -132,7 +132,7 @@ def report(results: list[dict], scaling: list[dict], skipped: list[str], n_pages
         "| tool | input | MB/s per core | pages/s | lines/s | peak RSS | speed / C4 |",
         "| --- | --- | ---: | ---: | ---: | ---: | ---: |",
     ]
-    names = {"linesift": "linesift `clean` (built-in model)", "c4": "C4 line rules (datatrove)", "trafilatura": "trafilatura"}
+    names = {"linesift": "linesift `clean_many` (built-in model)", "c4": "C4 line rules (datatrove)", "trafilatura": "trafilatura"}
     for r in results:
         median = statistics.median(r["seconds"])
         rate = r["bytes"] / median / MB
