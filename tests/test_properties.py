@@ -110,3 +110,10 @@ def test_explanations_and_report_for_any_text(model: Sifter, text: str) -> None:
     report = render_report([Line(e.number, e.text, e.label, e.p_content) for e in explanations], explanations,
                            model.threshold, text[:40])
     report.encode("utf-8")  # writable as UTF-8, whatever the input held
+
+
+@PROPERTY_SETTINGS
+@given(texts=st.lists(pages, max_size=6))
+def test_pages_cleaned_together_are_cleaned_as_alone(model: Sifter, texts: list[str]) -> None:
+    """Scoring pages in one batch leaks nothing between them: every page gets what it gets alone."""
+    assert model.clean_many(texts) == [model.clean(text) for text in texts]
