@@ -4,7 +4,9 @@ A family takes a :class:`PageStats` (shared, lazily computed views of the page: 
 character-class counts, word spans and hashes) and returns a ``(n_lines, k)`` float array and its ``k``
 column names. Regular expressions run once over the page text and their matches are mapped to lines
 through the line offsets, so the cost grows with the page's size, not with its number of lines times
-the number of patterns.
+the number of patterns. The page may be several joined into one (:meth:`Page.join`): what depends on
+a line's neighbours or on its whole page (neighbour columns, position, repetition, blocks, pattern
+matches) stays within the line's own page.
 """
 
 from __future__ import annotations
