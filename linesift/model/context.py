@@ -58,6 +58,7 @@ _LOG_WORDS = SMOOTHED_FEATURES.index("log_words")
 _CUTS = np.array([0.5, *RUN_CUTS])
 # The columns from "in_main_run" on depend on the whole page: they are computed page by page.
 _N_PLACE = len(_NAMES) - _NAMES.index("in_main_run")
+_PADDING_GAIN = -1e30
 
 
 class _Windows:
@@ -161,36 +162,48 @@ def context_features(stats: PageStats, p_first: np.ndarray, dense: np.ndarray) -
     rank[order] = (index - windows.first) / np.maximum(windows.last - windows.first - 1, 1)
     # The main run weighs each line's evidence by its words so a long paragraph counts more than a link.
     evidence = own[:, _LOG_WORDS]
-    place = columns[len(_NAMES) - _N_PLACE :]
-    for start, end in zip(starts.tolist(), (starts + sizes).tolist()):
-        _place_in_page(p[start:end], evidence[start:end], words[start:end], place[:, start:end])
+    _fill_place(p, evidence, words, starts, sizes, columns[len(_NAMES) - _N_PLACE :])
     out[rows] = columns.T
     return out, list(_NAMES)
 
 
-def _place_in_page(p: np.ndarray, evidence: np.ndarray, words: np.ndarray, place: np.ndarray) -> None:
-    """Fill ``place`` (the last ``_N_PLACE`` columns, for one page's non-blank lines) with where each line
-    sits relative to the page's main runs, its anchor line and its content words."""
-    index = np.arange(len(p))
-    column = iter(place)
-    starts, ends = _main_runs((p - _CUTS[:, None]) * evidence)
-    distance = np.maximum(starts[:, None] - index, 0) + np.maximum(index - ends[:, None] + 1, 0)
+def _fill_place(p: np.ndarray, evidence: np.ndarray, words: np.ndarray, starts: np.ndarray, sizes: np.ndarray,
+                place: np.ndarray) -> None:
+    """Fill ``place`` (the last ``_N_PLACE`` columns) with where each line sits relative to its page's main
+    runs, its anchor line and its content words; page ``k``'s lines are rows ``starts[k]`` on, ``sizes[k]`` of them.
+
+    Each page's lines are laid out on one row of a grid, so that running sums and maxima stay within a page.
+    """
+    grid_row = np.repeat(np.arange(len(sizes)), sizes)
+    local = np.arange(len(p)) - np.repeat(starts, sizes)  # index of each line among its page's lines
+
+    def grid(values: np.ndarray, padding: float) -> np.ndarray:
+        laid_out = np.full((len(sizes), int(sizes.max()), *values.shape[1:]), padding)
+        laid_out[grid_row, local] = values
+        return laid_out
+
+    # Gains past a page's end are so negative that no run reaches into them.
+    gains = grid(((p - _CUTS[:, None]) * evidence).T, _PADDING_GAIN).transpose(0, 2, 1)
+    run_starts, run_ends = (found.reshape(len(sizes), len(_CUTS))[grid_row] for found in _main_runs(gains.reshape(-1, gains.shape[2])))
+    distance = np.maximum(run_starts - local[:, None], 0) + np.maximum(local[:, None] - run_ends + 1, 0)
     log_distance = np.log1p(distance)
     inside = distance == 0
-    next(column)[:] = inside[0]
+    column = iter(place)
+    next(column)[:] = inside[:, 0]
     before = next(column)
-    before[:] = index < starts[0]
-    np.subtract(1.0 - inside[0], before, out=next(column))
-    next(column)[:] = log_distance[0]
+    before[:] = local < run_starts[:, 0]
+    np.subtract(1.0 - inside[:, 0], before, out=next(column))
+    next(column)[:] = log_distance[:, 0]
     for cut in range(1, len(_CUTS)):
-        next(column)[:] = inside[cut]
-        next(column)[:] = log_distance[cut]
+        next(column)[:] = inside[:, cut]
+        next(column)[:] = log_distance[:, cut]
     # The page's most confident long line anchors the content; lines far from it rarely belong to it.
-    anchor = int(np.argmax(p * evidence))
-    np.log1p(np.abs(index - anchor), out=next(column))
+    anchor = np.argmax(grid(p * evidence, -np.inf), axis=1)
+    np.log1p(np.abs(local - anchor[grid_row]), out=next(column))
     content_words = words * p
-    total_words = max(content_words.sum(), 1e-9)
-    before = np.cumsum(content_words) - content_words
+    laid_out = grid(content_words, 0.0)
+    total_words = np.maximum(laid_out.sum(axis=1), 1e-9)[grid_row]
+    before = np.cumsum(laid_out, axis=1)[grid_row, local] - content_words
     np.divide(before, total_words, out=next(column))
     np.divide(np.minimum(before, total_words - before - content_words).clip(min=0), total_words, out=next(column))
 
