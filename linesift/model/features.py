@@ -645,7 +645,7 @@ class DenseFeatures:
     own: np.ndarray
     names: list[str]
     stats: PageStats
-    shared: tuple[int, ...]  # the columns of ``own`` that neighbours see
+    shared: np.ndarray  # the ``NEIGHBOUR_FAMILIES`` columns of the non-blank lines, what neighbours see
 
     @classmethod
     def of(cls, stats: PageStats) -> DenseFeatures:
@@ -658,7 +658,7 @@ class DenseFeatures:
             names.extend(columns)
         own = np.column_stack(blocks).reshape(stats.n_lines, len(names))
         neighbour_names = [f"{names[column]}@{offset:+d}" for offset in NEIGHBOUR_OFFSETS for column in shared]
-        return cls(own, names + neighbour_names, stats, tuple(shared))
+        return cls(own, names + neighbour_names, stats, own[np.ix_(stats.nonblank, shared)])
 
     @property
     def shape(self) -> tuple[int, int]:
@@ -666,29 +666,23 @@ class DenseFeatures:
 
     def prepend(self, columns: np.ndarray, names: list[str]) -> DenseFeatures:
         """These features after ``columns`` (named ``names``), one row per line."""
-        shift = columns.shape[1]
-        return DenseFeatures(np.hstack([columns, self.own]), names + self.names, self.stats, tuple(c + shift for c in self.shared))
-
-    def _neighbour_rows(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """The non-blank lines, their shared columns and their pages."""
-        nonblank = self.stats.nonblank
-        return nonblank, self.own[np.ix_(nonblank, self.shared)], self.stats.page_of_line[nonblank]
+        return DenseFeatures(np.hstack([columns, self.own]), names + self.names, self.stats, self.shared)
 
     def __matmul__(self, weights: np.ndarray) -> np.ndarray:
         n_own = self.own.shape[1]
         out = self.own @ weights[:n_own]
-        nonblank, shared, pages = self._neighbour_rows()
-        by_offset = shared @ weights[n_own:].reshape(len(NEIGHBOUR_OFFSETS), len(self.shared)).T
+        nonblank, pages = self.stats.nonblank, self.stats.page_of_line[self.stats.nonblank]
+        by_offset = self.shared @ weights[n_own:].reshape(len(NEIGHBOUR_OFFSETS), self.shared.shape[1]).T
         for k, offset in enumerate(NEIGHBOUR_OFFSETS):
             out[nonblank] += shift_within_pages(by_offset[:, k], pages, offset, 0.0)
         return out
 
     def matrix(self) -> np.ndarray:
-        nonblank, shared, pages = self._neighbour_rows()
+        nonblank, pages = self.stats.nonblank, self.stats.page_of_line[self.stats.nonblank]
         blocks = [self.own]
         for offset in NEIGHBOUR_OFFSETS:
-            block = np.zeros((self.stats.n_lines, len(self.shared)))
-            block[nonblank] = shift_within_pages(shared, pages, offset, 0.0)
+            block = np.zeros((self.stats.n_lines, self.shared.shape[1]))
+            block[nonblank] = shift_within_pages(self.shared, pages, offset, 0.0)
             blocks.append(block)
         return np.hstack(blocks)
 
