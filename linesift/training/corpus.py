@@ -135,19 +135,24 @@ def iter_source(source: Path) -> Iterator[SourcePage]:
 
 
 def label_page(
-    page: SourcePage, renderer: str = DEFAULT_RENDERER, include_title: bool = False
+    page: SourcePage, renderer: str = DEFAULT_RENDERER, include_title: bool = False, *, text: str | None = None
 ) -> dict[str, Any] | Skipped:
-    """Render and label one page: a corpus row, or the reason it is skipped."""
+    """Render and label one page: a corpus row, or the reason it is skipped.
+
+    ``text`` is the page already rendered with ``renderer`` (``render_html`` of its HTML), for
+    callers that render separately, e.g. to time the renderer; by default the page is rendered here.
+    """
     if page.gold is None:
         return Skipped(page.id, renderer, "no gold file")
     if page.html_path is None:
         return Skipped(page.id, renderer, "missing html")
     if not page.gold.strip():
         return Skipped(page.id, renderer, "empty gold")
-    try:
-        text = render_html(read_html(page.html_path), renderer)
-    except RenderError as exc:
-        return Skipped(page.id, renderer, "render error", str(exc))
+    if text is None:
+        try:
+            text = render_html(read_html(page.html_path), renderer)
+        except RenderError as exc:
+            return Skipped(page.id, renderer, "render error", str(exc))
     lines = split_lines(text)
     alignment = align_lines(lines, page.gold, page.meta.get("title"), include_title=include_title)
     if alignment.gold_coverage < MIN_GOLD_COVERAGE:
