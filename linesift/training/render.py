@@ -4,9 +4,9 @@ Training text should look like what users feed linesift: scraper output and craw
 where navigation, footers and cookie banners are still in the text. So every renderer here keeps
 the whole page (no main-content extraction) and puts each block on its own line.
 
-``resiliparse`` is the default: on the WCXB development pages it renders about four times as
-fast as html-text and trafilatura and ten times as fast as inscriptis, and the alignment ceiling
-of its lines is within 0.005 word F1 of the best (html-text); numbers in ``docs/corpus.md``. It
+``resiliparse`` is the default: on the WCXB development pages it renders several times as fast
+as html-text, trafilatura and inscriptis, and the alignment ceiling of its lines is within 0.005
+word F1 of the best (html-text); numbers and the command that measures them in ``docs/corpus.md``. It
 renders ``<noscript>`` content, as a scraper without JavaScript sees it: Discourse forums serve
 their posts there. ``trafilatura``'s ``html2txt`` is kept for comparison only: it joins the
 whole page into one line, so no line can be told from another.
