@@ -226,11 +226,22 @@ class _Problem:
         # scikit-learn's scaling: the objective divided by C times the total weight.
         self.penalty = 1.0 / (C * total)
 
-    def _block(self, block: RowBlock, dense_weights: np.ndarray, rest_weights: np.ndarray, intercept: float):
+    def _weights(self, theta: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
+        """What the blocks' stored columns are multiplied by, and the offset added, for coefficients ``theta``."""
+        k = self.n_dense
+        return (theta[:k] * self.factor).astype(self.dtype), theta[k:-1].astype(self.dtype), float(theta[-1] + theta[:k] @ self.shift)
+
+    @staticmethod
+    def _decision(block: RowBlock, weights: tuple[np.ndarray, np.ndarray, float]) -> np.ndarray:
+        dense_weights, rest_weights, offset = weights
         z = np.asarray(block.dense @ dense_weights, dtype=np.float64)
         if block.rest is not None:
             z += block.rest @ rest_weights
-        z += intercept
+        z += offset
+        return z
+
+    def _block(self, block: RowBlock, weights: tuple[np.ndarray, np.ndarray, float]):
+        z = self._decision(block, weights)
         loss = block.weight @ (np.logaddexp(0.0, z) - block.y * z)
         residual = block.weight * (expit(z) - block.y)
         stored = residual.astype(self.dtype, copy=False)
@@ -239,11 +250,9 @@ class _Problem:
 
     def loss_gradient(self, theta: np.ndarray) -> tuple[float, np.ndarray]:
         k = self.n_dense
-        coef_dense, coef_rest, intercept = theta[:k], theta[k:-1], theta[-1]
-        dense_weights = (coef_dense * self.factor).astype(self.dtype)
-        rest_weights = coef_rest.astype(self.dtype)
-        offset = float(intercept + coef_dense @ self.shift)
-        parts = list(self.pool.map(lambda block: self._block(block, dense_weights, rest_weights, offset), self.blocks))
+        coef_rest = theta[k:-1]
+        weights = self._weights(theta)
+        parts = list(self.pool.map(lambda block: self._block(block, weights), self.blocks))
         loss = sum(part[0] for part in parts) / self.total
         residual = sum(part[1] for part in parts) / self.total
         gradient = np.empty_like(theta)
@@ -286,10 +295,9 @@ class _Problem:
                           options={"maxiter": max_iter, "maxls": _MAX_LINE_SEARCH, "gtol": tol, "ftol": _FTOL})
         return theta_of(result.x), int(result.nit)
 
-
-    def _block_curvature(self, block: RowBlock, dense_weights: np.ndarray, intercept: float):
+    def _block_curvature(self, block: RowBlock, weights: tuple[np.ndarray, np.ndarray, float]):
         """A dense-only block's loss, residual sum, gradient part, and its rows' curvature ``sum s x x^T``, ``sum s x``, ``sum s``."""
-        z = np.asarray(block.dense @ dense_weights, dtype=np.float64) + intercept
+        z = self._decision(block, weights)
         loss = block.weight @ (np.logaddexp(0.0, z) - block.y * z)
         p = expit(z)
         residual = block.weight * (p - block.y)
@@ -301,11 +309,10 @@ class _Problem:
 
     def _loss(self, theta: np.ndarray) -> float:
         k = self.n_dense
-        dense_weights = (theta[:k] * self.factor).astype(self.dtype)
-        offset = float(theta[-1] + theta[:k] @ self.shift)
+        weights = self._weights(theta)
 
         def block_loss(block: RowBlock) -> float:
-            z = np.asarray(block.dense @ dense_weights, dtype=np.float64) + offset
+            z = self._decision(block, weights)
             return float(block.weight @ (np.logaddexp(0.0, z) - block.y * z))
 
         return sum(self.pool.map(block_loss, self.blocks)) / self.total + 0.5 * self.penalty * float(theta[:k] @ theta[:k])
@@ -313,9 +320,8 @@ class _Problem:
     def _newton_terms(self, theta: np.ndarray) -> tuple[float, np.ndarray, np.ndarray]:
         """Loss, gradient and Hessian at ``theta`` (standardised columns, then the intercept)."""
         k = self.n_dense
-        dense_weights = (theta[:k] * self.factor).astype(self.dtype)
-        offset = float(theta[-1] + theta[:k] @ self.shift)
-        parts = list(self.pool.map(lambda block: self._block_curvature(block, dense_weights, offset), self.blocks))
+        weights = self._weights(theta)
+        parts = list(self.pool.map(lambda block: self._block_curvature(block, weights), self.blocks))
         loss = sum(part[0] for part in parts) / self.total + 0.5 * self.penalty * float(theta[:k] @ theta[:k])
         residual = sum(part[1] for part in parts) / self.total
         gradient = np.empty_like(theta)
