@@ -7,7 +7,7 @@ start; the second pass rescores it from its own features and the first pass's sc
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -76,8 +76,14 @@ class Sifter:
         stats = PageStats(page)
         dense = DenseFeatures.of(stats)
         hashed = ngram_scores(stats, self.first.coef_[self.first.n_scaled_ :])
-        p_first = np.where(page.blank, 0.0, sigmoid(self.first.decision_from_parts(dense, hashed)))
-        return self._second_pass(dense.prepend(*context_features(stats, p_first, dense.own)), page.blank)
+        return self.scores_from(dense, hashed, lambda p_first: dense.prepend(*context_features(stats, p_first, dense.own)), page.blank)
+
+    def scores_from(self, dense: np.ndarray | DenseFeatures, hashed: np.ndarray,
+                    second_features: Callable[[np.ndarray], np.ndarray | DenseFeatures], blank: np.ndarray) -> np.ndarray:
+        """P(content) of every line from the first pass's dense features and n-gram sums (``hashed``);
+        ``second_features`` makes the second pass's features from the first pass's scores. 0.0 where ``blank``."""
+        p_first = np.where(blank, 0.0, sigmoid(self.first.decision_from_parts(dense, hashed)))
+        return self._second_pass(second_features(p_first), blank)
 
     def probabilities_of(self, pages: Sequence[Page]) -> list[np.ndarray]:
         """``probabilities`` of every page of ``pages``, scored in batches of about ``BATCH_CHARS`` characters."""

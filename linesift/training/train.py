@@ -274,7 +274,7 @@ def fit_sifter(examples: Sequence[Example], train_lines: Sequence[np.ndarray], p
 
 def score_examples(model: Sifter, examples: Sequence[Example]) -> list[np.ndarray]:
     """What ``model.probabilities`` gives for every example's page, from its precomputed features."""
-    first, second = model.first, model.second
+    first = model.first
     out = []
     for ex in examples:
         if len(ex.labels) == 0:
@@ -282,8 +282,7 @@ def score_examples(model: Sifter, examples: Sequence[Example]) -> list[np.ndarra
             continue
         hashed = np.zeros(len(ex.labels))
         hashed[~ex.blank] = ex.ngrams @ first.coef_[first.n_scaled_ :]
-        p_first = np.where(ex.blank, 0.0, sigmoid(first.decision_from_parts(ex.dense, hashed)))
-        out.append(np.where(ex.blank, 0.0, sigmoid(second.decision_from_parts(ex.second(p_first)))))
+        out.append(model.scores_from(ex.dense, hashed, ex.second, ex.blank))
     return out
 
 
