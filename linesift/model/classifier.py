@@ -161,7 +161,7 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
             problem = _Problem(blocks, pool, total, self.C, factor, (mean - own_mean) / own_scale)
             # The loss's curvature where every probability is 1/2, plus the penalty's: over the standardised
             # columns and the intercept together (they are correlated), and along each other column.
-            start = np.zeros(n_dense + n_rest + 1) if init is None else _parameters_of(init, own_mean, own_scale)
+            start = np.zeros(n_dense + n_rest + 1) if init is None else init.parameters_for(own_mean, own_scale)
             with threadpool_limits(1):  # one BLAS thread per block: results do not depend on the machine's cores
                 if n_rest:
                     dense_curvature = np.zeros((n_dense + 1, n_dense + 1))
@@ -202,6 +202,14 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
         check_is_fitted(self)
         weights = self.coef_[: self.n_scaled_] / self.scale_
         return dense @ weights + (self.intercept_ - self.mean_ @ weights) + rest
+
+    def parameters_for(self, mean: np.ndarray, scale: np.ndarray) -> np.ndarray:
+        """The coefficients, then the intercept, that give the same decisions on columns standardised with
+        ``mean`` and ``scale`` instead of the model's own."""
+        check_is_fitted(self)
+        raw = self.coef_[: self.n_scaled_] / self.scale_
+        intercept = self.intercept_ - self.mean_ @ raw + mean @ raw
+        return np.concatenate([raw * scale, self.coef_[self.n_scaled_ :], [intercept]])
 
     def predict_proba(self, X):
         positive = sigmoid(self.decision_function(X))
@@ -414,13 +422,6 @@ def _pooled_products(blocks: Sequence[RowBlock], pool) -> np.ndarray:
         block_total, block_mean, _, _ = block.moments()
         products += block_total * np.outer(block_mean - mean, block_mean - mean)
     return products
-
-
-def _parameters_of(model: LineClassifier, mean: np.ndarray, scale: np.ndarray) -> np.ndarray:
-    """``model``'s coefficients and intercept for columns standardised with ``mean`` and ``scale`` instead."""
-    raw = model.coef_[: model.n_scaled_] / model.scale_
-    intercept = model.intercept_ - model.mean_ @ raw + mean @ raw
-    return np.concatenate([raw * scale, model.coef_[model.n_scaled_ :], [intercept]])
 
 
 def _nonzero_scale(mean: np.ndarray, scale: np.ndarray) -> np.ndarray:

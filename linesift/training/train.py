@@ -184,10 +184,10 @@ class LineTable:
     def decision(self, model: LineClassifier, rows: np.ndarray) -> np.ndarray:
         """``model``'s decision function on ``rows`` (a boolean mask), in table order."""
         out = np.zeros(int(rows.sum()))
-        raw = model.coef_[: model.n_scaled_] / model.scale_
-        dense_weights = (raw * self.scale).astype(np.float32)
-        rest_weights = model.coef_[model.n_scaled_ :].astype(np.float32)
-        offset = model.intercept_ + (self.mean - model.mean_) @ raw
+        parameters = model.parameters_for(self.mean, self.scale)
+        dense_weights = parameters[: model.n_scaled_].astype(np.float32)
+        rest_weights = parameters[model.n_scaled_ : -1].astype(np.float32)
+        offset = parameters[-1]
         done = 0
         for start, block in self.blocks:
             inside = rows[start : start + len(block.y)]
