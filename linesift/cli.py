@@ -10,7 +10,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Annotated, Literal, Optional
 
 import typer
@@ -25,8 +25,17 @@ from linesift.io.cleaning import SPANS_FIELD
 from linesift.io.corpus import OnError, RunOptions, Summary, clean_corpus
 from linesift.io.html import render
 from linesift.io.parallel import CleanOptions
-from linesift.io.sources import DEFAULT_GLOB, DEFAULT_TEXT_FIELD, BadRecordError, ReadOptions, kind_from_name
-from linesift.io.text import InputError, read_bytes, read_text
+from linesift.io.sources import (
+    DEFAULT_GLOB,
+    DEFAULT_TEXT_FIELD,
+    PAGE_KINDS,
+    BadRecordError,
+    Input,
+    ReadOptions,
+    kind_from_name,
+    open_source,
+)
+from linesift.io.text import STDIN, InputError, read_text
 from linesift.limits import PageTooLargeError
 from linesift.model.modelfile import ModelFileError, load_model, save_model
 from linesift.model.sifter import Sifter
@@ -280,17 +289,22 @@ def predict(
 
 def _write_report(files: list[str], report: Path, model: Sifter, threshold: float | None, strict: bool) -> None:
     """The report shows one page: a text or HTML file, read and rendered as ``predict`` reads it."""
-    if len(files) != 1 or files[0] == "-" or kind_from_name(files[0]) not in ("text", "html"):
-        fail("--report shows one page: give exactly one text or HTML file")
     name = files[0]
+    kind = kind_from_name(name)
+    if len(files) != 1 or name == STDIN or kind not in PAGE_KINDS:
+        fail("--report shows one page: give exactly one text or HTML file")
     try:
-        if kind_from_name(name) == "html":
-            text, problem = render(read_bytes(name))
+        with open_source(Input(name, name, PurePosixPath(Path(name).name)), ReadOptions(kind, strict=strict)) as source:
+            page = next(source.records())  # a page kind has exactly one record
+        if page.error is not None:
+            raise page.error
+        assert page.document is not None
+        text = page.document.text
+        if page.document.html is not None:
+            text, problem = render(page.document.html)
             if problem is not None:
                 fail(f"{name}: {problem}")
-        else:
-            text, _ = read_text(name, strict)
-        write_report(report, model, text, threshold, title=name)
+        write_report(report, model, text or "", threshold, title=name)
     except (InputError, PageTooLargeError) as error:
         fail(f"{name}: {error}" if isinstance(error, PageTooLargeError) else str(error))
     except OSError as error:

@@ -27,6 +27,17 @@ def test_predict_report_writes_one_page_with_every_line(tmp_path: Path) -> None:
     assert "<script" not in html.lower()
 
 
+def test_predict_report_reads_a_compressed_page_as_predict_does(tmp_path: Path) -> None:
+    page = tmp_path / "page.txt.gz"
+    page.write_bytes(gzip.compress(SEED.read_bytes()))
+    report = tmp_path / "report.html"
+    result = CliRunner().invoke(cli.app, ["predict", str(page), "--report", str(report)])
+    assert result.exit_code == 0, result.output
+    html = report.read_text(encoding="utf-8")
+    assert len(re.findall(r'class="l(?: [kd])?"', html)) == len(SEED.read_text(encoding="utf-8").splitlines())
+    assert "Bodies of baby and mother" in html
+
+
 def test_predict_report_needs_exactly_one_page(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli.app, ["predict", str(SEED), str(SEED), "--report", str(tmp_path / "r.html")])
     assert result.exit_code == 2
