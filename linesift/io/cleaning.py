@@ -114,6 +114,8 @@ def clean_texts(model: Sifter, texts: Sequence[str], threshold: float | None = N
     Raises:
         PageTooLargeError: a text is over the size limits (see :mod:`linesift.limits`).
     """
-    for text in texts:
-        check_page_size(text)
-    return clean_documents(model, [Document(text=text) for text in texts], threshold, spans)
+    cleaned = clean_documents(model, [Document(text=text) for text in texts], threshold, spans)
+    for result in cleaned:
+        if result.error is not None:  # text needs no rendering: the only error is a page over the limits
+            raise PageTooLargeError(result.error)
+    return cleaned
