@@ -88,15 +88,15 @@ class _ZstdReader(io.RawIOBase):
         super().close()
 
 
-def open_decompressed(raw: BinaryIO) -> tuple[io.BufferedReader, Compression | None]:
-    """A buffered stream of ``raw``'s decompressed bytes, and the compression found (if any)."""
+def open_decompressed(raw: BinaryIO) -> io.BufferedReader:
+    """A buffered stream of ``raw``'s decompressed bytes (``raw`` itself, buffered, if it is not compressed)."""
     buffered = raw if isinstance(raw, io.BufferedReader) else io.BufferedReader(raw)  # type: ignore[arg-type]
     compression = sniff_compression(buffered.peek(MAGIC_BYTES)[:MAGIC_BYTES])
     if compression == "gzip":
-        return io.BufferedReader(gzip.GzipFile(fileobj=buffered, mode="rb")), compression  # type: ignore[arg-type]
+        return io.BufferedReader(gzip.GzipFile(fileobj=buffered, mode="rb"))  # type: ignore[arg-type]
     if compression == "zstd":
-        return io.BufferedReader(_ZstdReader(buffered)), compression
-    return buffered, None
+        return io.BufferedReader(_ZstdReader(buffered))
+    return buffered
 
 
 @contextmanager

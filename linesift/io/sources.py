@@ -283,12 +283,11 @@ def open_source(item: Input, options: ReadOptions) -> Iterator[Source]:
     """Open ``item``, undo compression and tell its kind; the stream is closed when the block ends."""
     with open_binary(item.path) as opened:
         raw = opened if hasattr(opened, "peek") else io.BufferedReader(opened)  # type: ignore[arg-type]
-        forced = options.input_format
-        if forced == "parquet" or (forced is None and (_peek(raw).startswith(PARQUET_MAGIC) or kind_from_name(item.name) == "parquet")):
+        kind = options.input_format
+        if kind == "parquet" or (kind is None and (_peek(raw).startswith(PARQUET_MAGIC) or kind_from_name(item.name) == "parquet")):
             yield Source(item, "parquet", raw, options)
             return
-        stream, _ = open_decompressed(raw)
-        kind = options.input_format
+        stream = open_decompressed(raw)
         if kind is None:
             kind = "warc" if _peek(stream).startswith(WARC_MAGIC) else kind_from_name(item.name)
         yield Source(item, kind, stream, options)
