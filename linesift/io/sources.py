@@ -40,6 +40,7 @@ from linesift.io.cleaning import Document
 from linesift.io.compression import open_decompressed, strip_compression_suffix
 from linesift.io.text import (
     STDIN,
+    STDIN_NAME,
     InputError,
     MissingExtraError,
     decode_text,
@@ -50,7 +51,6 @@ InputKind = Literal["text", "html", "jsonl", "warc", "parquet"]
 PAGE_KINDS = frozenset({"text", "html"})  # one file, one page: the output is a page too
 DEFAULT_GLOB = "*"  # scrapers often save pages under bare hashes, so no extension is required
 DEFAULT_TEXT_FIELD = "text"
-STDIN_NAME = "<stdin>"
 STDIN_OUTPUT = "stdin"
 PARQUET_MAGIC = b"PAR1"
 WARC_MAGIC = b"WARC/"

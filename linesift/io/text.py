@@ -13,6 +13,7 @@ from typing import IO
 
 BINARY_SNIFF_BYTES = 8192  # a NUL byte this early means the file is binary, not text
 STDIN = "-"
+STDIN_NAME = "<stdin>"  # how messages name stdin
 _UMASK = os.umask(0)
 os.umask(_UMASK)
 
@@ -73,7 +74,7 @@ def open_binary(name: str) -> Iterator[IO[bytes]]:
 
 def read_text(name: str, strict: bool = False) -> tuple[str, str | None]:
     """The text of file ``name`` (``-`` for stdin) and a warning, if any."""
-    return decode_text(read_bytes(name), "<stdin>" if name == STDIN else name, strict)
+    return decode_text(read_bytes(name), STDIN_NAME if name == STDIN else name, strict)
 
 
 @contextmanager
