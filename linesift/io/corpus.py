@@ -18,6 +18,7 @@ from linesift.io.cleaning import Document
 from linesift.io.parallel import CleanOptions, clean_stream
 from linesift.io.sinks import Sink, open_sink, output_relative
 from linesift.io.sources import (
+    DEFAULT_GLOB,
     PAGE_KINDS,
     BadRecordError,
     ReadOptions,
@@ -43,7 +44,7 @@ class RunOptions:
     line_records: bool = False  # text and HTML pages: one JSON record per line instead of the kept lines
     on_error: OnError = "fail"
     jobs: int = 1
-    pattern: str = "*"
+    pattern: str = DEFAULT_GLOB
 
 
 @dataclass(slots=True)
