@@ -412,7 +412,7 @@ def explain(
     except InputError as error:
         fail(str(error))
     if warning:
-        err.print(f"warning: {warning}", highlight=False, markup=False)
+        _warn(warning)
     model = _load(model_path)
     explanations = explain_lines(model, text, top, threshold)
     if line is not None:
