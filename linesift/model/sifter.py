@@ -83,7 +83,7 @@ class Sifter:
         """P(content) of every line from the first pass's dense features and n-gram sums (``hashed``);
         ``second_features`` makes the second pass's features from the first pass's scores. 0.0 where ``blank``."""
         p_first = np.where(blank, 0.0, sigmoid(self.first.decision_from_parts(dense, hashed)))
-        return self._second_pass(second_features(p_first), blank)
+        return self.second_pass(second_features(p_first), blank)
 
     def probabilities_of(self, pages: Sequence[Page]) -> list[np.ndarray]:
         """``probabilities`` of every page of ``pages``, scored in batches of about ``BATCH_CHARS`` characters."""
@@ -96,9 +96,9 @@ class Sifter:
     def score(self, matrices: PageMatrices, blank: np.ndarray) -> np.ndarray:
         """P(content) of every line from a page's precomputed matrices; 0.0 where ``blank``."""
         p_first = np.where(blank, 0.0, self.first.predict_proba(matrices.first)[:, 1])
-        return self._second_pass(matrices.second(p_first), blank)
+        return self.second_pass(matrices.second(p_first), blank)
 
-    def _second_pass(self, features: np.ndarray | DenseFeatures, blank: np.ndarray) -> np.ndarray:
+    def second_pass(self, features: np.ndarray | DenseFeatures, blank: np.ndarray) -> np.ndarray:
         """P(content) from the second pass's ``features``; 0.0 where ``blank``."""
         return np.where(blank, 0.0, sigmoid(self.second.decision_from_parts(features)))
 
