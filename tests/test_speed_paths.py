@@ -20,8 +20,11 @@ from linesift import load_model
 from linesift.model import features as F
 from linesift.model.context import context_features
 from linesift.model.ngrams import (
+    _TABLE_WIDTH,
     N_BUCKETS,
+    _char_grams,
     _squared_counts,
+    _word_grams,
     ngram_features,
     ngram_scores,
 )
@@ -121,6 +124,16 @@ def test_squared_counts_match_counting_pairs() -> None:
     keys, counts = np.unique(rows * N_BUCKETS + buckets, return_counts=True)
     expected = np.bincount(keys // N_BUCKETS, weights=counts.astype(np.float64) ** 2, minlength=45)
     np.testing.assert_array_equal(_squared_counts(rows, buckets, 45), expected)
+
+
+def test_ngram_table_columns_leave_the_last_column_free(stats: list[F.PageStats]) -> None:
+    """``ngram_scores`` lays each line's n-grams out in a table of ``_TABLE_WIDTH`` columns: one n-gram per column,
+    and never the last column, so that every row ends with padding."""
+    long_line = F.PageStats(Page.from_text(" ".join(f"w{i}" for i in range(40)) + "\n" + "x" * 100))
+    for page_stats in [*stats, long_line]:
+        for rows, columns, _ in (_word_grams(page_stats), _char_grams(page_stats)):
+            assert len(columns) == 0 or (columns.min() >= 0 and columns.max() < _TABLE_WIDTH - 1)
+            assert len(np.unique(rows * _TABLE_WIDTH + columns)) == len(rows)
 
 
 @pytest.mark.parametrize(("pattern", "candidates"), [

@@ -23,64 +23,94 @@ _CHAR_MIX = (np.uint64(0xD6E8FEB86659FD93), np.uint64(0xA0761D6478BD642F), np.ui
 _CHAR_SEED = np.uint64(0x8EBC6AF09C88C6E3)
 
 
+# Every n-gram of a line has a column of its own in the table ``_squared_counts`` sorts: unigrams from
+# column 0, bigrams from column ``MAX_WORDS_PER_LINE``, trigrams (in rows of their own) from column 0.
+# The last column is never taken, so every row of the table ends with padding.
+_TABLE_WIDTH = max(2 * MAX_WORDS_PER_LINE - 1, MAX_CHARS_PER_LINE - CHAR_NGRAM + 1) + 1
+
+
 def _bucket(hashes: np.ndarray) -> np.ndarray:
     with np.errstate(over="ignore"):
         mixed = hashes * np.uint64(0xFF51AFD7ED558CCD)
         mixed ^= mixed >> np.uint64(33)
-    return (mixed % np.uint64(N_BUCKETS)).astype(np.int64)
+    # The low bits: the remainder by a power of two, taken without dividing.
+    mixed &= np.uint64(N_BUCKETS - 1)
+    return mixed.astype(np.int64)
 
 
-def _word_ngrams(stats: PageStats) -> tuple[np.ndarray, np.ndarray]:
-    """Rows and hashes of the unigrams and bigrams among each line's first words."""
+def _word_grams(stats: PageStats) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Rows, table columns and hashes of the unigrams and bigrams among each line's first words."""
     lines, hashes = stats.word_lines, stats.word_hashes
     if len(lines) == 0:
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.uint64)
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.uint64)
     first_word = np.searchsorted(lines, np.arange(stats.n_lines))
     rank = np.arange(len(lines)) - first_word[lines]
     head = rank < MAX_WORDS_PER_LINE
     same_line = np.concatenate((lines[1:] == lines[:-1], [False])) & head & (rank + 1 < MAX_WORDS_PER_LINE)
+    pairs = same_line[:-1]
     with np.errstate(over="ignore"):
-        bigrams = hashes[:-1][same_line[:-1]] * _BIGRAM_MIX + hashes[1:][same_line[:-1]]
-    rows = np.concatenate((lines[head], lines[:-1][same_line[:-1]]))
-    return rows, np.concatenate((hashes[head], bigrams))
+        bigrams = hashes[:-1][pairs] * _BIGRAM_MIX + hashes[1:][pairs]
+    rows = np.concatenate((lines[head], lines[:-1][pairs]))
+    columns = np.concatenate((rank[head], rank[:-1][pairs] + MAX_WORDS_PER_LINE))
+    return rows, columns, np.concatenate((hashes[head], bigrams))
 
 
-def _char_ngrams(stats: PageStats) -> tuple[np.ndarray, np.ndarray]:
-    """Rows and hashes of lower-cased character trigrams from the start of each line."""
+def _word_ngrams(stats: PageStats) -> tuple[np.ndarray, np.ndarray]:
+    """Rows and hashes of the unigrams and bigrams among each line's first words."""
+    rows, _, hashes = _word_grams(stats)
+    return rows, hashes
+
+
+def _char_grams(stats: PageStats) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Rows, table columns and hashes of lower-cased character trigrams from the start of each line."""
     counts = np.clip(stats.lengths.astype(np.int64) - CHAR_NGRAM + 1, 0, MAX_CHARS_PER_LINE - CHAR_NGRAM + 1)
     total = int(counts.sum())
     if total == 0:
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.uint64)
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.uint64)
     rows = np.repeat(np.arange(stats.n_lines), counts)
-    # A trigram's offset in the page: its line's start plus its rank among the line's trigrams.
-    positions = np.repeat(stats.page.starts - (np.cumsum(counts) - counts), counts) + np.arange(total)
+    # A trigram's rank among its line's trigrams, and its offset in the page: its line's start plus that rank.
+    columns = np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts)
+    positions = stats.page.starts[rows] + columns
     lowered = stats.lowered
     hashes = np.full(total, _CHAR_SEED, dtype=np.uint64)
     with np.errstate(over="ignore"):
         for k in range(CHAR_NGRAM):
             hashes += lowered[positions + k].astype(np.uint64) * _CHAR_MIX[k]
+    return rows, columns, hashes
+
+
+def _char_ngrams(stats: PageStats) -> tuple[np.ndarray, np.ndarray]:
+    """Rows and hashes of lower-cased character trigrams from the start of each line."""
+    rows, _, hashes = _char_grams(stats)
     return rows, hashes
 
 
 def _squared_counts(rows: np.ndarray, buckets: np.ndarray, n_lines: int) -> np.ndarray:
-    """Sum of the squared bucket counts of every line: its number of n-grams, plus ``L * (L - 1)`` per run of ``L`` equal buckets.
-
-    A line has few n-grams, so its buckets are laid out in a row of a small table, padded with values
-    no bucket takes, and sorted row by row: equal buckets become runs of neighbours.
-    """
+    """Sum of the squared bucket counts of every line: its number of n-grams, plus ``L * (L - 1)`` per run of ``L`` equal buckets."""
     counts = np.bincount(rows, minlength=n_lines)
-    squares = counts.astype(np.float64)
+    if len(rows) == 0:
+        return counts.astype(np.float64)
+    order = np.argsort(rows, kind="stable")  # rows come in a few sorted runs: merged, not sorted
+    rank = np.empty(len(rows), dtype=np.int64)
+    rank[order] = np.arange(len(rows)) - np.repeat(np.cumsum(counts) - counts, counts)
+    return _squared_counts_in(rows, rank, buckets, n_lines, int(counts.max()) + 1)
+
+
+def _squared_counts_in(rows: np.ndarray, columns: np.ndarray, buckets: np.ndarray, n_lines: int, width: int) -> np.ndarray:
+    """``_squared_counts`` of n-grams given each a column of a table ``width`` wide, all in ``width - 1`` columns.
+
+    The buckets are laid out in the rows of that table, padded with values no bucket takes, and sorted
+    row by row: equal buckets become runs of neighbours.
+    """
+    squares = np.bincount(rows, minlength=n_lines).astype(np.float64)
     if len(rows) == 0:
         return squares
-    order = np.argsort(rows, kind="stable")  # rows come in a few sorted runs: merged, not sorted
-    rows = rows[order]
-    width = int(counts.max()) + 1  # a row always ends with padding, so runs never cross rows
-    rank = np.arange(len(rows)) - np.repeat(np.cumsum(counts) - counts, counts)
     table = np.empty((n_lines, width), dtype=np.int32)
     table[:] = N_BUCKETS + np.arange(width, dtype=np.int32)
-    table[rows, rank] = buckets[order]
+    flat = table.reshape(-1)
+    flat[rows * width + columns] = buckets
     table.sort(axis=1)
-    flat = table.ravel()
+    # A row's last value is padding above any bucket and above the next row's first value: runs never cross rows.
     equal = np.flatnonzero(flat[1:] == flat[:-1])  # the first of two equal neighbours
     if len(equal):
         # Consecutive offsets in ``equal`` belong to one run; a run of L buckets has L - 1 of them.
@@ -90,9 +120,9 @@ def _squared_counts(rows: np.ndarray, buckets: np.ndarray, n_lines: int) -> np.n
     return squares
 
 
-def _row_scales(rows: np.ndarray, buckets: np.ndarray, n_lines: int) -> np.ndarray:
-    """What scales each line's bucket counts to unit length (0.0 for a line without n-grams)."""
-    norms = np.sqrt(_squared_counts(rows, buckets, n_lines))
+def _row_scales(squares: np.ndarray) -> np.ndarray:
+    """What scales each line's bucket counts to unit length, from their ``squares`` (0.0 for a line without n-grams)."""
+    norms = np.sqrt(squares)
     return np.divide(1.0, norms, out=np.zeros_like(norms), where=norms > 0)
 
 
@@ -101,7 +131,7 @@ def _normalised_rows(rows: np.ndarray, hashes: np.ndarray, n_lines: int) -> sp.c
     buckets = _bucket(hashes)
     matrix = sp.csr_matrix((np.ones(len(rows)), (rows, buckets)), shape=(n_lines, N_BUCKETS))
     matrix.sum_duplicates()
-    return sp.csr_matrix(sp.diags(_row_scales(rows, buckets, n_lines)) @ matrix)
+    return sp.csr_matrix(sp.diags(_row_scales(_squared_counts(rows, buckets, n_lines))) @ matrix)
 
 
 def ngram_features(stats: PageStats) -> sp.csr_matrix:
@@ -117,8 +147,9 @@ def ngram_scores(stats: PageStats, weights: np.ndarray) -> np.ndarray:
     Each line's word and character parts are scaled apart, as rows ``i`` and ``n + i`` of one count.
     """
     n = stats.n_lines
-    (word_rows, word_hashes), (char_rows, char_hashes) = _word_ngrams(stats), _char_ngrams(stats)
+    (word_rows, word_columns, word_hashes), (char_rows, char_columns, char_hashes) = _word_grams(stats), _char_grams(stats)
     rows = np.concatenate([word_rows, char_rows + n])
     buckets = _bucket(np.concatenate([word_hashes, char_hashes]))
-    scores = np.bincount(rows, weights=weights[buckets], minlength=2 * n) * _row_scales(rows, buckets, 2 * n)
+    squares = _squared_counts_in(rows, np.concatenate([word_columns, char_columns]), buckets, 2 * n, _TABLE_WIDTH)
+    scores = np.bincount(rows, weights=weights[buckets], minlength=2 * n) * _row_scales(squares)
     return scores[:n] + scores[n:]
