@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 from typing import Annotated, Literal, Optional
 
+import numpy as np
 import typer
 from rich.console import Console
 from rich.markup import escape
@@ -47,9 +48,10 @@ from linesift.training.evaluate import (
     MethodScores,
     cross_validated_probabilities,
     html_baseline_scores,
+    keeps_report,
     labelled_lines,
     line_baseline_scores,
-    line_report,
+    lines_kept,
     model_probabilities,
     precision_recall_table,
     threshold_for,
@@ -125,15 +127,20 @@ def _confusion_table(report: LineReport) -> Table:
     return table
 
 
+def _rule(threshold: float | None, digits: int = 2) -> str:
+    return "a cut per page" if threshold is None else f"threshold {threshold:.{digits}f}"
+
+
 def _curve_table(reports: list[LineReport], word_f1: list[float] | None) -> Table:
-    """The precision-recall trade-off per threshold, with the benchmark's word F1 when pages have gold text."""
+    """The precision-recall trade-off per threshold (and a cut per page), with the benchmark's word F1 when pages have gold text."""
     table = Table(title="precision-recall curve (content)")
     for column in ("threshold", "precision", "recall", "F1", *(["word F1"] if word_f1 else [])):
         table.add_column(column, justify="right")
     for index, report in enumerate(reports):
         c = report.content
         words = [f"{word_f1[index]:.3f}"] if word_f1 else []
-        table.add_row(f"{report.threshold:.2f}", f"{c.precision:.3f}", f"{c.recall:.3f}", f"{c.f1:.3f}", *words)
+        shown = "per page" if report.threshold is None else f"{report.threshold:.2f}"
+        table.add_row(shown, f"{c.precision:.3f}", f"{c.recall:.3f}", f"{c.f1:.3f}", *words)
     return table
 
 
@@ -157,9 +164,8 @@ def _word_table(title: str, methods: list[MethodScores]) -> Table:
     return table
 
 
-def _comparison(pages: list[LabelledPage], probabilities: list, threshold: float, html_root: Path | None) -> list[MethodScores]:
-    y, p = labelled_lines(pages, probabilities)
-    methods = [MethodScores("linesift", line_report(y, p, threshold), word_report(pages, [q >= threshold for q in probabilities]))]
+def _comparison(pages: list[LabelledPage], keeps: list[np.ndarray], threshold: float | None, html_root: Path | None) -> list[MethodScores]:
+    methods = [MethodScores("linesift", keeps_report(pages, keeps, threshold), word_report(pages, keeps))]
     methods.extend(line_baseline_scores(pages))
     if html_root is not None:
         html = html_baseline_scores(pages, html_root)
@@ -210,20 +216,22 @@ def evaluate(
             fail("no threshold reaches the requested precision/recall on this data", code=1)
         threshold = chosen
         out.print(f"chosen threshold: {threshold:.4f}")
-    report = line_report(y, p, threshold)
-    out.print(_report_table(f"{len(pages)} page(s), {len(y)} labelled lines, threshold {threshold:.2f}", report))
+    keeps = lines_kept(pages, probabilities, threshold)
+    report = keeps_report(pages, keeps, threshold)
+    out.print(_report_table(f"{len(pages)} page(s), {len(y)} labelled lines, {_rule(threshold)}", report))
     out.print(_confusion_table(report))
-    curve = precision_recall_table(y, p)
-    word_reports = [word_report(pages, [prob >= r.threshold for prob in probabilities]) for r in curve]
+    curve = [*precision_recall_table(y, p), *([] if threshold is not None else [report])]
+    word_reports = [word_report(pages, [prob >= r.threshold for prob in probabilities]) if r.threshold is not None
+                    else word_report(pages, keeps) for r in curve]
     out.print(_curve_table(curve, [w.overall for w in word_reports if w is not None] or None))
     renderers = sorted({page.renderer for page in pages})
     for renderer in renderers:
         subset = [i for i, page in enumerate(pages) if page.renderer == renderer]
         title = f"line level and word F1 (benchmark metric){f', rendered by {renderer}' if renderer else ''}, {len(subset)} pages"
-        out.print(_word_table(title, _comparison([pages[i] for i in subset], [probabilities[i] for i in subset], threshold, html_root)))
+        out.print(_word_table(title, _comparison([pages[i] for i in subset], [keeps[i] for i in subset], threshold, html_root)))
     if plot is not None:
         try:
-            plot_precision_recall(y, p, threshold, plot / "precision_recall.png")
+            plot_precision_recall(y, p, report, plot / "precision_recall.png")
             plot_probability_histograms(y, p, plot / "probabilities.png")
         except PlotError as error:
             fail(str(error))
@@ -231,7 +239,7 @@ def evaluate(
     if save is not None:
         model.threshold = threshold
         save_model(model, save)
-        out.print(f"model with threshold {threshold:.4f} written to {save}")
+        out.print(f"model with {_rule(threshold, 4)} written to {save}")
 
 
 InputFormat = Literal["auto", "text", "html", "jsonl", "warc", "parquet"]
@@ -375,7 +383,8 @@ def _reasons_table(title: str, explanation: LineExplanation | PassExplanation) -
 
 
 def _print_explanation(explanation: LineExplanation) -> None:
-    out.print(Text(f"line {explanation.number}: {explanation.label} (P(content) {explanation.p_content:.3f})", style="bold"))
+    out.print(Text(f"line {explanation.number}: {explanation.label} (P(content) {explanation.p_content:.3f}, "
+                   f"page cut {explanation.cut:.3f})", style="bold"))
     out.print(Text(explanation.text), soft_wrap=True)
     if explanation.first_pass is None:
         out.print("a blank line: it only separates blocks and is never content")
@@ -386,7 +395,8 @@ def _print_explanation(explanation: LineExplanation) -> None:
 
 
 def _explanations_table(explanations: list[LineExplanation]) -> Table:
-    table = Table(title="why each line was kept or dropped (second-pass weights)")
+    cut = f", kept from P {explanations[0].cut:.2f}" if explanations else ""
+    table = Table(title=f"why each line was kept or dropped (second-pass weights{cut})")
     for column, justify in (("#", "right"), ("P", "right"), ("label", "left"), ("text", "left"), ("for", "left"), ("against", "left")):
         table.add_column(column, justify=justify)  # type: ignore[arg-type]
     for e in explanations:

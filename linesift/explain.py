@@ -62,6 +62,7 @@ class LineExplanation:
     text: str
     label: Label
     p_content: float
+    cut: float  # the page's cut: a non-blank line is content when ``p_content >= cut``
     reasons_for: tuple[Reason, ...]
     reasons_against: tuple[Reason, ...]
     first_pass: PassExplanation | None
@@ -305,7 +306,6 @@ def explain_lines(model: Sifter, text: str, top: int = DEFAULT_TOP, threshold: f
     page = Page.from_text(text)
     if len(page) == 0:
         return []
-    cut = model.threshold if threshold is None else threshold
     matrices = PageMatrices.of(page)
     n_dense = model.first.n_scaled_
     first_terms = _dense_terms(model.first, matrices.dense)
@@ -314,6 +314,7 @@ def explain_lines(model: Sifter, text: str, top: int = DEFAULT_TOP, threshold: f
     second_input = matrices.second(p_first)
     second_terms = _dense_terms(model.second, second_input)
     p_final = model.second_pass(second_input, page.blank)
+    cut = float(model.cuts(p_final, matrices.stats.words_per_line, page.bounds, threshold)[0])
     first_names, second_names = feature_names(), context_feature_names() + feature_names()
     nonblank = np.flatnonzero(~page.blank)
     named = dict(zip(nonblank.tolist(), _ngram_buckets([page.lines[i] for i in nonblank.tolist()])))
@@ -322,7 +323,7 @@ def explain_lines(model: Sifter, text: str, top: int = DEFAULT_TOP, threshold: f
     for i, line in enumerate(page.lines):
         p = float(p_final[i])
         if page.blank[i]:
-            explanations.append(LineExplanation(i + 1, line, "noise", p, (), (), None))
+            explanations.append(LineExplanation(i + 1, line, "noise", p, cut, (), (), None))
             continue
 
         def missing(name: str, position: int = int(rank[i])) -> bool:
@@ -333,7 +334,7 @@ def explain_lines(model: Sifter, text: str, top: int = DEFAULT_TOP, threshold: f
                                               _ngram_reason(hashed, i, named[i]), top, missing)
         reasons_for, reasons_against = _strongest(second_terms[i], second_names, second_input[i], None, top, missing)
         explanations.append(LineExplanation(
-            i + 1, line, "content" if p >= cut else "noise", p, reasons_for, reasons_against,
+            i + 1, line, "content" if p >= cut else "noise", p, cut, reasons_for, reasons_against,
             PassExplanation(float(p_first[i]), first_for, first_against),
         ))
     return explanations
@@ -347,7 +348,7 @@ def explanation_record(explanation: LineExplanation) -> dict:
 
     record: dict = {
         "line": explanation.number, "text": explanation.text, "label": explanation.label,
-        "p_content": round(explanation.p_content, 6),
+        "p_content": round(explanation.p_content, 6), "cut": round(explanation.cut, 6),
         "reasons_for": reasons(explanation.reasons_for), "reasons_against": reasons(explanation.reasons_against),
     }
     if explanation.first_pass is not None:

@@ -75,14 +75,15 @@ def _line_html(line: Line, explanation: LineExplanation) -> str:
     if explanation.first_pass is None:  # a blank line: nothing to explain, nothing to focus
         return f'<div class="l" style="--p:{shade}">{text}</div>'
     kept = line.label == "content"
-    verdict = f"{'kept' if kept else 'dropped'} \u00b7 P(content) {line.p_content:.2f} \u00b7 first pass {explanation.first_pass.p_content:.2f}"
+    verdict = (f"{'kept' if kept else 'dropped'} \u00b7 P(content) {line.p_content:.2f} (page cut {explanation.cut:.2f})"
+               f" \u00b7 first pass {explanation.first_pass.p_content:.2f}")
     why = (f'<span class="why" role="tooltip" id="w{line.number}"><b>{verdict}</b>'
            f"{_reason_items(explanation.reasons_for, False)}{_reason_items(explanation.reasons_against, True)}</span>")
     return (f'<div class="l {"k" if kept else "d"}" tabindex="0" aria-describedby="w{line.number}" '
             f'style="--p:{shade}">{text}{why}</div>')
 
 
-def _summary(lines: Sequence[Line], threshold: float) -> str:
+def _summary(lines: Sequence[Line], cut: float | None) -> str:
     blank = [not line.text.strip() for line in lines]
     kept = [line.label == "content" for line in lines]
     words = [len(line.text.split()) for line in lines]
@@ -93,12 +94,12 @@ def _summary(lines: Sequence[Line], threshold: float) -> str:
         ("lines-blank", "blank lines", sum(blank)),
         ("words-kept", "words kept", sum(w for w, k in zip(words, kept) if k)),
         ("words-dropped", "words dropped", sum(w for w, d in zip(words, dropped) if d)),
-        ("threshold", "threshold", f"{threshold:.3f}"),
+        ("threshold", "page cut", "-" if cut is None else f"{cut:.3f}"),
     )
     return "".join(f'<div><dt>{label}</dt><dd id="{key}">{value}</dd></div>' for key, label, value in items)
 
 
-def render_report(lines: Sequence[Line], explanations: Sequence[LineExplanation], threshold: float, title: str = DEFAULT_TITLE) -> str:
+def render_report(lines: Sequence[Line], explanations: Sequence[LineExplanation], cut: float | None, title: str = DEFAULT_TITLE) -> str:
     """The report page for one page's decisions, as a complete HTML document."""
     if len(lines) != len(explanations):
         raise ValueError(f"{len(lines)} lines but {len(explanations)} explanations: they must describe the same page")
@@ -107,7 +108,7 @@ def render_report(lines: Sequence[Line], explanations: Sequence[LineExplanation]
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{_visible(title)}</title>\n<style>{_STYLE}</style>\n</head>\n<body>\n"
-        f"<h1>{_visible(title)}</h1>\n<dl id=\"summary\">{_summary(lines, threshold)}</dl>\n"
+        f"<h1>{_visible(title)}</h1>\n<dl id=\"summary\">{_summary(lines, cut)}</dl>\n"
         '<p class="legend">Shade: probability of content, <span class="swatch"></span> from 0 to 1. '
         "Struck through: dropped. Hover over a line, or move to it with Tab, to see why.</p>\n"
         f'<main id="page">\n{body}\n</main>\n</body>\n</html>\n'
@@ -117,8 +118,8 @@ def render_report(lines: Sequence[Line], explanations: Sequence[LineExplanation]
 def write_report(path: str | os.PathLike[str], model: Sifter, text: str, threshold: float | None = None,
                  title: str = DEFAULT_TITLE, top: int = DEFAULT_TOP) -> None:
     """Explain every line of ``text`` and write the report to ``path``; an interrupted write leaves nothing."""
-    cut = model.threshold if threshold is None else threshold
-    explanations = explain_lines(model, text, top, cut)
+    explanations = explain_lines(model, text, top, threshold)
     lines = [Line(e.number, e.text, e.label, e.p_content) for e in explanations]
+    cut = explanations[0].cut if explanations else None  # an empty page has no cut
     with atomic_writer(Path(path)) as out:
         out.write(render_report(lines, explanations, cut, title))

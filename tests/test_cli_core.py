@@ -15,7 +15,7 @@ import linesift.cli as cli
 from linesift.model.modelfile import load_model
 from linesift.model.segment import Page
 from linesift.model.sifter import Sifter
-from linesift.training.evaluate import labelled_lines, line_report, threshold_for
+from linesift.training.evaluate import keeps_report, labelled_lines, line_report, lines_kept, threshold_for
 
 
 def squeeze(text: str) -> str:
@@ -106,9 +106,9 @@ def test_eval_builtin_model_on_the_seed(runner: CliRunner, builtin_model: Sifter
         probabilities = seed_cross_validation(seed_pages, params)
     else:
         probabilities = [builtin_model.probabilities(Page.from_lines(page.lines)) for page in seed_pages]
-    y, p = labelled_lines(seed_pages, probabilities)
-    report = line_report(y, p, builtin_model.threshold)
-    assert f"1 page(s), 68 labelled lines, threshold {builtin_model.threshold:.2f}" in output
+    report = keeps_report(seed_pages, lines_kept(seed_pages, probabilities, builtin_model.threshold), builtin_model.threshold)
+    assert builtin_model.threshold is None
+    assert "1 page(s), 68 labelled lines, a cut per page" in output
     for name, scores in (("content", report.content), ("noise", report.noise)):
         assert f"{name} │ {scores.precision:.3f} │ {scores.recall:.3f} │ {scores.f1:.3f} │ {scores.support}" in output
     assert "precision-recall curve (content)" in output
@@ -136,6 +136,7 @@ def test_eval_min_precision_saves_a_threshold(runner: CliRunner, builtin_model: 
     output = squeeze(result.stdout)
     assert f"chosen threshold: {expected:.4f}" in output
     assert f"model with threshold {expected:.4f} written to {saved}" in output
+    assert tuned.threshold is not None and tuned.cuts(p, np.ones_like(p), np.array([0, len(p)]))[0] == expected
     # Only the threshold changes: weights and training record are kept.
     assert tuned.metadata == builtin_model.metadata
     np.testing.assert_array_equal(tuned.first.coef_, builtin_model.first.coef_)
@@ -223,11 +224,12 @@ def test_predict_jsonl_has_one_record_per_line(seed_jsonl: list[dict], seed_text
     assert [r["line"] for r in seed_jsonl] == list(range(1, len(page) + 1))
     assert [r["text"] for r in seed_jsonl] == page.lines
     assert all(set(r) == {"line", "text", "label", "p_content"} for r in seed_jsonl)
+    cut = builtin_model.decide(page).cut
     for record, blank in zip(seed_jsonl, page.blank.tolist()):
         if blank:
             assert (record["label"], record["p_content"]) == ("noise", 0.0)
         else:
-            assert record["label"] == ("content" if record["p_content"] >= builtin_model.threshold else "noise")
+            assert record["label"] == ("content" if record["p_content"] >= cut else "noise")
     assert any(r["label"] == "content" for r in seed_jsonl) and any(r["label"] == "noise" and r["text"] for r in seed_jsonl)
     np.testing.assert_allclose([r["p_content"] for r in seed_jsonl], builtin_model.probabilities(page), atol=1e-6)
 

@@ -124,7 +124,7 @@ def test_load_model_loads_the_builtin_model(builtin_model: Sifter, seed_text: st
     assert p.shape == (len(page),)
     assert np.all((p >= 0) & (p <= 1))
     assert np.all(p[page.blank] == 0.0)
-    assert 0.0 <= builtin_model.threshold <= 1.0
+    assert builtin_model.threshold is None  # a cut per page
 
 
 def test_builtin_model_is_json_not_pickle(builtin_document: dict, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -264,13 +264,18 @@ def test_c_must_be_a_positive_number(builtin_document: dict, tmp_path: Path, val
     assert refusal(write(tmp_path / "m.json", document)).endswith("stages.first.C must be a positive number")
 
 
-@pytest.mark.parametrize("value", [-0.01, 1.01, 2, "0.5", True, None])
+@pytest.mark.parametrize("value", [-0.01, 1.01, 2, "0.5", True])
 def test_threshold_out_of_range(builtin_document: dict, tmp_path: Path, value: object) -> None:
     message = refusal(write(tmp_path / "m.json", dict(builtin_document, threshold=value)))
-    assert message.endswith("threshold must be a number between 0 and 1")
+    assert message.endswith("threshold must be a number between 0 and 1, or null for a cut per page")
 
 
-@pytest.mark.parametrize("value", [0, 0.0, 1, 1.0])
+def test_threshold_missing_is_refused(builtin_document: dict, tmp_path: Path) -> None:
+    document = {key: value for key, value in builtin_document.items() if key != "threshold"}
+    assert refusal(write(tmp_path / "m.json", document)).endswith("or null for a cut per page")
+
+
+@pytest.mark.parametrize("value", [0, 0.0, 1, 1.0, None])
 def test_threshold_at_the_edges_is_accepted(builtin_document: dict, tmp_path: Path, value: float) -> None:
     assert load_model(write(tmp_path / "m.json", dict(builtin_document, threshold=value))).threshold == value
 

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from linesift.training import plots
+from linesift.training.evaluate import line_report
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
@@ -23,7 +24,7 @@ def scores() -> tuple[np.ndarray, np.ndarray]:
 def test_precision_recall_png(tmp_path: Path, scores: tuple[np.ndarray, np.ndarray]) -> None:
     pytest.importorskip("matplotlib")
     target = tmp_path / "sub" / "pr.png"
-    plots.plot_precision_recall(*scores, threshold=0.5, path=target)
+    plots.plot_precision_recall(*scores, line_report(*scores, 0.5), path=target)
     assert target.read_bytes().startswith(PNG_MAGIC)
     assert [p.name for p in target.parent.iterdir()] == ["pr.png"]
 
@@ -41,7 +42,7 @@ def test_bad_input(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="0 \\(noise\\) or 1"):
         plots.plot_probability_histograms([0, 2], [0.1, 0.2], tmp_path / "x.png")
     with pytest.raises(ValueError, match="at least one content line"):
-        plots.plot_precision_recall([0, 0], [0.1, 0.2], 0.5, tmp_path / "x.png")
+        plots.plot_precision_recall([0, 0], [0.1, 0.2], line_report(np.array([0, 0]), np.array([0.1, 0.2]), 0.5), tmp_path / "x.png")
     assert list(tmp_path.iterdir()) == []
 
 

@@ -16,6 +16,7 @@ import pytest
 from linesift.explain import explain_lines
 from linesift.io.text import atomic_writer
 from linesift.model.modelfile import load_model
+from linesift.model.segment import Page
 from linesift.model.sifter import Line, Sifter
 from linesift.report import render_report, write_report
 
@@ -41,7 +42,7 @@ def model() -> Sifter:
 def _report(model: Sifter, text: str, title: str = "t") -> tuple[str, list[Line]]:
     explanations = explain_lines(model, text)
     lines = [Line(e.number, e.text, e.label, e.p_content) for e in explanations]
-    return render_report(lines, explanations, model.threshold, title), lines
+    return render_report(lines, explanations, explanations[0].cut if explanations else None, title), lines
 
 
 def test_hostile_text_cannot_inject_markup(model: Sifter) -> None:
@@ -76,7 +77,7 @@ def test_summary_counts(model: Sifter) -> None:
     assert f'<dd id="lines-kept">{kept}</dd>' in page
     assert f'<dd id="lines-dropped">{3 - kept}</dd>' in page
     assert '<dd id="lines-blank">1</dd>' in page
-    assert f'<dd id="threshold">{model.threshold:.3f}</dd>' in page
+    assert f'<dd id="threshold">{model.decide(Page.from_text(text)).cut:.3f}</dd>' in page
 
 
 def test_empty_page(model: Sifter, tmp_path: Path) -> None:
@@ -182,7 +183,7 @@ def test_seed_report_in_a_browser(browser, model: Sifter, tmp_path: Path) -> Non
     assert shown("lines-dropped") == str(len(dropped))
     assert shown("words-kept") == str(sum(len(line.text.split()) for line in kept))
     assert shown("words-dropped") == str(sum(len(line.text.split()) for line in dropped))
-    assert shown("threshold") == f"{model.threshold:.3f}"
+    assert shown("threshold") == f"{model.decide(Page.from_text(text)).cut:.3f}"
     assert browser.execute_script("return performance.getEntriesByType('resource').length") == 0
 
     line = browser.find_elements(By.CSS_SELECTOR, "#page .l[tabindex]")[2]

@@ -16,7 +16,7 @@ import pytest
 
 from linesift.training.baselines import keep_all
 from linesift.training.data import LabelledPage, parse_page
-from linesift.training.evaluate import cross_validated_probabilities, word_report
+from linesift.training.evaluate import cross_validated_probabilities, lines_kept, word_report
 from linesift.training.train import TrainingParams
 
 ROOT = Path(__file__).parents[1]
@@ -46,7 +46,7 @@ def test_held_out_word_f1_stays_above_the_floor_and_beats_keeping_everything(sub
     params = TrainingParams(n_folds=RECORD["n_folds"])
     probabilities, held_out = cross_validated_probabilities(subset, params)
     assert all(mask[page.labels >= 0].all() for mask, page in zip(held_out, subset)), "every line is scored held out"
-    linesift = word_report(subset, [p >= params.threshold for p in probabilities])
+    linesift = word_report(subset, lines_kept(subset, probabilities, params.threshold))
     everything = word_report(subset, [np.asarray(keep_all(page.lines)) for page in subset])
     assert linesift is not None and everything is not None
     assert linesift.overall >= RECORD["floor"]["word_f1"], f"held-out word F1 fell to {linesift.overall:.4f}"

@@ -13,12 +13,10 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-import numpy as np
-
 from linesift.io.html import render
 from linesift.limits import PageTooLargeError, check_page_size
 from linesift.model.segment import Page
-from linesift.model.sifter import Line, Sifter, decide_lines, join_kept
+from linesift.model.sifter import Decision, Line, Sifter, decide_lines, join_kept
 
 TEXT_FIELD = "linesift_text"
 SPANS_FIELD = "linesift_spans"
@@ -64,14 +62,14 @@ def line_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _decided(text: str, page: Page, p: np.ndarray, cut: float, spans: bool, lines: bool) -> Cleaned:
-    """The :class:`Cleaned` of ``text`` (segmented as ``page``) from its lines' probabilities ``p``."""
+def _decided(text: str, page: Page, decision: Decision, spans: bool, lines: bool) -> Cleaned:
+    """The :class:`Cleaned` of ``text`` (segmented as ``page``) from its lines' probabilities and the page's cut."""
     if lines:
-        return Cleaned(lines=decide_lines(page, p, cut))
-    keep = (p >= cut) & ~page.blank
+        return Cleaned(lines=decide_lines(page, decision.p, decision.cut))
+    keep = decision.keep(page)
     found = None
     if spans:
-        found = [(start, end, round(prob, P_CONTENT_DIGITS)) for (start, end), prob in zip(line_spans(text), p.tolist())]
+        found = [(start, end, round(prob, P_CONTENT_DIGITS)) for (start, end), prob in zip(line_spans(text), decision.p.tolist())]
     return Cleaned(join_kept(page, keep), found, text_lines=int((~page.blank).sum()), kept_lines=int(keep.sum()))
 
 
@@ -100,10 +98,9 @@ def clean_documents(model: Sifter, documents: Sequence[Document], threshold: flo
         if error is None:
             texts[index] = text
     pages = [Page.from_text(text) for text in texts.values()]
-    cut = model.threshold if threshold is None else threshold
-    for (index, text), page, p in zip(texts.items(), pages, model.probabilities_of(pages)):
+    for (index, text), page, decision in zip(texts.items(), pages, model.decide_many(pages, threshold)):
         document = documents[index]
-        cleaned = _decided(text, page, p, cut, spans, document.lines)
+        cleaned = _decided(text, page, decision, spans, document.lines)
         results[index] = cleaned if document.html is None else replace(cleaned, rendered=text)
     return results
 

@@ -67,7 +67,7 @@ def model_to_dict(model: Sifter) -> dict[str, Any]:
     return {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
-        "threshold": float(model.threshold),
+        "threshold": None if model.threshold is None else float(model.threshold),
         "stages": {
             "first": _stage_to_dict(model.first, names["first"], N_BUCKETS),
             "second": _stage_to_dict(model.second, names["second"], 0),
@@ -146,9 +146,9 @@ def model_from_dict(document: Any) -> Sifter:
     version = document.get("format_version")
     if type(version) is not int or version != FORMAT_VERSION:  # true == 1 in Python, not in the format
         raise ModelFileError(f"unsupported model format version {version!r}; this linesift reads version {FORMAT_VERSION}")
-    threshold = document.get("threshold")
-    if not isinstance(threshold, (int, float)) or isinstance(threshold, bool) or not 0.0 <= threshold <= 1.0:
-        raise ModelFileError("threshold must be a number between 0 and 1")
+    threshold = document.get("threshold", False)  # null: each page gets its own cut
+    if threshold is not None and (not isinstance(threshold, (int, float)) or isinstance(threshold, bool) or not 0.0 <= threshold <= 1.0):
+        raise ModelFileError("threshold must be a number between 0 and 1, or null for a cut per page")
     stages = document.get("stages")
     if not isinstance(stages, dict):
         raise ModelFileError("stages must be an object with 'first' and 'second'")
@@ -159,7 +159,7 @@ def model_from_dict(document: Any) -> Sifter:
         if key in document and not isinstance(document[key], dict):
             raise ModelFileError(f"{key} must be an object")
     metadata = {key: value for key, value in document.items() if key not in {"format", "format_version", "threshold", "stages"}}
-    return Sifter(first, second, float(threshold), metadata)
+    return Sifter(first, second, None if threshold is None else float(threshold), metadata)
 
 
 def load_model(path: str | os.PathLike[str] | None = None) -> Sifter:

@@ -17,6 +17,7 @@ import scipy.sparse as sp
 from linesift.limits import check_page_size
 from linesift.model.classifier import LineClassifier, sigmoid
 from linesift.model.context import context_features
+from linesift.model.cuts import cuts
 from linesift.model.features import DenseFeatures, PageStats, page_features
 from linesift.model.ngrams import ngram_features, ngram_scores
 from linesift.model.segment import Page
@@ -58,25 +59,46 @@ class PageMatrices:
         return np.hstack([context, self.dense])
 
 
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """A page's P(content) per line and its cut: a line is content when it is not blank and ``p >= cut``."""
+
+    p: np.ndarray
+    cut: float
+
+    def keep(self, page: Page) -> np.ndarray:
+        return (self.p >= self.cut) & ~page.blank
+
+
 @dataclass
 class Sifter:
     """A trained page model. Build one with :func:`linesift.load_model` or :func:`linesift.training.train.train`."""
 
     first: LineClassifier
     second: LineClassifier
-    threshold: float
+    threshold: float | None  # None: each page gets its own cut (see :mod:`linesift.model.cuts`)
     metadata: dict = field(default_factory=dict)
 
     def probabilities(self, page: Page) -> np.ndarray:
         """P(content) of every line of ``page``; 0.0 for blank lines."""
+        return self._scored(page)[0]
+
+    def _scored(self, page: Page) -> tuple[np.ndarray, PageStats]:
+        """``probabilities(page)``, and the page's statistics the cuts read."""
+        stats = PageStats(page)
         if len(page) == 0:
-            return np.zeros(0)
+            return np.zeros(0), stats
         # What ``score`` gives, without building its matrices: the first pass's n-gram part is a sum of
         # coefficients, and the neighbours' columns are multiplied without being copied out.
-        stats = PageStats(page)
         dense = DenseFeatures.of(stats)
         hashed = ngram_scores(stats, self.first.coef_[self.first.n_scaled_ :])
-        return self.scores_from(dense, hashed, lambda p_first: dense.prepend(*context_features(stats, p_first, dense.own)), page.blank)
+        second = lambda p_first: dense.prepend(*context_features(stats, p_first, dense.own))  # noqa: E731
+        return self.scores_from(dense, hashed, second, page.blank), stats
+
+    def cuts(self, p: np.ndarray, words: np.ndarray, bounds: np.ndarray, threshold: float | None = None) -> np.ndarray:
+        """The cut of each page whose lines are ``bounds[k]:bounds[k + 1]``: ``threshold`` when given, else the
+        model's threshold, else each page's own cut from its lines' ``p`` and ``words`` (see :mod:`linesift.model.cuts`)."""
+        return cuts(p, words, bounds, self.threshold if threshold is None else threshold)
 
     def scores_from(self, dense: np.ndarray | DenseFeatures, hashed: np.ndarray,
                     second_features: Callable[[np.ndarray], np.ndarray | DenseFeatures], blank: np.ndarray) -> np.ndarray:
@@ -87,11 +109,21 @@ class Sifter:
 
     def probabilities_of(self, pages: Sequence[Page]) -> list[np.ndarray]:
         """``probabilities`` of every page of ``pages``, scored in batches of about ``BATCH_CHARS`` characters."""
-        scored: list[np.ndarray] = []
+        return [decision.p for decision in self.decide_many(pages)]
+
+    def decide(self, page: Page, threshold: float | None = None) -> Decision:
+        """Every line's P(content) and the page's cut (see :meth:`cuts`)."""
+        return self.decide_many([page], threshold)[0]
+
+    def decide_many(self, pages: Sequence[Page], threshold: float | None = None) -> list[Decision]:
+        """``decide`` of every page of ``pages``, scored in batches of about ``BATCH_CHARS`` characters."""
+        decided: list[Decision] = []
         for batch in _batches(pages):
             joined = Page.join(batch)
-            scored.extend(joined.split(self.probabilities(joined)))
-        return scored
+            p, stats = self._scored(joined)
+            page_cuts = self.cuts(p, stats.words_per_line, joined.bounds, threshold)
+            decided.extend(Decision(page_p, float(cut)) for page_p, cut in zip(joined.split(p), page_cuts))
+        return decided
 
     def score(self, matrices: PageMatrices, blank: np.ndarray) -> np.ndarray:
         """P(content) of every line from a page's precomputed matrices; 0.0 where ``blank``."""
@@ -105,7 +137,8 @@ class Sifter:
     def predict_lines(self, text: str, threshold: float | None = None) -> list[Line]:
         """One :class:`Line` per line of ``text`` (blank lines included, labelled noise)."""
         page = _checked_page(text)
-        return decide_lines(page, self.probabilities(page), self.threshold if threshold is None else threshold)
+        decision = self.decide(page, threshold)
+        return decide_lines(page, decision.p, decision.cut)
 
     def clean(self, text: str, threshold: float | None = None) -> str:
         """The content lines of ``text``; kept lines from different blocks are separated by one blank line."""
@@ -114,8 +147,7 @@ class Sifter:
     def clean_many(self, texts: Iterable[str], threshold: float | None = None) -> list[str]:
         """``clean`` of every text of ``texts``, in order: faster than one at a time on many short pages."""
         pages = [_checked_page(text) for text in texts]
-        cut = self.threshold if threshold is None else threshold
-        return [join_kept(page, (p >= cut) & ~page.blank) for page, p in zip(pages, self.probabilities_of(pages))]
+        return [join_kept(page, decision.keep(page)) for page, decision in zip(pages, self.decide_many(pages, threshold))]
 
 
 def _batches(pages: Sequence[Page]) -> Iterator[list[Page]]:

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import numpy as np
 
+from linesift.model.cuts import cuts
+from linesift.model.features import PageStats
 from linesift.model.segment import Page
 from linesift.model.sifter import Sifter, join_kept
 from linesift.training.baselines import LINE_BASELINES, BaselineUnavailable, trafilatura_on_html
@@ -39,7 +41,7 @@ class LineReport:
     content: ClassScores
     noise: ClassScores
     confusion: list[list[int]]
-    threshold: float
+    threshold: float | None  # None: each page's own cut
 
 
 def _scores(tp: int, fp: int, fn: int) -> ClassScores:
@@ -50,7 +52,11 @@ def _scores(tp: int, fp: int, fn: int) -> ClassScores:
 
 
 def line_report(y_true: np.ndarray, p_content: np.ndarray, threshold: float) -> LineReport:
-    predicted = p_content >= threshold
+    return decision_report(y_true, p_content >= threshold, threshold)
+
+
+def decision_report(y_true: np.ndarray, predicted: np.ndarray, threshold: float | None) -> LineReport:
+    """Line-level scores of the decisions ``predicted`` (True: content), made at ``threshold`` (None: a cut per page)."""
     actual = y_true == 1
     tp = int(np.sum(predicted & actual))
     fp = int(np.sum(predicted & ~actual))
@@ -70,6 +76,22 @@ def labelled_lines(pages: Sequence[LabelledPage], probabilities: Sequence[np.nda
 
 def model_probabilities(model: Sifter, pages: Sequence[LabelledPage]) -> list[np.ndarray]:
     return [model.probabilities(Page.from_lines(page.lines)) for page in pages]
+
+
+def lines_kept(pages: Sequence[LabelledPage], probabilities: Sequence[np.ndarray], threshold: float | None) -> list[np.ndarray]:
+    """The lines kept on each page given their ``probabilities``: cut at ``threshold``, or at each page's own cut when None."""
+    keeps = []
+    for page, p in zip(pages, probabilities):
+        segmented = Page.from_lines(page.lines)
+        words = PageStats(segmented).words_per_line
+        keeps.append((p >= cuts(p, words, segmented.bounds, threshold)[0]) & ~segmented.blank)
+    return keeps
+
+
+def keeps_report(pages: Sequence[LabelledPage], keeps: Sequence[np.ndarray], threshold: float | None) -> LineReport:
+    """Line-level scores of the lines kept on each page (``keeps``) against the labels."""
+    y, kept = labelled_lines(pages, [keep.astype(np.float64) for keep in keeps])
+    return decision_report(y, kept > 0, threshold)
 
 
 def cross_validated_probabilities(pages: Sequence[LabelledPage], params: TrainingParams = TrainingParams(),

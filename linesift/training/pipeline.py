@@ -9,7 +9,7 @@ from pathlib import Path
 
 from linesift.model.sifter import Sifter
 from linesift.training.data import data_files, data_sha256, load_pages
-from linesift.training.evaluate import labelled_lines, line_report
+from linesift.training.evaluate import keeps_report, lines_kept
 from linesift.training.train import TrainingParams, prepare, score_examples, train_examples
 
 
@@ -24,15 +24,14 @@ def train_from_files(paths: Sequence[Path], params: TrainingParams = TrainingPar
     examples = prepare(pages, params.n_folds, n_jobs)
     model = train_examples(examples, params, n_jobs)
     # In-sample scores from the features already computed: what ``model.probabilities`` gives on each page.
-    y, p = labelled_lines(pages, score_examples(model, examples))
-    report = line_report(y, p, model.threshold)
+    report = keeps_report(pages, lines_kept(pages, score_examples(model, examples), model.threshold), model.threshold)
     model.metadata = {
         "training": {
             "data_sha256": data_sha256(files),
             "files": {file.name: data_sha256([file]) for file in files},
             "pages": len(pages),
-            "lines": len(y),
-            "content_lines": int((y == 1).sum()),
+            "lines": report.content.support + report.noise.support,
+            "content_lines": report.content.support,
             "params": params.as_dict(),
             "in_sample": {"content_precision": report.content.precision, "content_recall": report.content.recall},
         },

@@ -14,7 +14,7 @@ import numpy as np
 from sklearn.metrics import precision_recall_curve
 
 from linesift.io.text import atomic_writer
-from linesift.training.evaluate import line_report
+from linesift.training.evaluate import LineReport
 
 HISTOGRAM_BINS = 20  # bins of width 0.05 over [0, 1]: fine enough to see where the classes overlap
 FIGURE_SIZE = (6.0, 4.5)  # inches
@@ -52,19 +52,20 @@ def _save(figure: Any, path: str | os.PathLike[str]) -> None:
         figure.savefig(stream.buffer, format="png", dpi=DPI)  # type: ignore[attr-defined]
 
 
-def plot_precision_recall(y_true: Any, p: Any, threshold: float, path: str | os.PathLike[str]) -> None:
-    """The content class's precision-recall curve, with the point the chosen ``threshold`` gives marked."""
+def plot_precision_recall(y_true: Any, p: Any, decided: LineReport, path: str | os.PathLike[str]) -> None:
+    """The content class's precision-recall curve, with the point of the model's decisions (``decided``) marked."""
     y, scores = _labels_and_scores(y_true, p)
     if not y.any():
         raise ValueError("a precision-recall curve needs at least one content line")
     plt = _pyplot()
     precision, recall, _ = precision_recall_curve(y, scores)
-    chosen = line_report(y, scores, threshold).content
+    chosen = decided.content
+    rule = "a cut per page" if decided.threshold is None else f"threshold {decided.threshold:.2f}"
     figure, axes = plt.subplots(figsize=FIGURE_SIZE)
     try:
         axes.plot(recall, precision, color="#1f5fbf", label="content")
         axes.plot([chosen.recall], [chosen.precision], "o", color="#c0392b",
-                  label=f"threshold {threshold:.2f}: P {chosen.precision:.3f}, R {chosen.recall:.3f}")
+                  label=f"{rule}: P {chosen.precision:.3f}, R {chosen.recall:.3f}")
         axes.set(xlabel="recall", ylabel="precision", xlim=(0, 1.01), ylim=(0, 1.01),
                  title=f"Precision-recall of content lines ({len(y)} lines)")
         axes.grid(alpha=0.3)

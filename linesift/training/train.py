@@ -34,8 +34,6 @@ SECOND_C = 1.0
 # Word F1 counts words, not lines: a line's weight grows with its length, but only as the square
 # root so that headings and list items still count.
 WEIGHT_POWER = 0.5
-# Chosen on domain-held-out WCXB pages, where word F1 peaked at 0.30-0.35 (see docs/evaluation.md).
-TRAINED_THRESHOLD = 0.35
 # L-BFGS iterations of each fold's first pass: on the whole corpus held-out scores no longer change
 # past 20 (40 and 80 score the same); a small corpus gains a little up to 30.
 FIRST_MAX_ITER = 30
@@ -51,7 +49,8 @@ class TrainingParams:
     first_c: float = FIRST_C
     second_c: float = SECOND_C
     n_folds: int = N_FOLDS
-    threshold: float = TRAINED_THRESHOLD
+    # None: each page gets its own cut (see linesift.model.cuts); a number: one threshold for every page.
+    threshold: float | None = None
 
     def as_dict(self) -> dict[str, float]:
         return {"first_c": self.first_c, "second_c": self.second_c, "n_folds": self.n_folds}

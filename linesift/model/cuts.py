@@ -1,0 +1,46 @@
+"""Each page's cut: the P(content) a line of that page must reach to be kept.
+
+One threshold for every page keeps too much of a page that is mostly boilerplate and too little of
+one that is mostly content. What users of clean text measure is word F1 per page, so each page gets
+the cut that maximises its expected word F1 under the model's probabilities (``p`` for a line of
+``w`` words counts ``p * w`` expected content words). Keeping a line raises the expected word F1
+``F`` exactly when its ``p`` exceeds ``F / 2``, so the best set keeps the most probable lines and
+the best cut is half the best expected word F1: always at most 0.5, and higher on pages whose
+content the model is sure of.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+# Lines below this are never kept, whatever the page: a page the model finds no content in keeps nothing.
+MIN_PAGE_CUT = 0.2
+
+
+def page_cuts(p: np.ndarray, words: np.ndarray, bounds: np.ndarray) -> np.ndarray:
+    """The cut of every page whose lines are ``bounds[k]:bounds[k + 1]``, from each line's ``p`` and ``words``.
+
+    Half the highest expected word F1 that keeping a page's most probable lines reaches, and at least
+    ``MIN_PAGE_CUT``.
+    """
+    n_pages = len(bounds) - 1
+    page = np.repeat(np.arange(n_pages), np.diff(bounds))
+    order = np.lexsort((-p, page))  # each page's lines, most probable first
+    expected = np.concatenate(([0.0], np.cumsum(p[order] * words[order])))
+    kept = np.concatenate(([0.0], np.cumsum(words[order], dtype=np.float64)))
+    first = bounds[:-1][page]
+    # Keeping the page's lines down to each one: expected content words kept, words kept, content words in all.
+    gained = expected[1:] - expected[first]
+    total = (expected[bounds[1:]] - expected[bounds[:-1]])[page]
+    denominator = kept[1:] - kept[first] + total
+    f1 = np.divide(2 * gained, denominator, out=np.zeros_like(gained), where=denominator > 0)
+    best = np.zeros(n_pages)
+    filled = np.flatnonzero(np.diff(bounds))
+    if len(filled):
+        best[filled] = np.maximum.reduceat(f1, bounds[:-1][filled])
+    return np.maximum(best / 2, MIN_PAGE_CUT)
+
+
+def cuts(p: np.ndarray, words: np.ndarray, bounds: np.ndarray, threshold: float | None) -> np.ndarray:
+    """``threshold`` for every page, or each page's own cut (:func:`page_cuts`) when it is None."""
+    return page_cuts(p, words, bounds) if threshold is None else np.full(len(bounds) - 1, float(threshold))
