@@ -4,7 +4,7 @@
     >>> from linesift.dask import clean_bag
     >>> cleaned = clean_bag(db.read_text("pages/*.jsonl", linedelimiter="\\n").map(json.loads))
 
-Records (dicts) gain ``linesift_text`` (and ``linesift_spans`` with ``spans=True``), exactly as
+Records (dicts) gain ``linesift_text`` (and ``linesift_spans``, ``linesift_cut`` with ``spans=True``), exactly as
 ``linesift predict`` writes them; strings become their cleaned text. Needs ``linesift[dask]``.
 """
 
@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from linesift.io.cleaning import SPANS_FIELD, TEXT_FIELD, Cleaned, clean_texts
+from linesift.io.cleaning import CUT_FIELD, SPANS_FIELD, TEXT_FIELD, Cleaned, clean_texts
 from linesift.io.parallel import CHUNK_DOCUMENTS, cached_model
 from linesift.io.sources import DEFAULT_TEXT_FIELD
 
@@ -37,6 +37,7 @@ def clean_records(
         record = {**item, TEXT_FIELD: cleaned.text}
         if spans:
             record[SPANS_FIELD] = cleaned.spans
+            record[CUT_FIELD] = cleaned.cut
         out.append(record)
     return out
 

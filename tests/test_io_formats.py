@@ -97,6 +97,10 @@ def test_jsonl_spans_point_into_the_original_text(tmp_path: Path) -> None:
     spans = result["linesift_spans"]
     assert [text[start:end] for start, end, _ in spans] == Page.from_text(text).lines
     assert [p for _, _, p in spans] == [round(p, 6) for p in MODEL.probabilities(Page.from_text(text)).tolist()]
+    # The page's cut comes with the spans: it tells which lines were kept.
+    kept = [text[start:end] for start, end, p in spans if p >= result["linesift_cut"] and text[start:end].strip()]
+    assert [line for line in result["linesift_text"].split("\n") if line] == kept
+    assert result["linesift_cut"] == round(MODEL.decide(Page.from_text(text)).cut, 6)
 
 
 def test_line_spans_follow_the_page_split() -> None:
@@ -154,12 +158,13 @@ def test_parquet_to_parquet_keeps_columns_and_adds_ours(tmp_path: Path) -> None:
     pq.write_table(table, tmp_path / "docs.parquet")
     assert run(str(tmp_path / "docs.parquet"), "--spans", "--output-dir", str(tmp_path / "out")).exit_code == 0
     out = pq.read_table(tmp_path / "out" / "docs.parquet")
-    assert out.schema.names == ["id", "text", "when", "linesift_text", "linesift_spans"]
+    assert out.schema.names == ["id", "text", "when", "linesift_text", "linesift_spans", "linesift_cut"]
     assert out.select(["id", "text", "when"]).equals(pq.read_table(tmp_path / "docs.parquet"))
     expected = {i: MODEL.clean(page(i)) for i in range(7)}
     assert out.column("linesift_text").to_pylist() == [expected[i % 7] for i in range(300)]
     first = out.column("linesift_spans")[0].as_py()
     assert [page(0)[s["start"]:s["end"]] for s in first] == page(0).split("\n")
+    assert out.column("linesift_cut")[0].as_py() == round(MODEL.decide(Page.from_text(page(0))).cut, 6)
 
 
 def test_parquet_without_output_dir_gives_jsonl(tmp_path: Path) -> None:

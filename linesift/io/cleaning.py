@@ -20,6 +20,7 @@ from linesift.model.sifter import Decision, Line, Sifter, decide_lines, join_kep
 
 TEXT_FIELD = "linesift_text"
 SPANS_FIELD = "linesift_spans"
+CUT_FIELD = "linesift_cut"  # beside the spans: the page's cut, so that each line's decision can be read back
 P_CONTENT_DIGITS = 6  # p_content as written in spans and per-line records: more than any threshold needs
 
 _TERMINATOR = re.compile(r"\r\n|\r|\n")
@@ -44,6 +45,7 @@ class Cleaned:
 
     text: str = ""
     spans: list[Span] | None = None
+    cut: float | None = None  # the page's cut, given with the spans
     lines: list[Line] | None = None
     rendered: str | None = None
     error: str | None = None
@@ -70,7 +72,8 @@ def _decided(text: str, page: Page, decision: Decision, spans: bool, lines: bool
     found = None
     if spans:
         found = [(start, end, round(prob, P_CONTENT_DIGITS)) for (start, end), prob in zip(line_spans(text), decision.p.tolist())]
-    return Cleaned(join_kept(page, keep), found, text_lines=int((~page.blank).sum()), kept_lines=int(keep.sum()))
+    cut = round(decision.cut, P_CONTENT_DIGITS) if spans else None
+    return Cleaned(join_kept(page, keep), found, cut, text_lines=int((~page.blank).sum()), kept_lines=int(keep.sum()))
 
 
 def _text_of(document: Document) -> tuple[str, str | None]:

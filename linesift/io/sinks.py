@@ -6,11 +6,11 @@ input          output
 text, html     the kept lines (or, with ``line_records``, one JSON record per line of
                the page: ``line``, ``text``, ``label``, ``p_content``); HTML pages are
                written as ``NAME.txt`` (``NAME.jsonl``)
-jsonl          every input field unchanged, plus ``linesift_text`` (and ``linesift_spans``)
+jsonl          every input field unchanged, plus ``linesift_text`` (and ``linesift_spans``, ``linesift_cut``)
 warc           JSONL: ``warc_record_id``, ``url``, ``warc_date``, ``text`` (the WET text or
                the rendered HTML), plus the same added fields; file ``NAME.jsonl``
 parquet        Parquet with every input column, plus ``linesift_text`` (string) and
-               ``linesift_spans`` (list of ``{start, end, p_content}``); JSONL on stdout
+               ``linesift_spans`` (list of ``{start, end, p_content}``), ``linesift_cut``; JSONL on stdout
 =============  ==========================================================================
 
 Files under the output directory keep the input's ``.gz``/``.zst`` suffix and are compressed the
@@ -28,7 +28,7 @@ from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 from typing import IO, Any, Protocol
 
-from linesift.io.cleaning import P_CONTENT_DIGITS, SPANS_FIELD, TEXT_FIELD, Cleaned
+from linesift.io.cleaning import CUT_FIELD, P_CONTENT_DIGITS, SPANS_FIELD, TEXT_FIELD, Cleaned
 from linesift.io.compression import (
     compressed_writer,
     compression_of_name,
@@ -119,6 +119,7 @@ class JsonlSink:
         fields[TEXT_FIELD] = None if cleaned is None else cleaned.text
         if cleaned is not None and cleaned.spans is not None:
             fields[SPANS_FIELD] = cleaned.spans
+            fields[CUT_FIELD] = cleaned.cut
         return fields
 
     def write(self, record: Record, cleaned: Cleaned) -> None:
@@ -152,29 +153,35 @@ class ParquetSink:
         self._pa = pa
         self._spans = spans
         span = pa.struct([("start", pa.int64()), ("end", pa.int64()), ("p_content", pa.float64())])
-        added = [pa.field(TEXT_FIELD, pa.string())] + ([pa.field(SPANS_FIELD, pa.list_(span))] if spans else [])
+        added = [pa.field(TEXT_FIELD, pa.string())]
+        if spans:
+            added += [pa.field(SPANS_FIELD, pa.list_(span)), pa.field(CUT_FIELD, pa.float64())]
         self._schema = pa.schema(list(schema) + added, metadata=schema.metadata)
         self._writer = pq.ParquetWriter(str(path), self._schema)
         self._texts: list[str | None] = []
         self._span_rows: list[list[dict[str, float]] | None] = []
+        self._cuts: list[float | None] = []
 
-    def _add(self, record: Record, text: str | None, spans: list[tuple[int, int, float]] | None) -> None:
+    def _add(self, record: Record, cleaned: Cleaned | None) -> None:
         batch, row = record.payload
-        self._texts.append(text)
+        spans = None if cleaned is None else cleaned.spans
+        self._texts.append(None if cleaned is None else cleaned.text)
         self._span_rows.append(None if spans is None else [{"start": s, "end": e, "p_content": p} for s, e, p in spans])
+        self._cuts.append(None if cleaned is None else cleaned.cut)
         if row == batch.num_rows - 1:
             columns = [*batch.columns, self._pa.array(self._texts, self._pa.string())]
             if self._spans:
                 columns.append(self._pa.array(self._span_rows, self._schema.field(SPANS_FIELD).type))
+                columns.append(self._pa.array(self._cuts, self._pa.float64()))
             self._writer.write_batch(self._pa.RecordBatch.from_arrays(columns, schema=self._schema))
-            self._texts, self._span_rows = [], []
+            self._texts, self._span_rows, self._cuts = [], [], []
 
     def write(self, record: Record, cleaned: Cleaned) -> None:
-        self._add(record, cleaned.text, cleaned.spans)
+        self._add(record, cleaned)
 
     def write_bad(self, record: Record) -> None:
         if record.payload is not None:
-            self._add(record, None, None)
+            self._add(record, None)
 
     def close(self) -> None:
         self._writer.close()
