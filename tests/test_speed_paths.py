@@ -47,12 +47,13 @@ HOSTILE_LINES = (
     'ends with a quote and a bracket.")  ',
     "ΣΑΣ σας ΑΣ İstanbul İSTANBUL istanbul",
     "ΑΣ", "ας", "Home", "HOME", "  home  ", "", "   ", "\ud800 lone surrogate", "\t",
+    "f()\u3000{x} g() \u2003 {y} h()      {z} k()", "{ l() }", "m()", "  {", "•var var• •this.x x•function ™null™",
 )
 HOSTILE = "\n".join(HOSTILE_LINES)
 
 
 def _pages() -> list[str]:
-    texts = [SEED_TEXT_PATH.read_text(encoding="utf-8"), HOSTILE, "x", "\n\n", "a\r\nb\rc\n"]
+    texts = [SEED_TEXT_PATH.read_text(encoding="utf-8"), HOSTILE, "x", "\n\n", "a\r\nb\rc\n", "f(x)", "a =", "x!", "}", ")"]
     with gzip.open(SEEDS / "wcxb-dev.resiliparse.jsonl.gz", "rt", encoding="utf-8") as rows:
         texts += ["\n".join(json.loads(row)["lines"]) for row in itertools.islice(rows, RENDERED_PAGES)]
     return texts
@@ -139,7 +140,7 @@ def test_ngram_table_columns_leave_the_last_column_free(stats: list[F.PageStats]
 @pytest.mark.parametrize(("pattern", "candidates"), [
     (F._JS_TOKENS, lambda s: np.unique(np.concatenate([
         s.positions(F._JS_PUNCTUATION),
-        F._keyword_starts(s, F._JS_KEYWORDS, F._JS_KEYWORD_SIGNATURES),
+        F._keyword_starts(s, F._JS_KEYWORDS, F._JS_KEYWORD_SIGNATURES, F._JS_KEYWORD_HASHES),
         *(F._starts_before(s, s.positions("."), word) for word in F._JS_OBJECTS),
     ]))),
     (F._JSON_KEY_VALUE, lambda s: s.positions(F._QUOTES)),

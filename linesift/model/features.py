@@ -143,6 +143,7 @@ class PageStats:
     def __init__(self, page: Page) -> None:
         self.page = page
         self.n_lines = len(page)
+        self.last_visible: dict[tuple[int, ...], np.ndarray] = {}  # ``_last_visible_index`` by the classes skipped
 
     @cached_property
     def codes(self) -> np.ndarray:
@@ -328,6 +329,7 @@ def _in_hash_set(hashes: np.ndarray, table: np.ndarray) -> np.ndarray:
 
 
 _STOP_WORD_TABLE = _hash_set(_STOP_WORD_HASHES)
+_JS_KEYWORD_HASHES = _hash_set(_hash_text_words(list(_JS_KEYWORDS)))
 
 
 def _ratio(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
@@ -379,17 +381,21 @@ def _count_per_line(stats: PageStats, starts: list[int]) -> np.ndarray:
 
 def _starts_before(stats: PageStats, ends: np.ndarray, word: str) -> np.ndarray:
     """The offsets where ``word`` starts, among its occurrences that end at one of ``ends``."""
-    starts = ends[ends >= len(word)] - len(word)
+    ends = ends[ends >= len(word)]
+    # The character before each end rules most of them out; only the others are compared in full.
+    starts = ends[stats.codes[ends - 1] == ord(word[-1])] - len(word)
     spelled = np.array([ord(char) for char in word], dtype=np.uint32)
     found = (stats.codes[starts[:, None] + np.arange(len(word))] == spelled).all(axis=1)
     return starts[found]
 
 
-def _keyword_starts(stats: PageStats, keywords: tuple[str, ...], signatures: np.ndarray) -> np.ndarray:
-    """Offsets where one of ``keywords`` (ASCII, with ``signatures``) can match between two ``\\b``.
+def _keyword_starts(stats: PageStats, keywords: tuple[str, ...], signatures: np.ndarray, hashes: np.ndarray) -> np.ndarray:
+    """Offsets where one of ``keywords`` (ASCII letters, with ``signatures`` and the ``_hash_set`` of their
+    ``hashes``) can match between two ``\\b``.
 
-    Such a match is a whole word (a run of word characters), or part of one where it touches a
-    character above the tables that is not a regular-expression word character (an emoji, a symbol).
+    Such a match is a whole word (a run of word characters), found by its hash, or part of one where it
+    touches a character above the tables that is not a regular-expression word character (an emoji, a
+    symbol), found by its signature.
     """
     clipped = stats.clipped
 
@@ -397,15 +403,21 @@ def _keyword_starts(stats: PageStats, keywords: tuple[str, ...], signatures: np.
         ascii_first, ascii_last = np.minimum(clipped[starts], 127), np.minimum(clipped[ends - 1], 127)
         return starts[signatures[_signature(ascii_first, ascii_last, ends - starts)]]
 
+    words = stats.word_spans[0][_in_hash_set(stats.word_hashes, hashes)]  # lower-cased: a few more than needed
     wide = stats.wide
     if len(wide) == 0:
-        return signed(*stats.word_spans)
-    # Keywords of every length right after and right before each wide character, in one array.
+        return words
+    # Keywords of every length right after and right before each wide character that touches an ASCII
+    # letter there, in one array: a keyword starts and ends with one (most wide characters are bullets
+    # and dashes between spaces).
     lengths = np.array(sorted({len(word) for word in keywords}))
-    starts = np.concatenate([np.add.outer(wide + 1, 0 * lengths), np.subtract.outer(wide, lengths)]).ravel()
-    ends = starts + np.tile(lengths, 2 * len(wide))
+    last = len(clipped) - 1
+    after = wide[(wide < last) & _ASCII_LETTER[clipped[np.minimum(wide + 1, last)]]] + 1
+    before = wide[(wide > 0) & _ASCII_LETTER[clipped[np.maximum(wide - 1, 0)]]]
+    starts = np.concatenate([np.add.outer(after, 0 * lengths).ravel(), np.subtract.outer(before, lengths).ravel()])
+    ends = starts + np.tile(lengths, len(after) + len(before))
     inside = (starts >= 0) & (ends <= len(clipped))
-    return np.concatenate([signed(*stats.word_spans), signed(starts[inside], ends[inside])])
+    return np.concatenate([words, signed(starts[inside], ends[inside])])
 
 
 def length_features(stats: PageStats) -> FeatureBlock:
@@ -436,7 +448,14 @@ def terminal_features(stats: PageStats) -> FeatureBlock:
 
 
 def _last_visible_index(stats: PageStats, skip: tuple[int, ...]) -> np.ndarray:
-    """Index in the page of each line's last character not in ``skip`` classes, -1 when there is none."""
+    """Index in the page of each line's last character not in ``skip`` classes, -1 when there is none (computed
+    once per ``skip``: several families read it)."""
+    if skip not in stats.last_visible:
+        stats.last_visible[skip] = _find_last_visible(stats, skip)
+    return stats.last_visible[skip]
+
+
+def _find_last_visible(stats: PageStats, skip: tuple[int, ...]) -> np.ndarray:
     page = stats.page
     if len(stats.codes) == 0:
         return np.full(stats.n_lines, -1)
@@ -468,7 +487,7 @@ def javascript_features(stats: PageStats) -> FeatureBlock:
     dots = stats.positions(".")
     candidates = np.unique(np.concatenate([
         stats.positions(_JS_PUNCTUATION),
-        _keyword_starts(stats, _JS_KEYWORDS, _JS_KEYWORD_SIGNATURES),
+        _keyword_starts(stats, _JS_KEYWORDS, _JS_KEYWORD_SIGNATURES, _JS_KEYWORD_HASHES),
         *(_starts_before(stats, dots, word) for word in _JS_OBJECTS),
     ]))
     tokens = _matches_per_line(stats, _JS_TOKENS, candidates)
