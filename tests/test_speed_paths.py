@@ -231,22 +231,6 @@ def test_hash_words_matches_a_loop(stats: list[F.PageStats]) -> None:
         np.testing.assert_array_equal(page_stats.word_hashes, _hash_words_reference(page_stats.lowered, starts, ends))
 
 
-def test_hash_words_reads_long_pages_window_by_window() -> None:
-    """Words past the first ``_HASH_WINDOW`` code points, and words straddling a window's end, hash as alone."""
-    rng = np.random.default_rng(0)
-    alphabet = np.array(list("abcdefghijklmnopqrstuvwxyzé日本"))
-    words = ["".join(rng.choice(alphabet, size=int(size))) for size in rng.integers(1, 30, 40_000)]
-    text = " ".join(words)
-    assert len(text) > 2 * F._HASH_WINDOW
-    page_stats = F.PageStats(Page.from_text(text))
-    starts, ends = page_stats.word_spans
-    hashes = page_stats.word_hashes
-    boundaries = np.searchsorted(starts, np.arange(0, len(text), F._HASH_WINDOW))
-    picked = np.unique(np.concatenate([np.arange(0, len(starts), 97), *(np.arange(max(b - 20, 0), b + 20) for b in boundaries)]))
-    picked = picked[picked < len(starts)]
-    np.testing.assert_array_equal(hashes[picked], _hash_words_reference(page_stats.lowered, starts[picked], ends[picked]))
-
-
 def test_stop_word_table_is_isin(stats: list[F.PageStats]) -> None:
     for page_stats in stats:
         hashes = page_stats.word_hashes

@@ -270,49 +270,31 @@ class PageStats:
         return self.page.ends[last_lines][self.page_of_line] if self.n_lines else np.zeros(0, dtype=np.int64)
 
 
-def _powers(base: int, n: int) -> np.ndarray:
-    """``base ** k`` (mod 2**64) for ``k`` below ``n``."""
-    table = np.full(n, base, dtype=np.uint64)
-    table[0] = 1
-    return np.cumprod(table, dtype=np.uint64)
-
-
-# ``hash_words`` reads the page this many code points at a time, with powers of the base (and of its inverse
-# mod 2**64: the base is odd) up to that far, plus a word's prefix.
-_HASH_WINDOW = 1 << 18
-_BASE_POWERS = _powers(int(_HASH_BASE), _HASH_WINDOW + _HASHED_WORD_PREFIX)
-_INVERSE_POWERS = _powers(pow(int(_HASH_BASE), -1, 1 << 64), _HASH_WINDOW + _HASHED_WORD_PREFIX)
-
-
 def hash_words(lowered: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
-    """Hash words given as spans of lower-cased code points (``starts`` in increasing order): their first
-    ``_HASHED_WORD_PREFIX`` and their length.
+    """Hash words given as spans of lower-cased code points: their first ``_HASHED_WORD_PREFIX`` and their length.
 
-    A polynomial rolling hash (mod 2**64) over the prefix, so that words differing in any position differ:
-    ``length * C``, then for each code point read, times the base plus the code point. The code points'
-    part is read from running sums of the page's code points times falling powers of the base: a span's
-    sum, times the power of the base at its end, is its polynomial.
+    A polynomial rolling hash (mod 2**64) over the prefix, so that words differing in any position differ.
     """
     lengths = ends - starts
     prefix = np.minimum(lengths, _HASHED_WORD_PREFIX)
-    reading = starts + prefix  # one past each word's last code point read
+    # Longest prefixes first, so that the words still being read at step k are the first ``reading[k]``.
+    order = np.argsort((_HASHED_WORD_PREFIX - prefix).astype(np.uint8), kind="stable")
+    reading = len(starts) - np.cumsum(np.bincount(prefix, minlength=_HASHED_WORD_PREFIX + 1))
+    positions = starts[order]
+    hashes = lengths[order].astype(np.uint64) * np.uint64(0xBF58476D1CE4E5B9)
     with np.errstate(over="ignore"):
-        hashes = lengths.astype(np.uint64) * np.uint64(0xBF58476D1CE4E5B9)
-        hashes *= _BASE_POWERS[prefix]
-        for low in range(0, len(lowered), _HASH_WINDOW):
-            first, last = np.searchsorted(starts, [low, low + _HASH_WINDOW]).tolist()
-            if first == last:
-                continue
-            high = min(low + _HASH_WINDOW + _HASHED_WORD_PREFIX, len(lowered))
-            running = np.zeros(high - low + 1, dtype=np.uint64)
-            np.cumsum(lowered[low:high] * _INVERSE_POWERS[: high - low], out=running[1:])
-            start, stop = starts[first:last] - low, reading[first:last] - low
-            # An empty prefix reads power -1 (the last in the table) times a sum of nothing.
-            hashes[first:last] += _BASE_POWERS[stop - 1] * (running[stop] - running[start])
+        for k in range(_HASHED_WORD_PREFIX):
+            if reading[k] == 0:
+                break
+            head = hashes[: reading[k]]
+            head *= _HASH_BASE
+            head += lowered[positions[: reading[k]] + k]
         hashes ^= hashes >> np.uint64(31)
         hashes *= np.uint64(0x94D049BB133111EB)
         hashes ^= hashes >> np.uint64(29)
-    return hashes
+    unsorted = np.empty_like(hashes)
+    unsorted[order] = hashes
+    return unsorted
 
 
 def _hash_text_words(words: list[str]) -> np.ndarray:
