@@ -179,6 +179,12 @@ def test_keyword_words_are_regex_words() -> None:
             assert re.fullmatch(r"\w", chr(code)), hex(code)
 
 
+def test_word_classes_come_first() -> None:
+    """``word_spans`` tells word characters by ``class < _WORD_CLASSES``; ``_WORD_CLASS`` by a table."""
+    word = {F.UPPER, F.LOWER, F.DIGIT, F.OTHER_LETTER}
+    assert word == set(range(F._WORD_CLASSES)) == set(np.flatnonzero(F._WORD_CLASS).tolist())
+
+
 def test_class_chars_are_every_character_of_their_class() -> None:
     every = "".join(chr(code) for code in range(0x10000) if chr(code) not in "\n\r")
     classes = F.PageStats(Page.from_text(every)).classes

@@ -24,9 +24,11 @@ from linesift.model.segment import Page
 
 FeatureBlock = tuple[np.ndarray, list[str]]
 
-# Character classes, looked up per code point through a table.
-SPACE, UPPER, LOWER, DIGIT, TERMINAL, PUNCT, CODE, QUOTE, OTHER_LETTER, OTHER, CLOSING = range(11)
+# Character classes, looked up per code point through a table. The classes of word characters (letters and
+# digits) come first, so that "is a word character" is one comparison per character: ``class < _WORD_CLASSES``.
+UPPER, LOWER, DIGIT, OTHER_LETTER, SPACE, TERMINAL, PUNCT, CODE, QUOTE, OTHER, CLOSING = range(11)
 N_CLASSES = 11
+_WORD_CLASSES = 4
 _TABLE_SIZE = 0x800  # Latin, Greek, Cyrillic, Hebrew, Arabic: classified exactly below this.
 
 _TERMINAL_CHARS = ".!?…。！？؟"
@@ -72,7 +74,7 @@ _WIDE_CLASSES = {  # classes of characters above the table that matter for the f
 _LOWER_TABLE = np.array([ord(chr(c).lower()[0]) for c in range(_TABLE_SIZE)], dtype=np.uint32)
 # Indexed by a class, or by what stands for "no character" (-1, or 255 once cast to the classes' uint8): False.
 _WORD_CLASS = np.zeros(256, dtype=bool)
-_WORD_CLASS[[UPPER, LOWER, DIGIT, OTHER_LETTER]] = True
+_WORD_CLASS[:_WORD_CLASSES] = True
 
 
 def _list_class_chars() -> dict[int, str]:
@@ -174,7 +176,7 @@ class PageStats:
     def _marked(self) -> tuple[np.ndarray, np.ndarray]:
         """Offsets of the ``_MARKED`` characters, and their index in it plus one."""
         marks = _MARK_TABLE[self.clipped]
-        where = np.flatnonzero(marks)
+        where = np.flatnonzero(marks != 0)  # on booleans: several times faster than on the marks themselves
         return where, marks[where]
 
     def positions(self, chars: str) -> np.ndarray:
@@ -235,7 +237,7 @@ class PageStats:
     def word_spans(self) -> tuple[np.ndarray, np.ndarray]:
         """Start and end offsets of every word (a run of letters and digits)."""
         is_word = np.zeros(len(self.codes) + 2, dtype=bool)
-        is_word[1:-1] = _WORD_CLASS[self.classes]
+        np.less(self.classes, _WORD_CLASSES, out=is_word[1:-1])
         # Changes alternate between a word's start and its end.
         changes = np.flatnonzero(is_word[1:] != is_word[:-1])
         return changes[0::2], changes[1::2]
