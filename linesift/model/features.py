@@ -128,6 +128,7 @@ _MARK_TABLE[[ord(c) for c in _MARKED]] = np.arange(1, len(_MARKED) + 1)
 _ASCII_LETTER = np.zeros(_TABLE_SIZE, dtype=bool)
 _ASCII_LETTER[ord("A") : ord("Z") + 1] = True
 _ASCII_LETTER[ord("a") : ord("z") + 1] = True
+_STRIP_WINDOW = 16  # characters read at once at a line's start or end before it is stripped as a string
 _SIGNATURE_LENGTHS = 32  # words are told apart by first letter, last letter and a length below this
 
 
@@ -464,12 +465,21 @@ def _find_last_visible(stats: PageStats, skip: tuple[int, ...]) -> np.ndarray:
     skipped = np.zeros(N_CLASSES, dtype=bool)
     skipped[list(skip)] = True
     last = page.ends - 1
-    # Most lines end on a character that counts; only the others are stripped, by ``str.rstrip`` in C.
+    # Most lines end on a character that counts. For the others, the characters before it are read at once,
+    # a few of them; the lines skipped for longer than that are stripped, by ``str.rstrip`` in C.
     pending = np.flatnonzero((last >= page.starts) & skipped[stats.classes[np.maximum(last, 0)]])
     if len(pending):
-        chars = "".join(_CLASS_CHARS[cls] for cls in skip)
-        stripped = map(str.rstrip, [page.lines[i] for i in pending.tolist()], repeat(chars))
-        last[pending] = page.starts[pending] + np.fromiter(map(len, stripped), dtype=np.int64, count=len(pending)) - 1
+        starts, ends = page.starts[pending], page.ends[pending]
+        window = ends[:, None] - np.arange(2, _STRIP_WINDOW + 1)
+        kept = (window >= starts[:, None]) & ~skipped[stats.classes[np.maximum(window, 0)]]
+        found = kept.any(axis=1)
+        last[pending[found]] = window[found, kept[found].argmax(axis=1)]
+        last[pending[~found]] = starts[~found] - 1
+        rest = pending[~found & (ends - starts > _STRIP_WINDOW)]
+        if len(rest):
+            chars = "".join(_CLASS_CHARS[cls] for cls in skip)
+            stripped = map(str.rstrip, [page.lines[i] for i in rest.tolist()], repeat(chars))
+            last[rest] = page.starts[rest] + np.fromiter(map(len, stripped), dtype=np.int64, count=len(rest)) - 1
     return np.where(last >= page.starts, last, -1)
 
 
@@ -516,11 +526,21 @@ def _first_visible_chars(stats: PageStats) -> np.ndarray:
     if len(stats.codes) == 0:
         return np.zeros(stats.n_lines, dtype=np.uint32)
     first = page.starts.copy()
-    # Only indented lines are stripped, by ``str.lstrip`` in C.
-    pending = np.flatnonzero((first < page.ends) & (stats.classes[np.minimum(first, len(stats.codes) - 1)] == SPACE))
+    last_char = len(stats.codes) - 1
+    # Indented lines: their first characters are read at once, a few of them; the lines indented by more than
+    # that are stripped, by ``str.lstrip`` in C.
+    pending = np.flatnonzero((first < page.ends) & (stats.classes[np.minimum(first, last_char)] == SPACE))
     if len(pending):
-        stripped = map(str.lstrip, [page.lines[i] for i in pending.tolist()], repeat(_CLASS_CHARS[SPACE]))
-        first[pending] = page.ends[pending] - np.fromiter(map(len, stripped), dtype=np.int64, count=len(pending))
+        starts, ends = page.starts[pending], page.ends[pending]
+        window = starts[:, None] + np.arange(1, _STRIP_WINDOW)
+        visible = (window < ends[:, None]) & (stats.classes[np.minimum(window, last_char)] != SPACE)
+        found = visible.any(axis=1)
+        first[pending[found]] = window[found, visible[found].argmax(axis=1)]
+        first[pending[~found]] = ends[~found]
+        rest = pending[~found & (ends - starts > _STRIP_WINDOW)]
+        if len(rest):
+            stripped = map(str.lstrip, [page.lines[i] for i in rest.tolist()], repeat(_CLASS_CHARS[SPACE]))
+            first[rest] = page.ends[rest] - np.fromiter(map(len, stripped), dtype=np.int64, count=len(rest))
     return np.where(first < page.ends, stats.codes[np.minimum(first, len(stats.codes) - 1)], 0)
 
 
