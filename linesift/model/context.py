@@ -139,7 +139,7 @@ def context_features(stats: PageStats, p_first: np.ndarray, dense: np.ndarray) -
     for half_width in WORD_WINDOWS:
         low, high, _ = windows.bounds(half_width)
         np.divide(weighted[high] - weighted[low], np.maximum(total[high] - total[low], 1e-9), out=next(column))
-    own = dense[np.ix_(rows, _OWN_COLUMNS)]
+    own = dense.take(_OWN_COLUMNS, axis=1).take(rows, axis=0)  # two takes: faster than one np.ix_ index
     for feature in range(len(SMOOTHED_FEATURES)):
         prefix = _prefix(own[:, feature])
         for half_width in SMOOTHING_WINDOWS:

@@ -699,7 +699,8 @@ class DenseFeatures:
             names.extend(columns)
         own = np.column_stack(blocks).reshape(stats.n_lines, len(names))
         neighbour_names = [f"{names[column]}@{offset:+d}" for offset in NEIGHBOUR_OFFSETS for column in shared]
-        return cls(own, names + neighbour_names, stats, own[np.ix_(stats.nonblank, shared)])
+        # Rows, then columns, each by ``take``: a few times faster than one ``np.ix_`` index.
+        return cls(own, names + neighbour_names, stats, own.take(stats.nonblank, axis=0).take(shared, axis=1))
 
     @property
     def shape(self) -> tuple[int, int]:
