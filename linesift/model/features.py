@@ -335,6 +335,12 @@ _STOP_WORD_TABLE = _hash_set(_STOP_WORD_HASHES)
 _JS_KEYWORD_HASHES = _hash_set(_hash_text_words(list(_JS_KEYWORDS)))
 
 
+def _stacked(columns: list[np.ndarray]) -> np.ndarray:
+    """A family's ``(n_lines, k)`` float block from its ``k`` columns, stored column by column (a transposed view):
+    each column is copied whole, where ``np.column_stack`` writes it a value per row."""
+    return np.stack(columns, dtype=np.float64).T
+
+
 def _ratio(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
     """Elementwise ``numerator / denominator``, 0.0 where the denominator is 0."""
     out = np.zeros_like(numerator, dtype=np.float64)
@@ -424,7 +430,7 @@ def _keyword_starts(stats: PageStats, keywords: tuple[str, ...], signatures: np.
 
 
 def length_features(stats: PageStats) -> FeatureBlock:
-    return np.column_stack([np.log1p(stats.lengths), np.log1p(stats.words_per_line)]), ["log_chars", "log_words"]
+    return _stacked([np.log1p(stats.lengths), np.log1p(stats.words_per_line)]), ["log_chars", "log_words"]
 
 
 def punctuation_features(stats: PageStats) -> FeatureBlock:
@@ -432,7 +438,7 @@ def punctuation_features(stats: PageStats) -> FeatureBlock:
     visible = length - counts[:, SPACE]
     punct = counts[:, TERMINAL] + counts[:, PUNCT] + counts[:, QUOTE] + counts[:, CODE] + counts[:, CLOSING]
     return (
-        np.column_stack([_ratio(punct, visible), _ratio(counts[:, TERMINAL], stats.words_per_line)]),
+        _stacked([_ratio(punct, visible), _ratio(counts[:, TERMINAL], stats.words_per_line)]),
         ["punct_density", "terminals_per_word"],
     )
 
@@ -445,7 +451,7 @@ def terminal_features(stats: PageStats) -> FeatureBlock:
     ends_colon = last_chars == ord(":")
     ends_letter = _WORD_CLASS[last]
     return (
-        np.column_stack([ends_terminal, ends_colon, ends_letter]).astype(np.float64),
+        _stacked([ends_terminal, ends_colon, ends_letter]),
         ["ends_terminal", "ends_colon", "ends_alnum"],
     )
 
@@ -504,7 +510,7 @@ def javascript_features(stats: PageStats) -> FeatureBlock:
     ]))
     tokens = _matches_per_line(stats, _JS_TOKENS, candidates)
     return (
-        np.column_stack([_ratio(tokens, stats.words_per_line + 1), _ratio(counts[:, CODE] + counts[:, CLOSING], visible), tokens > 0]).astype(np.float64),
+        _stacked([_ratio(tokens, stats.words_per_line + 1), _ratio(counts[:, CODE] + counts[:, CLOSING], visible), tokens > 0]),
         ["js_tokens_per_word", "code_char_density", "has_js_token"],
     )
 
@@ -515,7 +521,7 @@ def json_features(stats: PageStats) -> FeatureBlock:
     first = stats.first_visible
     opens = (first == ord("{")) | (first == ord("["))
     return (
-        np.column_stack([context > 0, np.log1p(pairs), opens]).astype(np.float64),
+        _stacked([context > 0, np.log1p(pairs), opens]),
         ["json_ld_context", "log_json_pairs", "starts_with_bracket"],
     )
 
@@ -553,7 +559,7 @@ def link_features(stats: PageStats) -> FeatureBlock:
     ]))
     urls = _matches_per_line(stats, _URL, candidates)
     emails = _matches_per_line_with(stats, _EMAIL, "@")
-    return np.column_stack([np.minimum(urls, 5), np.minimum(emails, 5)]), ["urls", "emails"]
+    return _stacked([np.minimum(urls, 5), np.minimum(emails, 5)]), ["urls", "emails"]
 
 
 def capitalisation_features(stats: PageStats) -> FeatureBlock:
@@ -564,7 +570,7 @@ def capitalisation_features(stats: PageStats) -> FeatureBlock:
     first = stats.first_visible
     first_upper = (first < _TABLE_SIZE) & (_CLASS_TABLE[np.minimum(first, _TABLE_SIZE - 1)] == UPPER)
     return (
-        np.column_stack([_ratio(counts[:, UPPER], letters), _ratio(capital_words, stats.words_per_line), first_upper]).astype(np.float64),
+        _stacked([_ratio(counts[:, UPPER], letters), _ratio(capital_words, stats.words_per_line), first_upper]),
         ["upper_ratio", "capitalised_word_ratio", "starts_upper"],
     )
 
@@ -581,7 +587,7 @@ def vocabulary_features(stats: PageStats) -> FeatureBlock:
     counts = stats.class_counts
     word_chars = counts[:, UPPER] + counts[:, LOWER] + counts[:, DIGIT] + counts[:, OTHER_LETTER]
     return (
-        np.column_stack([_ratio(stops, stats.words_per_line), _ratio(word_chars, stats.words_per_line)]),
+        _stacked([_ratio(stops, stats.words_per_line), _ratio(word_chars, stats.words_per_line)]),
         ["stop_word_ratio", "mean_word_length"],
     )
 
@@ -596,7 +602,7 @@ def repetition_features(stats: PageStats) -> FeatureBlock:
         occurrences = Counter(page_keys)
         repeats[start:end] = np.fromiter(map(occurrences.__getitem__, page_keys), dtype=np.float64, count=end - start)
     repeats -= 1
-    return np.column_stack([repeats > 0, np.log1p(repeats)]).astype(np.float64), ["repeated", "log_repeats"]
+    return _stacked([repeats > 0, np.log1p(repeats)]), ["repeated", "log_repeats"]
 
 
 def position_features(stats: PageStats) -> FeatureBlock:
@@ -609,7 +615,7 @@ def position_features(stats: PageStats) -> FeatureBlock:
     chars_before = chars_through[:-1] - chars_through[first]
     total = chars_through[bounds[page + 1]] - chars_through[first]
     return (
-        np.column_stack([_ratio(index, last_index), _ratio(chars_before, total)]),
+        _stacked([_ratio(index, last_index), _ratio(chars_before, total)]),
         ["relative_line_position", "relative_char_position"],
     )
 
@@ -630,13 +636,13 @@ def block_features(stats: PageStats) -> FeatureBlock:
     take = lambda values: np.where(in_block, values[ids] if n_blocks else 0.0, 0.0)  # noqa: E731
     position_in_block = np.where(in_block, index - (first_index[ids] if n_blocks else 0), 0)
     return (
-        np.column_stack([
+        _stacked([
             np.log1p(take(line_counts)),
             np.log1p(take(char_counts)),
             take(terminal_share),
             position_in_block == 0,
             np.log1p(position_in_block),
-        ]).astype(np.float64),
+        ]),
         ["block_log_lines", "block_log_chars", "block_terminal_share", "block_first_line", "block_log_position"],
     )
 
@@ -697,7 +703,9 @@ class DenseFeatures:
                 shared.extend(range(len(names), len(names) + len(columns)))
             blocks.append(values)
             names.extend(columns)
-        own = np.column_stack(blocks).reshape(stats.n_lines, len(names))
+        # Row by row (C order) whatever the blocks' order: products with the weights add up the same way.
+        own = np.empty((stats.n_lines, len(names)))
+        np.concatenate(blocks, axis=1, out=own)
         neighbour_names = [f"{names[column]}@{offset:+d}" for offset in NEIGHBOUR_OFFSETS for column in shared]
         # Rows, then columns, each by ``take``: a few times faster than one ``np.ix_`` index.
         return cls(own, names + neighbour_names, stats, own.take(stats.nonblank, axis=0).take(shared, axis=1))
