@@ -225,7 +225,8 @@ class PageStats:
         """``(n_lines, N_CLASSES)`` counts of each character class per line (newlines excluded)."""
         if self.n_lines == 0:
             return np.zeros((0, N_CLASSES))
-        keys = self.line_of_char * N_CLASSES + self.classes
+        keys = self.line_of_char * N_CLASSES
+        keys += self.classes
         counts = np.bincount(keys, minlength=self.n_lines * N_CLASSES).reshape(self.n_lines, N_CLASSES).astype(np.float64)
         counts[:-1, SPACE] -= 1  # the "\n" ending every line but the last
         return counts
@@ -723,8 +724,11 @@ class DenseFeatures:
         out = self.own @ weights[:n_own]
         nonblank, pages = self.stats.nonblank, self.stats.page_of_line[self.stats.nonblank]
         by_offset = self.shared @ weights[n_own:].reshape(len(NEIGHBOUR_OFFSETS), self.shared.shape[1]).T
+        # The non-blank lines' sums gathered once; each neighbour is added to them in turn, as before.
+        sums = out[nonblank]
         for k, offset in enumerate(NEIGHBOUR_OFFSETS):
-            out[nonblank] += shift_within_pages(by_offset[:, k], pages, offset, 0.0)
+            sums += shift_within_pages(by_offset[:, k], pages, offset, 0.0)
+        out[nonblank] = sums
         return out
 
     def matrix(self) -> np.ndarray:

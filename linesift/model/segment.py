@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import chain
 
 import numpy as np
 
@@ -69,7 +70,7 @@ class Page:
     def join(cls, pages: list[Page]) -> Page:
         """One page holding every line of ``pages`` in order, each within its own ``bounds``."""
         filled = [page for page in pages if len(page)]
-        lines = [line for page in filled for line in page.lines]
+        lines = list(chain.from_iterable(page.lines for page in filled))
         sizes = np.array([len(page) for page in pages], dtype=np.int64)
         if not filled:
             return cls._of(lines, "", np.concatenate(([0], np.cumsum(sizes))))
