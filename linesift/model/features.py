@@ -343,9 +343,11 @@ def _stacked(columns: list[np.ndarray]) -> np.ndarray:
 
 
 def _ratio(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
-    """Elementwise ``numerator / denominator``, 0.0 where the denominator is 0."""
-    out = np.zeros_like(numerator, dtype=np.float64)
-    np.divide(numerator, denominator, out=out, where=denominator > 0)
+    """Elementwise ``numerator / denominator``, 0.0 where the denominator is 0 (not above 0)."""
+    # Dividing everywhere (by 1 where not above 0) costs less than a division with ``where=``.
+    positive = denominator > 0
+    out = np.divide(numerator, np.where(positive, denominator, 1.0))
+    out[~positive] = 0.0
     return out
 
 

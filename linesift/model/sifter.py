@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Literal
 
 import numpy as np
@@ -184,7 +185,7 @@ def join_kept(page: Page, keep: np.ndarray) -> str:
     if len(kept) == 0:
         return ""
     blocks = page.block_ids[kept]
-    lines = np.array(page.lines, dtype=object)[kept]
-    opens = np.flatnonzero(blocks[1:] != blocks[:-1]) + 1
-    lines[opens] = "\n" + lines[opens]  # elementwise: the blank line before each new block
-    return "\n".join(lines.tolist())
+    lines = list(itemgetter(*kept.tolist())(page.lines)) if len(kept) > 1 else [page.lines[kept[0]]]
+    for opening in (np.flatnonzero(blocks[1:] != blocks[:-1]) + 1).tolist():
+        lines[opening] = "\n" + lines[opening]  # the blank line before each new block
+    return "\n".join(lines)
