@@ -144,12 +144,14 @@ def ngram_features(stats: PageStats) -> sp.csr_matrix:
 def ngram_scores(stats: PageStats, weights: np.ndarray) -> np.ndarray:
     """``ngram_features(stats) @ weights`` without building the matrix: what scoring a page needs.
 
-    Each line's word and character parts are scaled apart, as rows ``i`` and ``n + i`` of one count.
+    Each line's word and character parts are scaled apart, then added.
     """
-    n = stats.n_lines
-    (word_rows, word_columns, word_hashes), (char_rows, char_columns, char_hashes) = _word_grams(stats), _char_grams(stats)
-    rows = np.concatenate([word_rows, char_rows + n])
-    buckets = _bucket(np.concatenate([word_hashes, char_hashes]))
-    squares = _squared_counts_in(rows, np.concatenate([word_columns, char_columns]), buckets, 2 * n, _TABLE_WIDTH)
-    scores = np.bincount(rows, weights=weights[buckets], minlength=2 * n) * _row_scales(squares)
-    return scores[:n] + scores[n:]
+    word, char = (_part_scores(*grams, stats.n_lines, weights) for grams in (_word_grams(stats), _char_grams(stats)))
+    return word + char
+
+
+def _part_scores(rows: np.ndarray, columns: np.ndarray, hashes: np.ndarray, n_lines: int, weights: np.ndarray) -> np.ndarray:
+    """Each line's sum of ``weights`` over the buckets of its n-grams of one part, scaled to unit length."""
+    buckets = _bucket(hashes)
+    squares = _squared_counts_in(rows, columns, buckets, n_lines, _TABLE_WIDTH)
+    return np.bincount(rows, weights=weights[buckets], minlength=n_lines) * _row_scales(squares)
