@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
-from typing import Annotated, Literal, Optional
+from typing import TYPE_CHECKING, Annotated, Literal, Optional
 
 import numpy as np
 import typer
@@ -43,24 +43,12 @@ from linesift.model.sifter import Sifter
 from linesift.report import write_report
 from linesift.training.corpus import build_corpus
 from linesift.training.data import DataError, LabelledPage, data_files, load_pages
-from linesift.training.evaluate import (
-    LineReport,
-    MethodScores,
-    cross_validated_probabilities,
-    html_baseline_scores,
-    keeps_report,
-    labelled_lines,
-    line_baseline_scores,
-    lines_kept,
-    model_probabilities,
-    precision_recall_table,
-    threshold_for,
-    word_report,
-)
-from linesift.training.pipeline import train_from_files, trained_on, training_params
-from linesift.training.plots import PlotError, plot_precision_recall, plot_probability_histograms
 from linesift.training.render import DEFAULT_RENDERER
-from linesift.training.train import TrainingParams
+
+# Training, evaluation and plots import scikit-learn and matplotlib, which take about a second to load:
+# the commands that need them import them, so that cleaning text starts without them.
+if TYPE_CHECKING:
+    from linesift.training.evaluate import LineReport, MethodScores
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help="Tell a web page's content from its boilerplate, line by line.")
 out = Console()
@@ -98,6 +86,9 @@ def train(
     jobs: Annotated[int, typer.Option("--jobs", min=1, help="Processes for feature extraction and folds.")] = 1,
 ) -> None:
     """Train a model on labelled pages and write the model file."""
+    from linesift.training.pipeline import train_from_files
+    from linesift.training.train import TrainingParams
+
     try:
         model = train_from_files(data or _default_data(), TrainingParams(), n_jobs=jobs)
     except DataError as error:
@@ -165,6 +156,14 @@ def _word_table(title: str, methods: list[MethodScores]) -> Table:
 
 
 def _comparison(pages: list[LabelledPage], keeps: list[np.ndarray], threshold: float | None, html_root: Path | None) -> list[MethodScores]:
+    from linesift.training.evaluate import (
+        MethodScores,
+        html_baseline_scores,
+        keeps_report,
+        line_baseline_scores,
+        word_report,
+    )
+
     methods = [MethodScores("linesift", keeps_report(pages, keeps, threshold), word_report(pages, keeps))]
     methods.extend(line_baseline_scores(pages))
     if html_root is not None:
@@ -187,6 +186,19 @@ def evaluate(
     jobs: Annotated[int, typer.Option("--jobs", min=1, help="Processes for cross-validation.")] = 1,
 ) -> None:
     """Precision, recall and word F1 of a model on labelled pages, beside baselines (cross-validated when trained on them)."""
+    from linesift.training.evaluate import (
+        cross_validated_probabilities,
+        keeps_report,
+        labelled_lines,
+        lines_kept,
+        model_probabilities,
+        precision_recall_table,
+        threshold_for,
+        word_report,
+    )
+    from linesift.training.pipeline import trained_on, training_params
+    from linesift.training.plots import PlotError, plot_precision_recall, plot_probability_histograms
+
     model = _load(model_path)
     try:
         files = data_files(data or _default_data())

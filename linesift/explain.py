@@ -16,9 +16,9 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
-from linesift.model.classifier import LineClassifier, sigmoid
 from linesift.model.context import context_feature_names
 from linesift.model.features import PageStats, feature_names
+from linesift.model.linear import LinearScorer, sigmoid
 from linesift.model.ngrams import (
     CHAR_NGRAM,
     MAX_CHARS_PER_LINE,
@@ -180,13 +180,13 @@ def describe(name: str, value: float, past_edge: bool = False) -> str:
     return f"{name} = {value:.3g}"
 
 
-def _dense_terms(classifier: LineClassifier, dense: np.ndarray) -> np.ndarray:
+def _dense_terms(classifier: LinearScorer, dense: np.ndarray) -> np.ndarray:
     """``(n_lines, n_scaled)`` coefficient × standardised value of every scaled column."""
     n = classifier.n_scaled_
     return (dense[:, :n] - classifier.mean_) / classifier.scale_ * classifier.coef_[:n]
 
 
-def _hashed_terms(classifier: LineClassifier, hashed: sp.csr_matrix) -> sp.csr_matrix:
+def _hashed_terms(classifier: LinearScorer, hashed: sp.csr_matrix) -> sp.csr_matrix:
     """Coefficient × value of every hashed n-gram column (those pass unscaled)."""
     return sp.csr_matrix(hashed.multiply(classifier.coef_[classifier.n_scaled_:]))
 

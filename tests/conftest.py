@@ -80,11 +80,12 @@ class SeedTraining:
 @pytest.fixture(scope="session")
 def seed_training(tmp_path_factory: pytest.TempPathFactory, runner: CliRunner) -> SeedTraining:
     import linesift.cli as cli
+    import linesift.training.pipeline as pipeline
 
     workdir = tmp_path_factory.mktemp("train")
     model_path = workdir / "models" / "seed-model.json"
     trained: list[Sifter] = []
-    real_train_from_files = cli.train_from_files
+    real_train_from_files = pipeline.train_from_files
 
     def capturing_train_from_files(*args, **kwargs):
         model = real_train_from_files(*args, **kwargs)
@@ -92,7 +93,7 @@ def seed_training(tmp_path_factory: pytest.TempPathFactory, runner: CliRunner) -
         return model
 
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(cli, "train_from_files", capturing_train_from_files)
+        patch.setattr(pipeline, "train_from_files", capturing_train_from_files)
         result = runner.invoke(cli.app, ["train", str(SEED_LABELS_PATH), "--out", str(model_path)])
     assert result.exit_code == 0, result.output
     assert len(trained) == 1

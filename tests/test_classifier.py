@@ -10,7 +10,8 @@ import pytest
 import scipy.sparse as sp
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from linesift.model.classifier import DEFAULT_THRESHOLD, LineClassifier, RowBlock, blocks_of, sigmoid
+from linesift.model.classifier import DEFAULT_THRESHOLD, LineClassifier, RowBlock, blocks_of
+from linesift.model.linear import sigmoid
 
 
 @parametrize_with_checks([LineClassifier()])

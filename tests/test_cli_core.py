@@ -12,6 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 import linesift.cli as cli
+import linesift.training.evaluate as evaluate
 from linesift.model.modelfile import load_model
 from linesift.model.segment import Page
 from linesift.model.sifter import Sifter
@@ -83,7 +84,7 @@ def shared_cross_validation(monkeypatch: pytest.MonkeyPatch, seed_cross_validati
         held_out = [page.labels >= 0 for page in pages]
         return seed_cross_validation(pages, params, n_jobs=n_jobs), held_out
 
-    monkeypatch.setattr(cli, "cross_validated_probabilities", cross_validated)
+    monkeypatch.setattr(evaluate, "cross_validated_probabilities", cross_validated)
     return calls
 
 
@@ -153,7 +154,7 @@ def test_eval_unreachable_target_fails_with_exit_1(runner: CliRunner, seed_label
 
 def test_eval_on_data_the_model_was_not_trained_on_scores_it_directly(runner: CliRunner, tmp_path: Path,
                                                                        builtin_model: Sifter, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(cli, "cross_validated_probabilities", lambda *a, **k: pytest.fail("cross-validated unseen data"))
+    monkeypatch.setattr(evaluate, "cross_validated_probabilities", lambda *a, **k: pytest.fail("cross-validated unseen data"))
     data = tmp_path / "other.jsonl"
     lines = ["Home | News | Sport", "", "The council approved the new budget on Tuesday after a long debate.", "Share this"]
     data.write_text(json.dumps({"id": "other", "lines": lines, "labels": [0, None, 1, 0]}) + "\n", encoding="utf-8")

@@ -30,6 +30,8 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 from threadpoolctl import threadpool_limits
 
+from linesift.model.linear import LinearScorer, dense_part
+
 DEFAULT_THRESHOLD = 0.5  # keep a line when P(content) reaches this
 DEFAULT_C = 1.0
 DEFAULT_MAX_ITER = 2000
@@ -90,7 +92,7 @@ def blocks_of(dense: np.ndarray, rest: sp.csr_matrix | np.ndarray | None, y: np.
                      y[s : s + rows_per_block], weight[s : s + rows_per_block]) for s in starts]
 
 
-class LineClassifier(ClassifierMixin, BaseEstimator):
+class LineClassifier(ClassifierMixin, BaseEstimator, LinearScorer):
     """Standardise the first ``n_scaled`` columns, then fit a binary logistic regression.
 
     Columns after ``n_scaled`` (hashed n-gram weights, already in [0, 1]) pass through unscaled so
@@ -124,7 +126,7 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
             raise ValueError(f"Only binary classification is supported: y has {len(classes)} class(es), it needs 2")
         weights = _sample_weights(sample_weight, len(y))
         n_scaled = X.shape[1] if self.n_scaled is None else min(self.n_scaled, X.shape[1])
-        dense = _dense_part(X, n_scaled)
+        dense = dense_part(X, n_scaled)
         mean = np.average(dense, axis=0, weights=weights)
         scale = _nonzero_scale(mean, np.sqrt(np.average((dense - mean) ** 2, axis=0, weights=weights)))
         rest = X[:, n_scaled:] if n_scaled < X.shape[1] else None
@@ -178,42 +180,9 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
         self.n_iter_ = np.array([n_iter], dtype=np.int32)
         return self
 
-    def _scaled(self, X):
-        dense = (_dense_part(X, self.n_scaled_) - self.mean_) / self.scale_
-        if self.n_scaled_ == X.shape[1]:
-            return dense
-        rest = X[:, self.n_scaled_ :]
-        if sp.issparse(X):
-            return sp.hstack([sp.csr_matrix(dense), rest], format="csr")
-        return np.hstack([dense, rest])
-
     def decision_function(self, X):
         check_is_fitted(self)
-        X = validate_data(self, X, accept_sparse="csr", dtype=np.float64, reset=False)
-        return np.asarray(self._scaled(X) @ self.coef_).ravel() + self.intercept_
-
-    def decision_from_parts(self, dense: np.ndarray, rest: np.ndarray | float = 0.0) -> np.ndarray:
-        """``decision_function`` of rows given as their first ``n_scaled_`` columns and ``rest``, the dot
-        product of their other columns with ``coef_[n_scaled_:]``, computed by the caller.
-
-        No input validation and no sparse matrix: scoring one page this way costs less than checking it.
-        The standardisation is folded into the weights, so no array the size of ``dense`` is made.
-        """
-        check_is_fitted(self)
-        weights = self.coef_[: self.n_scaled_] / self.scale_
-        return dense @ weights + (self.intercept_ - self.mean_ @ weights) + rest
-
-    def parameters_for(self, mean: np.ndarray, scale: np.ndarray) -> np.ndarray:
-        """The coefficients, then the intercept, that give the same decisions on columns standardised with
-        ``mean`` and ``scale`` instead of the model's own."""
-        check_is_fitted(self)
-        raw = self.coef_[: self.n_scaled_] / self.scale_
-        intercept = self.intercept_ - self.mean_ @ raw + mean @ raw
-        return np.concatenate([raw * scale, self.coef_[self.n_scaled_ :], [intercept]])
-
-    def predict_proba(self, X):
-        positive = sigmoid(self.decision_function(X))
-        return np.column_stack([1.0 - positive, positive])
+        return super().decision_function(validate_data(self, X, accept_sparse="csr", dtype=np.float64, reset=False))
 
     def predict(self, X):
         check_is_fitted(self)
@@ -447,11 +416,3 @@ def _sample_weights(sample_weight, n: int) -> np.ndarray:
     return weights
 
 
-def sigmoid(z: np.ndarray) -> np.ndarray:
-    """The logistic function, without overflow warnings for large ``|z|``."""
-    return 0.5 * (1.0 + np.tanh(0.5 * np.asarray(z, dtype=np.float64)))
-
-
-def _dense_part(X, n_columns: int) -> np.ndarray:
-    part = X[:, :n_columns]
-    return part.toarray() if sp.issparse(part) else np.asarray(part)

@@ -17,9 +17,9 @@ from typing import Any
 import numpy as np
 
 from linesift.io.text import atomic_writer
-from linesift.model.classifier import LineClassifier
 from linesift.model.context import context_feature_names
 from linesift.model.features import feature_names
+from linesift.model.linear import LinearScorer
 from linesift.model.ngrams import N_BUCKETS
 from linesift.model.sifter import Sifter
 
@@ -48,7 +48,7 @@ def _round(values: np.ndarray) -> list[float]:
     return [float(f"{value:.{_SIGNIFICANT_DIGITS}g}") for value in np.asarray(values, dtype=np.float64).ravel()]
 
 
-def _stage_to_dict(classifier: LineClassifier, names: list[str], n_hashed: int) -> dict[str, Any]:
+def _stage_to_dict(classifier: LinearScorer, names: list[str], n_hashed: int) -> dict[str, Any]:
     coef = classifier.coef_
     return {
         "feature_names": names,
@@ -110,7 +110,7 @@ def _numbers(stage: dict, key: str, length: int, where: str) -> np.ndarray:
     return array
 
 
-def _stage_from_dict(stage: Any, expected_names: list[str], n_hashed: int, where: str) -> LineClassifier:
+def _stage_from_dict(stage: Any, expected_names: list[str], n_hashed: int, where: str) -> LinearScorer:
     if not isinstance(stage, dict):
         raise ModelFileError(f"{where} must be an object")
     names = stage.get("feature_names")
@@ -129,13 +129,7 @@ def _stage_from_dict(stage: Any, expected_names: list[str], n_hashed: int, where
     c_value = stage.get("C", 1.0)
     if not _is_finite_number(c_value) or c_value <= 0:
         raise ModelFileError(f"{where}.C must be a positive number")
-    classifier = LineClassifier(C=float(c_value), n_scaled=n)
-    classifier.classes_ = np.array([0, 1])
-    classifier.n_features_in_ = n + n_hashed
-    classifier.n_scaled_ = n
-    classifier.mean_, classifier.scale_ = mean, scale
-    classifier.coef_, classifier.intercept_ = coef, float(intercept)
-    return classifier
+    return LinearScorer.of(float(c_value), coef, float(intercept), mean, scale)
 
 
 def model_from_dict(document: Any) -> Sifter:

@@ -16,10 +16,10 @@ import numpy as np
 import scipy.sparse as sp
 
 from linesift.limits import check_page_size
-from linesift.model.classifier import LineClassifier, sigmoid
 from linesift.model.context import context_features
 from linesift.model.cuts import cuts
 from linesift.model.features import DenseFeatures, PageStats, page_features
+from linesift.model.linear import LinearScorer, sigmoid
 from linesift.model.ngrams import ngram_features, ngram_scores
 from linesift.model.segment import Page
 
@@ -75,8 +75,8 @@ class Decision:
 class Sifter:
     """A trained page model. Build one with :func:`linesift.load_model` or :func:`linesift.training.train.train`."""
 
-    first: LineClassifier
-    second: LineClassifier
+    first: LinearScorer
+    second: LinearScorer
     threshold: float | None  # None: each page gets its own cut (see :mod:`linesift.model.cuts`)
     metadata: dict = field(default_factory=dict)
 

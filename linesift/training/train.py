@@ -18,8 +18,9 @@ import numpy as np
 import scipy.sparse as sp
 from joblib import Parallel, delayed
 
-from linesift.model.classifier import LineClassifier, RowBlock, sigmoid
+from linesift.model.classifier import LineClassifier, RowBlock
 from linesift.model.features import PageStats, page_features
+from linesift.model.linear import sigmoid
 from linesift.model.ngrams import ngram_features
 from linesift.model.segment import Page
 from linesift.model.sifter import PageMatrices, Sifter

@@ -1,0 +1,23 @@
+"""Cleaning text loads neither scikit-learn nor matplotlib: they cost about a second at every start."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+TRAINING_ONLY = ("sklearn", "matplotlib", "scipy.optimize")
+
+
+def test_loading_the_model_and_cleaning_import_no_training_library(seed_text_path) -> None:
+    script = (
+        "import sys\n"
+        "from typer.testing import CliRunner\n"
+        "import linesift.cli as cli\n"
+        f"result = CliRunner().invoke(cli.app, ['predict', {str(seed_text_path)!r}])\n"
+        "assert result.exit_code == 0, result.output\n"
+        "assert 'Kyiv' in result.stdout\n"
+        f"print(' '.join(name for name in {TRAINING_ONLY!r} if name in sys.modules))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == ""
+
