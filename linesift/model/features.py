@@ -175,10 +175,11 @@ class PageStats:
 
     @cached_property
     def _marked(self) -> tuple[np.ndarray, np.ndarray]:
-        """Offsets of the ``_MARKED`` characters, and their index in it plus one."""
+        """Offsets of the ``_MARKED`` characters, and their index in it plus one (of the index type: ``positions``
+        looks them up in a table, every time)."""
         marks = _MARK_TABLE[self.clipped]
         where = np.flatnonzero(marks != 0)  # on booleans: several times faster than on the marks themselves
-        return where, marks[where]
+        return where, marks[where].astype(np.intp)
 
     def positions(self, chars: str) -> np.ndarray:
         """Sorted offsets of ``chars``, each one of ``_MARKED`` or above the lookup tables."""
