@@ -154,7 +154,9 @@ class LineClassifier(ClassifierMixin, BaseEstimator, LinearScorer):
         n_rest = 0 if blocks[0].rest is None else blocks[0].rest.shape[1]
         self.n_features_in_ = n_dense + n_rest
         self.n_scaled_ = n_dense
-        with ThreadPoolExecutor(n_threads) if n_threads > 1 else _Serial() as pool:
+        # One BLAS thread per block: how a sum is split between threads changes its last bits, and the
+        # result must not depend on the machine's number of cores.
+        with ThreadPoolExecutor(n_threads) if n_threads > 1 else _Serial() as pool, threadpool_limits(1):
             total, block_mean, squares, rest_squares = _combine(list(pool.map(RowBlock.moments, blocks)))
             # The model's own standardisation, from the rows it is fitted on (constant columns left as they are).
             own_mean = mean + scale * block_mean
@@ -164,16 +166,15 @@ class LineClassifier(ClassifierMixin, BaseEstimator, LinearScorer):
             # The loss's curvature where every probability is 1/2, plus the penalty's: over the standardised
             # columns and the intercept together (they are correlated), and along each other column.
             start = np.zeros(n_dense + n_rest + 1) if init is None else init.parameters_for(own_mean, own_scale)
-            with threadpool_limits(1):  # one BLAS thread per block: results do not depend on the machine's cores
-                if n_rest:
-                    dense_curvature = np.zeros((n_dense + 1, n_dense + 1))
-                    dense_curvature[:-1, :-1] = 0.25 * _pooled_products(blocks, pool) / total * np.outer(factor, factor)
-                    dense_curvature[:-1, :-1] += problem.penalty * np.eye(n_dense)
-                    dense_curvature[-1, -1] = 0.25
-                    rest_curvature = 0.25 * rest_squares / total + problem.penalty
-                    theta, n_iter = problem.minimise(start, dense_curvature, rest_curvature, self.max_iter, self.tol)
-                else:  # few columns: Newton's method, whose steps solve with the exact curvature
-                    theta, n_iter = problem.newton(start, self.max_iter, self.tol)
+            if n_rest:
+                dense_curvature = np.zeros((n_dense + 1, n_dense + 1))
+                dense_curvature[:-1, :-1] = 0.25 * _pooled_products(blocks, pool) / total * np.outer(factor, factor)
+                dense_curvature[:-1, :-1] += problem.penalty * np.eye(n_dense)
+                dense_curvature[-1, -1] = 0.25
+                rest_curvature = 0.25 * rest_squares / total + problem.penalty
+                theta, n_iter = problem.minimise(start, dense_curvature, rest_curvature, self.max_iter, self.tol)
+            else:  # few columns: Newton's method, whose steps solve with the exact curvature
+                theta, n_iter = problem.newton(start, self.max_iter, self.tol)
         self.mean_, self.scale_ = own_mean, own_scale
         self.coef_ = theta[:-1].copy()
         self.intercept_ = float(theta[-1])

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 from joblib import Parallel, delayed
+from threadpoolctl import threadpool_limits
 
 from linesift.model.classifier import LineClassifier, RowBlock
 from linesift.model.features import PageStats, page_features
@@ -206,10 +207,15 @@ class LineTable:
 
 
 def _moments(parts: Sequence[np.ndarray], weights: Sequence[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
-    """Weighted mean and standard deviation (1.0 where it is 0) of the rows of ``parts``, in two passes."""
+    """Weighted mean and standard deviation (1.0 where it is 0) of the rows of ``parts``, in two passes.
+
+    On one BLAS thread: how a sum over rows is split between threads changes its last bits, and the
+    model must not depend on the machine's number of cores.
+    """
     total = sum(float(w.sum()) for w in weights)
-    mean = sum(w @ part for part, w in zip(parts, weights)) / total
-    variance = sum(w @ (part - mean) ** 2 for part, w in zip(parts, weights)) / total
+    with threadpool_limits(1):
+        mean = sum(w @ part for part, w in zip(parts, weights)) / total
+        variance = sum(w @ (part - mean) ** 2 for part, w in zip(parts, weights)) / total
     scale = np.sqrt(variance)
     return mean, np.where(scale > 0, scale, 1.0)
 
@@ -226,6 +232,9 @@ def _mean_model(models: Sequence[LineClassifier]) -> LineClassifier:
     return average
 
 
+# One BLAS thread, as in the fits: the first pass's scores feed the second, and a sum split between
+# threads differs in its last bits, so the model would depend on the machine's number of cores.
+@threadpool_limits.wrap(limits=1)
 def fit_sifter(examples: Sequence[Example], train_lines: Sequence[np.ndarray], params: TrainingParams,
                n_jobs: int = 1, table: LineTable | None = None) -> Sifter:
     """Fit on the lines marked in ``train_lines`` (one boolean mask per example).
