@@ -23,9 +23,9 @@ from linesift.model.ngrams import (
     CHAR_NGRAM,
     MAX_CHARS_PER_LINE,
     MAX_WORDS_PER_LINE,
-    _bucket,
-    _char_ngrams,
-    _word_ngrams,
+    bucket_of,
+    char_ngrams,
+    word_ngrams,
 )
 from linesift.model.segment import Page
 from linesift.model.sifter import Label, PageMatrices, Sifter
@@ -229,8 +229,8 @@ def _ngram_buckets(lines: Sequence[str]) -> list[dict[int, list[str]]]:
             if gram.lower() not in (n.lower() for n in names):
                 names.append(gram)
 
-    name(owners, words, _single_hash_buckets(words, _word_ngrams))
-    name(gram_owners, grams, _single_hash_buckets(grams, _char_ngrams))
+    name(owners, words, _single_hash_buckets(words, word_ngrams))
+    name(gram_owners, grams, _single_hash_buckets(grams, char_ngrams))
     name(pair_owners, pairs, _pair_buckets(pairs))
     return out
 
@@ -241,7 +241,7 @@ def _single_hash_buckets(texts: list[str], ngrams: Callable[[PageStats], tuple[n
         return []
     rows, hashes = ngrams(PageStats(Page.from_lines(texts)))
     buckets = np.zeros(len(texts), dtype=np.int64)
-    buckets[rows] = _bucket(hashes)
+    buckets[rows] = bucket_of(hashes)
     return buckets.tolist()
 
 
@@ -250,9 +250,9 @@ def _pair_buckets(pairs: list[str]) -> list[int]:
     if not pairs:
         return []
     stats = PageStats(Page.from_lines(pairs))
-    rows, hashes = _word_ngrams(stats)
+    rows, hashes = word_ngrams(stats)
     single = set(zip(stats.word_lines.tolist(), stats.word_hashes.tolist()))
-    buckets = _bucket(hashes).tolist()
+    buckets = bucket_of(hashes).tolist()
     out = [-1] * len(pairs)
     for row, hashed, bucket in zip(rows.tolist(), hashes.tolist(), buckets):
         if (row, hashed) not in single:

@@ -12,10 +12,10 @@ from linesift.model.ngrams import (
     MAX_CHARS_PER_LINE,
     MAX_WORDS_PER_LINE,
     N_BUCKETS,
-    _char_ngrams,
     _normalised_rows,
-    _word_ngrams,
+    char_ngrams,
     ngram_features,
+    word_ngrams,
 )
 from linesift.model.segment import Page
 
@@ -79,7 +79,7 @@ def test_only_the_start_of_a_line_is_read() -> None:
 
 def unit_parts(lines: list[str]) -> tuple[sp.csr_matrix, sp.csr_matrix]:
     stats = PageStats(Page.from_lines(lines))
-    return (_normalised_rows(*_word_ngrams(stats), stats.n_lines), _normalised_rows(*_char_ngrams(stats), stats.n_lines))
+    return (_normalised_rows(*word_ngrams(stats), stats.n_lines), _normalised_rows(*char_ngrams(stats), stats.n_lines))
 
 
 def row_norms(matrix: sp.csr_matrix) -> np.ndarray:

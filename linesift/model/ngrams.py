@@ -29,7 +29,8 @@ _CHAR_SEED = np.uint64(0x8EBC6AF09C88C6E3)
 _TABLE_WIDTH = max(2 * MAX_WORDS_PER_LINE - 1, MAX_CHARS_PER_LINE - CHAR_NGRAM + 1) + 1
 
 
-def _bucket(hashes: np.ndarray) -> np.ndarray:
+def bucket_of(hashes: np.ndarray) -> np.ndarray:
+    """The column of each n-gram hash: its bits mixed, then reduced to ``N_BUCKETS``."""
     with np.errstate(over="ignore"):
         mixed = hashes * np.uint64(0xFF51AFD7ED558CCD)
         mixed ^= mixed >> np.uint64(33)
@@ -55,7 +56,7 @@ def _word_grams(stats: PageStats) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return rows, columns, np.concatenate((hashes[head], bigrams))
 
 
-def _word_ngrams(stats: PageStats) -> tuple[np.ndarray, np.ndarray]:
+def word_ngrams(stats: PageStats) -> tuple[np.ndarray, np.ndarray]:
     """Rows and hashes of the unigrams and bigrams among each line's first words."""
     rows, _, hashes = _word_grams(stats)
     return rows, hashes
@@ -79,7 +80,7 @@ def _char_grams(stats: PageStats) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return rows, columns, hashes
 
 
-def _char_ngrams(stats: PageStats) -> tuple[np.ndarray, np.ndarray]:
+def char_ngrams(stats: PageStats) -> tuple[np.ndarray, np.ndarray]:
     """Rows and hashes of lower-cased character trigrams from the start of each line."""
     rows, _, hashes = _char_grams(stats)
     return rows, hashes
@@ -128,7 +129,7 @@ def _row_scales(squares: np.ndarray) -> np.ndarray:
 
 def _normalised_rows(rows: np.ndarray, hashes: np.ndarray, n_lines: int) -> sp.csr_matrix:
     """Bucket counts per line scaled to unit length, so long and short lines weigh alike."""
-    buckets = _bucket(hashes)
+    buckets = bucket_of(hashes)
     matrix = sp.csr_matrix((np.ones(len(rows)), (rows, buckets)), shape=(n_lines, N_BUCKETS))
     matrix.sum_duplicates()
     return sp.csr_matrix(sp.diags(_row_scales(_squared_counts(rows, buckets, n_lines))) @ matrix)
@@ -136,8 +137,8 @@ def _normalised_rows(rows: np.ndarray, hashes: np.ndarray, n_lines: int) -> sp.c
 
 def ngram_features(stats: PageStats) -> sp.csr_matrix:
     """``(n_lines, N_BUCKETS)``: hashed word (1, 2)-grams plus character trigrams, each part unit-normalised."""
-    word = _normalised_rows(*_word_ngrams(stats), stats.n_lines)
-    char = _normalised_rows(*_char_ngrams(stats), stats.n_lines)
+    word = _normalised_rows(*word_ngrams(stats), stats.n_lines)
+    char = _normalised_rows(*char_ngrams(stats), stats.n_lines)
     return sp.csr_matrix(word + char)
 
 
@@ -152,6 +153,6 @@ def ngram_scores(stats: PageStats, weights: np.ndarray) -> np.ndarray:
 
 def _part_scores(rows: np.ndarray, columns: np.ndarray, hashes: np.ndarray, n_lines: int, weights: np.ndarray) -> np.ndarray:
     """Each line's sum of ``weights`` over the buckets of its n-grams of one part, scaled to unit length."""
-    buckets = _bucket(hashes)
+    buckets = bucket_of(hashes)
     squares = _squared_counts_in(rows, columns, buckets, n_lines, _TABLE_WIDTH)
     return np.bincount(rows, weights=weights[buckets], minlength=n_lines) * _row_scales(squares)
