@@ -2,7 +2,9 @@
 
 Every tool runs in a fresh single-threaded process over the same N rendered WCXB pages (the page text
 is the rendered lines joined by ``\\n``; trafilatura reads the pages' HTML instead), so each one's
-peak memory is its own. Speeds are medians over several runs; the results go to ``results.md``.
+peak memory is its own. linesift and the C4 rules are also timed in turns in one process, for a
+ratio that a change of the machine's load does not skew. Speeds are medians over several runs; the
+results go to ``results.md``.
 See ``README.md`` for how to run it.
 """
 
@@ -80,6 +82,25 @@ def measure(tool: str, n_pages: int, runs: int) -> dict:
     return {"tool": tool, "seconds": seconds, "bytes": size, "pages": len(pages), "lines": lines, "peak_mb": peak_kb / 1024}
 
 
+def measure_alternating(n_pages: int, runs: int) -> dict:
+    """linesift and the C4 rules timed in turns in one process, so that a change of load hits both alike.
+
+    The order within each pair of runs alternates too; the ratio is the median of each pair's.
+    """
+    pages = load_pages(n_pages)
+    tools = {tool: _runner(tool, pages) for tool in ("linesift", "c4")}
+    for run, _, _ in tools.values():
+        run()
+    seconds: dict[str, list[float]] = {tool: [] for tool in tools}
+    for index in range(runs):
+        for tool in (("linesift", "c4") if index % 2 == 0 else ("c4", "linesift")):
+            start = time.perf_counter()
+            tools[tool][0]()
+            seconds[tool].append(time.perf_counter() - start)
+    ratios = [c4 / linesift for linesift, c4 in zip(seconds["linesift"], seconds["c4"])]
+    return {"seconds": seconds, "bytes": tools["c4"][1], "ratio": statistics.median(ratios)}
+
+
 def measure_jobs(jobs: int, n_pages: int, runs: int) -> dict:
     """Wall time of ``linesift.io.parallel.clean_stream`` over the pages with ``jobs`` processes (start-up included)."""
     from linesift.io.cleaning import Document
@@ -115,8 +136,9 @@ def _load() -> str:
     return ", ".join(f"{value:.2f}" for value in os.getloadavg())
 
 
-def report(results: list[dict], scaling: list[dict], skipped: list[str], n_pages: int, runs: int, load_before: str) -> str:
-    """The results as markdown: one row per tool, then the scaling with processes."""
+def report(results: list[dict], alternating: dict | None, scaling: list[dict], skipped: list[str], n_pages: int, runs: int,
+           load_before: str) -> str:
+    """The results as markdown: one row per tool, linesift against C4 in turns, then the scaling with processes."""
     by_tool = {r["tool"]: r for r in results}
     c4_rate = by_tool["c4"]["bytes"] / statistics.median(by_tool["c4"]["seconds"]) / MB if "c4" in by_tool else None
     lines = [
@@ -129,7 +151,7 @@ def report(results: list[dict], scaling: list[dict], skipped: list[str], n_pages
          " by `\\n`); trafilatura reads the same pages' HTML, so its MB/s counts HTML bytes."),
         f"- Each tool in a fresh process with one thread; median of {runs} runs after a warm-up run.",
         "",
-        "| tool | input | MB/s per core | pages/s | lines/s | peak RSS | speed / C4 |",
+        "| tool | input | MB/s per core | pages/s | lines/s | peak RSS | speed / C4 (separate processes) |",
         "| --- | --- | ---: | ---: | ---: | ---: | ---: |",
     ]
     names = {"linesift": "linesift `clean_many` (built-in model)", "c4": "C4 line rules (datatrove)", "trafilatura": "trafilatura"}
@@ -141,6 +163,15 @@ def report(results: list[dict], scaling: list[dict], skipped: list[str], n_pages
         lines.append(f"| {names[r['tool']]} | {r['bytes'] / MB:.1f} MB {source} | {rate:.2f} | {r['pages'] / median:.0f} "
                      f"| {r['lines'] / median:,.0f} | {r['peak_mb']:.0f} MB | {ratio} |")
     lines += [f"| {tool} | skipped: {reason} | | | | | |" for tool, reason in (s.split(": ", 1) for s in skipped)]
+    if alternating:
+        rates = {tool: alternating["bytes"] / statistics.median(values) / MB for tool, values in alternating["seconds"].items()}
+        lines += [
+            "",
+            (f"linesift against the C4 rules in one process, timed in turns ({runs} runs each, the order alternating):"
+             f" linesift {rates['linesift']:.2f} MB/s, C4 {rates['c4']:.2f} MB/s; **linesift at {alternating['ratio']:.2f}×"
+             " the speed of C4** (median of the runs' ratios). The processes above run one after the other while the"
+             " machine's load changes; this ratio does not depend on it."),
+        ]
     if scaling:
         base = statistics.median(scaling[0]["seconds"])
         lines += [
@@ -168,12 +199,16 @@ def main() -> None:
     parser.add_argument("--output", type=Path, default=RESULTS, help="where to write the markdown table")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     parser.add_argument("--worker-jobs", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--worker-alternating", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
         print(json.dumps(measure(args.worker, args.pages, args.runs)))
         return
     if args.worker_jobs:
         print(json.dumps(measure_jobs(args.worker_jobs, args.pages, args.runs)))
+        return
+    if args.worker_alternating:
+        print(json.dumps(measure_alternating(args.pages, args.runs)))
         return
     load_before = _load()
     results, skipped = [], []
@@ -189,11 +224,15 @@ def main() -> None:
                 continue
         print(f"measuring {tool} ...", file=sys.stderr)
         results.append(_in_fresh_process(["--worker", tool, "--pages", str(args.pages), "--runs", str(args.runs)]))
+    alternating = None
+    if {"linesift", "c4"} <= {r["tool"] for r in results}:
+        print("measuring linesift and c4 in turns ...", file=sys.stderr)
+        alternating = _in_fresh_process(["--worker-alternating", "--pages", str(args.pages), "--runs", str(args.runs)])
     scaling = []
     for jobs in filter(None, args.jobs.split(",")):
         print(f"measuring {jobs} process(es) ...", file=sys.stderr)
         scaling.append(_in_fresh_process(["--worker-jobs", jobs, "--pages", str(args.scaling_pages), "--runs", str(args.runs)]))
-    text = report(results, scaling, skipped, args.pages, args.runs, load_before)
+    text = report(results, alternating, scaling, skipped, args.pages, args.runs, load_before)
     args.output.write_text(text, encoding="utf-8")
     print(text)
 
