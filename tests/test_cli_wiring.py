@@ -7,6 +7,7 @@ import json
 import re
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from linesift import cli
@@ -16,26 +17,20 @@ FIXTURES = Path(__file__).parent / "fixtures"
 SEED = Path(__file__).parents[1] / "seeds" / "000_bbcd66fa357995a9.txt"
 
 
-def test_predict_report_writes_one_page_with_every_line(tmp_path: Path) -> None:
+@pytest.mark.parametrize("compressed", [False, True], ids=["text", "gzip"])
+def test_predict_report_writes_one_page_with_every_line(tmp_path: Path, compressed: bool) -> None:
+    # A compressed page (page.txt.gz) is read as predict reads it, not refused as binary.
+    page = tmp_path / "page.txt.gz" if compressed else SEED
+    if compressed:
+        page.write_bytes(gzip.compress(SEED.read_bytes()))
     report = tmp_path / "report.html"
-    result = CliRunner().invoke(cli.app, ["predict", str(SEED), "--report", str(report)])
+    result = CliRunner().invoke(cli.app, ["predict", str(page), "--report", str(report)])
     assert result.exit_code == 0, result.output
     html = report.read_text(encoding="utf-8")
     # One element per line of the page: kept ("l k"), dropped ("l d") or blank ("l").
     assert len(re.findall(r'class="l(?: [kd])?"', html)) == len(SEED.read_text(encoding="utf-8").splitlines())
     assert "Bodies of baby and mother" in html
     assert "<script" not in html.lower()
-
-
-def test_predict_report_reads_a_compressed_page_as_predict_does(tmp_path: Path) -> None:
-    page = tmp_path / "page.txt.gz"
-    page.write_bytes(gzip.compress(SEED.read_bytes()))
-    report = tmp_path / "report.html"
-    result = CliRunner().invoke(cli.app, ["predict", str(page), "--report", str(report)])
-    assert result.exit_code == 0, result.output
-    html = report.read_text(encoding="utf-8")
-    assert len(re.findall(r'class="l(?: [kd])?"', html)) == len(SEED.read_text(encoding="utf-8").splitlines())
-    assert "Bodies of baby and mother" in html
 
 
 def test_predict_report_needs_exactly_one_page(tmp_path: Path) -> None:
