@@ -67,7 +67,7 @@ def line_spans(text: str) -> list[tuple[int, int]]:
 def _decided(text: str, page: Page, decision: Decision, spans: bool, lines: bool) -> Cleaned:
     """The :class:`Cleaned` of ``text`` (segmented as ``page``) from its lines' probabilities and the page's cut."""
     if lines:
-        return Cleaned(lines=decide_lines(page, decision.p, decision.cut))
+        return Cleaned(lines=decide_lines(page, decision))
     keep = decision.keep(page)
     found = None
     if spans:

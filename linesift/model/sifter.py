@@ -138,8 +138,7 @@ class Sifter:
     def predict_lines(self, text: str, threshold: float | None = None) -> list[Line]:
         """One :class:`Line` per line of ``text`` (blank lines included, labelled noise)."""
         page = _checked_page(text)
-        decision = self.decide(page, threshold)
-        return decide_lines(page, decision.p, decision.cut)
+        return decide_lines(page, self.decide(page, threshold))
 
     def clean(self, text: str, threshold: float | None = None) -> str:
         """The content lines of ``text``; kept lines from different blocks are separated by one blank line."""
@@ -170,12 +169,11 @@ def _checked_page(text: str) -> Page:
     return Page.from_text(text)
 
 
-def decide_lines(page: Page, p: np.ndarray, cut: float) -> list[Line]:
-    """One :class:`Line` per line of ``page`` from its probabilities ``p``: content where ``p >= cut`` and not blank."""
-    keep = (p >= cut) & ~page.blank
+def decide_lines(page: Page, decision: Decision) -> list[Line]:
+    """One :class:`Line` per line of ``page``, labelled as ``decision`` keeps it."""
     return [
         Line(i + 1, line, "content" if kept else "noise", float(prob))
-        for i, (line, kept, prob) in enumerate(zip(page.lines, keep.tolist(), p.tolist()))
+        for i, (line, kept, prob) in enumerate(zip(page.lines, decision.keep(page).tolist(), decision.p.tolist()))
     ]
 
 

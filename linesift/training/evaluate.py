@@ -16,7 +16,7 @@ import numpy as np
 from linesift.model.cuts import cuts
 from linesift.model.features import PageStats
 from linesift.model.segment import Page
-from linesift.model.sifter import Sifter, join_kept
+from linesift.model.sifter import Decision, Sifter, join_kept
 from linesift.training.baselines import LINE_BASELINES, BaselineUnavailable, trafilatura_on_html
 from linesift.training.corpus import read_html
 from linesift.training.data import BLANK, LabelledPage
@@ -84,7 +84,7 @@ def lines_kept(pages: Sequence[LabelledPage], probabilities: Sequence[np.ndarray
     for page, p in zip(pages, probabilities):
         segmented = Page.from_lines(page.lines)
         words = PageStats(segmented).words_per_line
-        keeps.append((p >= cuts(p, words, segmented.bounds, threshold)[0]) & ~segmented.blank)
+        keeps.append(Decision(p, float(cuts(p, words, segmented.bounds, threshold)[0])).keep(segmented))
     return keeps
 
 
