@@ -464,33 +464,41 @@ def _last_visible_index(stats: PageStats, skip: tuple[int, ...]) -> np.ndarray:
     """Index in the page of each line's last character not in ``skip`` classes, -1 when there is none (computed
     once per ``skip``: several families read it)."""
     if skip not in stats.last_visible:
-        stats.last_visible[skip] = _find_last_visible(stats, skip)
+        stats.last_visible[skip] = _find_visible(stats, skip, from_end=True)
     return stats.last_visible[skip]
 
 
-def _find_last_visible(stats: PageStats, skip: tuple[int, ...]) -> np.ndarray:
+def _find_visible(stats: PageStats, skip: tuple[int, ...], from_end: bool) -> np.ndarray:
+    """Index in the page of each line's last (``from_end``) or first character not in ``skip`` classes, -1 when
+    there is none."""
     page = stats.page
     if len(stats.codes) == 0:
         return np.full(stats.n_lines, -1)
     skipped = np.zeros(N_CLASSES, dtype=bool)
     skipped[list(skip)] = True
-    last = page.ends - 1
-    # Most lines end on a character that counts. For the others, the characters before it are read at once,
-    # a few of them; the lines skipped for longer than that are stripped, by ``str.rstrip`` in C.
-    pending = np.flatnonzero((last >= page.starts) & skipped[stats.classes[np.maximum(last, 0)]])
+    last_char = len(stats.codes) - 1
+    filled = page.ends > page.starts
+    edge = page.ends - 1 if from_end else page.starts
+    found_at = np.where(filled, edge, -1)
+    # Most lines start and end on a character that counts. For the others, the next few characters inward
+    # are read at once; the lines skipped for longer than that are stripped as strings, in C.
+    pending = np.flatnonzero(filled & skipped[stats.classes[np.minimum(edge, last_char)]])
     if len(pending):
         starts, ends = page.starts[pending], page.ends[pending]
-        window = ends[:, None] - np.arange(2, _STRIP_WINDOW + 1)
-        kept = (window >= starts[:, None]) & ~skipped[stats.classes[np.maximum(window, 0)]]
+        window = edge[pending][:, None] + (-1 if from_end else 1) * np.arange(1, _STRIP_WINDOW)
+        kept = (window >= starts[:, None]) & (window < ends[:, None]) & ~skipped[stats.classes[np.clip(window, 0, last_char)]]
         found = kept.any(axis=1)
-        last[pending[found]] = window[found, kept[found].argmax(axis=1)]
-        last[pending[~found]] = starts[~found] - 1
+        found_at[pending] = -1
+        found_at[pending[found]] = window[found, kept[found].argmax(axis=1)]
         rest = pending[~found & (ends - starts > _STRIP_WINDOW)]
         if len(rest):
             chars = "".join(_CLASS_CHARS[cls] for cls in skip)
-            stripped = map(str.rstrip, [page.lines[i] for i in rest.tolist()], repeat(chars))
-            last[rest] = page.starts[rest] + np.fromiter(map(len, stripped), dtype=np.int64, count=len(rest)) - 1
-    return np.where(last >= page.starts, last, -1)
+            strip = str.rstrip if from_end else str.lstrip
+            lengths = np.fromiter(map(len, map(strip, [page.lines[i] for i in rest.tolist()], repeat(chars))),
+                                  dtype=np.int64, count=len(rest))
+            inner = page.starts[rest] + lengths - 1 if from_end else page.ends[rest] - lengths
+            found_at[rest] = np.where(lengths > 0, inner, -1)
+    return found_at
 
 
 def _last_visible_class(stats: PageStats, skip: tuple[int, ...]) -> np.ndarray:
@@ -532,26 +540,10 @@ def json_features(stats: PageStats) -> FeatureBlock:
 
 def _first_visible_chars(stats: PageStats) -> np.ndarray:
     """The code point of each line's first character that is not a space, 0 when there is none."""
-    page = stats.page
     if len(stats.codes) == 0:
         return np.zeros(stats.n_lines, dtype=np.uint32)
-    first = page.starts.copy()
-    last_char = len(stats.codes) - 1
-    # Indented lines: their first characters are read at once, a few of them; the lines indented by more than
-    # that are stripped, by ``str.lstrip`` in C.
-    pending = np.flatnonzero((first < page.ends) & (stats.classes[np.minimum(first, last_char)] == SPACE))
-    if len(pending):
-        starts, ends = page.starts[pending], page.ends[pending]
-        window = starts[:, None] + np.arange(1, _STRIP_WINDOW)
-        visible = (window < ends[:, None]) & (stats.classes[np.minimum(window, last_char)] != SPACE)
-        found = visible.any(axis=1)
-        first[pending[found]] = window[found, visible[found].argmax(axis=1)]
-        first[pending[~found]] = ends[~found]
-        rest = pending[~found & (ends - starts > _STRIP_WINDOW)]
-        if len(rest):
-            stripped = map(str.lstrip, [page.lines[i] for i in rest.tolist()], repeat(_CLASS_CHARS[SPACE]))
-            first[rest] = page.ends[rest] - np.fromiter(map(len, stripped), dtype=np.int64, count=len(rest))
-    return np.where(first < page.ends, stats.codes[np.minimum(first, len(stats.codes) - 1)], 0)
+    index = _find_visible(stats, (SPACE,), from_end=False)
+    return np.where(index >= 0, stats.codes[np.maximum(index, 0)], 0)
 
 
 def link_features(stats: PageStats) -> FeatureBlock:
