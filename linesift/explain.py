@@ -24,8 +24,8 @@ from linesift.model.ngrams import (
     MAX_CHARS_PER_LINE,
     MAX_WORDS_PER_LINE,
     bucket_of,
-    char_ngrams,
-    word_ngrams,
+    char_grams,
+    word_grams,
 )
 from linesift.model.segment import Page
 from linesift.model.sifter import Label, PageMatrices, Sifter
@@ -229,17 +229,17 @@ def _ngram_buckets(lines: Sequence[str]) -> list[dict[int, list[str]]]:
             if gram.lower() not in (n.lower() for n in names):
                 names.append(gram)
 
-    name(owners, words, _single_hash_buckets(words, word_ngrams))
-    name(gram_owners, grams, _single_hash_buckets(grams, char_ngrams))
+    name(owners, words, _single_hash_buckets(words, word_grams))
+    name(gram_owners, grams, _single_hash_buckets(grams, char_grams))
     name(pair_owners, pairs, _pair_buckets(pairs))
     return out
 
 
-def _single_hash_buckets(texts: list[str], ngrams: Callable[[PageStats], tuple[np.ndarray, np.ndarray]]) -> list[int]:
+def _single_hash_buckets(texts: list[str], ngrams: Callable[[PageStats], tuple[np.ndarray, np.ndarray, np.ndarray]]) -> list[int]:
     """Bucket of each text that yields exactly one n-gram of the given kind (a word; a trigram)."""
     if not texts:
         return []
-    rows, hashes = ngrams(PageStats(Page.from_lines(texts)))
+    rows, _, hashes = ngrams(PageStats(Page.from_lines(texts)))
     buckets = np.zeros(len(texts), dtype=np.int64)
     buckets[rows] = bucket_of(hashes)
     return buckets.tolist()
@@ -250,7 +250,7 @@ def _pair_buckets(pairs: list[str]) -> list[int]:
     if not pairs:
         return []
     stats = PageStats(Page.from_lines(pairs))
-    rows, hashes = word_ngrams(stats)
+    rows, _, hashes = word_grams(stats)
     single = set(zip(stats.word_lines.tolist(), stats.word_hashes.tolist()))
     buckets = bucket_of(hashes).tolist()
     out = [-1] * len(pairs)

@@ -13,9 +13,9 @@ from linesift.model.ngrams import (
     MAX_WORDS_PER_LINE,
     N_BUCKETS,
     _normalised_rows,
-    char_ngrams,
+    char_grams,
     ngram_features,
-    word_ngrams,
+    word_grams,
 )
 from linesift.model.segment import Page
 
@@ -79,7 +79,7 @@ def test_only_the_start_of_a_line_is_read() -> None:
 
 def unit_parts(lines: list[str]) -> tuple[sp.csr_matrix, sp.csr_matrix]:
     stats = PageStats(Page.from_lines(lines))
-    return (_normalised_rows(*word_ngrams(stats), stats.n_lines), _normalised_rows(*char_ngrams(stats), stats.n_lines))
+    return (_normalised_rows(*word_grams(stats), stats.n_lines), _normalised_rows(*char_grams(stats), stats.n_lines))
 
 
 def row_norms(matrix: sp.csr_matrix) -> np.ndarray:

@@ -22,11 +22,11 @@ from linesift.model.context import context_features
 from linesift.model.ngrams import (
     _TABLE_WIDTH,
     N_BUCKETS,
-    _char_grams,
     _squared_counts,
-    _word_grams,
+    char_grams,
     ngram_features,
     ngram_scores,
+    word_grams,
 )
 from linesift.model.segment import Page, split_lines
 from linesift.model.sifter import PageMatrices, join_kept
@@ -125,7 +125,11 @@ def test_squared_counts_match_counting_pairs() -> None:
     buckets = rng.integers(0, 8, len(rows))  # few buckets: many lines hold runs of equal ones
     keys, counts = np.unique(rows * N_BUCKETS + buckets, return_counts=True)
     expected = np.bincount(keys // N_BUCKETS, weights=counts.astype(np.float64) ** 2, minlength=45)
-    np.testing.assert_array_equal(_squared_counts(rows, buckets, 45), expected)
+    counts = np.bincount(rows, minlength=45)
+    order = np.argsort(rows, kind="stable")
+    columns = np.empty(len(rows), dtype=np.int64)  # each n-gram's rank among its line's
+    columns[order] = np.arange(len(rows)) - np.repeat(np.cumsum(counts) - counts, counts)
+    np.testing.assert_array_equal(_squared_counts(rows, columns, buckets, 45, int(counts.max()) + 1), expected)
 
 
 def test_ngram_table_columns_leave_the_last_column_free(stats: list[F.PageStats]) -> None:
@@ -133,7 +137,7 @@ def test_ngram_table_columns_leave_the_last_column_free(stats: list[F.PageStats]
     and never the last column, so that every row ends with padding."""
     long_line = F.PageStats(Page.from_text(" ".join(f"w{i}" for i in range(40)) + "\n" + "x" * 100))
     for page_stats in [*stats, long_line]:
-        for rows, columns, _ in (_word_grams(page_stats), _char_grams(page_stats)):
+        for rows, columns, _ in (word_grams(page_stats), char_grams(page_stats)):
             assert len(columns) == 0 or (columns.min() >= 0 and columns.max() < _TABLE_WIDTH - 1)
             assert len(np.unique(rows * _TABLE_WIDTH + columns)) == len(rows)
 

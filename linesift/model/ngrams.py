@@ -39,7 +39,7 @@ def bucket_of(hashes: np.ndarray) -> np.ndarray:
     return mixed.astype(np.int64)
 
 
-def _word_grams(stats: PageStats) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def word_grams(stats: PageStats) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Rows, table columns and hashes of the unigrams and bigrams among each line's first words."""
     lines, hashes = stats.word_lines, stats.word_hashes
     if len(lines) == 0:
@@ -56,13 +56,7 @@ def _word_grams(stats: PageStats) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return rows, columns, np.concatenate((hashes[head], bigrams))
 
 
-def word_ngrams(stats: PageStats) -> tuple[np.ndarray, np.ndarray]:
-    """Rows and hashes of the unigrams and bigrams among each line's first words."""
-    rows, _, hashes = _word_grams(stats)
-    return rows, hashes
-
-
-def _char_grams(stats: PageStats) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def char_grams(stats: PageStats) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Rows, table columns and hashes of lower-cased character trigrams from the start of each line."""
     counts = np.clip(stats.lengths.astype(np.int64) - CHAR_NGRAM + 1, 0, MAX_CHARS_PER_LINE - CHAR_NGRAM + 1)
     total = int(counts.sum())
@@ -80,25 +74,10 @@ def _char_grams(stats: PageStats) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return rows, columns, hashes
 
 
-def char_ngrams(stats: PageStats) -> tuple[np.ndarray, np.ndarray]:
-    """Rows and hashes of lower-cased character trigrams from the start of each line."""
-    rows, _, hashes = _char_grams(stats)
-    return rows, hashes
-
-
-def _squared_counts(rows: np.ndarray, buckets: np.ndarray, n_lines: int) -> np.ndarray:
-    """Sum of the squared bucket counts of every line: its number of n-grams, plus ``L * (L - 1)`` per run of ``L`` equal buckets."""
-    counts = np.bincount(rows, minlength=n_lines)
-    if len(rows) == 0:
-        return counts.astype(np.float64)
-    order = np.argsort(rows, kind="stable")  # rows come in a few sorted runs: merged, not sorted
-    rank = np.empty(len(rows), dtype=np.int64)
-    rank[order] = np.arange(len(rows)) - np.repeat(np.cumsum(counts) - counts, counts)
-    return _squared_counts_in(rows, rank, buckets, n_lines, int(counts.max()) + 1)
-
-
-def _squared_counts_in(rows: np.ndarray, columns: np.ndarray, buckets: np.ndarray, n_lines: int, width: int) -> np.ndarray:
-    """``_squared_counts`` of n-grams given each a column of a table ``width`` wide, all in ``width - 1`` columns.
+def _squared_counts(rows: np.ndarray, columns: np.ndarray, buckets: np.ndarray, n_lines: int,
+                    width: int = _TABLE_WIDTH) -> np.ndarray:
+    """Sum of the squared bucket counts of every line: its number of n-grams, plus ``L * (L - 1)`` per run of
+    ``L`` equal buckets. Each n-gram has a column of its own in a table ``width`` wide, before its last column.
 
     The buckets are laid out in the rows of that table, padded with values no bucket takes, and sorted
     row by row: equal buckets become runs of neighbours.
@@ -127,18 +106,18 @@ def _row_scales(squares: np.ndarray) -> np.ndarray:
     return np.divide(1.0, norms, out=np.zeros_like(norms), where=norms > 0)
 
 
-def _normalised_rows(rows: np.ndarray, hashes: np.ndarray, n_lines: int) -> sp.csr_matrix:
+def _normalised_rows(rows: np.ndarray, columns: np.ndarray, hashes: np.ndarray, n_lines: int) -> sp.csr_matrix:
     """Bucket counts per line scaled to unit length, so long and short lines weigh alike."""
     buckets = bucket_of(hashes)
     matrix = sp.csr_matrix((np.ones(len(rows)), (rows, buckets)), shape=(n_lines, N_BUCKETS))
     matrix.sum_duplicates()
-    return sp.csr_matrix(sp.diags(_row_scales(_squared_counts(rows, buckets, n_lines))) @ matrix)
+    return sp.csr_matrix(sp.diags(_row_scales(_squared_counts(rows, columns, buckets, n_lines))) @ matrix)
 
 
 def ngram_features(stats: PageStats) -> sp.csr_matrix:
     """``(n_lines, N_BUCKETS)``: hashed word (1, 2)-grams plus character trigrams, each part unit-normalised."""
-    word = _normalised_rows(*word_ngrams(stats), stats.n_lines)
-    char = _normalised_rows(*char_ngrams(stats), stats.n_lines)
+    word = _normalised_rows(*word_grams(stats), stats.n_lines)
+    char = _normalised_rows(*char_grams(stats), stats.n_lines)
     return sp.csr_matrix(word + char)
 
 
@@ -147,12 +126,12 @@ def ngram_scores(stats: PageStats, weights: np.ndarray) -> np.ndarray:
 
     Each line's word and character parts are scaled apart, then added.
     """
-    word, char = (_part_scores(*grams, stats.n_lines, weights) for grams in (_word_grams(stats), _char_grams(stats)))
+    word, char = (_part_scores(*grams, stats.n_lines, weights) for grams in (word_grams(stats), char_grams(stats)))
     return word + char
 
 
 def _part_scores(rows: np.ndarray, columns: np.ndarray, hashes: np.ndarray, n_lines: int, weights: np.ndarray) -> np.ndarray:
     """Each line's sum of ``weights`` over the buckets of its n-grams of one part, scaled to unit length."""
     buckets = bucket_of(hashes)
-    squares = _squared_counts_in(rows, columns, buckets, n_lines, _TABLE_WIDTH)
+    squares = _squared_counts(rows, columns, buckets, n_lines)
     return np.bincount(rows, weights=weights[buckets], minlength=n_lines) * _row_scales(squares)
