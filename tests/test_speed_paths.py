@@ -28,8 +28,8 @@ from linesift.model.ngrams import (
     ngram_scores,
     word_grams,
 )
-from linesift.model.segment import Page, split_lines
-from linesift.model.sifter import PageMatrices, join_kept
+from linesift.model.segment import Page, page_body, split_lines
+from linesift.model.sifter import PageMatrices, join_kept, join_kept_per_page
 from tests.conftest import SEED_TEXT_PATH, SEEDS
 
 RENDERED_PAGES = 25
@@ -68,12 +68,33 @@ def stats() -> list[F.PageStats]:
     return [F.PageStats(Page.from_text(text)) for text in PAGES]
 
 
+EDGE_TEXTS = ["", "\n", "\n\n", " ", "a", "a\n", "\r", "x\r\n\r\n", "\u2028\n\x0b"]
+
+
+def _assert_same_page(fast: Page, plain: Page) -> None:
+    assert fast.lines == plain.lines and fast.text == plain.text
+    for name in ("starts", "ends", "blank", "block_ids", "bounds"):
+        np.testing.assert_array_equal(getattr(fast, name), getattr(plain, name))
+
+
 def test_page_from_text_is_page_from_its_lines() -> None:
-    for text in PAGES:
-        fast, plain = Page.from_text(text), Page.from_lines(split_lines(text))
-        assert fast.lines == plain.lines and fast.text == plain.text
-        for name in ("starts", "ends", "blank", "block_ids"):
-            np.testing.assert_array_equal(getattr(fast, name), getattr(plain, name))
+    for text in [*PAGES, *EDGE_TEXTS]:
+        _assert_same_page(Page.from_text(text), Page.from_lines(split_lines(text)))
+
+
+def test_page_from_bodies_is_the_join_of_pages_from_text() -> None:
+    texts = [*PAGES, *EDGE_TEXTS]
+    for batch in (texts, EDGE_TEXTS, [""], [], texts[::-1]):
+        _assert_same_page(Page.from_bodies([page_body(text) for text in batch]), Page.join([Page.from_text(text) for text in batch]))
+
+
+def test_join_kept_per_page_is_join_kept_of_each_page() -> None:
+    rng = np.random.default_rng(0)
+    pages = [Page.from_text(text) for text in [*PAGES, *EDGE_TEXTS, "a\n\nb", "a\nb"]]
+    joined = Page.join(pages)
+    for share in (0.0, 0.5, 1.0):
+        keeps = [(rng.random(len(page)) < share) & ~page.blank for page in pages]
+        assert join_kept_per_page(joined, np.concatenate(keeps)) == [join_kept(page, keep) for page, keep in zip(pages, keeps)]
 
 
 def test_probabilities_match_the_sparse_path() -> None:

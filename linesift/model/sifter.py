@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 from operator import itemgetter
-from typing import Literal
+from typing import Literal, TypeVar
 
 import numpy as np
 import scipy.sparse as sp
@@ -21,9 +22,10 @@ from linesift.model.cuts import cuts
 from linesift.model.features import DenseFeatures, PageStats, page_features
 from linesift.model.linear import LinearScorer, sigmoid
 from linesift.model.ngrams import ngram_features, ngram_scores
-from linesift.model.segment import Page
+from linesift.model.segment import Page, page_body
 
 Label = Literal["content", "noise"]
+T = TypeVar("T")
 
 # Pages are scored together in batches of about this many characters: numpy's cost per call is then
 # paid once per batch, while the batch's arrays still fit in the processor's caches.
@@ -68,7 +70,12 @@ class Decision:
     cut: float
 
     def keep(self, page: Page) -> np.ndarray:
-        return (self.p >= self.cut) & ~page.blank
+        return is_kept(self.p, self.cut, page.blank)
+
+
+def is_kept(p: np.ndarray, cut: float | np.ndarray, blank: np.ndarray) -> np.ndarray:
+    """Which lines are content: those not ``blank`` whose ``p`` reaches ``cut`` (one for all lines, or one per line)."""
+    return (p >= cut) & ~blank
 
 
 @dataclass
@@ -119,12 +126,16 @@ class Sifter:
     def decide_many(self, pages: Sequence[Page], threshold: float | None = None) -> list[Decision]:
         """``decide`` of every page of ``pages``, scored in batches of about ``BATCH_CHARS`` characters."""
         decided: list[Decision] = []
-        for batch in _batches(pages):
+        for batch in _batches(pages, [len(page.text) for page in pages]):
             joined = Page.join(batch)
-            p, stats = self._scored(joined)
-            page_cuts = self.cuts(p, stats.words_per_line, joined.bounds, threshold)
+            p, page_cuts = self._decide_joined(joined, threshold)
             decided.extend(Decision(page_p, float(cut)) for page_p, cut in zip(joined.split(p), page_cuts))
         return decided
+
+    def _decide_joined(self, joined: Page, threshold: float | None) -> tuple[np.ndarray, np.ndarray]:
+        """Every line's P(content) in a page joined from several, and the cut of each of them."""
+        p, stats = self._scored(joined)
+        return p, self.cuts(p, stats.words_per_line, joined.bounds, threshold)
 
     def score(self, matrices: PageMatrices, blank: np.ndarray) -> np.ndarray:
         """P(content) of every line from a page's precomputed matrices; 0.0 where ``blank``."""
@@ -146,16 +157,23 @@ class Sifter:
 
     def clean_many(self, texts: Iterable[str], threshold: float | None = None) -> list[str]:
         """``clean`` of every text of ``texts``, in order: faster than one at a time on many short pages."""
-        pages = [_checked_page(text) for text in texts]
-        return [join_kept(page, decision.keep(page)) for page, decision in zip(pages, self.decide_many(pages, threshold))]
+        # The batches of ``decide_many``, each segmented at once and never cut into pages: only its output is.
+        bodies = [_checked_body(text) for text in texts]
+        cleaned: list[str] = []
+        for batch in _batches(bodies, [0 if body is None else len(body) for body in bodies]):
+            joined = Page.from_bodies(batch)
+            p, page_cuts = self._decide_joined(joined, threshold)
+            cleaned.extend(join_kept_per_page(joined, is_kept(p, np.repeat(page_cuts, np.diff(joined.bounds)), joined.blank)))
+        return cleaned
 
 
-def _batches(pages: Sequence[Page]) -> Iterator[list[Page]]:
-    batch: list[Page] = []
+def _batches(items: Sequence[T], sizes: Sequence[int]) -> Iterator[list[T]]:
+    """``items`` in runs whose ``sizes`` (in characters) add up to about ``BATCH_CHARS``."""
+    batch: list[T] = []
     size = 0
-    for page in pages:
-        batch.append(page)
-        size += len(page.text)
+    for item, item_size in zip(items, sizes):
+        batch.append(item)
+        size += item_size
         if size >= BATCH_CHARS:
             yield batch
             batch, size = [], 0
@@ -165,8 +183,13 @@ def _batches(pages: Sequence[Page]) -> Iterator[list[Page]]:
 
 def _checked_page(text: str) -> Page:
     """Segment ``text`` after checking it is within the size limits (see :mod:`linesift.limits`)."""
+    return Page.from_bodies([_checked_body(text)])
+
+
+def _checked_body(text: str) -> str | None:
+    """``page_body(text)`` after checking ``text`` is within the size limits (see :mod:`linesift.limits`)."""
     check_page_size(text)
-    return Page.from_text(text)
+    return page_body(text)
 
 
 def decide_lines(page: Page, decision: Decision) -> list[Line]:
@@ -179,11 +202,18 @@ def decide_lines(page: Page, decision: Decision) -> list[Line]:
 
 def join_kept(page: Page, keep: np.ndarray) -> str:
     """Join the kept lines, with a blank line wherever the kept lines change block."""
+    return join_kept_per_page(page, keep)[0]
+
+
+def join_kept_per_page(page: Page, keep: np.ndarray) -> list[str]:
+    """``join_kept`` of each page joined in ``page`` (see :meth:`Page.join`), from the kept lines of all of them."""
     kept = np.flatnonzero(keep)
-    if len(kept) == 0:
-        return ""
+    firsts = np.searchsorted(kept, page.bounds)  # each page's first kept line, among the kept lines
+    lines = list(itemgetter(*kept.tolist())(page.lines)) if len(kept) > 1 else [page.lines[i] for i in kept.tolist()]
     blocks = page.block_ids[kept]
-    lines = list(itemgetter(*kept.tolist())(page.lines)) if len(kept) > 1 else [page.lines[kept[0]]]
-    for opening in (np.flatnonzero(blocks[1:] != blocks[:-1]) + 1).tolist():
+    opens = np.zeros(len(kept), dtype=bool)
+    opens[1:] = blocks[1:] != blocks[:-1]
+    opens[firsts[:-1][firsts[:-1] < len(kept)]] = False  # a page's first kept line follows no line of its page
+    for opening in np.flatnonzero(opens).tolist():
         lines[opening] = "\n" + lines[opening]  # the blank line before each new block
-    return "\n".join(lines)
+    return ["\n".join(lines[start:end]) for start, end in pairwise(firsts.tolist())]
