@@ -184,6 +184,9 @@ def evaluate(
     html_root: Annotated[Optional[Path], typer.Option(help="Folder the pages' `source` paths are under: adds trafilatura on the HTML.")] = None,
     plot: Annotated[Optional[Path], typer.Option("--plot", help="Write the precision-recall curve and score histograms (PNG) here.")] = None,
     jobs: Annotated[int, typer.Option("--jobs", min=1, help="Processes for cross-validation.")] = 1,
+    unseen: Annotated[Optional[list[Path]], typer.Option(
+        "--unseen", help="Labelled files or folders to score but never train on when cross-validating (repeatable), "
+                         "such as another renderer's text of the same sites.")] = None,
 ) -> None:
     """Precision, recall and word F1 of a model on labelled pages, beside baselines (cross-validated when trained on them)."""
     from linesift.training.evaluate import (
@@ -202,15 +205,22 @@ def evaluate(
     model = _load(model_path)
     try:
         files = data_files(data or _default_data())
+        unseen_files = data_files(unseen) if unseen else []
         pages = load_pages(files)
+        n_trainable = len(pages)
+        pages += load_pages(unseen_files) if unseen_files else []
     except DataError as error:
         fail(str(error))
     if trained_on(model, files):
         params = training_params(model)
         out.print("The model was trained on this data: scores are cross-validated "
                   f"({params.n_folds} folds; sites, or stretches of one page, held out), never on fitted lines.")
+        if unseen_files:
+            out.print(f"{len(pages) - n_trainable} page(s) from --unseen are scored with their site's fold and never trained on.")
+        trainable = [index < n_trainable for index in range(len(pages))]
         try:
-            probabilities, held_out = cross_validated_probabilities(pages, params, n_jobs=jobs, max_folds=max_folds)
+            probabilities, held_out = cross_validated_probabilities(pages, params, n_jobs=jobs, max_folds=max_folds,
+                                                                    trainable=trainable)
         except ValueError as error:
             fail(str(error))
         if max_folds is not None:
@@ -218,6 +228,8 @@ def evaluate(
             keep = [i for i, mask in enumerate(held_out) if mask.any()]
             pages, probabilities = [pages[i] for i in keep], [probabilities[i] for i in keep]
             out.print(f"evaluated on {len(pages)} held-out page(s) of the first {max_folds} fold(s)")
+    elif unseen_files and trained_on(model, unseen_files):
+        fail("the model was trained on the --unseen data: give data it never saw, or the data it was trained on to cross-validate")
     else:
         probabilities = model_probabilities(model, pages)
     y, p = labelled_lines(pages, probabilities)

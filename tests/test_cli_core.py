@@ -79,7 +79,8 @@ def shared_cross_validation(monkeypatch: pytest.MonkeyPatch, seed_cross_validati
     """Let ``eval`` reuse the session's cross-validation of the seed; record each call."""
     calls: list = []
 
-    def cross_validated(pages, params, n_jobs=1, max_folds=None):
+    def cross_validated(pages, params, n_jobs=1, max_folds=None, trainable=None):
+        assert trainable is None or all(trainable)
         calls.append((pages, params))
         held_out = [page.labels >= 0 for page in pages]
         return seed_cross_validation(pages, params, n_jobs=n_jobs), held_out
@@ -163,6 +164,28 @@ def test_eval_on_data_the_model_was_not_trained_on_scores_it_directly(runner: Cl
     output = squeeze(result.stdout)
     assert "cross-validated" not in output
     assert "1 page(s), 3 labelled lines" in output
+
+
+def test_eval_unseen_pages_are_scored_with_their_fold_and_reported_by_renderer(runner: CliRunner, seed_labels_path: Path,
+                                                                                seed_pages, tmp_path: Path) -> None:
+    seed = json.loads(seed_labels_path.read_text(encoding="utf-8"))
+    # The seed's text as another renderer gave it, from the same site: scored by the folds that held the seed out.
+    other = tmp_path / "other-renderer.jsonl"
+    other.write_text(json.dumps({**seed, "id": "copy", "domain": seed_pages[0].group, "renderer": "other"}) + "\n", encoding="utf-8")
+    result = runner.invoke(cli.app, ["eval", str(seed_labels_path), "--unseen", str(other)])
+    assert result.exit_code == 0, result.output
+    output = squeeze(result.stdout)
+    assert "1 page(s) from --unseen are scored with their site's fold and never trained on" in output
+    assert "2 page(s), 136 labelled lines" in output
+    assert "rendered by other, 1 pages" in output
+
+
+def test_eval_unseen_data_the_model_was_trained_on_fails(runner: CliRunner, seed_labels_path: Path, tmp_path: Path) -> None:
+    data = tmp_path / "other.jsonl"
+    data.write_text(json.dumps({"id": "other", "lines": ["Share this", "A sentence of content."], "labels": [0, 1]}) + "\n",
+                    encoding="utf-8")
+    message = assert_clean_failure(runner.invoke(cli.app, ["eval", str(data), "--unseen", str(seed_labels_path)]))
+    assert "the model was trained on the --unseen data" in message
 
 
 def test_eval_with_an_unusable_model_file(runner: CliRunner, seed_labels_path: Path, tmp_path: Path) -> None:

@@ -96,10 +96,13 @@ def keeps_report(pages: Sequence[LabelledPage], keeps: Sequence[np.ndarray], thr
 
 def cross_validated_probabilities(pages: Sequence[LabelledPage], params: TrainingParams = TrainingParams(),
                                   n_jobs: int = 1, examples: Sequence[Example] | None = None,
-                                  max_folds: int | None = None) -> tuple[list[np.ndarray], list[np.ndarray]]:
+                                  max_folds: int | None = None,
+                                  trainable: Sequence[bool] | None = None) -> tuple[list[np.ndarray], list[np.ndarray]]:
     """Every held-out line's P(content) from a model fitted without its fold, and which lines were held out.
 
     ``max_folds`` evaluates only the first folds (a quicker estimate on fewer held-out sites).
+    ``trainable``, one flag per page, leaves the pages marked False out of every fit: they are only
+    scored, with their site's fold (text from a renderer the model never learns from, say).
     """
     examples = examples if examples is not None else prepare(pages, params.n_folds, n_jobs)
     folds = sorted({int(f) for ex in examples for f in np.unique(ex.folds[ex.labels != BLANK])})
@@ -108,8 +111,9 @@ def cross_validated_probabilities(pages: Sequence[LabelledPage], params: Trainin
     out = [np.zeros(len(ex.labels)) for ex in examples]
     scored = [np.zeros(len(ex.labels), dtype=bool) for ex in examples]
     table = LineTable(examples)  # shared by every fold's fit
+    trainable = [True] * len(examples) if trainable is None else trainable
     for fold in folds[:max_folds]:
-        model = fit_sifter(examples, [ex.folds != fold for ex in examples], params, n_jobs, table)
+        model = fit_sifter(examples, [(ex.folds != fold) & learn for ex, learn in zip(examples, trainable)], params, n_jobs, table)
         held_out = [(ex.folds == fold) & (ex.labels != BLANK) for ex in examples]
         pages_held_out = [i for i, mask in enumerate(held_out) if mask.any()]
         for i, p in zip(pages_held_out, score_examples(model, [examples[i] for i in pages_held_out])):
