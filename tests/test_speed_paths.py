@@ -128,7 +128,8 @@ def test_dense_features_multiply_as_their_matrix(stats: list[F.PageStats]) -> No
         weights = rng.normal(size=matrix.shape[1])
         np.testing.assert_allclose(dense @ weights, matrix @ weights, rtol=0, atol=1e-9)
         extra = rng.normal(size=(page_stats.n_lines, 3))
-        widened = dense.prepend(extra, ["x", "y", "z"])
+        widened, columns = dense.prepend(["x", "y", "z"])
+        columns[:] = extra
         assert widened.names[:3] == ["x", "y", "z"] and widened.shape == (page_stats.n_lines, matrix.shape[1] + 3)
         weights = rng.normal(size=widened.shape[1])
         np.testing.assert_allclose(widened @ weights, np.hstack([extra, matrix]) @ weights, rtol=0, atol=1e-9)
@@ -423,3 +424,16 @@ def test_context_features_match_the_column_by_column_reference() -> None:
             assert got_names == want_names
             assert got.shape == want.shape == (n, len(want_names))
             np.testing.assert_allclose(got, want, rtol=0, atol=1e-12)
+
+
+def test_context_features_written_to_a_view_of_a_wider_array_are_the_same() -> None:
+    rng = np.random.default_rng(0)
+    for text in [*PAGES, "", "one line", "\n \n\t\n", "a\n\nb\n\n\nc"]:
+        page = Page.from_text(text)
+        matrices = PageMatrices.of(page)
+        p_first = np.where(page.blank, 0.0, rng.random(len(page)))
+        want, names = context_features(matrices.stats, p_first, matrices.dense)
+        wider = np.full((len(page), len(names) + 2), np.nan)  # what is not written stays NaN and fails the test
+        context_features(matrices.stats, p_first, matrices.dense, out=wider[:, 1:-1])
+        np.testing.assert_array_equal(wider[:, 1:-1], want)
+

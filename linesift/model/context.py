@@ -33,7 +33,7 @@ def _logit(p: np.ndarray) -> np.ndarray:
     return np.clip(np.log(p / (1 - p)), -_LOGIT_CLIP, _LOGIT_CLIP)
 
 
-_NAMES = [
+NAMES = [
     "p_logit",
     *(f"p_logit@{offset:+d}" for offset in NEIGHBOUR_OFFSETS),
     *(f"p_mean_window{half_width}" for half_width in WINDOWS),
@@ -59,7 +59,7 @@ _LOG_WORDS = SMOOTHED_FEATURES.index("log_words")
 # The default run cut first: its run also gives the before/after columns.
 _CUTS = np.array([0.5, *RUN_CUTS])
 # The columns from "in_main_run" on depend on the whole page: they are computed page by page.
-_N_PLACE = len(_NAMES) - _NAMES.index("in_main_run")
+_N_PLACE = len(NAMES) - NAMES.index("in_main_run")
 _PADDING_GAIN = -1e30
 
 
@@ -105,8 +105,10 @@ def _main_runs(gains: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return lowest_at[np.arange(rows), ends], ends + 1
 
 
-def context_features(stats: PageStats, p_first: np.ndarray, dense: np.ndarray) -> tuple[np.ndarray, list[str]]:
-    """``(n_lines, k)`` second-pass features from first-pass probabilities ``p_first`` (blank lines ignored).
+def context_features(stats: PageStats, p_first: np.ndarray, dense: np.ndarray,
+                     out: np.ndarray | None = None) -> tuple[np.ndarray, list[str]]:
+    """``(n_lines, k)`` second-pass features from first-pass probabilities ``p_first`` (blank lines ignored),
+    written to ``out`` when it is given (it may be a view of a wider array).
 
     ``dense`` holds the page's own features (columns named by :func:`feature_names`), some of which
     are smoothed over the lines around. Of a page joined from several, each line only sees its own page.
@@ -114,11 +116,14 @@ def context_features(stats: PageStats, p_first: np.ndarray, dense: np.ndarray) -
     n = stats.n_lines
     rows = stats.nonblank
     m = len(rows)
-    out = np.zeros((n, len(_NAMES)))
+    if out is None:
+        out = np.zeros((n, len(NAMES)))
+    else:
+        out[stats.page.blank] = 0.0
     if m == 0:
-        return out, list(_NAMES)
-    # One row per name, filled in the order of ``_NAMES``, then scattered to the non-blank lines at once.
-    columns = np.empty((len(_NAMES), m))
+        return out, list(NAMES)
+    # One row per name, filled in the order of ``NAMES``, then scattered to the non-blank lines at once.
+    columns = np.empty((len(NAMES), m))
     column = iter(columns)
     p = p_first[rows]
     words = stats.words_per_line[rows]
@@ -166,9 +171,9 @@ def context_features(stats: PageStats, p_first: np.ndarray, dense: np.ndarray) -
     rank[order] = (index - windows.first) / np.maximum(windows.last - windows.first - 1, 1)
     # The main run weighs each line's evidence by its words so a long paragraph counts more than a link.
     evidence = own[:, _LOG_WORDS]
-    _fill_place(p, evidence, words, starts, sizes, columns[len(_NAMES) - _N_PLACE :])
+    _fill_place(p, evidence, words, starts, sizes, columns[len(NAMES) - _N_PLACE :])
     out[rows] = columns.T
-    return out, list(_NAMES)
+    return out, list(NAMES)
 
 
 def _fill_place(p: np.ndarray, evidence: np.ndarray, words: np.ndarray, starts: np.ndarray, sizes: np.ndarray,

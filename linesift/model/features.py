@@ -710,9 +710,12 @@ class DenseFeatures:
     def shape(self) -> tuple[int, int]:
         return self.stats.n_lines, len(self.names)
 
-    def prepend(self, columns: np.ndarray, names: list[str]) -> DenseFeatures:
-        """These features after ``columns`` (named ``names``), one row per line."""
-        return DenseFeatures(np.hstack([columns, self.own]), names + self.names, self.stats, self.shared)
+    def prepend(self, names: list[str]) -> tuple[DenseFeatures, np.ndarray]:
+        """These features after columns named ``names``, and those columns for the caller to fill: a view of the
+        array that holds them with the others, so that they are written there once and not copied into it."""
+        own = np.empty((self.stats.n_lines, len(names) + self.own.shape[1]))
+        own[:, len(names) :] = self.own
+        return DenseFeatures(own, names + self.names, self.stats, self.shared), own[:, : len(names)]
 
     def __matmul__(self, weights: np.ndarray) -> np.ndarray:
         n_own = self.own.shape[1]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from itertools import pairwise
 from operator import itemgetter
 from typing import Literal, TypeVar
@@ -17,6 +18,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from linesift.limits import check_page_size
+from linesift.model.context import NAMES as CONTEXT_NAMES
 from linesift.model.context import context_features
 from linesift.model.cuts import cuts
 from linesift.model.features import DenseFeatures, PageStats, page_features
@@ -100,8 +102,7 @@ class Sifter:
         # coefficients, and the neighbours' columns are multiplied without being copied out.
         dense = DenseFeatures.of(stats)
         hashed = ngram_scores(stats, self.first.coef_[self.first.n_scaled_ :])
-        second = lambda p_first: dense.prepend(*context_features(stats, p_first, dense.own))  # noqa: E731
-        return self.scores_from(dense, hashed, second, page.blank), stats
+        return self.scores_from(dense, hashed, partial(_second_features, stats, dense), page.blank), stats
 
     def cuts(self, p: np.ndarray, words: np.ndarray, bounds: np.ndarray, threshold: float | None = None) -> np.ndarray:
         """The cut of each page whose lines are ``bounds[k]:bounds[k + 1]``: ``threshold`` when given, else the
@@ -165,6 +166,13 @@ class Sifter:
             p, page_cuts = self._decide_joined(joined, threshold)
             cleaned.extend(join_kept_per_page(joined, is_kept(p, np.repeat(page_cuts, np.diff(joined.bounds)), joined.blank)))
         return cleaned
+
+
+def _second_features(stats: PageStats, dense: DenseFeatures, p_first: np.ndarray) -> DenseFeatures:
+    """The second pass's features: each line's context (see :mod:`linesift.model.context`), then ``dense``."""
+    widened, context = dense.prepend(CONTEXT_NAMES)
+    context_features(stats, p_first, dense.own, out=context)
+    return widened
 
 
 def _batches(items: Sequence[T], sizes: Sequence[int]) -> Iterator[list[T]]:
