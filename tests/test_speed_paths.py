@@ -437,3 +437,11 @@ def test_context_features_written_to_a_view_of_a_wider_array_are_the_same() -> N
         context_features(matrices.stats, p_first, matrices.dense, out=wider[:, 1:-1])
         np.testing.assert_array_equal(wider[:, 1:-1], want)
 
+
+def test_argsort_within_pages_is_lexsort() -> None:
+    rng = np.random.default_rng(0)
+    for sizes in ([], [0], [5], [3, 0, 7, 1, 0], [50, 50]):
+        bounds = np.concatenate(([0], np.cumsum(sizes, dtype=np.int64)))
+        page = np.repeat(np.arange(len(sizes)), sizes)
+        for values in (rng.random(len(page)), rng.integers(0, 3, len(page)) / 2.0, -np.zeros(len(page))):
+            np.testing.assert_array_equal(F.argsort_within_pages(values, bounds), np.lexsort((values, page)))

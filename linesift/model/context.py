@@ -9,11 +9,9 @@ the most), and a second logistic regression decides.
 
 from __future__ import annotations
 
-from itertools import pairwise
-
 import numpy as np
 
-from linesift.model.features import PageStats, feature_names, page_features, shift_within_pages
+from linesift.model.features import PageStats, argsort_within_pages, feature_names, page_features, shift_within_pages
 from linesift.model.segment import Page
 
 NEIGHBOUR_OFFSETS = (-3, -2, -1, 1, 2, 3)
@@ -165,9 +163,7 @@ def context_features(stats: PageStats, p_first: np.ndarray, dense: np.ndarray,
     np.subtract(p, np.repeat(np.maximum.reduceat(p, starts), sizes), out=next(column))
     # The inverse of the stable sort order within each page: the rank that sorting the sort order would give.
     rank = next(column)
-    order = np.empty(m, dtype=np.intp)
-    for start, end in pairwise(page_rows.tolist()):  # each page's lines by score, stably: lexsort's order, for less
-        order[start:end] = np.argsort(p[start:end], kind="stable") + start
+    order = argsort_within_pages(p, page_rows)
     rank[order] = (index - windows.first) / np.maximum(windows.last - windows.first - 1, 1)
     # The main run weighs each line's evidence by its words so a long paragraph counts more than a link.
     evidence = own[:, _LOG_WORDS]

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from linesift.model.features import argsort_within_pages
+
 # Lines below this are never kept, whatever the page: a page the model finds no content in keeps nothing.
 MIN_PAGE_CUT = 0.2
 
@@ -25,7 +27,7 @@ def page_cuts(p: np.ndarray, words: np.ndarray, bounds: np.ndarray) -> np.ndarra
     """
     n_pages = len(bounds) - 1
     page = np.repeat(np.arange(n_pages), np.diff(bounds))
-    order = np.lexsort((-p, page))  # each page's lines, most probable first
+    order = argsort_within_pages(-p, bounds)  # each page's lines, most probable first
     expected = np.concatenate(([0.0], np.cumsum(p[order] * words[order])))
     kept = np.concatenate(([0.0], np.cumsum(words[order], dtype=np.float64)))
     first = bounds[:-1][page]

@@ -676,6 +676,15 @@ def shift_within_pages(rows: np.ndarray, pages: np.ndarray, offset: int, fill: f
     return shifted
 
 
+def argsort_within_pages(values: np.ndarray, bounds: np.ndarray) -> np.ndarray:
+    """The order that sorts each page's ``values`` stably, pages kept in order (page ``k`` is
+    ``bounds[k]:bounds[k + 1]``): ``np.lexsort((values, page))``, in less time, one small sort per page."""
+    order = np.empty(len(values), dtype=np.intp)
+    for start, end in pairwise(bounds.tolist()):
+        order[start:end] = np.argsort(values[start:end], kind="stable") + start
+    return order
+
+
 @dataclass(frozen=True, slots=True)
 class DenseFeatures:
     """A page's dense features: the columns of every family (``own``), then, for each of ``NEIGHBOUR_OFFSETS``,
