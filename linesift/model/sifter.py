@@ -11,7 +11,6 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from itertools import pairwise
-from operator import itemgetter
 from typing import Literal, TypeVar
 
 import numpy as np
@@ -214,14 +213,25 @@ def join_kept(page: Page, keep: np.ndarray) -> str:
 
 
 def join_kept_per_page(page: Page, keep: np.ndarray) -> list[str]:
-    """``join_kept`` of each page joined in ``page`` (see :meth:`Page.join`), from the kept lines of all of them."""
+    """``join_kept`` of each page joined in ``page`` (see :meth:`Page.join`), from the kept lines of all of them.
+
+    Kept lines next to each other in the text, or with one empty line between them, are output as they
+    are in the text: each run of them is one slice of it, not lines joined again.
+    """
     kept = np.flatnonzero(keep)
-    firsts = np.searchsorted(kept, page.bounds)  # each page's first kept line, among the kept lines
-    lines = list(itemgetter(*kept.tolist())(page.lines)) if len(kept) > 1 else [page.lines[i] for i in kept.tolist()]
+    page_starts = np.searchsorted(kept, page.bounds)  # where each page's kept lines start among the kept lines
+    firsts = page_starts[:-1][page_starts[:-1] < len(kept)]
+    opens_run = np.ones(len(kept), dtype=bool)
+    opens_run[1:] = page.starts[kept[1:]] - page.ends[kept[:-1]] > 2  # "\n", or "\n\n" around an empty line
+    opens_run[firsts] = True
     blocks = page.block_ids[kept]
-    opens = np.zeros(len(kept), dtype=bool)
-    opens[1:] = blocks[1:] != blocks[:-1]
-    opens[firsts[:-1][firsts[:-1] < len(kept)]] = False  # a page's first kept line follows no line of its page
-    for opening in np.flatnonzero(opens).tolist():
-        lines[opening] = "\n" + lines[opening]  # the blank line before each new block
-    return ["\n".join(lines[start:end]) for start, end in pairwise(firsts.tolist())]
+    opens_block = np.zeros(len(kept), dtype=bool)
+    opens_block[1:] = blocks[1:] != blocks[:-1]
+    opens_block[firsts] = False  # a page's first kept line follows no line of its page
+    closes_run = np.ones(len(kept), dtype=bool)
+    closes_run[:-1] = opens_run[1:]
+    run_starts = np.flatnonzero(opens_run)
+    runs = [page.text[start:end] for start, end in zip(page.starts[kept[opens_run]].tolist(), page.ends[kept[closes_run]].tolist())]
+    for run in np.flatnonzero(opens_block[run_starts]).tolist():
+        runs[run] = "\n" + runs[run]  # the blank line before each new block
+    return ["\n".join(runs[start:end]) for start, end in pairwise(np.searchsorted(run_starts, page_starts).tolist())]
