@@ -293,7 +293,7 @@ def hash_words(lowered: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.
                 break
             head = hashes[: reading[k]]
             head *= _HASH_BASE
-            head += lowered[positions[: reading[k]] + k]
+            head += lowered[k:][positions[: reading[k]]]  # offsets into a view: no array of offsets plus k
         hashes ^= hashes >> np.uint64(31)
         hashes *= np.uint64(0x94D049BB133111EB)
         hashes ^= hashes >> np.uint64(29)

@@ -70,7 +70,7 @@ def char_grams(stats: PageStats) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     hashes = np.full(total, _CHAR_SEED, dtype=np.uint64)
     with np.errstate(over="ignore"):
         for k in range(CHAR_NGRAM):
-            hashes += lowered[positions + k].astype(np.uint64) * _CHAR_MIX[k]
+            hashes += lowered[k:][positions] * _CHAR_MIX[k]  # uint32 times a uint64 is a uint64, no cast needed
     return rows, columns, hashes
 
 
