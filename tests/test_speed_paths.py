@@ -47,7 +47,9 @@ HOSTILE_LINES = (
     'ends with a quote and a bracket.")  ',
     "ΣΑΣ σας ΑΣ İstanbul İSTANBUL istanbul",
     "ΑΣ", "ας", "Home", "HOME", "  home  ", "", "   ", "\ud800 lone surrogate", "\t",
-    " " * 15 + "a", " " * 16 + "b", "y" + " " * 15, "z" + " " * 14, "w" + " " * 16, " " * 40 + "deep", " " * 40, "\t" * 20 + "x", "x" + " " * 40, 'end."' + ")" * 20 + " " * 20, ")" * 30,
+    # Around the window ``_find_visible`` reads before it strips a line as a string.
+    " " * (F._STRIP_WINDOW - 1) + "a", " " * F._STRIP_WINDOW + "b", "y" + " " * (F._STRIP_WINDOW - 1), "z" + " " * (F._STRIP_WINDOW - 2),
+    "w" + " " * F._STRIP_WINDOW, " " * 15 + "a", " " * 16 + "b", " " * 40 + "deep", " " * 40, "\t" * 20 + "x", "x" + " " * 40, 'end."' + ")" * 20 + " " * 20, ")" * 30,
     "f()\u3000{x} g() \u2003 {y} h()      {z} k()", "{ l() }", "m()", "  {", "•var var• •this.x x•function ™null™",
 )
 HOSTILE = "\n".join(HOSTILE_LINES)

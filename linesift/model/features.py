@@ -128,7 +128,9 @@ _MARK_TABLE[[ord(c) for c in _MARKED]] = np.arange(1, len(_MARKED) + 1)
 _ASCII_LETTER = np.zeros(_TABLE_SIZE, dtype=bool)
 _ASCII_LETTER[ord("A") : ord("Z") + 1] = True
 _ASCII_LETTER[ord("a") : ord("z") + 1] = True
-_STRIP_WINDOW = 16  # characters read at once at a line's start or end before it is stripped as a string
+# Characters read at once at a line's start or end before it is stripped as a string. Lines that start or end
+# with characters to skip mostly have a few (indents of 2, 4 or 6 spaces): 8 reads half the cells 16 did.
+_STRIP_WINDOW = 8
 _SIGNATURE_LENGTHS = 32  # words are told apart by first letter, last letter and a length below this
 
 
