@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from linesift.model.segment import split_lines
-from linesift.training.render import RENDERERS, RenderError, decode_html, render_html
+from linesift.training.render import RENDERERS, SCRIPT_LINE_CHARS, SCRIPT_LINES, RenderError, decode_html, render_html
 
 FIXTURES = Path(__file__).parent / "fixtures" / "wcxb" / "html"
 
@@ -35,6 +35,33 @@ def test_noscript_content_is_rendered() -> None:
     # Discourse forums serve their posts inside <noscript>; a scraper without JavaScript sees them.
     html = b"<html><body><noscript><p>Post text for crawlers</p></noscript><p>Shell</p></body></html>"
     assert "Post text for crawlers" in render_html(html)
+
+
+def test_html_text_scripts_keeps_each_script_line_where_the_script_was() -> None:
+    html = (b'<html><head><script type="application/ld+json">{"@context": "https://schema.org"}</script></head>'
+            b"<body><p>Before</p><script>var a = 1;\n\n  window.x = a;\n</script><p>After</p>"
+            b'<script src="app.js"></script></body></html>')
+    lines = [line for line in split_lines(render_html(html, "html-text-scripts")) if line.strip()]
+    assert lines == ['{"@context": "https://schema.org"}', "Before", "var a = 1;", "window.x = a;", "After"]
+    assert "window.x" not in render_html(html, "html-text")
+
+
+def test_html_text_scripts_keeps_the_start_of_a_long_script() -> None:
+    script = "\n".join(f"call{i}();" for i in range(SCRIPT_LINES + 5)) + "\n" + "x" * (SCRIPT_LINE_CHARS + 50)
+    html = f"<html><body><p>Text</p><script>{'y' * (SCRIPT_LINE_CHARS + 50)}\n{script}</script></body></html>".encode()
+    lines = [line for line in split_lines(render_html(html, "html-text-scripts")) if line.strip()]
+    assert lines[1] == "y" * SCRIPT_LINE_CHARS
+    assert lines[2:] == [f"call{i}();" for i in range(SCRIPT_LINES - 1)]
+
+
+def test_html_text_scripts_adds_a_real_page_s_json_ld_to_html_text_s_lines() -> None:
+    plain = split_lines(render_html(_page("0414"), "html-text"))
+    with_scripts = split_lines(render_html(_page("0414"), "html-text-scripts"))
+    added = [line for line in with_scripts if line not in set(plain)]
+    assert any('"@type":"Person"' in line for line in added)
+    assert all(line.strip() for line in added)
+    kept = [line for line in with_scripts if line.strip() and line in set(plain)]
+    assert kept == [line for line in plain if line.strip()]  # html-text's lines, in order
 
 
 def test_decode_uses_the_declared_charset() -> None:

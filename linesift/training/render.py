@@ -10,6 +10,12 @@ word F1 of the best (html-text); numbers and the command that measures them in `
 renders ``<noscript>`` content, as a scraper without JavaScript sees it: Discourse forums serve
 their posts there. ``trafilatura``'s ``html2txt`` is kept for comparison only: it joins the
 whole page into one line, so no line can be told from another.
+
+``html-text-scripts`` is html-text's rendering with the text of every ``<script>`` left where the
+script was, one line of it per line: inline JavaScript and JSON-LD among the page's lines, as
+scrapers that keep every text node leave them (the seed page is such a text). A model that never
+saw such leftovers keeps them, and the lines next to them. Only the start of each script is kept
+(see ``SCRIPT_LINES``): what a model learns from them is in their first lines.
 """
 
 from __future__ import annotations
@@ -31,6 +37,11 @@ META_SNIFF_BYTES = 4096
 # them. Above this share of the first bytes the input is not a page.
 MAX_CONTROL_SHARE = 0.05
 CONTROL_SNIFF_BYTES = 4096
+# html-text-scripts keeps a script's first lines, each cut to a length: minified bundles are single
+# lines of a megabyte. Whole scripts made a corpus 2.3 times the size that trained a model no better
+# (docs/corpus.md).
+SCRIPT_LINES = 20
+SCRIPT_LINE_CHARS = 1000
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
@@ -102,6 +113,23 @@ def _html_text(html: str) -> str:
     return html_text.extract_text(html, guess_layout=True)
 
 
+def _html_text_with_scripts(html: str) -> str:
+    import html_text
+    from lxml.html import Element
+
+    tree = html_text.parse_html(html)
+    for script in list(tree.iter("script")):
+        block = Element("div")
+        lines = [line.strip() for line in (script.text or "").splitlines() if line.strip()]
+        for line in lines[:SCRIPT_LINES]:
+            paragraph = Element("p")
+            paragraph.text = line[:SCRIPT_LINE_CHARS]
+            block.append(paragraph)
+        block.tail = script.tail
+        script.getparent().replace(script, block)
+    return html_text.extract_text(tree, guess_layout=True)
+
+
 def _inscriptis(html: str) -> str:
     import inscriptis
 
@@ -117,6 +145,7 @@ def _trafilatura(html: str) -> str:
 RENDERERS: dict[str, Callable[[str], str]] = {
     "resiliparse": _resiliparse,
     "html-text": _html_text,
+    "html-text-scripts": _html_text_with_scripts,
     "inscriptis": _inscriptis,
     "trafilatura": _trafilatura,
 }
