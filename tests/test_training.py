@@ -32,9 +32,10 @@ def test_builtin_model_was_trained_with_the_default_parameters() -> None:
     defaults = TrainingParams()
     assert model.metadata["training"]["params"] == defaults.as_dict()
     assert model.threshold == defaults.threshold
-    # Trained on the seed and both renderings of the WCXB pages shipped in seeds/.
+    # Trained on the seed and the three renderings of the WCXB pages shipped in seeds/.
     assert set(model.metadata["training"]["files"]) == {
-        "000_bbcd66fa357995a9.jsonl", "wcxb-dev.html-text.jsonl.gz", "wcxb-dev.resiliparse.jsonl.gz"}
+        "000_bbcd66fa357995a9.jsonl", "wcxb-dev.html-text.jsonl.gz", "wcxb-dev.html-text-scripts.jsonl.gz",
+        "wcxb-dev.resiliparse.jsonl.gz"}
 
 
 def test_scores_from_prepared_features_are_what_the_model_gives(seed_pages: list[LabelledPage]) -> None:
