@@ -23,10 +23,14 @@ from __future__ import annotations
 import codecs
 import re
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import charset_normalizer
 from resiliparse.extract.html2text import extract_plain_text
 from resiliparse.parse.html import HTMLTree
+
+if TYPE_CHECKING:
+    from lxml.html import HtmlElement
 
 DEFAULT_RENDERER = "resiliparse"
 
@@ -107,7 +111,7 @@ def _resiliparse(html: str) -> str:
 
 # The other renderers are for comparison and for training on more than one rendering: they are
 # an optional extra (``linesift[renderers]``) and imported only when used.
-def _html_text(html: str) -> str:
+def _html_text(html: str | HtmlElement) -> str:
     import html_text
 
     return html_text.extract_text(html, guess_layout=True)
@@ -127,7 +131,7 @@ def _html_text_with_scripts(html: str) -> str:
             block.append(paragraph)
         block.tail = script.tail
         script.getparent().replace(script, block)
-    return html_text.extract_text(tree, guess_layout=True)
+    return _html_text(tree)
 
 
 def _inscriptis(html: str) -> str:
