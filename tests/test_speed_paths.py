@@ -28,7 +28,7 @@ from linesift.model.ngrams import (
     ngram_scores,
     word_grams,
 )
-from linesift.model.segment import Page, page_body, split_lines
+from linesift.model.segment import Page, split_lines
 from linesift.model.sifter import PageMatrices, join_kept, join_kept_per_page
 from tests.conftest import SEED_TEXT_PATH, SEEDS
 
@@ -82,12 +82,6 @@ def _assert_same_page(fast: Page, plain: Page) -> None:
 def test_page_from_text_is_page_from_its_lines() -> None:
     for text in [*PAGES, *EDGE_TEXTS]:
         _assert_same_page(Page.from_text(text), Page.from_lines(split_lines(text)))
-
-
-def test_page_from_bodies_is_the_join_of_pages_from_text() -> None:
-    texts = [*PAGES, *EDGE_TEXTS]
-    for batch in (texts, EDGE_TEXTS, [""], [], texts[::-1]):
-        _assert_same_page(Page.from_bodies([page_body(text) for text in batch]), Page.join([Page.from_text(text) for text in batch]))
 
 
 def test_join_kept_per_page_is_join_kept_of_each_page() -> None:

@@ -25,7 +25,7 @@ def normalize_newlines(text: str) -> str:
     return _LINE_BREAK.sub("\n", text)
 
 
-def page_body(text: str) -> str | None:
+def _body(text: str) -> str | None:
     """The page's lines joined by ``\\n`` (the final terminator dropped); ``None`` for a page without lines."""
     text = normalize_newlines(text)
     if not text:
@@ -35,7 +35,7 @@ def page_body(text: str) -> str | None:
 
 def split_lines(text: str) -> list[str]:
     """Split a page into lines; ``""`` gives ``[]`` and a trailing terminator adds no line."""
-    body = page_body(text)
+    body = _body(text)
     return [] if body is None else body.split("\n")
 
 
@@ -62,17 +62,9 @@ class Page:
 
     @classmethod
     def from_text(cls, text: str) -> Page:
-        return cls.from_bodies([page_body(text)])
-
-    @classmethod
-    def from_bodies(cls, bodies: list[str | None]) -> Page:
-        """``join`` of the ``from_text`` pages of the texts whose :func:`page_body` are ``bodies``, made at once:
-        each array is built in one pass over all their lines, not once per page and again when joined."""
-        # A page text is its body itself (newlines normalised), so it is not joined again from its lines.
-        lines_per_page = [[] if body is None else body.split("\n") for body in bodies]
-        sizes = np.fromiter(map(len, lines_per_page), dtype=np.int64, count=len(bodies))
-        text = "\n".join(body for body in bodies if body is not None)
-        return cls._of(list(chain.from_iterable(lines_per_page)), text, np.concatenate(([0], np.cumsum(sizes))))
+        # The page text is the input itself (newlines normalised), so it is not joined again.
+        body = _body(text)
+        return cls._of([], "") if body is None else cls._of(body.split("\n"), body)
 
     @classmethod
     def join(cls, pages: list[Page]) -> Page:
