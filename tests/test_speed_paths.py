@@ -208,6 +208,17 @@ def test_word_classes_come_first() -> None:
     assert word == set(range(F._WORD_CLASSES)) == set(np.flatnonzero(F._WORD_CLASS).tolist())
 
 
+def test_char_table_holds_the_lower_class_and_mark_tables() -> None:
+    """``PageStats`` reads a code point's lower case, class and mark from one ``_CHAR_TABLE`` entry."""
+    every = "".join(chr(code) for code in range(F._TABLE_SIZE))
+    page_stats = F.PageStats(Page.from_lines([every]))
+    np.testing.assert_array_equal(page_stats.lowered, [ord(char.lower()[0]) for char in every])
+    np.testing.assert_array_equal(page_stats.classes, F._CLASS_TABLE)
+    where, marks = page_stats._marked
+    np.testing.assert_array_equal(where, [ord(char) for char in sorted(F._MARKED)])
+    np.testing.assert_array_equal(marks, [F._MARKED.index(char) + 1 for char in sorted(F._MARKED)])
+
+
 def test_class_chars_are_every_character_of_their_class() -> None:
     every = "".join(chr(code) for code in range(0x10000) if chr(code) not in "\n\r")
     classes = F.PageStats(Page.from_text(every)).classes
