@@ -34,9 +34,10 @@ def bucket_of(hashes: np.ndarray) -> np.ndarray:
     with np.errstate(over="ignore"):
         mixed = hashes * np.uint64(0xFF51AFD7ED558CCD)
         mixed ^= mixed >> np.uint64(33)
-    # The low bits: the remainder by a power of two, taken without dividing.
+    # The low bits: the remainder by a power of two, taken without dividing. As int32, the type of the table
+    # ``_squared_counts`` writes them to: it then writes them without a cast per element.
     mixed &= np.uint64(N_BUCKETS - 1)
-    return mixed.astype(np.int64)
+    return mixed.astype(np.int32)
 
 
 def word_grams(stats: PageStats) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -65,12 +66,13 @@ def char_grams(stats: PageStats) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     rows = np.repeat(np.arange(stats.n_lines), counts)
     # A trigram's rank among its line's trigrams, and its offset in the page: its line's start plus that rank.
     columns = np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts)
-    positions = stats.page.starts[rows] + columns
+    positions = columns + np.repeat(stats.page.starts, counts)  # repeated, not gathered through ``rows``: faster
     lowered = stats.lowered
     hashes = np.full(total, _CHAR_SEED, dtype=np.uint64)
     with np.errstate(over="ignore"):
         for k in range(CHAR_NGRAM):
-            hashes += lowered[k:][positions] * _CHAR_MIX[k]  # uint32 times a uint64 is a uint64, no cast needed
+            # uint32 times a uint64 is a uint64, no cast needed; ``take``: faster than indexing.
+            hashes += lowered[k:].take(positions) * _CHAR_MIX[k]
     return rows, columns, hashes
 
 
@@ -134,4 +136,5 @@ def _part_scores(rows: np.ndarray, columns: np.ndarray, hashes: np.ndarray, n_li
     """Each line's sum of ``weights`` over the buckets of its n-grams of one part, scaled to unit length."""
     buckets = bucket_of(hashes)
     squares = _squared_counts(rows, columns, buckets, n_lines)
-    return np.bincount(rows, weights=weights[buckets], minlength=n_lines) * _row_scales(squares)
+    # ``take``: faster than indexing, for 8-byte items.
+    return np.bincount(rows, weights=weights.take(buckets), minlength=n_lines) * _row_scales(squares)
