@@ -723,8 +723,7 @@ class DenseFeatures:
         # Row by row (C order) whatever the blocks' order: products with the weights add up the same way. The
         # blocks are stored column by column: they are joined as such, then transposed in one copy, which takes
         # half the time of joining them into the rows block by block.
-        own = np.empty((stats.n_lines, len(names)))
-        own[:] = np.concatenate([block.T for block in blocks]).T
+        own = np.ascontiguousarray(np.concatenate([block.T for block in blocks]).T)
         neighbour_names = [f"{names[column]}@{offset:+d}" for offset in NEIGHBOUR_OFFSETS for column in shared]
         # Rows, then columns, each by ``take``: a few times faster than one ``np.ix_`` index.
         return cls(own, names + neighbour_names, stats, own.take(stats.nonblank, axis=0).take(shared, axis=1))

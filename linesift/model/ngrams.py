@@ -108,12 +108,18 @@ def _row_scales(squares: np.ndarray) -> np.ndarray:
     return np.divide(1.0, norms, out=np.zeros_like(norms), where=norms > 0)
 
 
+def _scaled_buckets(rows: np.ndarray, columns: np.ndarray, hashes: np.ndarray, n_lines: int) -> tuple[np.ndarray, np.ndarray]:
+    """The bucket of every n-gram, and what scales each line's bucket counts to unit length."""
+    buckets = bucket_of(hashes)
+    return buckets, _row_scales(_squared_counts(rows, columns, buckets, n_lines))
+
+
 def _normalised_rows(rows: np.ndarray, columns: np.ndarray, hashes: np.ndarray, n_lines: int) -> sp.csr_matrix:
     """Bucket counts per line scaled to unit length, so long and short lines weigh alike."""
-    buckets = bucket_of(hashes)
+    buckets, scales = _scaled_buckets(rows, columns, hashes, n_lines)
     matrix = sp.csr_matrix((np.ones(len(rows)), (rows, buckets)), shape=(n_lines, N_BUCKETS))
     matrix.sum_duplicates()
-    return sp.csr_matrix(sp.diags(_row_scales(_squared_counts(rows, columns, buckets, n_lines))) @ matrix)
+    return sp.csr_matrix(sp.diags(scales) @ matrix)
 
 
 def ngram_features(stats: PageStats) -> sp.csr_matrix:
@@ -134,7 +140,6 @@ def ngram_scores(stats: PageStats, weights: np.ndarray) -> np.ndarray:
 
 def _part_scores(rows: np.ndarray, columns: np.ndarray, hashes: np.ndarray, n_lines: int, weights: np.ndarray) -> np.ndarray:
     """Each line's sum of ``weights`` over the buckets of its n-grams of one part, scaled to unit length."""
-    buckets = bucket_of(hashes)
-    squares = _squared_counts(rows, columns, buckets, n_lines)
+    buckets, scales = _scaled_buckets(rows, columns, hashes, n_lines)
     # ``take``: faster than indexing, for 8-byte items.
-    return np.bincount(rows, weights=weights.take(buckets), minlength=n_lines) * _row_scales(squares)
+    return np.bincount(rows, weights=weights.take(buckets), minlength=n_lines) * scales
