@@ -38,6 +38,7 @@ HOSTILE_LINES = (
     "a@b.c+d@e.f x+y@z.q mail me: joe.doe+tag@example.co.uk, @context",
     "===> => === !== ) { }) (a)  {b} x=>y function(){return null;} var x = typeof y; let z; const w",
     "😀var😀 ™function→ 日本var語 xvar var_ _var Var VAR undefined€ €null",
+    "’var’ —function— “null” don’t return’s «typeof» ‘this.x’ –let– …const",
     "xthis.y this.x window.location document.cookie this. window.1 mydocument.body",
     "https://a.b http://c.d/e?f=g www.x.y awww.z hxxp://no https:/no http: www.",
     '"@context": "https://schema.org", "@type":"Thing", “@type”, "key" : 1, "k": 2',

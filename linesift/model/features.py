@@ -161,22 +161,17 @@ class PageStats:
         return np.frombuffer(self.page.text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
 
     @cached_property
-    def clipped(self) -> np.ndarray:
-        """Code points clipped into the lookup tables; ``wide`` lists the characters above them.
-
-        Of the index type, so the table lookups over the page do not each convert it first.
-        """
-        return np.minimum(self.codes, _TABLE_SIZE - 1, dtype=np.intp)
-
-    @cached_property
     def wide(self) -> np.ndarray:
         """Offsets of the characters above the lookup tables: few, except in scripts east of Arabic."""
         return np.flatnonzero(self.codes >= _TABLE_SIZE)
 
     @cached_property
     def _char_entries(self) -> np.ndarray:
-        """The ``_CHAR_TABLE`` entry of every code point (clipped into the table)."""
-        return _CHAR_TABLE.take(self.clipped)  # ``take``: faster than indexing for 4-byte items
+        """The ``_CHAR_TABLE`` entry of every code point; characters above the table (``wide``) read its last entry.
+
+        ``take`` clips the code points as it reads: faster than clipping them into an index array first.
+        """
+        return _CHAR_TABLE.take(self.codes, mode="clip")
 
     @cached_property
     def lowered(self) -> np.ndarray:
@@ -422,26 +417,27 @@ def _keyword_starts(stats: PageStats, keywords: tuple[str, ...], signatures: np.
     touches a character above the tables that is not a regular-expression word character (an emoji, a
     symbol), found by its signature.
     """
-    clipped = stats.clipped
+    codes = stats.codes
 
     def signed(starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
-        ascii_first, ascii_last = np.minimum(clipped[starts], 127), np.minimum(clipped[ends - 1], 127)
+        ascii_first, ascii_last = np.minimum(codes[starts], 127), np.minimum(codes[ends - 1], 127)
         return starts[signatures[_signature(ascii_first, ascii_last, ends - starts)]]
 
     words = stats.word_spans[0][_in_hash_set(stats.word_hashes, hashes)]  # lower-cased: a few more than needed
-    wide = stats.wide
+    # Only the wide characters inside words: next to any other (curly quotes, dashes), a keyword is a word
+    # of its own, found by its hash.
+    wide = stats.wide[stats.classes[stats.wide] < _WORD_CLASSES]
     if len(wide) == 0:
         return words
-    # Keywords of every length right after and right before each wide character that touches an ASCII
-    # letter there, in one array: a keyword starts and ends with one (most wide characters are bullets
-    # and dashes between spaces).
+    # Keywords of every length right after and right before each of them that touches an ASCII letter
+    # there, in one array: a keyword starts and ends with one.
     lengths = np.array(sorted({len(word) for word in keywords}))
-    last = len(clipped) - 1
-    after = wide[(wide < last) & _ASCII_LETTER[clipped[np.minimum(wide + 1, last)]]] + 1
-    before = wide[(wide > 0) & _ASCII_LETTER[clipped[np.maximum(wide - 1, 0)]]]
+    last = len(codes) - 1
+    after = wide[(wide < last) & _ASCII_LETTER.take(codes[np.minimum(wide + 1, last)], mode="clip")] + 1
+    before = wide[(wide > 0) & _ASCII_LETTER.take(codes[np.maximum(wide - 1, 0)], mode="clip")]
     starts = np.concatenate([np.add.outer(after, 0 * lengths).ravel(), np.subtract.outer(before, lengths).ravel()])
     ends = starts + np.tile(lengths, len(after) + len(before))
-    inside = (starts >= 0) & (ends <= len(clipped))
+    inside = (starts >= 0) & (ends <= len(codes))
     return np.concatenate([words, signed(starts[inside], ends[inside])])
 
 
