@@ -26,6 +26,8 @@ def check_page_size(text: str, max_chars: int = MAX_PAGE_CHARS, max_lines: int =
         raise PageTooLargeError(
             f"page has {len(text):,} characters, more than the {max_chars:,} linesift cleans at once "
             "(see docs/limits.md); split it into smaller documents")
+    if len(text) <= max_lines:  # the terminators are characters of the text: it cannot have more
+        return
     lines = text.count("\n")
     if "\r" in text:  # rare: most text has only "\n" endings
         lines += text.count("\r") - text.count("\r\n")

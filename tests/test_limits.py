@@ -30,6 +30,7 @@ def model() -> Sifter:
     ("abc", 3, 0),
     ("a\nb\nc", 5, 2),  # two terminators
     ("a\r\nb\rc\n", 10, 3),
+    ("\n\n\n", 3, 3),  # only terminators, as many as allowed
 ])
 def test_at_the_limits(text: str, max_chars: int, max_lines: int) -> None:
     check_page_size(text, max_chars, max_lines)
@@ -39,6 +40,7 @@ def test_at_the_limits(text: str, max_chars: int, max_lines: int) -> None:
     ("abcd", 3, 10, "page has 4 characters, more than the 3 linesift cleans at once"),
     ("a\nb\nc\n", 100, 2, "page has about 3 lines, more than the 2 linesift cleans at once"),
     ("a\r\rb", 100, 1, "page has about 2 lines"),
+    ("\n\n\n\n", 10, 3, "page has about 4 lines"),
 ])
 def test_past_the_limits(text: str, max_chars: int, max_lines: int, message: str) -> None:
     with pytest.raises(PageTooLargeError, match=message) as error:
