@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import gzip
+import itertools
+import json
+
 import numpy as np
 
 from linesift import load_model
+from linesift.model.features import PageStats, page_features
+from linesift.model.ngrams import ngram_features
 from linesift.model.segment import Page
-from linesift.training.data import LabelledPage
+from linesift.training.data import LabelledPage, parse_page
 from linesift.training.train import (
+    PAGES_PER_TASK,
     LineTable,
     TrainingParams,
     fit_sifter,
@@ -16,6 +23,7 @@ from linesift.training.train import (
     train,
     train_examples,
 )
+from tests.conftest import SEEDS
 
 
 def test_training_twice_gives_the_same_model(seed_pages: list[LabelledPage]) -> None:
@@ -43,6 +51,18 @@ def test_scores_from_prepared_features_are_what_the_model_gives(seed_pages: list
     model = train_examples(examples)
     for page, scores in zip(seed_pages, score_examples(model, examples)):
         np.testing.assert_allclose(scores, model.probabilities(Page.from_lines(page.lines)), rtol=0, atol=1e-9)
+
+
+def test_pages_prepared_together_get_the_features_of_each_page_alone(seed_pages: list[LabelledPage]) -> None:
+    """``prepare`` computes the features of ``PAGES_PER_TASK`` pages joined into one: exactly what each page gets alone."""
+    with gzip.open(SEEDS / "wcxb-dev.html-text-scripts.jsonl.gz", "rt", encoding="utf-8") as rows:
+        rendered = [parse_page(json.loads(row), str(n)) for n, row in enumerate(itertools.islice(rows, PAGES_PER_TASK + 8))]
+    pages = [*seed_pages, *rendered]
+    for page, example in zip(pages, prepare(pages)):
+        stats = PageStats(Page.from_lines(page.lines))
+        np.testing.assert_array_equal(example.dense, page_features(stats.page, stats)[0])
+        alone = ngram_features(stats)[~stats.page.blank]
+        assert example.ngrams.shape == alone.shape and (example.ngrams != alone).nnz == 0
 
 
 def test_a_shared_table_fits_like_a_fresh_one(seed_pages: list[LabelledPage]) -> None:
