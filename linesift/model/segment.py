@@ -10,6 +10,7 @@ per-call cost of the vectorised features is then paid once per batch instead of 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import chain
 
@@ -25,7 +26,7 @@ def normalize_newlines(text: str) -> str:
     return _LINE_BREAK.sub("\n", text)
 
 
-def _body(text: str) -> str | None:
+def page_body(text: str) -> str | None:
     """The page's lines joined by ``\\n`` (the final terminator dropped); ``None`` for a page without lines."""
     text = normalize_newlines(text)
     if not text:
@@ -35,7 +36,7 @@ def _body(text: str) -> str | None:
 
 def split_lines(text: str) -> list[str]:
     """Split a page into lines; ``""`` gives ``[]`` and a trailing terminator adds no line."""
-    body = _body(text)
+    body = page_body(text)
     return [] if body is None else body.split("\n")
 
 
@@ -62,9 +63,17 @@ class Page:
 
     @classmethod
     def from_text(cls, text: str) -> Page:
-        # The page text is the input itself (newlines normalised), so it is not joined again.
-        body = _body(text)
-        return cls._of([], "") if body is None else cls._of(body.split("\n"), body)
+        return cls.from_bodies([page_body(text)])
+
+    @classmethod
+    def from_bodies(cls, bodies: Sequence[str | None]) -> Page:
+        """``join`` of the pages whose :func:`page_body` are ``bodies``, split and measured once, in their joined text."""
+        # The page text is the bodies themselves, so lines are not joined again.
+        filled = [body for body in bodies if body is not None]
+        text = "\n".join(filled)
+        lines = text.split("\n") if filled else []
+        sizes = [0 if body is None else body.count("\n") + 1 for body in bodies]
+        return cls._of(lines, text, np.concatenate(([0], np.cumsum(sizes, dtype=np.int64))))
 
     @classmethod
     def join(cls, pages: list[Page]) -> Page:
