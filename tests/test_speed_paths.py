@@ -19,7 +19,7 @@ import pytest
 from linesift import load_model
 from linesift.model import features as F
 from linesift.model import sifter
-from linesift.model.context import context_features
+from linesift.model.context import _PADDING_GAIN, _main_runs, context_features
 from linesift.model.ngrams import (
     _TABLE_WIDTH,
     N_BUCKETS,
@@ -463,6 +463,36 @@ def test_context_features_written_to_a_view_of_a_wider_array_are_the_same() -> N
         wider = np.full((len(page), len(names) + 2), np.nan)  # what is not written stays NaN and fails the test
         context_features(matrices.stats, p_first, matrices.dense, out=wider[:, 1:-1])
         np.testing.assert_array_equal(wider[:, 1:-1], want)
+
+
+def _main_run_reference(gains: list[float]) -> tuple[int, int]:
+    """The first end with the largest gain of a stretch ending there, and the latest start that reaches it."""
+    prefix = [0.0]
+    for gain in gains:
+        prefix.append(prefix[-1] + gain)
+    best: tuple[float, int, int] | None = None
+    for end in range(len(gains)):
+        lowest = min(prefix[: end + 1])
+        start = max(i for i in range(end + 1) if prefix[i] == lowest)
+        if best is None or prefix[end + 1] - lowest > best[0]:
+            best = (prefix[end + 1] - lowest, start, end + 1)
+    assert best is not None
+    return best[1], best[2]
+
+
+def test_main_runs_match_a_loop() -> None:
+    rng = np.random.default_rng(0)
+    rows = [
+        rng.standard_normal(40),
+        rng.integers(-2, 3, 40) / 2.0,  # ties: equal prefixes, equal totals
+        np.zeros(7), -np.ones(5), np.ones(5), np.array([0.5]), np.array([-0.5]), np.array([1.0, -1.0, 1.0, -1.0, 1.0]),
+    ]
+    width = max(map(len, rows)) + 3
+    grid = np.full((len(rows), width), _PADDING_GAIN)  # padded as for pages of several lengths
+    for row, gains in zip(grid, rows):
+        row[: len(gains)] = gains
+    starts, ends = _main_runs(grid)
+    assert list(zip(starts.tolist(), ends.tolist())) == [_main_run_reference(gains.tolist()) for gains in rows]
 
 
 def test_argsort_within_pages_is_lexsort() -> None:
