@@ -88,7 +88,7 @@ def test_page_from_text_is_page_from_its_lines() -> None:
 def test_page_from_bodies_is_the_join_of_its_pages() -> None:
     texts = [*PAGES, *EDGE_TEXTS, *EDGE_TEXTS[::-1]]
     _assert_same_page(Page.from_bodies([page_body(text) for text in texts]), Page.join([Page.from_text(text) for text in texts]))
-    for texts in ([], [""], ["", "\n"], ["a", ""]):
+    for texts in ([], [""], ["", "\n"], ["a", ""], ["", "a", "", "\n", "", "b\n\nc"]):
         _assert_same_page(Page.from_bodies([page_body(text) for text in texts]), Page.join([Page.from_text(text) for text in texts]))
 
 
