@@ -225,7 +225,8 @@ def join_kept_per_page(page: Page, keep: np.ndarray) -> list[str]:
     closes_run = np.ones(len(kept), dtype=bool)
     closes_run[:-1] = opens_run[1:]
     run_starts = np.flatnonzero(opens_run)
-    runs = [page.text[start:end] for start, end in zip(page.starts[kept[opens_run]].tolist(), page.ends[kept[closes_run]].tolist())]
-    for run in np.flatnonzero(opens_block[run_starts]).tolist():
-        runs[run] = "\n" + runs[run]  # the blank line before each new block
+    # A run that opens a block starts one character earlier, at the "\n" ending the line before it: with the
+    # "\n" that joins it to the run before, that makes the blank line between blocks.
+    starts = page.starts[kept[run_starts]] - opens_block[run_starts]
+    runs = [page.text[start:end] for start, end in zip(starts.tolist(), page.ends[kept[closes_run]].tolist())]
     return ["\n".join(runs[start:end]) for start, end in pairwise(np.searchsorted(run_starts, page_starts).tolist())]
