@@ -18,7 +18,8 @@ import pytest
 
 from linesift import load_model
 from linesift.model import features as F
-from linesift.model.context import context_features
+from linesift.model import sifter
+from linesift.model.context import _PADDING_GAIN, _main_runs, context_features
 from linesift.model.ngrams import (
     _TABLE_WIDTH,
     N_BUCKETS,
@@ -28,7 +29,7 @@ from linesift.model.ngrams import (
     ngram_scores,
     word_grams,
 )
-from linesift.model.segment import Page, split_lines
+from linesift.model.segment import Page, page_body, split_lines
 from linesift.model.sifter import PageMatrices, join_kept, join_kept_per_page
 from tests.conftest import SEED_TEXT_PATH, SEEDS
 
@@ -83,6 +84,25 @@ def _assert_same_page(fast: Page, plain: Page) -> None:
 def test_page_from_text_is_page_from_its_lines() -> None:
     for text in [*PAGES, *EDGE_TEXTS]:
         _assert_same_page(Page.from_text(text), Page.from_lines(split_lines(text)))
+
+
+def test_page_from_bodies_is_the_join_of_its_pages() -> None:
+    texts = [*PAGES, *EDGE_TEXTS, *EDGE_TEXTS[::-1]]
+    _assert_same_page(Page.from_bodies([page_body(text) for text in texts]), Page.join([Page.from_text(text) for text in texts]))
+    for texts in ([], [""], ["", "\n"], ["a", ""], ["", "a", "", "\n", "", "b\n\nc"]):
+        _assert_same_page(Page.from_bodies([page_body(text) for text in texts]), Page.join([Page.from_text(text) for text in texts]))
+
+
+@pytest.mark.parametrize("batch_chars", [1, 5_000, sifter.BATCH_CHARS])
+def test_clean_many_is_each_decided_page_joined_again(monkeypatch: pytest.MonkeyPatch, batch_chars: int) -> None:
+    """``clean_many`` segments, decides and joins a batch of pages at once: as ``decide_many`` and ``join_kept`` page by page."""
+    monkeypatch.setattr(sifter, "BATCH_CHARS", batch_chars)
+    model = load_model()
+    texts = [*PAGES, *EDGE_TEXTS, *(text.replace("\n", "\r\n") + "\r\n" for text in PAGES[:5]), *EDGE_TEXTS]
+    pages = [Page.from_text(text) for text in texts]
+    for threshold in (None, 0.4):
+        want = [join_kept(page, decision.keep(page)) for page, decision in zip(pages, model.decide_many(pages, threshold))]
+        assert model.clean_many(texts, threshold) == want
 
 
 def test_join_kept_per_page_is_join_kept_of_each_page() -> None:
@@ -444,6 +464,36 @@ def test_context_features_written_to_a_view_of_a_wider_array_are_the_same() -> N
         wider = np.full((len(page), len(names) + 2), np.nan)  # what is not written stays NaN and fails the test
         context_features(matrices.stats, p_first, matrices.dense, out=wider[:, 1:-1])
         np.testing.assert_array_equal(wider[:, 1:-1], want)
+
+
+def _main_run_reference(gains: list[float]) -> tuple[int, int]:
+    """The first end with the largest gain of a stretch ending there, and the latest start that reaches it."""
+    prefix = [0.0]
+    for gain in gains:
+        prefix.append(prefix[-1] + gain)
+    best: tuple[float, int, int] | None = None
+    for end in range(len(gains)):
+        lowest = min(prefix[: end + 1])
+        start = max(i for i in range(end + 1) if prefix[i] == lowest)
+        if best is None or prefix[end + 1] - lowest > best[0]:
+            best = (prefix[end + 1] - lowest, start, end + 1)
+    assert best is not None
+    return best[1], best[2]
+
+
+def test_main_runs_match_a_loop() -> None:
+    rng = np.random.default_rng(0)
+    rows = [
+        rng.standard_normal(40),
+        rng.integers(-2, 3, 40) / 2.0,  # ties: equal prefixes, equal totals
+        np.zeros(7), -np.ones(5), np.ones(5), np.array([0.5]), np.array([-0.5]), np.array([1.0, -1.0, 1.0, -1.0, 1.0]),
+    ]
+    width = max(map(len, rows)) + 3
+    grid = np.full((len(rows), width), _PADDING_GAIN)  # padded as for pages of several lengths
+    for row, gains in zip(grid, rows):
+        row[: len(gains)] = gains
+    starts, ends = _main_runs(grid)
+    assert list(zip(starts.tolist(), ends.tolist())) == [_main_run_reference(gains.tolist()) for gains in rows]
 
 
 def test_argsort_within_pages_is_lexsort() -> None:

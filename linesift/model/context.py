@@ -96,11 +96,11 @@ def _main_runs(gains: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     prefix = np.zeros((rows, n + 1))
     np.cumsum(gains, axis=1, out=prefix[:, 1:])
     lowest_before = np.minimum.accumulate(prefix[:, :-1], axis=1)
-    # Index of the minimum prefix so far, for every end position.
-    is_new_low = prefix[:, :-1] <= lowest_before
-    lowest_at = np.maximum.accumulate(np.where(is_new_low, np.arange(n), 0), axis=1)
     ends = np.argmax(prefix[:, 1:] - lowest_before, axis=1)
-    return lowest_at[np.arange(rows), ends], ends + 1
+    # A run starts at the last prefix, up to its end, that is the lowest one before its end.
+    at_lowest = prefix[:, :-1] == lowest_before[np.arange(rows), ends][:, None]
+    at_lowest &= np.arange(n) <= ends[:, None]
+    return n - 1 - np.argmax(at_lowest[:, ::-1], axis=1), ends + 1
 
 
 def context_features(stats: PageStats, p_first: np.ndarray, dense: np.ndarray,
@@ -179,36 +179,40 @@ def _fill_place(p: np.ndarray, evidence: np.ndarray, words: np.ndarray, starts: 
 
     Each page's lines are laid out on one row of a grid, so that running sums and maxima stay within a page.
     """
-    grid_row = np.repeat(np.arange(len(sizes)), sizes)
+    n_pages, width = len(sizes), int(sizes.max())
+    grid_row = np.repeat(np.arange(n_pages), sizes)
     local = np.arange(len(p)) - np.repeat(starts, sizes)  # index of each line among its page's lines
-
-    def grid(values: np.ndarray, padding: float) -> np.ndarray:
-        laid_out = np.full((len(sizes), int(sizes.max()), *values.shape[1:]), padding)
-        laid_out[grid_row, local] = values
-        return laid_out
-
-    # Gains past a page's end are so negative that no run reaches into them.
-    gains = grid(((p - _CUTS[:, None]) * evidence).T, _PADDING_GAIN).transpose(0, 2, 1)
-    run_starts, run_ends = (found.reshape(len(sizes), len(_CUTS))[grid_row] for found in _main_runs(gains.reshape(-1, gains.shape[2])))
-    distance = np.maximum(run_starts - local[:, None], 0) + np.maximum(local[:, None] - run_ends + 1, 0)
+    cell = grid_row * width + local  # each line's place in a flattened ``(n_pages, width)`` grid
+    # One grid per cut; gains past a page's end are so negative that no run reaches into them.
+    gains = np.full((len(_CUTS), n_pages * width), _PADDING_GAIN)
+    for cut, grid in zip(_CUTS.tolist(), gains):
+        grid[cell] = (p - cut) * evidence
+    found_starts, found_ends = _main_runs(gains.reshape(-1, width))
+    run_starts = found_starts.reshape(len(_CUTS), n_pages)[:, grid_row]
+    run_ends = found_ends.reshape(len(_CUTS), n_pages)[:, grid_row]
+    distance = np.maximum(run_starts - local, 0) + np.maximum(local - run_ends + 1, 0)
     log_distance = np.log1p(distance)
     inside = distance == 0
     column = iter(place)
-    next(column)[:] = inside[:, 0]
+    next(column)[:] = inside[0]
     before = next(column)
-    before[:] = local < run_starts[:, 0]
-    np.subtract(1.0 - inside[:, 0], before, out=next(column))
-    next(column)[:] = log_distance[:, 0]
+    before[:] = local < run_starts[0]
+    np.subtract(1.0 - inside[0], before, out=next(column))
+    next(column)[:] = log_distance[0]
     for cut in range(1, len(_CUTS)):
-        next(column)[:] = inside[:, cut]
-        next(column)[:] = log_distance[:, cut]
+        next(column)[:] = inside[cut]
+        next(column)[:] = log_distance[cut]
     # The page's most confident long line anchors the content; lines far from it rarely belong to it.
-    anchor = np.argmax(grid(p * evidence, -np.inf), axis=1)
+    strength = p * evidence
+    strongest = np.flatnonzero(strength == np.maximum.reduceat(strength, starts)[grid_row])
+    anchor = strongest[np.searchsorted(strongest, starts)] - starts  # the first of them on each page
     np.log1p(np.abs(local - anchor[grid_row]), out=next(column))
     content_words = words * p
-    laid_out = grid(content_words, 0.0)
+    laid_out = np.zeros((n_pages, width))
+    laid_out.ravel()[cell] = content_words
+    # Totals summed over the grid's rows: numpy's pairwise sum rounds by the row's length, padding included.
     total_words = np.maximum(laid_out.sum(axis=1), 1e-9)[grid_row]
-    before = np.cumsum(laid_out, axis=1)[grid_row, local] - content_words
+    before = np.cumsum(laid_out, axis=1).ravel()[cell] - content_words
     np.divide(before, total_words, out=next(column))
     np.divide(np.minimum(before, total_words - before - content_words).clip(min=0), total_words, out=next(column))
 
