@@ -71,7 +71,12 @@ class Decision:
     cut: float
 
     def keep(self, page: Page) -> np.ndarray:
-        return (self.p >= self.cut) & ~page.blank
+        return kept_lines(self.p, self.cut, page.blank)
+
+
+def kept_lines(p: np.ndarray, cut: float | np.ndarray, blank: np.ndarray) -> np.ndarray:
+    """Which lines are content: not ``blank``, and ``p`` at least the ``cut`` (one for all lines, or one per line)."""
+    return (p >= cut) & ~blank
 
 
 @dataclass
@@ -161,8 +166,7 @@ class Sifter:
         for batch in _batches(bodies, [0 if body is None else len(body) for body in bodies]):
             joined = Page.from_bodies(batch)
             p, page_cuts = self._decided_together(joined, threshold)
-            keep = (p >= np.repeat(page_cuts, np.diff(joined.bounds))) & ~joined.blank  # what ``Decision.keep`` says
-            cleaned.extend(join_kept_per_page(joined, keep))
+            cleaned.extend(join_kept_per_page(joined, kept_lines(p, np.repeat(page_cuts, np.diff(joined.bounds)), joined.blank)))
         return cleaned
 
 
