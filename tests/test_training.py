@@ -63,6 +63,7 @@ def test_pages_prepared_together_get_the_features_of_each_page_alone(seed_pages:
         np.testing.assert_array_equal(example.dense, page_features(stats.page, stats)[0])
         alone = ngram_features(stats)[~stats.page.blank]
         assert example.ngrams.shape == alone.shape and (example.ngrams != alone).nnz == 0
+        np.testing.assert_array_equal(example.stats.words_per_line, stats.words_per_line)
 
 
 def test_a_shared_table_fits_like_a_fresh_one(seed_pages: list[LabelledPage]) -> None:

@@ -150,10 +150,13 @@ _JS_KEYWORD_SIGNATURES[[_signature(ord(w[0]), ord(w[-1]), len(w)) for w in _JS_K
 class PageStats:
     """Views of a page shared by the feature families, each computed once and only when asked for."""
 
-    def __init__(self, page: Page) -> None:
+    def __init__(self, page: Page, words_per_line: np.ndarray | None = None) -> None:
+        """``words_per_line``, when the page's words were counted already, is taken instead of counting them again."""
         self.page = page
         self.n_lines = len(page)
         self.last_visible: dict[tuple[int, ...], np.ndarray] = {}  # ``_last_visible_index`` by the classes skipped
+        if words_per_line is not None:
+            self.__dict__["words_per_line"] = words_per_line  # where the cached property keeps its value
 
     @cached_property
     def codes(self) -> np.ndarray:
