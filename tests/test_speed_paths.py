@@ -29,7 +29,7 @@ from linesift.model.ngrams import (
     ngram_scores,
     word_grams,
 )
-from linesift.model.segment import Page, page_body, split_lines
+from linesift.model.segment import Page, split_lines
 from linesift.model.sifter import PageMatrices, join_kept, join_kept_per_page
 from tests.conftest import SEED_TEXT_PATH, SEEDS
 
@@ -86,16 +86,9 @@ def test_page_from_text_is_page_from_its_lines() -> None:
         _assert_same_page(Page.from_text(text), Page.from_lines(split_lines(text)))
 
 
-def test_page_from_bodies_is_the_join_of_its_pages() -> None:
-    texts = [*PAGES, *EDGE_TEXTS, *EDGE_TEXTS[::-1]]
-    _assert_same_page(Page.from_bodies([page_body(text) for text in texts]), Page.join([Page.from_text(text) for text in texts]))
-    for texts in ([], [""], ["", "\n"], ["a", ""], ["", "a", "", "\n", "", "b\n\nc"]):
-        _assert_same_page(Page.from_bodies([page_body(text) for text in texts]), Page.join([Page.from_text(text) for text in texts]))
-
-
 @pytest.mark.parametrize("batch_chars", [1, 5_000, sifter.BATCH_CHARS])
 def test_clean_many_is_each_decided_page_joined_again(monkeypatch: pytest.MonkeyPatch, batch_chars: int) -> None:
-    """``clean_many`` segments, decides and joins a batch of pages at once: as ``decide_many`` and ``join_kept`` page by page."""
+    """``clean_many`` gives what ``decide_many`` and ``join_kept`` give page by page, whatever the batches."""
     monkeypatch.setattr(sifter, "BATCH_CHARS", batch_chars)
     model = load_model()
     texts = [*PAGES, *EDGE_TEXTS, *(text.replace("\n", "\r\n") + "\r\n" for text in PAGES[:5]), *EDGE_TEXTS]

@@ -10,7 +10,6 @@ per-call cost of the vectorised features is then paid once per batch instead of 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import chain
 
@@ -26,7 +25,7 @@ def normalize_newlines(text: str) -> str:
     return _LINE_BREAK.sub("\n", text)
 
 
-def page_body(text: str) -> str | None:
+def _body(text: str) -> str | None:
     """The page's lines joined by ``\\n`` (the final terminator dropped); ``None`` for a page without lines."""
     text = normalize_newlines(text)
     if not text:
@@ -36,7 +35,7 @@ def page_body(text: str) -> str | None:
 
 def split_lines(text: str) -> list[str]:
     """Split a page into lines; ``""`` gives ``[]`` and a trailing terminator adds no line."""
-    body = page_body(text)
+    body = _body(text)
     return [] if body is None else body.split("\n")
 
 
@@ -63,21 +62,9 @@ class Page:
 
     @classmethod
     def from_text(cls, text: str) -> Page:
-        return cls.from_bodies([page_body(text)])
-
-    @classmethod
-    def from_bodies(cls, bodies: Sequence[str | None]) -> Page:
-        """``join`` of the pages whose :func:`page_body` are ``bodies``, split and measured once, in their joined text."""
-        # The page text is the bodies themselves, so lines are not joined again.
-        filled = [body for body in bodies if body is not None]
-        text = "\n".join(filled)
-        lines = text.split("\n") if filled else []
-        lengths, blank = _measure(lines)
-        starts, ends = _spans(lengths)
-        # Each page's first line starts where its body does: a search, cheaper than counting each body's lines.
-        offsets = np.cumsum([0, *(0 if body is None else len(body) + 1 for body in bodies)])
-        bounds = np.searchsorted(starts, offsets)
-        return cls(lines, text, starts, ends, blank, _block_ids(blank, bounds), bounds)
+        # The page text is the input itself (newlines normalised), so it is not joined again.
+        body = _body(text)
+        return cls._of([], "") if body is None else cls._of(body.split("\n"), body)
 
     @classmethod
     def join(cls, pages: list[Page]) -> Page:
@@ -96,11 +83,20 @@ class Page:
             lengths: np.ndarray | None = None, blank: np.ndarray | None = None) -> Page:
         """The page of ``lines``, given ``text``, their join by ``\\n``, the ``bounds`` of the pages joined in
         it, and the lines' ``lengths`` and ``blank`` flags when they are known already."""
-        bounds = np.array([0, len(lines)], dtype=np.int64) if bounds is None else bounds
+        n = len(lines)
+        bounds = np.array([0, n], dtype=np.int64) if bounds is None else bounds
         if lengths is None or blank is None:
-            lengths, blank = _measure(lines)
-        starts, ends = _spans(lengths)
-        return cls(lines, text, starts, ends, blank, _block_ids(blank, bounds), bounds)
+            lengths = np.fromiter(map(len, lines), dtype=np.int64, count=n)
+            # A line is blank when it is empty or all whitespace: what ``not line.strip()`` says, mapped in C.
+            blank = (lengths == 0) | np.fromiter(map(str.isspace, lines), dtype=bool, count=n)
+        ends = np.cumsum(lengths + 1) - 1
+        starts = ends - lengths
+        # A block is a run of non-blank lines within one page; a blank line belongs to no block (-1).
+        opens = ~blank & np.concatenate(([True], blank[:-1])) if n else blank
+        first_lines = bounds[:-1][bounds[:-1] < n]
+        opens[first_lines] = ~blank[first_lines]
+        block_ids = np.where(blank, -1, np.cumsum(opens) - 1)
+        return cls(lines, text, starts, ends, blank, block_ids, bounds)
 
     def split(self, values: np.ndarray) -> list[np.ndarray]:
         """``values``, one per line, cut into one array per page joined in this one."""
@@ -108,24 +104,3 @@ class Page:
 
     def __len__(self) -> int:
         return len(self.lines)
-
-
-def _measure(lines: list[str]) -> tuple[np.ndarray, np.ndarray]:
-    """Each line's length, and whether it is blank: empty or all whitespace, what ``not line.strip()`` says, mapped in C."""
-    lengths = np.fromiter(map(len, lines), dtype=np.int64, count=len(lines))
-    return lengths, (lengths == 0) | np.fromiter(map(str.isspace, lines), dtype=bool, count=len(lines))
-
-
-def _spans(lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """``(starts, ends)`` of lines of ``lengths`` joined by ``\\n``."""
-    ends = np.cumsum(lengths + 1) - 1
-    return ends - lengths, ends
-
-
-def _block_ids(blank: np.ndarray, bounds: np.ndarray) -> np.ndarray:
-    """Each line's block: a run of non-blank lines within one page (pages ``bounds``); -1 for a blank line."""
-    n = len(blank)
-    opens = ~blank & np.concatenate(([True], blank[:-1])) if n else blank
-    first_lines = bounds[:-1][bounds[:-1] < n]
-    opens[first_lines] = ~blank[first_lines]
-    return np.where(blank, -1, np.cumsum(opens) - 1)

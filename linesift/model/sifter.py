@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from itertools import pairwise
-from typing import Literal, TypeVar
+from typing import Literal
 
 import numpy as np
 import scipy.sparse as sp
@@ -23,10 +23,9 @@ from linesift.model.cuts import cuts
 from linesift.model.features import DenseFeatures, PageStats, page_features
 from linesift.model.linear import LinearScorer, sigmoid
 from linesift.model.ngrams import ngram_features, ngram_scores
-from linesift.model.segment import Page, page_body
+from linesift.model.segment import Page
 
 Label = Literal["content", "noise"]
-T = TypeVar("T")
 
 # Pages are scored together in batches of about this many characters: numpy's cost per call is then
 # paid once per batch, while the batch's arrays still fit in the processor's caches.
@@ -71,12 +70,7 @@ class Decision:
     cut: float
 
     def keep(self, page: Page) -> np.ndarray:
-        return kept_lines(self.p, self.cut, page.blank)
-
-
-def kept_lines(p: np.ndarray, cut: float | np.ndarray, blank: np.ndarray) -> np.ndarray:
-    """Which lines are content: not ``blank``, and ``p`` at least the ``cut`` (one for all lines, or one per line)."""
-    return (p >= cut) & ~blank
+        return (self.p >= self.cut) & ~page.blank
 
 
 @dataclass
@@ -126,16 +120,12 @@ class Sifter:
     def decide_many(self, pages: Sequence[Page], threshold: float | None = None) -> list[Decision]:
         """``decide`` of every page of ``pages``, scored in batches of about ``BATCH_CHARS`` characters."""
         decided: list[Decision] = []
-        for batch in _batches(pages, [len(page.text) for page in pages]):
+        for batch in _batches(pages):
             joined = Page.join(batch)
-            p, page_cuts = self._decided_together(joined, threshold)
+            p, stats = self._scored(joined)
+            page_cuts = self.cuts(p, stats.words_per_line, joined.bounds, threshold)
             decided.extend(Decision(page_p, float(cut)) for page_p, cut in zip(joined.split(p), page_cuts))
         return decided
-
-    def _decided_together(self, joined: Page, threshold: float | None) -> tuple[np.ndarray, np.ndarray]:
-        """P(content) of every line of ``joined`` (see :meth:`Page.join`), and the cut of each page joined in it."""
-        p, stats = self._scored(joined)
-        return p, self.cuts(p, stats.words_per_line, joined.bounds, threshold)
 
     def score(self, matrices: PageMatrices, blank: np.ndarray) -> np.ndarray:
         """P(content) of every line from a page's precomputed matrices; 0.0 where ``blank``."""
@@ -157,17 +147,8 @@ class Sifter:
 
     def clean_many(self, texts: Iterable[str], threshold: float | None = None) -> list[str]:
         """``clean`` of every text of ``texts``, in order: faster than one at a time on many short pages."""
-        texts = list(texts)
-        for text in texts:
-            check_page_size(text)
-        bodies = [page_body(text) for text in texts]
-        cleaned: list[str] = []
-        # Each batch's pages are segmented, decided and joined again together, never one by one.
-        for batch in _batches(bodies, [0 if body is None else len(body) for body in bodies]):
-            joined = Page.from_bodies(batch)
-            p, page_cuts = self._decided_together(joined, threshold)
-            cleaned.extend(join_kept_per_page(joined, kept_lines(p, np.repeat(page_cuts, np.diff(joined.bounds)), joined.blank)))
-        return cleaned
+        pages = [_checked_page(text) for text in texts]
+        return [join_kept(page, decision.keep(page)) for page, decision in zip(pages, self.decide_many(pages, threshold))]
 
 
 def _second_features(stats: PageStats, dense: DenseFeatures, p_first: np.ndarray) -> DenseFeatures:
@@ -177,13 +158,13 @@ def _second_features(stats: PageStats, dense: DenseFeatures, p_first: np.ndarray
     return widened
 
 
-def _batches(items: Sequence[T], sizes: Sequence[int]) -> Iterator[list[T]]:
-    """``items`` in runs of about ``BATCH_CHARS`` characters, item ``i`` being ``sizes[i]`` characters."""
-    batch: list[T] = []
+def _batches(pages: Sequence[Page]) -> Iterator[list[Page]]:
+    """``pages`` in runs of about ``BATCH_CHARS`` characters."""
+    batch: list[Page] = []
     size = 0
-    for item, item_size in zip(items, sizes):
-        batch.append(item)
-        size += item_size
+    for page in pages:
+        batch.append(page)
+        size += len(page.text)
         if size >= BATCH_CHARS:
             yield batch
             batch, size = [], 0
