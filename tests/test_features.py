@@ -238,6 +238,16 @@ def test_repeated_lines_ignore_case_and_surrounding_space() -> None:
     assert got["log_repeats"] == approx([log(3), 0.0, log(3), log(3), 0.0])
 
 
+def test_repeated_lines_ignore_every_kind_of_space_around_them() -> None:
+    got = columns("repetition", ["Suite B104\u2028", "Suite B104", "\u3000suite b104 ", "\u2008", "\u2009 ", "ПРИВЕТ", "привет"])
+    assert got["repeated"] == [1, 1, 1, 1, 1, 1, 1]
+
+
+def test_lines_sharing_characters_in_another_order_or_place_are_not_repeats() -> None:
+    got = columns("repetition", ["ab", "ba", "abc", "a b", "b", "a", "bab", "aab"])
+    assert got["repeated"] == [0] * 8
+
+
 # --- position -----------------------------------------------------------------------------------
 
 

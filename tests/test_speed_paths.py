@@ -11,6 +11,7 @@ import gzip
 import itertools
 import json
 import re
+from collections import Counter
 from collections.abc import Callable
 
 import numpy as np
@@ -190,6 +191,18 @@ def test_ngram_table_columns_leave_the_last_column_free(stats: list[F.PageStats]
 def test_matching_at_candidates_is_finditer(stats: list[F.PageStats], pattern: re.Pattern[str], candidates: Callable[[F.PageStats], np.ndarray]) -> None:
     for page_stats in stats:
         np.testing.assert_array_equal(F._matches_per_line(page_stats, pattern, candidates(page_stats)), F._matches_per_line(page_stats, pattern))
+
+
+def test_repeated_lines_are_counted_as_equal_strings(stats: list[F.PageStats]) -> None:
+    """Line hashes count what comparing each line's text, stripped and lower-cased through the table, counts."""
+    lower = {code: int(lowered) for code, lowered in enumerate(F._LOWER_TABLE.tolist()) if code != lowered}
+    long_page = F.PageStats(Page.from_lines(["Menu", "x" * F._POWERS_KEPT, "\u2003menu\u2028", "MENU x"]))
+    for page_stats in [*stats, long_page]:
+        keys = [line.strip().translate(lower) for line in page_stats.page.lines]
+        occurrences = Counter(keys)
+        expected = np.array([occurrences[key] - 1 for key in keys], dtype=np.float64)
+        values, names = F.repetition_features(page_stats)
+        np.testing.assert_array_equal(values[:, names.index("log_repeats")], np.log1p(expected))
 
 
 @pytest.mark.parametrize("pattern", [F._EMAIL, F._JSON_CONTEXT])

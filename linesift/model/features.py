@@ -12,7 +12,6 @@ matches) stays within the line's own page.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
@@ -201,6 +200,11 @@ class PageStats:
         if wide_chars and len(self.wide):
             found = np.union1d(found, self.wide[np.isin(self.codes[self.wide], wide_chars)])
         return found
+
+    @cached_property
+    def first_visible_index(self) -> np.ndarray:
+        """Index in the page of each line's first character that is not a space, -1 when there is none."""
+        return _find_visible(self, (SPACE,), from_end=False)
 
     @cached_property
     def first_visible(self) -> np.ndarray:
@@ -553,7 +557,7 @@ def _first_visible_chars(stats: PageStats) -> np.ndarray:
     """The code point of each line's first character that is not a space, 0 when there is none."""
     if len(stats.codes) == 0:
         return np.zeros(stats.n_lines, dtype=np.uint32)
-    index = _find_visible(stats, (SPACE,), from_end=False)
+    index = stats.first_visible_index
     return np.where(index >= 0, stats.codes[np.maximum(index, 0)], 0)
 
 
@@ -601,15 +605,65 @@ def vocabulary_features(stats: PageStats) -> FeatureBlock:
 
 def repetition_features(stats: PageStats) -> FeatureBlock:
     """Lines repeated elsewhere in the page: menus, share bars and player fallbacks recur; prose rarely does."""
-    keys = list(map(str.lower, map(str.strip, stats.page.lines)))
-    repeats = np.empty(len(keys))
-    bounds = stats.page.bounds.tolist()
-    for start, end in pairwise(bounds):
-        page_keys = keys[start:end]
-        occurrences = Counter(page_keys)
-        repeats[start:end] = np.fromiter(map(occurrences.__getitem__, page_keys), dtype=np.float64, count=end - start)
+    # Equal lines of one page share a hash (see ``_line_hashes``): each is counted by sorting the hashes.
+    _, line_key, occurrences = np.unique(_line_hashes(stats), return_inverse=True, return_counts=True)
+    repeats = occurrences[line_key].astype(np.float64)
     repeats -= 1
     return _stacked([repeats > 0, np.log1p(repeats)]), ["repeated", "log_repeats"]
+
+
+def _line_hashes(stats: PageStats) -> np.ndarray:
+    """A 64-bit hash of each line's text without its surrounding spaces, and of its page. The text is lower-cased
+    through the table, as words are for their hashes: characters above it keep their case.
+
+    A polynomial hash from running sums over the page: the sum of ``lowered[j] * B**j`` over a line's
+    characters, times ``B**-start`` (``B`` is odd, so it has an inverse mod 2**64), depends only on the
+    line's characters, not on where it starts. No Python string is made or lower-cased per line.
+    """
+    first = stats.first_visible_index
+    filled = first >= 0
+    start, end = np.where(filled, first, 0), np.where(filled, _last_visible_index(stats, (SPACE,)) + 1, 0)
+    # Spaces above the class table are not in the SPACE class: lines with one are stripped as strings.
+    spaced = stats.wide[np.isin(stats.codes[stats.wide], _WIDE_SPACES)]
+    for i in np.unique(stats.line_of_char[spaced]).tolist():
+        line = stats.page.lines[i]
+        stripped = len(line.strip())
+        start[i] = stats.page.starts[i] + len(line) - len(line.lstrip()) if stripped else 0
+        end[i] = start[i] + stripped
+    n = len(stats.codes)
+    powers, inverse_powers = _powers(n + 1)
+    sums = np.zeros(n + 1, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        np.cumsum(stats.lowered * powers[:n], out=sums[1:])
+        hashes = (sums[end] - sums[start]) * inverse_powers[start]
+        hashes += (end - start).astype(np.uint64) * _LENGTH_MIX
+        hashes += stats.page_of_line.astype(np.uint64) * _PAGE_MIX
+    return hashes
+
+
+def _geometric(ratio: np.uint64, n: int) -> np.ndarray:
+    """``ratio ** k`` mod 2**64 for ``k`` from 0 to ``n - 1``."""
+    terms = np.full(n, ratio, dtype=np.uint64)
+    terms[0] = 1
+    with np.errstate(over="ignore"):
+        return np.multiply.accumulate(terms)
+
+
+# Every space above the class table lies below U+3001.
+_WIDE_SPACES = np.array([code for code in range(_TABLE_SIZE, 0x3001) if chr(code).isspace()], dtype=np.uint32)
+_LINE_BASE = np.uint64(0x9E3779B97F4A7C15)  # odd
+_INVERSE_LINE_BASE = np.uint64(pow(int(_LINE_BASE), -1, 1 << 64))
+_LENGTH_MIX, _PAGE_MIX = np.uint64(0xBF58476D1CE4E5B9), np.uint64(0x94D049BB133111EB)
+# Powers for pages of up to twice a batch are computed once; a longer page computes its own.
+_POWERS_KEPT = 1 << 18
+_KEPT_POWERS = (_geometric(_LINE_BASE, _POWERS_KEPT), _geometric(_INVERSE_LINE_BASE, _POWERS_KEPT))
+
+
+def _powers(n: int) -> tuple[np.ndarray, np.ndarray]:
+    """``B ** k`` and ``B ** -k`` mod 2**64 (``B``: ``_LINE_BASE``) for ``k`` from 0 to at least ``n - 1``."""
+    if n <= _POWERS_KEPT:
+        return _KEPT_POWERS
+    return _geometric(_LINE_BASE, n), _geometric(_INVERSE_LINE_BASE, n)
 
 
 def position_features(stats: PageStats) -> FeatureBlock:
