@@ -193,6 +193,12 @@ def test_matching_at_candidates_is_finditer(stats: list[F.PageStats], pattern: r
         np.testing.assert_array_equal(F._matches_per_line(page_stats, pattern, candidates(page_stats)), F._matches_per_line(page_stats, pattern))
 
 
+def test_log1p_of_counts_is_log1p() -> None:
+    size = len(F._LOG1P_TABLE)
+    for counts in (np.arange(3 * size), np.arange(3 * size, dtype=np.float64)[::-1], np.array([0, size - 1, size, 10**12, 7])):
+        np.testing.assert_array_equal(F.log1p_counts(counts), np.log1p(counts))
+
+
 def test_repeated_lines_are_counted_as_equal_strings(stats: list[F.PageStats]) -> None:
     """Line hashes count what comparing each line's text, stripped and lower-cased through the table, counts."""
     lower = {code: int(lowered) for code, lowered in enumerate(F._LOWER_TABLE.tolist()) if code != lowered}

@@ -11,7 +11,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from linesift.model.features import PageStats, argsort_within_pages, feature_names, page_features, shift_within_pages
+from linesift.model.features import (
+    PageStats,
+    argsort_within_pages,
+    feature_names,
+    log1p_counts,
+    page_features,
+    shift_within_pages,
+)
 from linesift.model.segment import Page
 
 NEIGHBOUR_OFFSETS = (-3, -2, -1, 1, 2, 3)
@@ -191,7 +198,7 @@ def _fill_place(p: np.ndarray, evidence: np.ndarray, words: np.ndarray, starts: 
     run_starts = found_starts.reshape(len(_CUTS), n_pages)[:, grid_row]
     run_ends = found_ends.reshape(len(_CUTS), n_pages)[:, grid_row]
     distance = np.maximum(run_starts - local, 0) + np.maximum(local - run_ends + 1, 0)
-    log_distance = np.log1p(distance)
+    log_distance = log1p_counts(distance)
     inside = distance == 0
     column = iter(place)
     next(column)[:] = inside[0]
@@ -206,7 +213,7 @@ def _fill_place(p: np.ndarray, evidence: np.ndarray, words: np.ndarray, starts: 
     strength = p * evidence
     strongest = np.flatnonzero(strength == np.maximum.reduceat(strength, starts)[grid_row])
     anchor = strongest[np.searchsorted(strongest, starts)] - starts  # the first of them on each page
-    np.log1p(np.abs(local - anchor[grid_row]), out=next(column))
+    next(column)[:] = log1p_counts(np.abs(local - anchor[grid_row]))
     content_words = words * p
     laid_out = np.zeros((n_pages, width))
     laid_out.ravel()[cell] = content_words

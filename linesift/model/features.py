@@ -366,6 +366,18 @@ def _ratio(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
     return out
 
 
+def log1p_counts(counts: np.ndarray) -> np.ndarray:
+    """``np.log1p`` of whole numbers from 0 up, read from a table of its values below the table's size."""
+    out = _LOG1P_TABLE.take(np.minimum(counts, len(_LOG1P_TABLE) - 1).astype(np.intp))
+    beyond = np.flatnonzero(counts >= len(_LOG1P_TABLE))
+    out[beyond] = np.log1p(counts[beyond])
+    return out
+
+
+# Counts of lines, words, characters and repeats are mostly small; the logarithm is a table lookup for them.
+_LOG1P_TABLE = np.log1p(np.arange(1 << 12, dtype=np.float64))
+
+
 def _matches_per_line(stats: PageStats, pattern: re.Pattern[str], candidates: np.ndarray | None = None) -> np.ndarray:
     """How many matches of ``pattern`` start on each line, from one pass over the page.
 
@@ -449,7 +461,7 @@ def _keyword_starts(stats: PageStats, keywords: tuple[str, ...], signatures: np.
 
 
 def length_features(stats: PageStats) -> FeatureBlock:
-    return _stacked([np.log1p(stats.lengths), np.log1p(stats.words_per_line)]), ["log_chars", "log_words"]
+    return _stacked([log1p_counts(stats.lengths), log1p_counts(stats.words_per_line)]), ["log_chars", "log_words"]
 
 
 def punctuation_features(stats: PageStats) -> FeatureBlock:
@@ -548,7 +560,7 @@ def json_features(stats: PageStats) -> FeatureBlock:
     first = stats.first_visible
     opens = (first == ord("{")) | (first == ord("["))
     return (
-        _stacked([context > 0, np.log1p(pairs), opens]),
+        _stacked([context > 0, log1p_counts(pairs), opens]),
         ["json_ld_context", "log_json_pairs", "starts_with_bracket"],
     )
 
@@ -609,7 +621,7 @@ def repetition_features(stats: PageStats) -> FeatureBlock:
     _, line_key, occurrences = np.unique(_line_hashes(stats), return_inverse=True, return_counts=True)
     repeats = occurrences[line_key].astype(np.float64)
     repeats -= 1
-    return _stacked([repeats > 0, np.log1p(repeats)]), ["repeated", "log_repeats"]
+    return _stacked([repeats > 0, log1p_counts(repeats)]), ["repeated", "log_repeats"]
 
 
 def _line_hashes(stats: PageStats) -> np.ndarray:
@@ -632,7 +644,8 @@ def _line_hashes(stats: PageStats) -> np.ndarray:
         end[i] = start[i] + stripped
     n = len(stats.codes)
     powers, inverse_powers = _powers(n + 1)
-    sums = np.zeros(n + 1, dtype=np.uint64)
+    sums = np.empty(n + 1, dtype=np.uint64)
+    sums[0] = 0
     with np.errstate(over="ignore"):
         np.cumsum(stats.lowered * powers[:n], out=sums[1:])
         hashes = (sums[end] - sums[start]) * inverse_powers[start]
@@ -698,11 +711,11 @@ def block_features(stats: PageStats) -> FeatureBlock:
     position_in_block = np.where(in_block, index - (first_index[ids] if n_blocks else 0), 0)
     return (
         _stacked([
-            np.log1p(take(line_counts)),
-            np.log1p(take(char_counts)),
+            log1p_counts(take(line_counts)),
+            log1p_counts(take(char_counts)),
             take(terminal_share),
             position_in_block == 0,
-            np.log1p(position_in_block),
+            log1p_counts(position_in_block),
         ]),
         ["block_log_lines", "block_log_chars", "block_terminal_share", "block_first_line", "block_log_position"],
     )
