@@ -196,7 +196,8 @@ def test_matching_at_candidates_is_finditer(stats: list[F.PageStats], pattern: r
 def test_log1p_of_counts_is_log1p() -> None:
     size = len(F._LOG1P_TABLE)
     # Contiguous arrays, as the features pass: numpy's log1p may round the last bit otherwise on a reversed view.
-    for counts in (np.arange(3 * size), np.arange(3 * size, dtype=np.float64)[::-1].copy(), np.array([0, size - 1, size, 10**12, 7])):
+    for counts in (np.arange(3 * size), np.arange(3 * size, dtype=np.float64)[::-1].copy(), np.array([0, size - 1, size, 10**12, 7]),
+                   np.arange(6 * size).reshape(3, 2 * size)):
         np.testing.assert_array_equal(F.log1p_counts(counts), np.log1p(counts))
 
 

@@ -367,11 +367,13 @@ def _ratio(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
 
 
 def log1p_counts(counts: np.ndarray) -> np.ndarray:
-    """``np.log1p`` of whole numbers from 0 up, read from a table of its values below the table's size."""
-    out = _LOG1P_TABLE.take(np.minimum(counts, len(_LOG1P_TABLE) - 1).astype(np.intp))
-    beyond = np.flatnonzero(counts >= len(_LOG1P_TABLE))
-    out[beyond] = np.log1p(counts[beyond])
-    return out
+    """``np.log1p`` of whole numbers from 0 up (an array of any shape), read from a table of its values below the
+    table's size."""
+    flat = counts.ravel()
+    out = _LOG1P_TABLE.take(np.minimum(flat, len(_LOG1P_TABLE) - 1).astype(np.intp))
+    beyond = np.flatnonzero(flat >= len(_LOG1P_TABLE))
+    out[beyond] = np.log1p(flat[beyond])
+    return out.reshape(counts.shape)
 
 
 # Counts of lines, words, characters and repeats are mostly small; the logarithm is a table lookup for them.
