@@ -90,6 +90,7 @@ _CLASS_CHARS = _list_class_chars()
 # Words: runs of letters and digits; the hash of a word reads at most this many code points.
 _HASHED_WORD_PREFIX = 12
 _HASH_BASE = np.uint64(0x100000001B3)  # an odd 64-bit multiplier (FNV's prime)
+_LENGTH_MIX = np.uint64(0xBF58476D1CE4E5B9)
 
 _STOP_WORDS = (  # noqa: SIM905 - a word list per language reads better as one string
     # English
@@ -183,6 +184,19 @@ class PageStats:
         return lowered
 
     @cached_property
+    def hash_sums(self) -> tuple[np.ndarray, np.ndarray]:
+        """Running sums (mod 2**64) of ``lowered[j] * B**-j`` with a leading 0, and ``B**k`` for every offset ``k``
+        (``B``: ``_HASH_BASE``, odd, so it has an inverse): what hashes any span of the page (see ``span_hashes``)."""
+        n = len(self.codes)
+        powers, inverse_powers = _powers(n + 1)
+        sums = np.empty(n + 1, dtype=np.uint64)
+        sums[0] = 0
+        with np.errstate(over="ignore"):
+            np.multiply(self.lowered, inverse_powers[:n], out=sums[1:])
+            np.cumsum(sums[1:], out=sums[1:])
+        return sums, powers
+
+    @cached_property
     def _marked(self) -> tuple[np.ndarray, np.ndarray]:
         """Offsets of the ``_MARKED`` characters, and their index in it plus one (of the index type: ``positions``
         looks them up in a table, every time)."""
@@ -270,8 +284,7 @@ class PageStats:
     @cached_property
     def word_hashes(self) -> np.ndarray:
         """A 64-bit hash of every lower-cased word, from its first code points and its length."""
-        starts, ends = self.word_spans
-        return hash_words(self.lowered, starts, ends)
+        return hash_words(self, *self.word_spans)
 
     @cached_property
     def nonblank(self) -> np.ndarray:
@@ -289,39 +302,62 @@ class PageStats:
         return self.page.ends[last_lines][self.page_of_line] if self.n_lines else np.zeros(0, dtype=np.int64)
 
 
-def hash_words(lowered: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
-    """Hash words given as spans of lower-cased code points: their first ``_HASHED_WORD_PREFIX`` and their length.
+def hash_words(stats: PageStats, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """Hash the words of ``stats``'s page at ``starts:ends``: their first ``_HASHED_WORD_PREFIX`` lower-cased code
+    points and their length, bits mixed.
 
-    A polynomial rolling hash (mod 2**64) over the prefix, so that words differing in any position differ.
+    A polynomial rolling hash (mod 2**64) over the prefix, so that words differing in any position differ:
+    starting from ``length * _LENGTH_MIX``, each code point in turn is added to the hash times ``B``. That is
+    ``length * _LENGTH_MIX * B**m + B**(m - 1) * span_hashes(...)`` for a prefix of ``m``, read from the
+    page's running sums instead of code point by code point.
     """
     lengths = ends - starts
     prefix = np.minimum(lengths, _HASHED_WORD_PREFIX)
-    # Longest prefixes first, so that the words still being read at step k are the first ``reading[k]``.
-    order = np.argsort((_HASHED_WORD_PREFIX - prefix).astype(np.uint8), kind="stable")
-    reading = len(starts) - np.cumsum(np.bincount(prefix, minlength=_HASHED_WORD_PREFIX + 1))
-    positions = starts[order]
-    hashes = lengths[order].astype(np.uint64) * np.uint64(0xBF58476D1CE4E5B9)
+    hashes = span_hashes(stats, starts, starts + prefix)
     with np.errstate(over="ignore"):
-        for k in range(_HASHED_WORD_PREFIX):
-            if reading[k] == 0:
-                break
-            head = hashes[: reading[k]]
-            head *= _HASH_BASE
-            head += lowered[k:][positions[: reading[k]]]  # offsets into a view: no array of offsets plus k
+        hashes *= _PREFIX_POWERS.take(prefix - 1)
+        hashes += lengths.astype(np.uint64) * _LENGTH_MIX * _PREFIX_POWERS.take(prefix)
         hashes ^= hashes >> np.uint64(31)
         hashes *= np.uint64(0x94D049BB133111EB)
         hashes ^= hashes >> np.uint64(29)
-    unsorted = np.empty_like(hashes)
-    unsorted[order] = hashes
-    return unsorted
+    return hashes
+
+
+def span_hashes(stats: PageStats, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """The polynomial hash (mod 2**64) of the lower-cased code points at each ``starts:ends``: the sum of
+    ``lowered[start + k] * B**-k``, from the page's running sums (``PageStats.hash_sums``) in two reads and a product."""
+    sums, powers = stats.hash_sums
+    with np.errstate(over="ignore"):
+        return (sums[ends] - sums[starts]) * powers.take(starts)
+
+
+def _geometric(ratio: np.uint64, n: int) -> np.ndarray:
+    """``ratio ** k`` mod 2**64 for ``k`` from 0 to ``n - 1``."""
+    terms = np.full(n, ratio, dtype=np.uint64)
+    terms[0] = 1
+    with np.errstate(over="ignore"):
+        return np.multiply.accumulate(terms)
+
+
+_INVERSE_HASH_BASE = np.uint64(pow(int(_HASH_BASE), -1, 1 << 64))
+# Powers for pages of up to twice a batch are computed once; a longer page computes its own.
+_POWERS_KEPT = 1 << 18
+_KEPT_POWERS = (_geometric(_HASH_BASE, _POWERS_KEPT), _geometric(_INVERSE_HASH_BASE, _POWERS_KEPT))
+_PREFIX_POWERS = _KEPT_POWERS[0][: _HASHED_WORD_PREFIX + 1]
+
+
+def _powers(n: int) -> tuple[np.ndarray, np.ndarray]:
+    """``B ** k`` and ``B ** -k`` mod 2**64 (``B``: ``_HASH_BASE``) for ``k`` from 0 to at least ``n - 1``."""
+    if n <= _POWERS_KEPT:
+        return _KEPT_POWERS
+    return _geometric(_HASH_BASE, n), _geometric(_INVERSE_HASH_BASE, n)
 
 
 def _hash_text_words(words: list[str]) -> np.ndarray:
     text = " ".join(words)
-    lowered = PageStats(Page.from_lines([text])).lowered
     lengths = np.array([len(w) for w in words], dtype=np.int64)
     starts = np.concatenate(([0], np.cumsum(lengths + 1)[:-1]))
-    return hash_words(lowered, starts, starts + lengths)
+    return hash_words(PageStats(Page.from_lines([text])), starts, starts + lengths)
 
 
 _STOP_WORD_HASHES = np.unique(_hash_text_words(_STOP_WORDS))
@@ -628,11 +664,8 @@ def repetition_features(stats: PageStats) -> FeatureBlock:
 
 def _line_hashes(stats: PageStats) -> np.ndarray:
     """A 64-bit hash of each line's text without its surrounding spaces, and of its page. The text is lower-cased
-    through the table, as words are for their hashes: characters above it keep their case.
-
-    A polynomial hash from running sums over the page: the sum of ``lowered[j] * B**j`` over a line's
-    characters, times ``B**-start`` (``B`` is odd, so it has an inverse mod 2**64), depends only on the
-    line's characters, not on where it starts. No Python string is made or lower-cased per line.
+    through the table, as words are for their hashes (characters above it keep their case): no Python string
+    is made or lower-cased per line.
     """
     first = stats.first_visible_index
     filled = first >= 0
@@ -644,41 +677,16 @@ def _line_hashes(stats: PageStats) -> np.ndarray:
         stripped = len(line.strip())
         start[i] = stats.page.starts[i] + len(line) - len(line.lstrip()) if stripped else 0
         end[i] = start[i] + stripped
-    n = len(stats.codes)
-    powers, inverse_powers = _powers(n + 1)
-    sums = np.empty(n + 1, dtype=np.uint64)
-    sums[0] = 0
+    hashes = span_hashes(stats, start, end)
     with np.errstate(over="ignore"):
-        np.cumsum(stats.lowered * powers[:n], out=sums[1:])
-        hashes = (sums[end] - sums[start]) * inverse_powers[start]
         hashes += (end - start).astype(np.uint64) * _LENGTH_MIX
         hashes += stats.page_of_line.astype(np.uint64) * _PAGE_MIX
     return hashes
 
 
-def _geometric(ratio: np.uint64, n: int) -> np.ndarray:
-    """``ratio ** k`` mod 2**64 for ``k`` from 0 to ``n - 1``."""
-    terms = np.full(n, ratio, dtype=np.uint64)
-    terms[0] = 1
-    with np.errstate(over="ignore"):
-        return np.multiply.accumulate(terms)
-
-
 # Every space above the class table lies below U+3001.
 _WIDE_SPACES = np.array([code for code in range(_TABLE_SIZE, 0x3001) if chr(code).isspace()], dtype=np.uint32)
-_LINE_BASE = np.uint64(0x9E3779B97F4A7C15)  # odd
-_INVERSE_LINE_BASE = np.uint64(pow(int(_LINE_BASE), -1, 1 << 64))
-_LENGTH_MIX, _PAGE_MIX = np.uint64(0xBF58476D1CE4E5B9), np.uint64(0x94D049BB133111EB)
-# Powers for pages of up to twice a batch are computed once; a longer page computes its own.
-_POWERS_KEPT = 1 << 18
-_KEPT_POWERS = (_geometric(_LINE_BASE, _POWERS_KEPT), _geometric(_INVERSE_LINE_BASE, _POWERS_KEPT))
-
-
-def _powers(n: int) -> tuple[np.ndarray, np.ndarray]:
-    """``B ** k`` and ``B ** -k`` mod 2**64 (``B``: ``_LINE_BASE``) for ``k`` from 0 to at least ``n - 1``."""
-    if n <= _POWERS_KEPT:
-        return _KEPT_POWERS
-    return _geometric(_LINE_BASE, n), _geometric(_INVERSE_LINE_BASE, n)
+_PAGE_MIX = np.uint64(0x94D049BB133111EB)
 
 
 def position_features(stats: PageStats) -> FeatureBlock:
