@@ -775,8 +775,9 @@ def argsort_within_pages(values: np.ndarray, bounds: np.ndarray) -> np.ndarray:
 
 @dataclass(frozen=True, slots=True)
 class DenseFeatures:
-    """A page's dense features: the columns of every family (``own``), then, for each of ``NEIGHBOUR_OFFSETS``,
-    the ``NEIGHBOUR_FAMILIES`` columns of the non-blank line that far away (zeros past the page's ends).
+    """A page's dense features: columns put before the others (``before``, by :meth:`prepend`), the columns of
+    every family (``own``), then, for each of ``NEIGHBOUR_OFFSETS``, the ``NEIGHBOUR_FAMILIES`` columns of the
+    non-blank line that far away (zeros past the page's ends).
 
     Most columns are neighbours' copies, so they are not stored: ``features @ weights``, all that scoring
     needs, multiplies the parts; :meth:`matrix` builds the whole ``(n_lines, n_features)`` array.
@@ -786,6 +787,7 @@ class DenseFeatures:
     names: list[str]
     stats: PageStats
     shared: np.ndarray  # the ``NEIGHBOUR_FAMILIES`` columns of the non-blank lines, what neighbours see
+    before: np.ndarray | None = None
 
     @classmethod
     def of(cls, stats: PageStats) -> DenseFeatures:
@@ -809,17 +811,24 @@ class DenseFeatures:
         return self.stats.n_lines, len(self.names)
 
     def prepend(self, names: list[str]) -> tuple[DenseFeatures, np.ndarray]:
-        """These features after columns named ``names``, and those columns for the caller to fill: a view of the
-        array that holds them with the others, so that they are written there once and not copied into it."""
-        own = np.empty((self.stats.n_lines, len(names) + self.own.shape[1]))
-        own[:, len(names) :] = self.own
-        return DenseFeatures(own, names + self.names, self.stats, self.shared), own[:, : len(names)]
+        """These features after columns named ``names``, and those columns for the caller to fill. They are kept
+        apart from the others, which are not copied."""
+        before = np.empty((self.stats.n_lines, len(names) + self._n_before))
+        if self.before is not None:
+            before[:, len(names) :] = self.before
+        return DenseFeatures(self.own, names + self.names, self.stats, self.shared, before), before[:, : len(names)]
+
+    @property
+    def _n_before(self) -> int:
+        return 0 if self.before is None else self.before.shape[1]
 
     def __matmul__(self, weights: np.ndarray) -> np.ndarray:
-        n_own = self.own.shape[1]
-        out = self.own @ weights[:n_own]
+        n_before, n_own = self._n_before, self.own.shape[1]
+        out = self.own @ weights[n_before : n_before + n_own]
+        if self.before is not None:
+            out += self.before @ weights[:n_before]
         nonblank, pages = self.stats.nonblank, self.stats.page_of_line[self.stats.nonblank]
-        by_offset = self.shared @ weights[n_own:].reshape(len(NEIGHBOUR_OFFSETS), self.shared.shape[1]).T
+        by_offset = self.shared @ weights[n_before + n_own :].reshape(len(NEIGHBOUR_OFFSETS), self.shared.shape[1]).T
         # The non-blank lines' sums gathered once; each neighbour is added to them in turn, as before.
         sums = out[nonblank]
         for k, offset in enumerate(NEIGHBOUR_OFFSETS):
@@ -829,7 +838,7 @@ class DenseFeatures:
 
     def matrix(self) -> np.ndarray:
         nonblank, pages = self.stats.nonblank, self.stats.page_of_line[self.stats.nonblank]
-        blocks = [self.own]
+        blocks = [self.own] if self.before is None else [self.before, self.own]
         for offset in NEIGHBOUR_OFFSETS:
             block = np.zeros((self.stats.n_lines, self.shared.shape[1]))
             block[nonblank] = shift_within_pages(self.shared, pages, offset, 0.0)
