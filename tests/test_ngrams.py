@@ -13,8 +13,10 @@ from linesift.model.ngrams import (
     MAX_WORDS_PER_LINE,
     N_BUCKETS,
     _normalised_rows,
+    char_gram_counts,
     char_grams,
     ngram_features,
+    word_gram_counts,
     word_grams,
 )
 from linesift.model.segment import Page
@@ -79,7 +81,7 @@ def test_only_the_start_of_a_line_is_read() -> None:
 
 def unit_parts(lines: list[str]) -> tuple[sp.csr_matrix, sp.csr_matrix]:
     stats = PageStats(Page.from_lines(lines))
-    return (_normalised_rows(*word_grams(stats), stats.n_lines), _normalised_rows(*char_grams(stats), stats.n_lines))
+    return (_normalised_rows(*word_grams(stats), word_gram_counts(stats)), _normalised_rows(*char_grams(stats), char_gram_counts(stats)))
 
 
 def row_norms(matrix: sp.csr_matrix) -> np.ndarray:

@@ -25,9 +25,11 @@ from linesift.model.ngrams import (
     _TABLE_WIDTH,
     N_BUCKETS,
     _squared_counts,
+    char_gram_counts,
     char_grams,
     ngram_features,
     ngram_scores,
+    word_gram_counts,
     word_grams,
 )
 from linesift.model.segment import Page, split_lines
@@ -162,7 +164,14 @@ def test_squared_counts_match_counting_pairs() -> None:
     order = np.argsort(rows, kind="stable")
     columns = np.empty(len(rows), dtype=np.int64)  # each n-gram's rank among its line's
     columns[order] = np.arange(len(rows)) - np.repeat(np.cumsum(counts) - counts, counts)
-    np.testing.assert_array_equal(_squared_counts(rows, columns, buckets, 45, int(counts.max()) + 1), expected)
+    np.testing.assert_array_equal(_squared_counts(rows, columns, buckets, counts, int(counts.max()) + 1), expected)
+
+
+def test_ngram_counts_are_the_ngrams_given(stats: list[F.PageStats]) -> None:
+    long_line = F.PageStats(Page.from_text(" ".join(f"w{i}" for i in range(40)) + "\n" + "x" * 100 + "\n\nab\na"))
+    for page_stats in [*stats, long_line]:
+        for (rows, _, _), counts in ((word_grams(page_stats), word_gram_counts(page_stats)), (char_grams(page_stats), char_gram_counts(page_stats))):
+            np.testing.assert_array_equal(counts, np.bincount(rows, minlength=page_stats.n_lines))
 
 
 def test_ngram_table_columns_leave_the_last_column_free(stats: list[F.PageStats]) -> None:

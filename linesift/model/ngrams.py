@@ -45,7 +45,8 @@ def word_grams(stats: PageStats) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     lines, hashes = stats.word_lines, stats.word_hashes
     if len(lines) == 0:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.uint64)
-    first_word = np.searchsorted(lines, np.arange(stats.n_lines))
+    words = stats.words_per_line.astype(np.int64)
+    first_word = np.cumsum(words) - words  # the index of each line's first word among the page's
     rank = np.arange(len(lines)) - first_word[lines]
     head = rank < MAX_WORDS_PER_LINE
     same_line = np.concatenate((lines[1:] == lines[:-1], [False])) & head & (rank + 1 < MAX_WORDS_PER_LINE)
@@ -57,9 +58,20 @@ def word_grams(stats: PageStats) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return rows, columns, np.concatenate((hashes[head], bigrams))
 
 
+def word_gram_counts(stats: PageStats) -> np.ndarray:
+    """How many n-grams ``word_grams`` gives each line: a unigram per word read, a bigram per two of them in a row."""
+    words = np.minimum(stats.words_per_line, MAX_WORDS_PER_LINE).astype(np.int64)
+    return np.maximum(2 * words - 1, 0)
+
+
+def char_gram_counts(stats: PageStats) -> np.ndarray:
+    """How many trigrams ``char_grams`` gives each line."""
+    return np.clip(stats.lengths.astype(np.int64) - CHAR_NGRAM + 1, 0, MAX_CHARS_PER_LINE - CHAR_NGRAM + 1)
+
+
 def char_grams(stats: PageStats) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Rows, table columns and hashes of lower-cased character trigrams from the start of each line."""
-    counts = np.clip(stats.lengths.astype(np.int64) - CHAR_NGRAM + 1, 0, MAX_CHARS_PER_LINE - CHAR_NGRAM + 1)
+    counts = char_gram_counts(stats)
     total = int(counts.sum())
     if total == 0:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.uint64)
@@ -76,7 +88,7 @@ def char_grams(stats: PageStats) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return rows, columns, hashes
 
 
-def _squared_counts(rows: np.ndarray, columns: np.ndarray, buckets: np.ndarray, n_lines: int,
+def _squared_counts(rows: np.ndarray, columns: np.ndarray, buckets: np.ndarray, counts: np.ndarray,
                     width: int = _TABLE_WIDTH) -> np.ndarray:
     """Sum of the squared bucket counts of every line: its number of n-grams, plus ``L * (L - 1)`` per run of
     ``L`` equal buckets. Each n-gram has a column of its own in a table ``width`` wide, before its last column.
@@ -84,9 +96,10 @@ def _squared_counts(rows: np.ndarray, columns: np.ndarray, buckets: np.ndarray, 
     The buckets are laid out in the rows of that table, padded with values no bucket takes, and sorted
     row by row: equal buckets become runs of neighbours.
     """
-    squares = np.bincount(rows, minlength=n_lines).astype(np.float64)
+    squares = counts.astype(np.float64)
     if len(rows) == 0:
         return squares
+    n_lines = len(counts)
     table = np.empty((n_lines, width), dtype=np.int32)
     table[:] = N_BUCKETS + np.arange(width, dtype=np.int32)
     flat = table.reshape(-1)
@@ -108,24 +121,25 @@ def _row_scales(squares: np.ndarray) -> np.ndarray:
     return np.divide(1.0, norms, out=np.zeros_like(norms), where=norms > 0)
 
 
-def _scaled_buckets(rows: np.ndarray, columns: np.ndarray, hashes: np.ndarray, n_lines: int) -> tuple[np.ndarray, np.ndarray]:
-    """The bucket of every n-gram, and what scales each line's bucket counts to unit length."""
+def _scaled_buckets(rows: np.ndarray, columns: np.ndarray, hashes: np.ndarray, counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The bucket of every n-gram, and what scales each line's bucket counts to unit length (``counts``: each
+    line's number of n-grams)."""
     buckets = bucket_of(hashes)
-    return buckets, _row_scales(_squared_counts(rows, columns, buckets, n_lines))
+    return buckets, _row_scales(_squared_counts(rows, columns, buckets, counts))
 
 
-def _normalised_rows(rows: np.ndarray, columns: np.ndarray, hashes: np.ndarray, n_lines: int) -> sp.csr_matrix:
+def _normalised_rows(rows: np.ndarray, columns: np.ndarray, hashes: np.ndarray, counts: np.ndarray) -> sp.csr_matrix:
     """Bucket counts per line scaled to unit length, so long and short lines weigh alike."""
-    buckets, scales = _scaled_buckets(rows, columns, hashes, n_lines)
-    matrix = sp.csr_matrix((np.ones(len(rows)), (rows, buckets)), shape=(n_lines, N_BUCKETS))
+    buckets, scales = _scaled_buckets(rows, columns, hashes, counts)
+    matrix = sp.csr_matrix((np.ones(len(rows)), (rows, buckets)), shape=(len(counts), N_BUCKETS))
     matrix.sum_duplicates()
     return sp.csr_matrix(sp.diags(scales) @ matrix)
 
 
 def ngram_features(stats: PageStats) -> sp.csr_matrix:
     """``(n_lines, N_BUCKETS)``: hashed word (1, 2)-grams plus character trigrams, each part unit-normalised."""
-    word = _normalised_rows(*word_grams(stats), stats.n_lines)
-    char = _normalised_rows(*char_grams(stats), stats.n_lines)
+    word = _normalised_rows(*word_grams(stats), word_gram_counts(stats))
+    char = _normalised_rows(*char_grams(stats), char_gram_counts(stats))
     return sp.csr_matrix(word + char)
 
 
@@ -134,12 +148,14 @@ def ngram_scores(stats: PageStats, weights: np.ndarray) -> np.ndarray:
 
     Each line's word and character parts are scaled apart, then added.
     """
-    word, char = (_part_scores(*grams, stats.n_lines, weights) for grams in (word_grams(stats), char_grams(stats)))
+    word = _part_scores(*word_grams(stats), word_gram_counts(stats), weights)
+    char = _part_scores(*char_grams(stats), char_gram_counts(stats), weights)
     return word + char
 
 
-def _part_scores(rows: np.ndarray, columns: np.ndarray, hashes: np.ndarray, n_lines: int, weights: np.ndarray) -> np.ndarray:
-    """Each line's sum of ``weights`` over the buckets of its n-grams of one part, scaled to unit length."""
-    buckets, scales = _scaled_buckets(rows, columns, hashes, n_lines)
+def _part_scores(rows: np.ndarray, columns: np.ndarray, hashes: np.ndarray, counts: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """Each line's sum of ``weights`` over the buckets of its n-grams of one part (``counts`` of them), scaled to
+    unit length."""
+    buckets, scales = _scaled_buckets(rows, columns, hashes, counts)
     # ``take``: faster than indexing, for 8-byte items.
-    return np.bincount(rows, weights=weights.take(buckets), minlength=n_lines) * scales
+    return np.bincount(rows, weights=weights.take(buckets), minlength=len(counts)) * scales
