@@ -48,6 +48,9 @@ HOSTILE_LINES = (
     '"@context": "https://schema.org", "@type":"Thing", “@type”, "key" : 1, "k": 2',
     '"a.b-c$d@e"   ',
     "  : value",
+    # JSON keys: spaces before the colon, 40 and 41 characters, a key closed at the end of a line and its colon on the next.
+    '"a"\u3000: 1, "b"\u2028: 2, "' + "k" * 40 + '": 3, "' + "k" * 41 + '": 4, "": 5, "x" "y": 6, “z”  : 7, "w"',
+    ': 8 "last"',
     "  \u3000indented with an ideographic space",
     'ends with a quote and a bracket.")  ',
     "ΣΑΣ σας ΑΣ İstanbul İSTANBUL istanbul",
