@@ -787,7 +787,7 @@ class DenseFeatures:
     names: list[str]
     stats: PageStats
     shared: np.ndarray  # the ``NEIGHBOUR_FAMILIES`` columns of the non-blank lines, what neighbours see
-    before: np.ndarray | None = None
+    before: np.ndarray  # ``(n_lines, k)``, no columns until :meth:`prepend`
 
     @classmethod
     def of(cls, stats: PageStats) -> DenseFeatures:
@@ -804,7 +804,8 @@ class DenseFeatures:
         own = np.ascontiguousarray(np.concatenate([block.T for block in blocks]).T)
         neighbour_names = [f"{names[column]}@{offset:+d}" for offset in NEIGHBOUR_OFFSETS for column in shared]
         # Rows, then columns, each by ``take``: a few times faster than one ``np.ix_`` index.
-        return cls(own, names + neighbour_names, stats, own.take(stats.nonblank, axis=0).take(shared, axis=1))
+        shared_rows = own.take(stats.nonblank, axis=0).take(shared, axis=1)
+        return cls(own, names + neighbour_names, stats, shared_rows, np.empty((stats.n_lines, 0)))
 
     @property
     def shape(self) -> tuple[int, int]:
@@ -813,20 +814,14 @@ class DenseFeatures:
     def prepend(self, names: list[str]) -> tuple[DenseFeatures, np.ndarray]:
         """These features after columns named ``names``, and those columns for the caller to fill. They are kept
         apart from the others, which are not copied."""
-        before = np.empty((self.stats.n_lines, len(names) + self._n_before))
-        if self.before is not None:
-            before[:, len(names) :] = self.before
+        before = np.empty((self.stats.n_lines, len(names) + self.before.shape[1]))
+        before[:, len(names) :] = self.before
         return DenseFeatures(self.own, names + self.names, self.stats, self.shared, before), before[:, : len(names)]
 
-    @property
-    def _n_before(self) -> int:
-        return 0 if self.before is None else self.before.shape[1]
-
     def __matmul__(self, weights: np.ndarray) -> np.ndarray:
-        n_before, n_own = self._n_before, self.own.shape[1]
+        n_before, n_own = self.before.shape[1], self.own.shape[1]
         out = self.own @ weights[n_before : n_before + n_own]
-        if self.before is not None:
-            out += self.before @ weights[:n_before]
+        out += self.before @ weights[:n_before]
         nonblank, pages = self.stats.nonblank, self.stats.page_of_line[self.stats.nonblank]
         by_offset = self.shared @ weights[n_before + n_own :].reshape(len(NEIGHBOUR_OFFSETS), self.shared.shape[1]).T
         # The non-blank lines' sums gathered once; each neighbour is added to them in turn, as before.
@@ -838,7 +833,7 @@ class DenseFeatures:
 
     def matrix(self) -> np.ndarray:
         nonblank, pages = self.stats.nonblank, self.stats.page_of_line[self.stats.nonblank]
-        blocks = [self.own] if self.before is None else [self.before, self.own]
+        blocks = [self.before, self.own]
         for offset in NEIGHBOUR_OFFSETS:
             block = np.zeros((self.stats.n_lines, self.shared.shape[1]))
             block[nonblank] = shift_within_pages(self.shared, pages, offset, 0.0)
