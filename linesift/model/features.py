@@ -90,7 +90,9 @@ _CLASS_CHARS = _list_class_chars()
 # Words: runs of letters and digits; the hash of a word reads at most this many code points.
 _HASHED_WORD_PREFIX = 12
 _HASH_BASE = np.uint64(0x100000001B3)  # an odd 64-bit multiplier (FNV's prime)
+# Odd 64-bit multipliers that mix a hash's bits: one for a length, one for the rest.
 _LENGTH_MIX = np.uint64(0xBF58476D1CE4E5B9)
+_MIX = np.uint64(0x94D049BB133111EB)
 
 _STOP_WORDS = (  # noqa: SIM905 - a word list per language reads better as one string
     # English
@@ -318,7 +320,7 @@ def hash_words(stats: PageStats, starts: np.ndarray, ends: np.ndarray) -> np.nda
         hashes *= _PREFIX_POWERS.take(prefix - 1)
         hashes += lengths.astype(np.uint64) * _LENGTH_MIX * _PREFIX_POWERS.take(prefix)
         hashes ^= hashes >> np.uint64(31)
-        hashes *= np.uint64(0x94D049BB133111EB)
+        hashes *= _MIX
         hashes ^= hashes >> np.uint64(29)
     return hashes
 
@@ -680,13 +682,12 @@ def _line_hashes(stats: PageStats) -> np.ndarray:
     hashes = span_hashes(stats, start, end)
     with np.errstate(over="ignore"):
         hashes += (end - start).astype(np.uint64) * _LENGTH_MIX
-        hashes += stats.page_of_line.astype(np.uint64) * _PAGE_MIX
+        hashes += stats.page_of_line.astype(np.uint64) * _MIX
     return hashes
 
 
 # Every space above the class table lies below U+3001.
 _WIDE_SPACES = np.array([code for code in range(_TABLE_SIZE, 0x3001) if chr(code).isspace()], dtype=np.uint32)
-_PAGE_MIX = np.uint64(0x94D049BB133111EB)
 
 
 def position_features(stats: PageStats) -> FeatureBlock:
