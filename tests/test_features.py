@@ -61,6 +61,15 @@ def test_punctuation_density_and_terminals_per_word() -> None:
     assert got["terminals_per_word"] == approx([1 / 2, 0.0, 0.0, 0.0, 0.0])
 
 
+def test_spaces_above_the_class_table_are_spaces_not_punctuation() -> None:
+    # U+3000 indents Chinese and Japanese paragraphs; U+2009 and U+202F sit inside numbers and names.
+    lines = ["\u3000Hi, you!\u3000", "10\u2009000\u202fkm.", "\u2028\u3000"]
+    got = columns("punctuation", lines)
+    assert got["punct_density"] == approx([2 / 7, 1 / 8, 0.0])
+    assert columns("capitalisation", lines)["starts_upper"] == [1, 0, 0]
+    assert columns("terminal", lines)["ends_terminal"] == [1, 1, 0]
+
+
 # --- terminal -----------------------------------------------------------------------------------
 
 

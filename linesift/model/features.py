@@ -69,7 +69,12 @@ _CLASS_TABLE = _build_class_table()
 _WIDE_CLASSES = {  # classes of characters above the table that matter for the features
     **{ord(c): TERMINAL for c in _TERMINAL_CHARS if ord(c) >= _TABLE_SIZE},
     **{ord(c): QUOTE for c in _QUOTE_CHARS if ord(c) >= _TABLE_SIZE},
+    # Spaces, as ``str.isspace`` says (U+1680, U+2000 to U+200A, U+2028, U+3000, ...): all lie below U+3001.
+    **{code: SPACE for code in range(_TABLE_SIZE, 0x3001) if chr(code).isspace()},
 }
+# The same, sorted by code point, to be looked up by a search.
+_WIDE_CODES = np.array(sorted(_WIDE_CLASSES), dtype=np.uint32)
+_WIDE_CODE_CLASSES = np.array([_WIDE_CLASSES[code] for code in _WIDE_CODES.tolist()], dtype=np.uint8)
 _LOWER_TABLE = np.array([ord(chr(c).lower()[0]) for c in range(_TABLE_SIZE)], dtype=np.uint32)
 # Indexed by a class, or by what stands for "no character" (-1, or 255 once cast to the classes' uint8): False.
 _WORD_CLASS = np.zeros(256, dtype=bool)
@@ -235,8 +240,9 @@ class PageStats:
         if len(wide):
             wide_codes = codes[wide]
             wide_classes = np.full(len(wide_codes), OTHER_LETTER, dtype=np.uint8)
-            for code, cls in _WIDE_CLASSES.items():
-                wide_classes[wide_codes == code] = cls
+            at = np.minimum(np.searchsorted(_WIDE_CODES, wide_codes), len(_WIDE_CODES) - 1)
+            listed = _WIDE_CODES[at] == wide_codes
+            wide_classes[listed] = _WIDE_CODE_CLASSES[at[listed]]
             # General punctuation (dashes, bullets, ellipsis) and CJK punctuation are not letters.
             general = ((wide_codes >= 0x2000) & (wide_codes < 0x2070)) | ((wide_codes >= 0x3000) & (wide_codes < 0x3040))
             wide_classes[general & (wide_classes == OTHER_LETTER)] = PUNCT
@@ -672,22 +678,12 @@ def _line_hashes(stats: PageStats) -> np.ndarray:
     first = stats.first_visible_index
     filled = first >= 0
     start, end = np.where(filled, first, 0), np.where(filled, _last_visible_index(stats, (SPACE,)) + 1, 0)
-    # Spaces above the class table are not in the SPACE class: lines with one are stripped as strings.
-    spaced = stats.wide[np.isin(stats.codes[stats.wide], _WIDE_SPACES)]
-    for i in np.unique(stats.line_of_char[spaced]).tolist():
-        line = stats.page.lines[i]
-        stripped = len(line.strip())
-        start[i] = stats.page.starts[i] + len(line) - len(line.lstrip()) if stripped else 0
-        end[i] = start[i] + stripped
     hashes = span_hashes(stats, start, end)
     with np.errstate(over="ignore"):
         hashes += (end - start).astype(np.uint64) * _LENGTH_MIX
         hashes += stats.page_of_line.astype(np.uint64) * _MIX
     return hashes
 
-
-# Every space above the class table lies below U+3001.
-_WIDE_SPACES = np.array([code for code in range(_TABLE_SIZE, 0x3001) if chr(code).isspace()], dtype=np.uint32)
 
 
 def position_features(stats: PageStats) -> FeatureBlock:
