@@ -2,9 +2,10 @@
 
 Every tool runs in a fresh single-threaded process over the same N rendered WCXB pages (the page text
 is the rendered lines joined by ``\\n``; trafilatura reads the pages' HTML instead), so each one's
-peak memory is its own. linesift and the C4 rules are also timed in turns in one process, for a
-ratio that a change of the machine's load does not skew. Speeds are medians over several runs; the
-results go to ``results.md``.
+peak memory is its own. The C4 rules run two ways: datatrove's filter on one document per page, as
+a datatrove pipeline runs it, and line by line with duplicates decided once, as the evaluation runs
+them. linesift and both are also timed in turns in one process, for ratios that a change of the
+machine's load does not skew. Speeds are medians over several runs; the results go to ``results.md``.
 See ``README.md`` for how to run it.
 """
 
@@ -33,7 +34,8 @@ DEFAULT_PAGES = 300
 DEFAULT_RUNS = 5  # the median of five runs steadies the figures on a shared machine
 # Every page for the scaling table: with fewer, starting the workers is most of the time measured.
 DEFAULT_SCALING_PAGES = 1329
-TOOLS = ("linesift", "c4", "trafilatura")
+TOOLS = ("linesift", "c4-pages", "c4", "trafilatura")
+IN_TURNS = ("linesift", "c4-pages", "c4")
 # One BLAS thread per process, so that a process uses one core and "per core" means what it says.
 SINGLE_THREAD = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 MB = 1e6
@@ -62,6 +64,10 @@ def _runner(tool: str, pages: list[dict]) -> tuple[Callable[[], object], int, in
         from linesift.training.baselines import c4_line_rules
 
         return lambda: [c4_line_rules(split_lines(text)) for text in texts], size, lines
+    if tool == "c4-pages":
+        from linesift.training.baselines import c4_page_rules
+
+        return lambda: [c4_page_rules(text) for text in texts], size, lines
     from linesift.training.baselines import trafilatura_on_html
 
     htmls = [gzip.decompress(page["html"].read_bytes()) for page in pages]
@@ -83,22 +89,25 @@ def measure(tool: str, n_pages: int, runs: int) -> dict:
 
 
 def measure_alternating(n_pages: int, runs: int) -> dict:
-    """linesift and the C4 rules timed in turns in one process, so that a change of load hits both alike.
+    """linesift and both ways of running the C4 rules timed in turns in one process, so that a change of load
+    hits them alike.
 
-    The order within each pair of runs alternates too; the ratio is the median of each pair's.
+    The order within each round of runs is reversed every other round; each ratio to linesift is the
+    median of the rounds' ratios.
     """
     pages = load_pages(n_pages)
-    tools = {tool: _runner(tool, pages) for tool in ("linesift", "c4")}
+    tools = {tool: _runner(tool, pages) for tool in IN_TURNS}
     for run, _, _ in tools.values():
         run()
     seconds: dict[str, list[float]] = {tool: [] for tool in tools}
     for index in range(runs):
-        for tool in (("linesift", "c4") if index % 2 == 0 else ("c4", "linesift")):
+        for tool in (IN_TURNS if index % 2 == 0 else IN_TURNS[::-1]):
             start = time.perf_counter()
             tools[tool][0]()
             seconds[tool].append(time.perf_counter() - start)
-    ratios = [c4 / linesift for linesift, c4 in zip(seconds["linesift"], seconds["c4"])]
-    return {"seconds": seconds, "bytes": tools["c4"][1], "ratio": statistics.median(ratios)}
+    ratios = {tool: statistics.median(other / own for own, other in zip(seconds["linesift"], seconds[tool]))
+              for tool in IN_TURNS[1:]}
+    return {"seconds": seconds, "bytes": tools["linesift"][1], "ratios": ratios}
 
 
 def measure_jobs(jobs: int, n_pages: int, runs: int) -> dict:
@@ -140,7 +149,8 @@ def report(results: list[dict], alternating: dict | None, scaling: list[dict], s
            load_before: str) -> str:
     """The results as markdown: one row per tool, linesift against C4 in turns, then the scaling with processes."""
     by_tool = {r["tool"]: r for r in results}
-    c4_rate = by_tool["c4"]["bytes"] / statistics.median(by_tool["c4"]["seconds"]) / MB if "c4" in by_tool else None
+    reference = by_tool.get("c4-pages")
+    c4_rate = reference["bytes"] / statistics.median(reference["seconds"]) / MB if reference else None
     lines = [
         "# Predict throughput",
         "",
@@ -151,10 +161,15 @@ def report(results: list[dict], alternating: dict | None, scaling: list[dict], s
          " by `\\n`); trafilatura reads the same pages' HTML, so its MB/s counts HTML bytes."),
         f"- Each tool in a fresh process with one thread; median of {runs} runs after a warm-up run.",
         "",
-        "| tool | input | MB/s per core | pages/s | lines/s | peak RSS | speed / C4 (separate processes) |",
+        "| tool | input | MB/s per core | pages/s | lines/s | peak RSS | speed / C4 per page (separate processes) |",
         "| --- | --- | ---: | ---: | ---: | ---: | ---: |",
     ]
-    names = {"linesift": "linesift `clean_many` (built-in model)", "c4": "C4 line rules (datatrove)", "trafilatura": "trafilatura"}
+    names = {
+        "linesift": "linesift `clean_many` (built-in model)",
+        "c4-pages": "C4 line rules, datatrove's filter on each page",
+        "c4": "C4 line rules, each distinct line once (the evaluation's way)",
+        "trafilatura": "trafilatura",
+    }
     for r in results:
         median = statistics.median(r["seconds"])
         rate = r["bytes"] / median / MB
@@ -165,12 +180,15 @@ def report(results: list[dict], alternating: dict | None, scaling: list[dict], s
     lines += [f"| {tool} | skipped: {reason} | | | | | |" for tool, reason in (s.split(": ", 1) for s in skipped)]
     if alternating:
         rates = {tool: alternating["bytes"] / statistics.median(values) / MB for tool, values in alternating["seconds"].items()}
+        ratios = alternating["ratios"]
         lines += [
             "",
-            (f"linesift against the C4 rules in one process, timed in turns ({runs} runs each, the order alternating):"
-             f" linesift {rates['linesift']:.2f} MB/s, C4 {rates['c4']:.2f} MB/s; **linesift at {alternating['ratio']:.2f}×"
-             " the speed of C4** (median of the runs' ratios). The processes above run one after the other while the"
-             " machine's load changes; this ratio does not depend on it."),
+            (f"linesift against the C4 rules in one process, timed in turns ({runs} runs each, the order reversed every"
+             f" other round): linesift {rates['linesift']:.2f} MB/s, C4 per page {rates['c4-pages']:.2f} MB/s, C4 line by"
+             f" line {rates['c4']:.2f} MB/s; **linesift at {ratios['c4-pages']:.2f}× the speed of datatrove's C4 filter"
+             f" on each page** and {ratios['c4']:.2f}× the speed of the rules line by line (medians of the rounds'"
+             " ratios). The processes above run one after the other while the machine's load changes; these ratios"
+             " do not depend on it."),
         ]
     if scaling:
         base = statistics.median(scaling[0]["seconds"])
@@ -225,8 +243,8 @@ def main() -> None:
         print(f"measuring {tool} ...", file=sys.stderr)
         results.append(_in_fresh_process(["--worker", tool, "--pages", str(args.pages), "--runs", str(args.runs)]))
     alternating = None
-    if {"linesift", "c4"} <= {r["tool"] for r in results}:
-        print("measuring linesift and c4 in turns ...", file=sys.stderr)
+    if set(IN_TURNS) <= {r["tool"] for r in results}:
+        print(f"measuring {', '.join(IN_TURNS)} in turns ...", file=sys.stderr)
         alternating = _in_fresh_process(["--worker-alternating", "--pages", str(args.pages), "--runs", str(args.runs)])
     scaling = []
     for jobs in filter(None, args.jobs.split(",")):

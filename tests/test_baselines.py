@@ -11,6 +11,7 @@ from linesift.training.baselines import (
     LINE_BASELINES,
     BaselineUnavailable,
     c4_line_rules,
+    c4_page_rules,
     keep_all,
     trafilatura_on_html,
 )
@@ -136,6 +137,22 @@ def test_c4_line_cut_by_splitlines_is_kept_when_a_piece_is() -> None:
 @needs_datatrove
 def test_c4_empty_page() -> None:
     assert c4_line_rules([]) == []
+    assert c4_page_rules("") == ""
+
+
+@needs_datatrove
+def test_c4_on_the_page_keeps_what_it_keeps_line_by_line(seed_text: str) -> None:
+    """On the seed page's lines without ``{`` or citations, one document per page keeps the lines kept one by one."""
+    lines = [line for line in seed_text.splitlines() if "{" not in line and "[" not in line]
+    kept = [line.strip() for line, keep in zip(lines, c4_line_rules(lines)) if keep]
+    assert 0 < len(kept) < len([line for line in lines if line.strip()])
+    assert c4_page_rules("\n".join(lines)) == "\n".join(kept)
+
+
+@needs_datatrove
+def test_c4_on_the_page_keeps_curly_brackets_and_drops_citations() -> None:
+    page = "A sentence with a citation.[1]\nvar x = {a: 1}; so it ends.\nMenu"
+    assert c4_page_rules(page) == "A sentence with a citation.\nvar x = {a: 1}; so it ends."
 
 
 def _block_import(monkeypatch: pytest.MonkeyPatch, package: str) -> None:
@@ -150,7 +167,7 @@ def _block_import(monkeypatch: pytest.MonkeyPatch, package: str) -> None:
 
 
 def test_c4_without_datatrove_says_how_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
-    baselines._c4_keeps_line.cache_clear()
+    baselines._c4_filter.cache_clear()
     _block_import(monkeypatch, "datatrove")
     with pytest.raises(BaselineUnavailable, match=r"pip install 'linesift\[eval\]'"):
         c4_line_rules(["A sentence that stays in."])

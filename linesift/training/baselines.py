@@ -35,8 +35,8 @@ def keep_all(lines: list[str]) -> list[bool]:
 
 
 @functools.cache
-def _c4_keeps_line() -> Callable[[str], bool]:
-    """Build datatrove's C4 filter once and return a test of one line against it.
+def _c4_filter() -> tuple[type, object]:
+    """datatrove's ``Document`` and its C4 filter with the page rules off, built once.
 
     Settings (all keywords of ``C4QualityFilter``):
 
@@ -67,35 +67,43 @@ def _c4_keeps_line() -> Callable[[str], bool]:
         filter_curly_bracket=False,
         filter_policy=True,
     )
+    return Document, c4
 
-    def keeps(line: str) -> bool:
-        doc = Document(text=line, id="")
-        # The filter rewrites doc.text to the lines it keeps; nothing left means the line went.
-        return c4.filter(doc) is True and bool(doc.text)
 
-    return keeps
+def c4_page_rules(text: str) -> str:
+    """The page as datatrove's ``C4QualityFilter`` (page rules off, see :func:`_c4_filter`) leaves it: one
+    document per page, the way a datatrove pipeline runs the filter. The kept lines, citations removed,
+    joined by ``\n``; lines with ``{`` are kept, as the filter keeps them with its page rule off.
+    """
+    document_type, c4 = _c4_filter()
+    document = document_type(text=text, id="")
+    c4.filter(document)  # with the page rules off it never drops the page; it rewrites the text
+    return document.text
 
 
 def c4_line_rules(lines: list[str]) -> list[bool]:
     """C4's line rules through datatrove's ``C4QualityFilter``, one keep flag per input line.
 
     With the page rules off, every rule looks at one line alone, so the filter runs on each
-    distinct line by itself. Running it on the joined page and matching its output back would
-    not be exact: the filter strips lines and deletes citations (``[1]``, ``[edit]``), so two
-    input lines can come out as the same text with different fates. Duplicates share one call,
-    which also makes this as fast as one call per page (measured on rendered WCXB pages).
+    distinct line by itself. Running it on the joined page (:func:`c4_page_rules`) and matching its
+    output back would not be exact: the filter strips lines and deletes citations (``[1]``,
+    ``[edit]``), so two input lines can come out as the same text with different fates. Duplicates
+    share one call, which makes this about a tenth faster than one call per page on rendered WCXB
+    pages (``benchmarks/results.md``).
 
     A line containing ``{`` is dropped, instead of C4 dropping the page. Blank lines are dropped
-    (no terminal punctuation). A line that ``str.splitlines()`` cuts in pieces (``\\x0c``,
-    ``\\u2028``, ...) is kept when any piece is kept.
+    (no terminal punctuation). A line that ``str.splitlines()`` cuts in pieces (``\x0c``,
+    ``\u2028``, ...) is kept when any piece is kept.
     """
-    keeps = _c4_keeps_line()
+    document_type, c4 = _c4_filter()
     decided: dict[str, bool] = {}
     mask = []
     for line in lines:
         keep = decided.get(line)
         if keep is None:
-            keep = decided[line] = CURLY_BRACKET not in line and keeps(line)
+            document = document_type(text=line, id="")
+            # The filter rewrites the text to the lines it keeps; nothing left means the line went.
+            keep = decided[line] = CURLY_BRACKET not in line and c4.filter(document) is True and bool(document.text)
         mask.append(keep)
     return mask
 
