@@ -260,15 +260,20 @@ def test_lines_sharing_characters_in_another_order_or_place_are_not_repeats() ->
 # --- position -----------------------------------------------------------------------------------
 
 
-def test_relative_positions() -> None:
-    got = columns("position", ["ab", "", "cde", "f"])
-    assert got["relative_line_position"] == approx([0.0, 1 / 3, 2 / 3, 1.0])
-    assert got["relative_char_position"] == approx([0.0, 2 / 6, 2 / 6, 5 / 6])
+def test_relative_positions_count_non_blank_lines_and_their_characters() -> None:
+    for blank in ("", " \t "):
+        got = columns("position", ["ab", blank, "cde", "f"])
+        # Among "ab", "cde" and "f"; the blank line sits where the next line does.
+        assert got["relative_line_position"] == approx([0.0, 1 / 2, 1 / 2, 1.0])
+        assert got["relative_char_position"] == approx([0.0, 2 / 6, 2 / 6, 5 / 6])
+    assert columns("position", ["ab", "cde", "f"]) == {
+        name: [values[0], *values[2:]] for name, values in columns("position", ["ab", "\t", "cde", "f"]).items()
+    }
 
 
 def test_relative_positions_of_one_line_and_of_empty_lines() -> None:
     assert columns("position", ["only"]) == {"relative_line_position": [0.0], "relative_char_position": [0.0]}
-    assert columns("position", ["", ""]) == {"relative_line_position": [0.0, 1.0], "relative_char_position": [0.0, 0.0]}
+    assert columns("position", ["", ""]) == {"relative_line_position": [0.0, 0.0], "relative_char_position": [0.0, 0.0]}
 
 
 # --- block --------------------------------------------------------------------------------------

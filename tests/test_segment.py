@@ -183,6 +183,22 @@ def test_joined_pages_keep_their_lines_blocks_and_bounds() -> None:
         np.testing.assert_array_equal(getattr(joined, name), getattr(Page.from_lines(joined.lines), name))
 
 
+def test_non_blank_lines_keep_their_pages_and_blocks() -> None:
+    pages = [Page.from_text(text) for text in ("a\nb\n\nc", "", "  \n\t", "d\n \ne", "\n\nf")]
+    joined = Page.join(pages)
+    filled, rows = joined.non_blank()
+    assert filled.lines == ["a", "b", "c", "d", "e", "f"]
+    assert filled.text == "\n".join(filled.lines)
+    assert_offsets_hold(filled)
+    np.testing.assert_array_equal(rows, [0, 1, 3, 6, 8, 11])
+    np.testing.assert_array_equal(filled.bounds, [0, 3, 3, 3, 5, 6])
+    np.testing.assert_array_equal(filled.block_ids, [0, 0, 1, 2, 3, 4])
+    assert not filled.blank.any()
+    empty, none = Page.from_text(" \n\n").non_blank()
+    assert len(empty) == 0 and len(none) == 0
+    np.testing.assert_array_equal(empty.bounds, [0, 0])
+
+
 def test_a_page_is_its_own_only_part() -> None:
     page = Page.from_text("a\n\nb")
     np.testing.assert_array_equal(page.bounds, [0, 3])

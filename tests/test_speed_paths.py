@@ -113,6 +113,18 @@ def test_join_kept_per_page_is_join_kept_of_each_page() -> None:
         assert join_kept_per_page(joined, np.concatenate(keeps)) == [join_kept(page, keep) for page, keep in zip(pages, keeps)]
 
 
+def test_non_blank_lines_have_the_same_features_without_the_blank_ones() -> None:
+    """Scoring reads the non-blank lines alone (``Page.non_blank``): each of their dense features and n-grams is
+    the same there, alone and in a batch, including a JSON key whose colon is after blank lines."""
+    texts = [*PAGES, *EDGE_TEXTS, '"key"\n\n  \n: 1\n\n) \n\t\n{', "a\n\n\nb.\n \nc"]
+    pages = [Page.from_text(text) for text in texts]
+    for page in [*pages, Page.join(pages)]:
+        filled, rows = page.non_blank()
+        everything, alone = F.PageStats(page), F.PageStats(filled)
+        np.testing.assert_array_equal(F.page_features(page, everything)[0][rows], F.page_features(filled, alone)[0])
+        assert (ngram_features(everything)[rows] != ngram_features(alone)).nnz == 0
+
+
 def test_probabilities_match_the_sparse_path() -> None:
     model = load_model()
     for text in PAGES:

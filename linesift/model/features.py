@@ -687,14 +687,18 @@ def _line_hashes(stats: PageStats) -> np.ndarray:
 
 
 def position_features(stats: PageStats) -> FeatureBlock:
+    """Where each line sits in its page, counted in non-blank lines and their characters: renderers differ in the
+    blank lines they put between blocks, and a line has the same position among the non-blank lines alone."""
     bounds, page = stats.page.bounds, stats.page_of_line
-    first = bounds[page]
-    index = (np.arange(stats.n_lines) - first).astype(np.float64)
-    last_index = np.maximum(bounds[page + 1] - first - 1, 1).astype(np.float64)
-    # Character counts are whole numbers, so differences of running sums are exact.
-    chars_through = np.concatenate(([0.0], np.cumsum(stats.lengths)))
+    first, after = bounds[page], bounds[page + 1]
+    filled = (~stats.page.blank).astype(np.float64)
+    # Line and character counts are whole numbers, so differences of running sums are exact.
+    lines_through = np.concatenate(([0.0], np.cumsum(filled)))
+    chars_through = np.concatenate(([0.0], np.cumsum(stats.lengths * filled)))
+    index = lines_through[:-1] - lines_through[first]
+    last_index = np.maximum(lines_through[after] - lines_through[first] - 1, 1)
     chars_before = chars_through[:-1] - chars_through[first]
-    total = chars_through[bounds[page + 1]] - chars_through[first]
+    total = chars_through[after] - chars_through[first]
     return (
         _stacked([_ratio(index, last_index), _ratio(chars_before, total)]),
         ["relative_line_position", "relative_char_position"],

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from itertools import chain
+from itertools import chain, compress
 
 import numpy as np
 
@@ -97,6 +97,21 @@ class Page:
         opens[first_lines] = ~blank[first_lines]
         block_ids = np.where(blank, -1, np.cumsum(opens) - 1)
         return cls(lines, text, starts, ends, blank, block_ids, bounds)
+
+    def non_blank(self) -> tuple[Page, np.ndarray]:
+        """The non-blank lines alone, as a page joined from the same pages (its ``bounds``) with the same
+        ``block_ids``, and their indices in this one.
+
+        Blank lines are never content, and every feature of a non-blank line reads the non-blank lines
+        only: scoring this page gives the same scores in less time (a third of rendered lines are blank).
+        """
+        rows = np.flatnonzero(~self.blank)
+        lines = list(compress(self.lines, ~self.blank))
+        lengths = (self.ends - self.starts)[rows]
+        ends = np.cumsum(lengths + 1) - 1
+        bounds = np.searchsorted(rows, self.bounds)
+        page = Page(lines, "\n".join(lines), ends - lengths, ends, np.zeros(len(rows), dtype=bool), self.block_ids[rows], bounds)
+        return page, rows
 
     def split(self, values: np.ndarray) -> list[np.ndarray]:
         """``values``, one per line, cut into one array per page joined in this one."""

@@ -86,16 +86,23 @@ class Sifter:
         """P(content) of every line of ``page``; 0.0 for blank lines."""
         return self._scored(page)[0]
 
-    def _scored(self, page: Page) -> tuple[np.ndarray, PageStats]:
-        """``probabilities(page)``, and the page's statistics the cuts read."""
-        stats = PageStats(page)
-        if len(page) == 0:
-            return np.zeros(0), stats
-        # What ``score`` gives, without building its matrices: the first pass's n-gram part is a sum of
-        # coefficients, and the neighbours' columns are multiplied without being copied out.
-        dense = DenseFeatures.of(stats)
-        hashed = ngram_scores(stats, self.first.coef_[self.first.n_scaled_ :])
-        return self.scores_from(dense, hashed, partial(_second_features, stats, dense), page.blank), stats
+    def _scored(self, page: Page) -> tuple[np.ndarray, np.ndarray, PageStats]:
+        """``probabilities(page)``, the indices of the non-blank lines, and the statistics of those lines alone,
+        which the cuts read.
+
+        Only the non-blank lines are scored, as a page of their own (see :meth:`Page.non_blank`): blank
+        lines are never content, and every feature of the others is the same without them.
+        """
+        filled, rows = page.non_blank()
+        stats = PageStats(filled)
+        p = np.zeros(len(page))
+        if len(filled):
+            # What ``score`` gives, without building its matrices: the first pass's n-gram part is a sum of
+            # coefficients, and the neighbours' columns are multiplied without being copied out.
+            dense = DenseFeatures.of(stats)
+            hashed = ngram_scores(stats, self.first.coef_[self.first.n_scaled_ :])
+            p[rows] = self.scores_from(dense, hashed, partial(_second_features, stats, dense), filled.blank)
+        return p, rows, stats
 
     def cuts(self, p: np.ndarray, words: np.ndarray, bounds: np.ndarray, threshold: float | None = None) -> np.ndarray:
         """The cut of each page whose lines are ``bounds[k]:bounds[k + 1]``: ``threshold`` when given, else the
@@ -122,8 +129,9 @@ class Sifter:
         decided: list[Decision] = []
         for batch in _batches(pages):
             joined = Page.join(batch)
-            p, stats = self._scored(joined)
-            page_cuts = self.cuts(p, stats.words_per_line, joined.bounds, threshold)
+            p, rows, stats = self._scored(joined)
+            # Blank lines score 0.0 and hold no words: the cuts from the other lines alone are the same.
+            page_cuts = self.cuts(p[rows], stats.words_per_line, stats.page.bounds, threshold)
             decided.extend(Decision(page_p, float(cut)) for page_p, cut in zip(joined.split(p), page_cuts))
         return decided
 
