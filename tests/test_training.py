@@ -54,13 +54,17 @@ def test_scores_from_prepared_features_are_what_the_model_gives(seed_pages: list
 
 
 def test_pages_prepared_together_get_the_features_of_each_page_alone(seed_pages: list[LabelledPage]) -> None:
-    """``prepare`` computes the features of ``PAGES_PER_TASK`` pages joined into one: exactly what each page gets alone."""
+    """``prepare`` computes the features of ``PAGES_PER_TASK`` pages joined into one: exactly what each page gets alone,
+    on its non-blank lines (a blank line, which carries no label, gets zeros)."""
     with gzip.open(SEEDS / "wcxb-dev.html-text-scripts.jsonl.gz", "rt", encoding="utf-8") as rows:
         rendered = [parse_page(json.loads(row), str(n)) for n, row in enumerate(itertools.islice(rows, PAGES_PER_TASK + 8))]
     pages = [*seed_pages, *rendered]
+    assert sum(not line.strip() for page in pages for line in page.lines) > 0
     for page, example in zip(pages, prepare(pages)):
         stats = PageStats(Page.from_lines(page.lines))
-        np.testing.assert_array_equal(example.dense, page_features(stats.page, stats)[0])
+        blank = stats.page.blank
+        np.testing.assert_array_equal(example.dense[~blank], page_features(stats.page, stats)[0][~blank])
+        assert not example.dense[blank].any()
         alone = ngram_features(stats)[~stats.page.blank]
         assert example.ngrams.shape == alone.shape and (example.ngrams != alone).nnz == 0
         np.testing.assert_array_equal(example.stats.words_per_line, stats.words_per_line)

@@ -102,15 +102,21 @@ def _features(pages: list[list[str]]) -> list[tuple[np.ndarray, sp.csr_matrix, n
     """The first pass's dense features of each page's lines, n-grams of its non-blank lines and words per line (in a
     worker process).
 
-    The pages are joined into one and their features computed at once, as when pages are scored (see
-    :meth:`Page.join`): no feature crosses a page, and numpy's cost per call is paid once, not per page.
+    The pages are joined into one and the features of their non-blank lines computed at once, as when pages
+    are scored (see :meth:`Page.join` and :meth:`Page.non_blank`): no feature crosses a page, and numpy's cost
+    per call is paid once, not per page. A blank line's row is zeros: it carries no label.
     """
     joined = Page.join([Page.from_lines(lines) for lines in pages])
-    stats = PageStats(joined)
-    dense, ngrams = page_features(joined, stats)[0], ngram_features(stats)
+    filled, rows = joined.non_blank()
+    stats = PageStats(filled)
+    filled_dense, ngrams = page_features(filled, stats)[0], ngram_features(stats)
     ngrams.sort_indices()  # here, in parallel, rather than when the table stacks every page's rows
-    return [(dense[start:end], ngrams[start:end][~joined.blank[start:end]], stats.words_per_line[start:end])
-            for start, end in pairwise(joined.bounds.tolist())]
+    dense = np.zeros((len(joined), filled_dense.shape[1]))
+    dense[rows] = filled_dense
+    words = np.zeros(len(joined))
+    words[rows] = stats.words_per_line
+    return [(dense[start:end], ngrams[filled_start:filled_end], words[start:end])
+            for (start, end), (filled_start, filled_end) in zip(pairwise(joined.bounds.tolist()), pairwise(filled.bounds.tolist()))]
 
 
 def prepare(pages: Sequence[LabelledPage], n_folds: int = N_FOLDS, n_jobs: int = 1) -> list[Example]:
