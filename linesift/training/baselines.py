@@ -73,7 +73,7 @@ def _c4_filter() -> tuple[type, object]:
 def c4_page_rules(text: str) -> str:
     """The page as datatrove's ``C4QualityFilter`` (page rules off, see :func:`_c4_filter`) leaves it: one
     document per page, the way a datatrove pipeline runs the filter. The kept lines, citations removed,
-    joined by ``\n``; lines with ``{`` are kept, as the filter keeps them with its page rule off.
+    joined by ``\\n``; lines with ``{`` are kept, as the filter keeps them with its page rule off.
     """
     document_type, c4 = _c4_filter()
     document = document_type(text=text, id="")
@@ -92,8 +92,8 @@ def c4_line_rules(lines: list[str]) -> list[bool]:
     pages (``benchmarks/results.md``).
 
     A line containing ``{`` is dropped, instead of C4 dropping the page. Blank lines are dropped
-    (no terminal punctuation). A line that ``str.splitlines()`` cuts in pieces (``\x0c``,
-    ``\u2028``, ...) is kept when any piece is kept.
+    (no terminal punctuation). A line that ``str.splitlines()`` cuts in pieces (``\\x0c``,
+    ``\\u2028``, ...) is kept when any piece is kept.
     """
     document_type, c4 = _c4_filter()
     decided: dict[str, bool] = {}
