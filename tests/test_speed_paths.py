@@ -125,6 +125,12 @@ def test_non_blank_lines_have_the_same_features_without_the_blank_ones() -> None
         assert (ngram_features(everything)[rows] != ngram_features(alone)).nnz == 0
 
 
+def test_hash_powers_are_kept_for_batches_of_twice_the_batch_size() -> None:
+    """A batch holds pages until it reaches ``BATCH_CHARS``: the powers kept must cover it, or every batch computes
+    its own."""
+    assert F._POWERS_KEPT >= 2 * sifter.BATCH_CHARS
+
+
 def test_probabilities_match_the_sparse_path() -> None:
     model = load_model()
     for text in PAGES:

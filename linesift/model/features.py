@@ -348,8 +348,8 @@ def _geometric(ratio: np.uint64, n: int) -> np.ndarray:
 
 
 _INVERSE_HASH_BASE = np.uint64(pow(int(_HASH_BASE), -1, 1 << 64))
-# Powers for pages of up to twice a batch are computed once; a longer page computes its own.
-_POWERS_KEPT = 1 << 18
+# Powers for pages of up to twice a batch (``sifter.BATCH_CHARS``) are computed once; a longer page computes its own.
+_POWERS_KEPT = 1 << 19
 _KEPT_POWERS = (_geometric(_HASH_BASE, _POWERS_KEPT), _geometric(_INVERSE_HASH_BASE, _POWERS_KEPT))
 _PREFIX_POWERS = _KEPT_POWERS[0][: _HASHED_WORD_PREFIX + 1]
 
