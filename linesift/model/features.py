@@ -685,7 +685,6 @@ def _line_hashes(stats: PageStats) -> np.ndarray:
     return hashes
 
 
-
 def position_features(stats: PageStats) -> FeatureBlock:
     """Where each line sits in its page, counted in non-blank lines and their characters: renderers differ in the
     blank lines they put between blocks, and a line has the same position among the non-blank lines alone."""

@@ -79,10 +79,10 @@ class Page:
         return cls._of(lines, "\n".join(page.text for page in filled), np.concatenate(([0], np.cumsum(sizes))), lengths, blank)
 
     @classmethod
-    def _of(cls, lines: list[str], text: str, bounds: np.ndarray | None = None,
-            lengths: np.ndarray | None = None, blank: np.ndarray | None = None) -> Page:
+    def _of(cls, lines: list[str], text: str, bounds: np.ndarray | None = None, lengths: np.ndarray | None = None,
+            blank: np.ndarray | None = None, block_ids: np.ndarray | None = None) -> Page:
         """The page of ``lines``, given ``text``, their join by ``\\n``, the ``bounds`` of the pages joined in
-        it, and the lines' ``lengths`` and ``blank`` flags when they are known already."""
+        it, and the lines' ``lengths``, ``blank`` flags and ``block_ids`` when they are known already."""
         n = len(lines)
         bounds = np.array([0, n], dtype=np.int64) if bounds is None else bounds
         if lengths is None or blank is None:
@@ -91,11 +91,12 @@ class Page:
             blank = (lengths == 0) | np.fromiter(map(str.isspace, lines), dtype=bool, count=n)
         ends = np.cumsum(lengths + 1) - 1
         starts = ends - lengths
-        # A block is a run of non-blank lines within one page; a blank line belongs to no block (-1).
-        opens = ~blank & np.concatenate(([True], blank[:-1])) if n else blank
-        first_lines = bounds[:-1][bounds[:-1] < n]
-        opens[first_lines] = ~blank[first_lines]
-        block_ids = np.where(blank, -1, np.cumsum(opens) - 1)
+        if block_ids is None:
+            # A block is a run of non-blank lines within one page; a blank line belongs to no block (-1).
+            opens = ~blank & np.concatenate(([True], blank[:-1])) if n else blank
+            first_lines = bounds[:-1][bounds[:-1] < n]
+            opens[first_lines] = ~blank[first_lines]
+            block_ids = np.where(blank, -1, np.cumsum(opens) - 1)
         return cls(lines, text, starts, ends, blank, block_ids, bounds)
 
     def non_blank(self) -> tuple[Page, np.ndarray]:
@@ -107,10 +108,8 @@ class Page:
         """
         rows = np.flatnonzero(~self.blank)
         lines = list(compress(self.lines, ~self.blank))
-        lengths = (self.ends - self.starts)[rows]
-        ends = np.cumsum(lengths + 1) - 1
-        bounds = np.searchsorted(rows, self.bounds)
-        page = Page(lines, "\n".join(lines), ends - lengths, ends, np.zeros(len(rows), dtype=bool), self.block_ids[rows], bounds)
+        page = Page._of(lines, "\n".join(lines), np.searchsorted(rows, self.bounds), (self.ends - self.starts)[rows],
+                        np.zeros(len(rows), dtype=bool), self.block_ids[rows])
         return page, rows
 
     def split(self, values: np.ndarray) -> list[np.ndarray]:
