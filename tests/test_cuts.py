@@ -6,7 +6,7 @@ import itertools
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from linesift.model.cuts import MIN_PAGE_CUT, cuts, page_cuts
@@ -30,6 +30,7 @@ def _expected_f1(p: np.ndarray, words: np.ndarray, keep: np.ndarray) -> float:
 
 @settings(max_examples=200, deadline=None)
 @given(pages_strategy)
+@example(pages=[[(0.9203627677435584, 27)], [(1.0, 8)]])  # the second page's F1 rounded to 1 + 2e-16
 def test_no_cut_gives_a_higher_expected_word_f1(pages: list[list[tuple[float, int]]]) -> None:
     p, words, bounds = _arrays(pages)
     for (start, end), cut in zip(itertools.pairwise(bounds), page_cuts(p, words, bounds)):

@@ -40,7 +40,9 @@ def page_cuts(p: np.ndarray, words: np.ndarray, bounds: np.ndarray) -> np.ndarra
     filled = np.flatnonzero(np.diff(bounds))
     if len(filled):
         best[filled] = np.maximum.reduceat(f1, bounds[:-1][filled])
-    return np.maximum(best / 2, MIN_PAGE_CUT)
+    # An F1 is at most 1, but the running sums span the batch and their differences round: a page after
+    # another can reach 1 plus a rounding error, which would cut above 0.5.
+    return np.clip(best / 2, MIN_PAGE_CUT, 0.5)
 
 
 def cuts(p: np.ndarray, words: np.ndarray, bounds: np.ndarray, threshold: float | None) -> np.ndarray:
