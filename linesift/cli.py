@@ -21,6 +21,7 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from rich.text import Text
 
+from linesift import __version__
 from linesift.explain import DEFAULT_TOP, LineExplanation, PassExplanation, Reason, explain_lines, explanation_record
 from linesift.io.cleaning import SPANS_FIELD
 from linesift.io.corpus import OnError, RunOptions, Summary, clean_corpus
@@ -57,6 +58,19 @@ err = Console(stderr=True)
 EXIT_USAGE = 2
 DEFAULT_MODEL_OUT = Path("artifacts/model.json")
 ModelOption = Annotated[Optional[Path], typer.Option("--model", help="Model file (default: the built-in model).")]
+
+
+def _print_version(asked: bool) -> None:
+    if asked:
+        out.print(f"linesift {__version__}", highlight=False)
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[bool, typer.Option("--version", callback=_print_version, is_eager=True, help="Print the version and exit.")] = False,
+) -> None:
+    pass  # only options for the program as a whole: each command does the work
 
 
 def fail(message: str, code: int = EXIT_USAGE) -> None:
