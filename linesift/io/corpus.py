@@ -89,7 +89,7 @@ def clean_corpus(
     summary after every document. Outputs of the input being written when an error stops the run are
     removed; those of earlier inputs are complete.
     """
-    check_inputs(names)
+    check_inputs(names, options.pattern)
     summary = Summary()
     with ExitStack() as output:
         sink: Sink | None = None

@@ -118,18 +118,24 @@ def find_inputs(names: list[str], pattern: str = DEFAULT_GLOB) -> Iterator[Input
 def _walk(root: str, pattern: str) -> Iterator[Input]:
     for directory, subdirectories, files in os.walk(root):
         subdirectories[:] = sorted(d for d in subdirectories if not d.startswith("."))
-        for file in sorted(files):
-            if file.startswith(".") or not fnmatch.fnmatch(file, pattern):
-                continue
+        yield from _matching(root, directory, files, pattern)
+
+
+def _matching(root: str, directory: str, files: list[str], pattern: str) -> Iterator[Input]:
+    for file in sorted(files):
+        if not file.startswith(".") and fnmatch.fnmatch(file, pattern):
             path = os.path.join(directory, file)
             yield Input(path, path, PurePosixPath(Path(os.path.relpath(path, root)).as_posix()))
 
 
-def check_inputs(names: list[str]) -> None:
-    """Fail before any work if a named input does not exist: a typo should not cost hours of cleaning."""
+def check_inputs(names: list[str], pattern: str = DEFAULT_GLOB) -> None:
+    """Fail before any work if a named input does not exist, or a named directory holds nothing to clean:
+    a typo should not cost hours of cleaning, nor a wrong ``pattern`` pass for a clean corpus."""
     for name in names:
         if name != STDIN and not os.path.exists(name):
             raise InputError(f"{name}: no such file")
+        if os.path.isdir(name) and next(_walk(name, pattern), None) is None:
+            raise InputError(f"{name}: no file to clean: none matches --glob {pattern!r} (hidden files and directories are skipped)")
 
 
 def kind_from_name(name: str) -> InputKind:
