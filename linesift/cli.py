@@ -26,6 +26,7 @@ from linesift.explain import DEFAULT_TOP, LineExplanation, PassExplanation, Reas
 from linesift.io.cleaning import SPANS_FIELD
 from linesift.io.corpus import OnError, RunOptions, Summary, clean_corpus
 from linesift.io.html import render
+from linesift.io.outputs import same_file
 from linesift.io.parallel import CleanOptions
 from linesift.io.sources import (
     DEFAULT_GLOB,
@@ -293,7 +294,8 @@ def predict(
     model_path: ModelOption = None,
     output_format: Annotated[OutputFormat, typer.Option("--format", help="For text and HTML pages: text: kept lines; jsonl: one record per line.")] = "text",
     threshold: Annotated[Optional[float], typer.Option(min=0.0, max=1.0, help="Override the model's threshold.")] = None,
-    output_dir: Annotated[Optional[Path], typer.Option("--output-dir", help="Write one output per input here, mirroring directories.")] = None,
+    output_dir: Annotated[Optional[Path], typer.Option("--output-dir", help="Write one output per input here, mirroring directories. Refused if it is inside an "
+                                                                          "input directory, or if an output would replace an input or another output of the run.")] = None,
     strict: Annotated[bool, typer.Option("--strict", help="Refuse text pages that are not valid UTF-8.")] = False,
     input_format: Annotated[InputFormat, typer.Option("--input-format", help="Kind of input (auto: by magic bytes, then name).")] = "auto",
     text_field: Annotated[str, typer.Option("--text-field", help="JSONL field or Parquet column holding the text.")] = DEFAULT_TEXT_FIELD,
@@ -339,6 +341,8 @@ def _write_report(files: list[str], report: Path, model: Sifter, threshold: floa
     kind = kind_from_name(name)
     if len(files) != 1 or name == STDIN or kind not in PAGE_KINDS:
         fail("--report shows one page: give exactly one text or HTML file")
+    if same_file(report, name):
+        fail(f"--report {report} is the input {name}: choose another file for the report")
     try:
         with open_source(Input(name, name, PurePosixPath(Path(name).name)), ReadOptions(kind, strict=strict)) as source:
             page = next(source.records())  # a page kind has exactly one record

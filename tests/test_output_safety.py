@@ -6,12 +6,14 @@ that every input file is byte-for-byte unchanged afterwards.
 
 from __future__ import annotations
 
+import json
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from fixtures.io.builders import page
+from fixtures.io.builders import html_page, page
 from typer.testing import CliRunner, Result
 
 from linesift import load_model
@@ -60,6 +62,141 @@ def recipe(tmp_path: Path) -> Path:
     path = folder / "recipe.txt"
     path.write_text(page(1), encoding="utf-8")
     return path
+
+
+# An output onto its own input
+
+
+
+
+def test_output_dir_holding_the_input_is_refused(recipe: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(recipe.parent)
+    with unchanged(recipe):
+        message = refused(predict("recipe.txt", "--output-dir", "."))
+    assert message == "error: the output recipe.txt would replace the input recipe.txt: choose another --output-dir"
+
+
+def test_output_dir_reaching_the_input_through_a_symlink_is_refused(recipe: Path, tmp_path: Path) -> None:
+    (tmp_path / "link").symlink_to(recipe.parent)
+    with unchanged(recipe):
+        message = refused(predict(recipe, "--output-dir", tmp_path / "link" / ".." / "link"))
+    assert f"would replace the input {recipe}" in message
+
+
+def test_output_that_is_a_hard_link_to_the_input_is_refused(recipe: Path, tmp_path: Path) -> None:
+    (tmp_path / "out").mkdir()
+    os.link(recipe, tmp_path / "out" / "recipe.txt")
+    with unchanged(recipe):
+        message = refused(predict(recipe, "--output-dir", tmp_path / "out"))
+    assert message == f"error: the output {tmp_path / 'out' / 'recipe.txt'} would replace the input {recipe}: choose another --output-dir"
+
+
+def test_a_named_file_written_onto_another_named_file_is_refused_before_any_output(tmp_path: Path) -> None:
+    for folder in ("x", "y"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "page.txt").write_text(page(1))
+    other = tmp_path / "x" / "page.txt"
+    kept = tmp_path / "y" / "page.txt"
+    with unchanged(tmp_path):
+        message = refused(predict(other, kept, "--output-dir", tmp_path / "y"))
+    assert message == f"error: the output {kept} would replace the input {kept}: choose another --output-dir"
+    assert sorted(tmp_path.rglob("*")) == [tmp_path / "x", other, tmp_path / "y", kept]
+
+
+def test_output_dir_inside_an_input_directory_is_refused_before_any_output(tmp_path: Path) -> None:
+    folder = tmp_path / "dir"
+    folder.mkdir()
+    (folder / "a.txt").write_text(page(1))
+    (folder / "b.jsonl").write_text(json.dumps({"body": page(2)}) + "\n")
+    for output_dir in (folder, folder / "clean"):
+        with unchanged(folder):
+            message = refused(predict(folder, "--output-dir", output_dir, "--text-field", "body"))
+        assert message == (f"error: --output-dir {output_dir} is inside the input directory {folder}: outputs would replace "
+                           "inputs or be read back as inputs; choose a directory outside it")
+        assert not (folder / "clean").exists()
+
+
+def test_report_onto_its_input_is_refused(recipe: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(recipe.parent)
+    for report in ("recipe.txt", "../d/recipe.txt"):
+        with unchanged(recipe):
+            message = refused(predict("recipe.txt", "--report", report))
+        assert message == f"error: --report {report} is the input recipe.txt: choose another file for the report"
+
+
+
+# Two inputs, one output name
+
+
+def test_two_pages_of_a_directory_with_one_output_name_are_refused(tmp_path: Path) -> None:
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "page.html").write_text(html_page(1))
+    (tmp_path / "in" / "page.txt").write_text(page(2))
+    out = tmp_path / "out"
+    with unchanged(tmp_path / "in"):
+        message = refused(predict(tmp_path / "in", "--output-dir", out))
+    assert message == (f"error: {tmp_path / 'in' / 'page.html'} and {tmp_path / 'in' / 'page.txt'} would both be written to "
+                       f"{out / 'page.txt'}: clean them into separate output directories")
+    # Inputs are read a little ahead of the outputs: the first one's output may have been written, never the second's.
+    assert not (out / "page.txt").exists() or (out / "page.txt").read_text() != cleaned(page(2))
+
+
+def test_html_and_htm_pages_with_one_jsonl_output_are_refused(tmp_path: Path) -> None:
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "page.htm").write_text(html_page(1))
+    (tmp_path / "in" / "page.html").write_text(html_page(2))
+    with unchanged(tmp_path / "in"):
+        message = refused(predict(tmp_path / "in", "--output-dir", tmp_path / "out", "--format", "jsonl"))
+    assert f"would both be written to {tmp_path / 'out' / 'page.jsonl'}" in message
+
+
+def test_named_files_with_one_name_are_refused_before_any_output(tmp_path: Path) -> None:
+    for folder in ("a", "b"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "page.txt").write_text(page(1))
+    out = tmp_path / "out"
+    with unchanged(tmp_path / "a", tmp_path / "b"):
+        message = refused(predict(tmp_path / "a" / "page.txt", tmp_path / "b" / "page.txt", "--output-dir", out))
+    assert message == (f"error: {tmp_path / 'a' / 'page.txt'} and {tmp_path / 'b' / 'page.txt'} would both be written to "
+                       f"{out / 'page.txt'}: clean them into separate output directories")
+    assert not out.exists()
+
+
+def test_two_directories_with_one_relative_path_are_refused(tmp_path: Path) -> None:
+    for folder in ("one", "two"):
+        (tmp_path / folder / "x").mkdir(parents=True)
+        (tmp_path / folder / "x" / f"only-{folder}.txt").write_text(page(1))
+        (tmp_path / folder / "y.txt").write_text(page(2))
+    (tmp_path / "one" / "x" / "page.html").write_text(html_page(3))
+    (tmp_path / "two" / "x" / "page.txt").write_text(page(4))
+    with unchanged(tmp_path / "one", tmp_path / "two"):
+        message = refused(predict(tmp_path / "one", tmp_path / "two", "--output-dir", tmp_path / "out"))
+    assert message.startswith(f"error: {tmp_path / 'one' / 'y.txt'} and {tmp_path / 'two' / 'y.txt'} would both be written")
+    with unchanged(tmp_path / "one", tmp_path / "two"):
+        message = refused(predict(tmp_path / "one" / "x", tmp_path / "two" / "x", "--output-dir", tmp_path / "out2"))
+    assert message.startswith(f"error: {tmp_path / 'one' / 'x' / 'page.html'} and {tmp_path / 'two' / 'x' / 'page.txt'} would both")
+
+
+def test_a_named_file_and_a_directory_file_with_one_name_are_refused(tmp_path: Path) -> None:
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "page.txt").write_text(page(1))
+    (tmp_path / "page.txt").write_text(page(2))
+    with unchanged(tmp_path / "in", tmp_path / "page.txt"):
+        message = refused(predict(tmp_path / "in", tmp_path / "page.txt", "--output-dir", tmp_path / "out"))
+    assert "would both be written to" in message
+
+
+def test_the_same_run_again_into_the_same_output_dir_overwrites_its_outputs(tmp_path: Path) -> None:
+    (tmp_path / "in" / "sub").mkdir(parents=True)
+    (tmp_path / "in" / "a.txt").write_text(page(1))
+    (tmp_path / "in" / "sub" / "b.html").write_text(html_page(2))
+    (tmp_path / "c.txt").write_text(page(3))
+    out = tmp_path / "out"
+    for _ in range(2):
+        with unchanged(tmp_path / "in", tmp_path / "c.txt"):
+            assert predict(tmp_path / "in", tmp_path / "c.txt", "--output-dir", out).exit_code == 0
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()) == ["a.txt", "c.txt", "sub/b.txt"]
+
 
 
 # Nothing to clean

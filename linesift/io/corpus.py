@@ -15,12 +15,14 @@ from pathlib import Path, PurePosixPath
 from typing import IO, Literal
 
 from linesift.io.cleaning import Document
+from linesift.io.outputs import OutputPlan
 from linesift.io.parallel import CleanOptions, clean_stream
 from linesift.io.sinks import Sink, open_sink, output_relative
 from linesift.io.sources import (
     DEFAULT_GLOB,
     PAGE_KINDS,
     BadRecordError,
+    Input,
     ReadOptions,
     Record,
     Source,
@@ -63,21 +65,22 @@ Progress = Callable[[Summary], None]
 _Tag = tuple[Source, Record | None]
 
 
-def _records(names: list[str], options: RunOptions) -> Iterator[tuple[_Tag, Document | None]]:
-    named_outputs: dict[PurePosixPath, str] = {}
-    named = set(names)
-    for item in find_inputs(names, options.pattern):
-        with open_source(item, options.read) as source:
-            if item.path in named:  # files named on the command line land side by side: two may share a name
-                target = output_relative(item.relative, source.kind, options.line_records)
-                if options.output_dir is not None and target in named_outputs:
-                    raise InputError(f"{item.name} and {named_outputs[target]} would both be written to {options.output_dir / target}")
-                named_outputs[target] = item.name
-            yield (source, None), None
-            lines = options.line_records and source.kind in PAGE_KINDS
-            for record in source.records():
-                document = record.document
-                yield (source, record), document if document is None or not lines else replace(document, lines=True)
+def _records(names: list[str], options: RunOptions, plan: OutputPlan | None) -> Iterator[tuple[_Tag, Document | None]]:
+    for index, name in enumerate(names):
+        for item in find_inputs([name], options.pattern):
+            with open_source(item, options.read) as source:
+                if plan is not None:
+                    plan.claim(index, item, output_relative(item.relative, source.kind, options.line_records))
+                yield (source, None), None
+                lines = options.line_records and source.kind in PAGE_KINDS
+                for record in source.records():
+                    document = record.document
+                    yield (source, record), document if document is None or not lines else replace(document, lines=True)
+
+
+def _output_of(item: Input, options: RunOptions) -> PurePosixPath:
+    with open_source(item, options.read) as source:
+        return output_relative(item.relative, source.kind, options.line_records)
 
 
 def clean_corpus(
@@ -90,10 +93,14 @@ def clean_corpus(
     removed; those of earlier inputs are complete.
     """
     check_inputs(names, options.pattern)
+    plan = None
+    if options.output_dir is not None:
+        plan = OutputPlan(names, options.output_dir, options.pattern, lambda item: _output_of(item, options))
+        plan.check()
     summary = Summary()
     with ExitStack() as output:
         sink: Sink | None = None
-        for (source, record), cleaned in clean_stream(_records(names, options), options.clean, options.jobs):
+        for (source, record), cleaned in clean_stream(_records(names, options, plan), options.clean, options.jobs):
             if record is None:
                 output.close()  # the previous input's output is complete
                 summary.inputs += 1

@@ -128,6 +128,18 @@ def _matching(root: str, directory: str, files: list[str], pattern: str) -> Iter
             yield Input(path, path, PurePosixPath(Path(os.path.relpath(path, root)).as_posix()))
 
 
+def inputs_in(root: str, relative: PurePosixPath, pattern: str = DEFAULT_GLOB) -> Iterator[Input]:
+    """The inputs a walk of directory ``root`` finds directly in its subdirectory ``relative`` (none if it has none)."""
+    if any(part.startswith(".") for part in relative.parts):
+        return
+    directory = os.path.join(root, *relative.parts)
+    try:
+        files = [entry.name for entry in os.scandir(directory) if not entry.is_dir()]
+    except OSError:  # no such subdirectory
+        return
+    yield from _matching(root, directory, files, pattern)
+
+
 def check_inputs(names: list[str], pattern: str = DEFAULT_GLOB) -> None:
     """Fail before any work if a named input does not exist, or a named directory holds nothing to clean:
     a typo should not cost hours of cleaning, nor a wrong ``pattern`` pass for a clean corpus."""
