@@ -275,7 +275,7 @@ def test_predict_several_files_in_order(runner: CliRunner, tmp_path: Path) -> No
     assert [(r["line"], r["text"]) for r in got] == [(1, "Alpha line one."), (2, ""), (3, "Alpha line two."), (1, "Beta line.")]
     each = [runner.invoke(cli.app, ["predict", str(f), "--threshold", "0"]).stdout for f in (first, second)]
     both = runner.invoke(cli.app, ["predict", str(first), str(second), "--threshold", "0"])
-    assert both.stdout == "".join(each) == "Alpha line one.\n\nAlpha line two.\nBeta line.\n"
+    assert both.stdout == "\f\n".join(each) == "Alpha line one.\n\nAlpha line two.\n\f\nBeta line.\n"  # a form-feed line between pages
 
 
 def test_predict_output_dir(runner: CliRunner, tmp_path: Path, seed_text_path: Path, seed_text: str) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -67,8 +68,6 @@ def recipe(tmp_path: Path) -> Path:
 # An output onto its own input
 
 
-
-
 def test_output_dir_holding_the_input_is_refused(recipe: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(recipe.parent)
     with unchanged(recipe):
@@ -122,7 +121,6 @@ def test_report_onto_its_input_is_refused(recipe: Path, monkeypatch: pytest.Monk
         with unchanged(recipe):
             message = refused(predict("recipe.txt", "--report", report))
         assert message == f"error: --report {report} is the input recipe.txt: choose another file for the report"
-
 
 
 # Two inputs, one output name
@@ -198,7 +196,6 @@ def test_the_same_run_again_into_the_same_output_dir_overwrites_its_outputs(tmp_
     assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()) == ["a.txt", "c.txt", "sub/b.txt"]
 
 
-
 # Nothing to clean
 
 
@@ -217,3 +214,27 @@ def test_a_glob_matching_nothing_is_refused(tmp_path: Path) -> None:
     assert message == f"error: {tmp_path / 'in'}: no file to clean: none matches --glob '*.jsonl' (hidden files and directories are skipped)"
     assert not (tmp_path / "out").exists()
 
+
+# Several pages on stdout
+
+
+def test_pages_on_stdout_are_separated_by_a_form_feed_line(tmp_path: Path) -> None:
+    texts = [page(1), "", page(3) + "\n\f\nA line ending in a form feed is part of the page.\f"]
+    for number, text in enumerate(texts):
+        (tmp_path / f"{number}.txt").write_text(text)
+    result = predict(tmp_path)
+    assert result.exit_code == 0
+    assert re.split(r"(?m)^\f\n", result.stdout) == [cleaned(text) for text in texts]
+
+
+def test_a_single_page_on_stdout_has_no_separator(recipe: Path) -> None:
+    assert predict(recipe).stdout == cleaned(page(1))
+
+
+def test_a_page_that_cannot_be_cleaned_keeps_its_place_between_separators(tmp_path: Path) -> None:
+    (tmp_path / "0.txt").write_text(page(1))
+    (tmp_path / "1.txt").write_bytes(b"\x89PNG\x00\x00")
+    (tmp_path / "2.txt").write_text(page(2))
+    result = predict(tmp_path, "--on-error", "skip")
+    assert result.exit_code == 0
+    assert re.split(r"(?m)^\f\n", result.stdout) == [cleaned(page(1)), "", cleaned(page(2))]

@@ -98,13 +98,15 @@ def clean_corpus(
         plan = OutputPlan(names, options.output_dir, options.pattern, lambda item: _output_of(item, options))
         plan.check()
     summary = Summary()
+    after_page = False  # a page went to stdout already: the next one is separated from it
     with ExitStack() as output:
         sink: Sink | None = None
         for (source, record), cleaned in clean_stream(_records(names, options, plan), options.clean, options.jobs):
             if record is None:
                 output.close()  # the previous input's output is complete
                 summary.inputs += 1
-                sink = output.enter_context(open_sink(source, options.output_dir, stdout, options.clean.spans, options.line_records))
+                sink = output.enter_context(open_sink(source, options.output_dir, stdout, options.clean.spans, options.line_records, after_page))
+                after_page = after_page or (options.output_dir is None and source.kind in PAGE_KINDS)
                 continue
             assert sink is not None  # a marker always comes first
             error = record.error

@@ -37,6 +37,11 @@ from linesift.io.compression import (
 from linesift.io.sources import PAGE_KINDS, InputKind, Record, Source
 from linesift.io.text import atomic_path
 
+# Between text pages on stdout: a line holding only a form feed, as pdftotext puts between pages. A
+# page's own output never has such a line (a whitespace-only line is blank, and blank lines are written
+# empty), so the pages split exactly at lines equal to it.
+PAGE_SEPARATOR = "\f\n"
+
 
 class Sink(Protocol):
     """Where one input's records go, in input order."""
@@ -188,10 +193,17 @@ class ParquetSink:
 
 
 @contextmanager
-def open_sink(source: Source, output_dir: Path | None, stdout: IO[str], spans: bool, line_records: bool) -> Iterator[Sink]:
-    """The sink for ``source``'s records; a file output appears only if the block completes."""
+def open_sink(source: Source, output_dir: Path | None, stdout: IO[str], spans: bool, line_records: bool,
+              after_page: bool = False) -> Iterator[Sink]:
+    """The sink for ``source``'s records; a file output appears only if the block completes.
+
+    A text page written to ``stdout`` ``after_page`` (another page) is preceded by :data:`PAGE_SEPARATOR`,
+    even when it cannot be cleaned, so that the n-th piece of the output is the n-th page.
+    """
     target = None if output_dir is None else output_dir / output_relative(source.input.relative, source.kind, line_records)
     if source.kind in PAGE_KINDS:
+        if target is None and after_page and not line_records:
+            stdout.write(PAGE_SEPARATOR)
         yield PageSink(target, stdout)
     elif source.kind == "parquet" and isinstance(source.parquet, str):
         yield NoOutput()
