@@ -44,7 +44,15 @@ from linesift.model.modelfile import ModelFileError, load_model, save_model
 from linesift.model.sifter import Sifter
 from linesift.report import write_report
 from linesift.training.corpus import build_corpus
-from linesift.training.data import DataError, LabelledPage, data_files, load_pages
+from linesift.training.data import (
+    DataError,
+    LabelledPage,
+    MissingDataError,
+    check_scorable,
+    data_files,
+    describe_files,
+    load_pages,
+)
 from linesift.training.render import DEFAULT_RENDERER
 
 # Training, evaluation and plots import scikit-learn and matplotlib, which take about a second to load:
@@ -87,6 +95,11 @@ def _load(model_path: Path | None) -> Sifter:
         raise  # unreachable: fail() exits
 
 
+def _data_failure(error: DataError) -> None:
+    """No data where the user pointed is a usage error; data that is there but unusable is bad data."""
+    fail(str(error), EXIT_USAGE if isinstance(error, MissingDataError) else EXIT_BAD_DATA)
+
+
 def _default_data() -> list[Path]:
     seeds = Path.cwd() / "seeds"
     if not seeds.is_dir():
@@ -107,7 +120,7 @@ def train(
     try:
         model = train_from_files(data or _default_data(), TrainingParams(), n_jobs=jobs)
     except DataError as error:
-        fail(str(error))
+        _data_failure(error)
     save_model(model, out_path)
     info = model.metadata["training"]
     out.print(f"trained on {info['pages']} page(s), {info['lines']} labelled lines; model written to {out_path}")
@@ -224,8 +237,11 @@ def evaluate(
         pages = load_pages(files)
         n_trainable = len(pages)
         pages += load_pages(unseen_files) if unseen_files else []
+        warning = check_scorable(pages, describe_files([*files, *unseen_files]))
     except DataError as error:
-        fail(str(error))
+        _data_failure(error)
+    if warning is not None:
+        _warn(warning)
     if trained_on(model, files):
         params = training_params(model)
         out.print("The model was trained on this data: scores are cross-validated "

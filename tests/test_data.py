@@ -54,10 +54,12 @@ def test_good_rows(tmp_path: Path) -> None:
     assert second.group == "p2"  # without a domain a page is its own group
 
 
-def test_blank_lines_are_blank_whatever_their_label(tmp_path: Path) -> None:
-    row = {"id": "p", "lines": ["", " \t", "x"], "labels": [1, "anything", 0]}
-    (page,) = load_pages([write_jsonl(tmp_path / "d.jsonl", [row])])
-    assert page.labels.tolist() == [BLANK, BLANK, 0]
+@pytest.mark.parametrize(("line", "label", "shown"), [("", 1, "1"), (" \t", 0, "0"), ("\u00a0", "anything", "'anything'")])
+def test_a_blank_line_must_be_labelled_null(tmp_path: Path, line: str, label: object, shown: str) -> None:
+    # A blank line only separates blocks: labelled content, it would be a line the model can never keep.
+    path = write_jsonl(tmp_path / "d.jsonl", [GOOD, {"id": "p", "lines": ["x", line], "labels": [0, label]}])
+    assert error_of(path) == (f"{path}, record 2: line 2 is blank, its label must be null "
+                              f"(a blank line only separates blocks: it is neither content nor noise), got {shown}")
 
 
 def test_empty_page_and_blank_rows_in_the_file(tmp_path: Path) -> None:

@@ -26,6 +26,10 @@ class DataError(ValueError):
     """Labelled data that cannot be used, naming the file and record."""
 
 
+class MissingDataError(DataError):
+    """No labelled data where the user pointed: a path that does not exist, or a folder without data files."""
+
+
 @dataclass(frozen=True, slots=True)
 class LabelledPage:
     id: str
@@ -53,9 +57,9 @@ def data_files(paths: Sequence[Path]) -> list[Path]:
         elif path.exists():
             files.append(path)
         else:
-            raise DataError(f"{path}: no such file or directory")
+            raise MissingDataError(f"{path}: no such file or directory")
     if not files:
-        raise DataError(f"no labelled data (*.jsonl, *.jsonl.gz) in {', '.join(str(p) for p in paths)}")
+        raise MissingDataError(f"no labelled data (*.jsonl, *.jsonl.gz) in {', '.join(str(p) for p in paths)}")
     return files
 
 
@@ -81,8 +85,10 @@ def parse_page(row: object, where: str) -> LabelledPage:
         raise DataError(f"{where}: 'labels' must be a list with one label per line ({len(lines)})")
     values = np.empty(len(lines), dtype=np.int8)
     for index, (line, label) in enumerate(zip(lines, labels)):
-        blank = not line.strip()
-        if blank:
+        if not line.strip():
+            if label is not None:
+                raise DataError(f"{where}: line {index + 1} is blank, its label must be null (a blank line only "
+                                f"separates blocks: it is neither content nor noise), got {label!r}")
             values[index] = BLANK
         elif label in (0, 1) and not isinstance(label, bool):
             values[index] = label
@@ -100,8 +106,9 @@ def parse_page(row: object, where: str) -> LabelledPage:
 
 def load_pages(paths: Sequence[Path]) -> list[LabelledPage]:
     """All labelled pages in ``paths`` (files or directories), in file order then row order."""
-    pages = []
+    pages: list[LabelledPage] = []
     for file in data_files(paths):
+        before = len(pages)
         try:
             with _open(file) as stream:
                 for number, raw in enumerate(stream, start=1):
@@ -115,4 +122,52 @@ def load_pages(paths: Sequence[Path]) -> list[LabelledPage]:
                     pages.append(parse_page(row, where))
         except (OSError, EOFError, UnicodeDecodeError) as error:
             raise DataError(f"{file}: cannot read ({error})") from None
+        if len(pages) == before:
+            raise DataError(f"{file}: no labelled pages: the file is empty or holds only blank lines")
     return pages
+
+
+def describe_files(files: Sequence[Path]) -> str:
+    """The data files as messages name them."""
+    return ", ".join(str(file) for file in files)
+
+
+def _label_counts(pages: Sequence[LabelledPage]) -> tuple[int, int]:
+    """Labelled lines of ``pages``: (content, noise)."""
+    content = sum(int(np.count_nonzero(page.labels == 1)) for page in pages)
+    noise = sum(int(np.count_nonzero(page.labels == 0)) for page in pages)
+    return content, noise
+
+
+def _missing_class(content: int, noise: int) -> str:
+    """What labels with ``content`` and ``noise`` lines (one of them 0) lack."""
+    if content:
+        return f"all {content} labelled lines are content (1), none is noise (0)"
+    if noise:
+        return f"all {noise} labelled lines are noise (0), none is content (1)"
+    return "no labelled lines (the pages have only blank lines, or none)"
+
+
+def check_trainable(pages: Sequence[LabelledPage], where: str) -> None:
+    """Refuse ``pages`` (read from ``where``) that a model cannot learn from: no labelled line, or one class only.
+
+    A model fitted on one class would give every line of every page that class.
+    """
+    content, noise = _label_counts(pages)
+    if not (content and noise):
+        raise DataError(f"{where}: {_missing_class(content, noise)}: a model needs content (1) and noise (0) lines to learn from")
+
+
+def check_scorable(pages: Sequence[LabelledPage], where: str) -> str | None:
+    """Refuse ``pages`` (read from ``where``) with no labelled line to score; a warning when they hold one class only.
+
+    With one class the other's scores are 0 by construction and precision says nothing: only the
+    recall of the class present means something.
+    """
+    content, noise = _label_counts(pages)
+    if content and noise:
+        return None
+    if not (content or noise):
+        raise DataError(f"{where}: {_missing_class(content, noise)}: nothing to score")
+    present = "content" if content else "noise"
+    return f"{where}: {_missing_class(content, noise)}: only the recall of {present} lines means something on this data"

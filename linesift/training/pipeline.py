@@ -8,7 +8,7 @@ from importlib.metadata import version
 from pathlib import Path
 
 from linesift.model.sifter import Sifter
-from linesift.training.data import data_files, data_sha256, load_pages
+from linesift.training.data import check_trainable, data_files, data_sha256, describe_files, load_pages
 from linesift.training.evaluate import keeps_report, lines_kept
 from linesift.training.train import TrainingParams, prepare, score_examples, train_examples
 
@@ -18,9 +18,14 @@ def library_versions() -> dict[str, str]:
 
 
 def train_from_files(paths: Sequence[Path], params: TrainingParams = TrainingParams(), n_jobs: int = 1) -> Sifter:
-    """Train on the labelled files in ``paths`` and record the data's hashes and in-sample scores."""
+    """Train on the labelled files in ``paths`` and record the data's hashes and in-sample scores.
+
+    Raises :class:`~linesift.training.data.DataError` naming the file when the data cannot be read or
+    learnt from (no labelled line, or one class only).
+    """
     files = data_files(paths)
     pages = load_pages(files)
+    check_trainable(pages, describe_files(files))
     examples = prepare(pages, params.n_folds, n_jobs)
     model = train_examples(examples, params, n_jobs)
     # In-sample scores from the features already computed: what ``model.probabilities`` gives on each page.

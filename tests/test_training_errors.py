@@ -1,0 +1,120 @@
+"""``train`` and ``eval`` on data they cannot use: a clear error naming the file (or a warning when the run still
+means something), never a traceback, a model learnt from nothing, or a table of zeros."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+import linesift.cli as cli
+
+EXIT_BAD_DATA = 1
+EXIT_USAGE = 2
+NEWS = ["Home | News | Sport", "", "The council approved the new budget on Tuesday after a long debate.", "Share this"]
+NEWS_LABELS = [0, None, 1, 0]
+
+
+def squeeze(text: str) -> str:
+    """Output with Rich's line wrapping undone."""
+    return " ".join(text.split())
+
+
+def write_rows(path: Path, rows: list[dict]) -> Path:
+    path.write_text("".join(json.dumps(row) + "\n" for row in rows), encoding="utf-8")
+    return path
+
+
+def run(runner: CliRunner, args: list[str], inputs: list[Path]) -> object:
+    """Run the command and check that it left every input file byte for byte as it was."""
+    before = {path: path.read_bytes() for path in inputs}
+    result = runner.invoke(cli.app, args)
+    assert {path: path.read_bytes() for path in inputs} == before
+    return result
+
+
+def failure(result, code: int) -> str:
+    """The command failed with ``code`` through a handled error, printing no traceback; its message."""
+    assert result.exit_code == code, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+    assert "Traceback" not in result.output
+    return squeeze(result.stderr)
+
+
+# --- train --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("content", ["", "\n  \n\n"], ids=["empty", "blank-rows"])
+def test_train_refuses_a_file_without_pages(runner: CliRunner, tmp_path: Path, content: str) -> None:
+    data = tmp_path / "data.jsonl"
+    data.write_text(content, encoding="utf-8")
+    out = tmp_path / "model.json"
+    message = failure(run(runner, ["train", str(data), "--out", str(out)], [data]), EXIT_BAD_DATA)
+    assert message == f"error: {data}: no labelled pages: the file is empty or holds only blank lines"
+    assert not out.exists()
+
+
+def test_train_refuses_pages_without_labelled_lines(runner: CliRunner, tmp_path: Path) -> None:
+    data = write_rows(tmp_path / "data.jsonl", [{"id": "a", "lines": ["", "  "], "labels": [None, None]},
+                                                {"id": "b", "lines": [], "labels": []}])
+    out = tmp_path / "model.json"
+    message = failure(run(runner, ["train", str(data), "--out", str(out)], [data]), EXIT_BAD_DATA)
+    assert message == (f"error: {data}: no labelled lines (the pages have only blank lines, or none): "
+                       "a model needs content (1) and noise (0) lines to learn from")
+    assert not out.exists()
+
+
+@pytest.mark.parametrize(("label", "said"), [(1, "content (1), none is noise (0)"), (0, "noise (0), none is content (1)")])
+def test_train_refuses_labels_of_one_class(runner: CliRunner, tmp_path: Path, label: int, said: str) -> None:
+    # A model fitted on one class would give every line of every page that class.
+    data = write_rows(tmp_path / "data.jsonl", [{"id": "a", "lines": NEWS, "labels": [label, None, label, label]}])
+    out = tmp_path / "model.json"
+    message = failure(run(runner, ["train", str(data), "--out", str(out)], [data]), EXIT_BAD_DATA)
+    assert message == f"error: {data}: all 3 labelled lines are {said}: a model needs content (1) and noise (0) lines to learn from"
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("label", [1, 0])
+def test_train_refuses_a_labelled_blank_line(runner: CliRunner, tmp_path: Path, label: int) -> None:
+    data = write_rows(tmp_path / "data.jsonl", [{"id": "a", "lines": NEWS, "labels": NEWS_LABELS},
+                                                {"id": "b", "lines": NEWS, "labels": [0, label, 1, 0]}])
+    out = tmp_path / "model.json"
+    message = failure(run(runner, ["train", str(data), "--out", str(out)], [data]), EXIT_BAD_DATA)
+    assert message == (f"error: {data}, record 2: line 2 is blank, its label must be null "
+                       f"(a blank line only separates blocks: it is neither content nor noise), got {label}")
+    assert not out.exists()
+
+
+def test_train_on_a_missing_file_is_a_usage_error(runner: CliRunner, tmp_path: Path) -> None:
+    missing = tmp_path / "missing.jsonl"
+    message = failure(run(runner, ["train", str(missing), "--out", str(tmp_path / "model.json")], []), EXIT_USAGE)
+    assert message == f"error: {missing}: no such file or directory"
+
+
+# --- eval ---------------------------------------------------------------------------------------
+
+
+def test_eval_refuses_an_empty_file(runner: CliRunner, tmp_path: Path) -> None:
+    data = tmp_path / "empty.jsonl"
+    data.write_bytes(b"")
+    result = run(runner, ["eval", str(data)], [data])
+    assert failure(result, EXIT_BAD_DATA) == f"error: {data}: no labelled pages: the file is empty or holds only blank lines"
+    assert result.stdout == ""  # no table of zeros
+
+
+def test_eval_refuses_pages_without_labelled_lines(runner: CliRunner, tmp_path: Path) -> None:
+    data = write_rows(tmp_path / "data.jsonl", [{"id": "a", "lines": ["", " "], "labels": [None, None]}])
+    result = run(runner, ["eval", str(data)], [data])
+    assert failure(result, EXIT_BAD_DATA) == f"error: {data}: no labelled lines (the pages have only blank lines, or none): nothing to score"
+    assert result.stdout == ""
+
+
+def test_eval_of_one_class_warns_and_still_scores(runner: CliRunner, tmp_path: Path) -> None:
+    data = write_rows(tmp_path / "data.jsonl", [{"id": "a", "lines": NEWS, "labels": [1, None, 1, 1]}])
+    result = run(runner, ["eval", str(data)], [data])
+    assert result.exit_code == 0, result.output
+    assert squeeze(result.stderr) == (f"warning: {data}: all 3 labelled lines are content (1), none is noise (0): "
+                                      "only the recall of content lines means something on this data")
+    assert "1 page(s), 3 labelled lines" in squeeze(result.stdout)
