@@ -183,7 +183,7 @@ def _word_table(title: str, methods: list[MethodScores]) -> Table:
     return table
 
 
-def _comparison(pages: list[LabelledPage], keeps: list[np.ndarray], threshold: float | None, html_root: Path | None) -> list[MethodScores]:
+def _comparison(pages: list[LabelledPage], keeps: list[np.ndarray], threshold: float | None, html_texts: dict[str, str]) -> list[MethodScores]:
     from linesift.training.evaluate import (
         MethodScores,
         html_baseline_scores,
@@ -194,11 +194,26 @@ def _comparison(pages: list[LabelledPage], keeps: list[np.ndarray], threshold: f
 
     methods = [MethodScores("linesift", keeps_report(pages, keeps, threshold), word_report(pages, keeps))]
     methods.extend(line_baseline_scores(pages))
-    if html_root is not None:
-        html = html_baseline_scores(pages, html_root)
-        if html is not None:
-            methods.append(html)
+    html = html_baseline_scores(pages, html_texts)
+    if html is not None:
+        methods.append(html)
     return methods
+
+
+def _html_texts(pages: list[LabelledPage], html_root: Path) -> dict[str, str]:
+    """trafilatura's text of the pages' HTML under ``html_root``, by source; a warning for what is missing."""
+    from linesift.training.baselines import BaselineUnavailable
+    from linesift.training.evaluate import html_coverage_warning, trafilatura_texts
+
+    try:
+        texts = trafilatura_texts(pages, html_root)
+    except BaselineUnavailable as error:
+        _warn(f"{error}; trafilatura is left out of the comparison")
+        return {}
+    warning = html_coverage_warning(pages, html_root, texts)
+    if warning is not None:
+        _warn(warning)
+    return texts
 
 
 @app.command("eval")
@@ -209,7 +224,8 @@ def evaluate(
     min_recall: Annotated[Optional[float], typer.Option(min=0.0, max=1.0, help="Choose the threshold reaching this content recall.")] = None,
     save: Annotated[Optional[Path], typer.Option("--save", help="Write the model with the chosen threshold here.")] = None,
     max_folds: Annotated[Optional[int], typer.Option(min=1, help="Cross-validate on only the first K folds (quicker).")] = None,
-    html_root: Annotated[Optional[Path], typer.Option(help="Folder the pages' `source` paths are under: adds trafilatura on the HTML.")] = None,
+    html_root: Annotated[Optional[Path], typer.Option(exists=True, file_okay=False,
+                                                     help="Folder the pages' `source` paths are under: adds trafilatura on the HTML.")] = None,
     plot: Annotated[Optional[Path], typer.Option("--plot", help="Write the precision-recall curve and score histograms (PNG) here.")] = None,
     jobs: Annotated[int, typer.Option("--jobs", min=1, help="Processes for cross-validation.")] = 1,
     unseen: Annotated[Optional[list[Path]], typer.Option(
@@ -279,11 +295,12 @@ def evaluate(
     word_reports = [word_report(pages, [prob >= r.threshold for prob in probabilities]) if r.threshold is not None
                     else word_report(pages, keeps) for r in curve]
     out.print(_curve_table(curve, [w.overall for w in word_reports if w is not None] or None))
+    html_texts = _html_texts(pages, html_root) if html_root is not None else {}
     renderers = sorted({page.renderer for page in pages})
     for renderer in renderers:
         subset = [i for i, page in enumerate(pages) if page.renderer == renderer]
         title = f"line level and word F1 (benchmark metric){f', rendered by {renderer}' if renderer else ''}, {len(subset)} pages"
-        out.print(_word_table(title, _comparison([pages[i] for i in subset], [keeps[i] for i in subset], threshold, html_root)))
+        out.print(_word_table(title, _comparison([pages[i] for i in subset], [keeps[i] for i in subset], threshold, html_texts)))
     if plot is not None:
         try:
             plot_precision_recall(y, p, report, plot / "precision_recall.png")

@@ -10,6 +10,8 @@ import pytest
 from typer.testing import CliRunner
 
 import linesift.cli as cli
+import linesift.training.evaluate as evaluate
+from linesift.training.baselines import TRAFILATURA_UNAVAILABLE, BaselineUnavailable
 
 EXIT_BAD_DATA = 1
 EXIT_USAGE = 2
@@ -118,3 +120,60 @@ def test_eval_of_one_class_warns_and_still_scores(runner: CliRunner, tmp_path: P
     assert squeeze(result.stderr) == (f"warning: {data}: all 3 labelled lines are content (1), none is noise (0): "
                                       "only the recall of content lines means something on this data")
     assert "1 page(s), 3 labelled lines" in squeeze(result.stdout)
+
+
+# --- eval --html-root ---------------------------------------------------------------------------
+
+
+@pytest.fixture()
+def two_pages(tmp_path: Path) -> Path:
+    """Two labelled pages whose HTML sources are site/a.html and site/b.html."""
+    return write_rows(tmp_path / "data.jsonl", [{"id": "a", "source": "site/a.html", "lines": NEWS, "labels": NEWS_LABELS},
+                                                {"id": "b", "source": "site/b.html", "lines": NEWS, "labels": NEWS_LABELS}])
+
+
+def test_eval_html_root_that_does_not_exist_is_a_usage_error(runner: CliRunner, two_pages: Path, tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)  # a short relative path: the message is not wrapped
+    result = run(runner, ["eval", two_pages.name, "--html-root", "no-such-folder"], [two_pages])
+    message = failure(result, EXIT_USAGE)
+    assert "Invalid value for '--html-root': Directory 'no-such-folder' does not exist." in message
+    assert result.stdout == ""
+
+
+def test_eval_html_root_holding_none_of_the_sources_warns(runner: CliRunner, two_pages: Path, tmp_path: Path) -> None:
+    root = tmp_path / "html"
+    root.mkdir()
+    result = run(runner, ["eval", str(two_pages), "--html-root", str(root)], [two_pages])
+    assert result.exit_code == 0, result.output
+    assert squeeze(result.stderr) == (f"warning: {root}: holds the HTML of none of the 2 page(s) (looked for their 'source' "
+                                      f"paths, such as {root / 'site' / 'a.html'}): trafilatura is left out of the comparison")
+    assert "trafilatura" not in result.stdout
+
+
+def test_eval_html_root_holding_some_sources_warns_with_a_count(runner: CliRunner, two_pages: Path, tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(evaluate, "trafilatura_on_html", lambda html: "The council approved the new budget.")
+    root = tmp_path / "html"
+    (root / "site").mkdir(parents=True)
+    page = root / "site" / "a.html"
+    page.write_text("<html><body><p>The council approved the new budget.</p></body></html>", encoding="utf-8")
+    result = run(runner, ["eval", str(two_pages), "--html-root", str(root)], [two_pages, page])
+    assert result.exit_code == 0, result.output
+    assert squeeze(result.stderr) == f"warning: {root}: holds the HTML of 1 of 2 page(s): trafilatura is scored on those pages only"
+    assert "trafilatura (HTML)" in result.stdout
+
+
+def test_eval_html_root_without_trafilatura_warns(runner: CliRunner, two_pages: Path, tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    def unavailable(html: object) -> str:
+        raise BaselineUnavailable(TRAFILATURA_UNAVAILABLE)
+
+    monkeypatch.setattr(evaluate, "trafilatura_on_html", unavailable)
+    root = tmp_path / "html"
+    (root / "site").mkdir(parents=True)
+    (root / "site" / "a.html").write_text("<p>Text.</p>", encoding="utf-8")
+    result = run(runner, ["eval", str(two_pages), "--html-root", str(root)], [two_pages])
+    assert result.exit_code == 0, result.output
+    assert squeeze(result.stderr) == f"warning: {TRAFILATURA_UNAVAILABLE}; trafilatura is left out of the comparison"
+    assert "trafilatura" not in result.stdout

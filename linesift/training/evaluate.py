@@ -191,16 +191,33 @@ def line_baseline_scores(pages: Sequence[LabelledPage]) -> list[MethodScores]:
     return results
 
 
-def html_baseline_scores(pages: Sequence[LabelledPage], html_root: Path) -> MethodScores | None:
-    """trafilatura on each page's HTML (``source`` under ``html_root``); None when it or the HTML is missing."""
+def trafilatura_texts(pages: Sequence[LabelledPage], html_root: Path) -> dict[str, str]:
+    """trafilatura's text of each page's HTML found under ``html_root`` at its ``source`` path, by source.
+
+    Raises :class:`BaselineUnavailable` when trafilatura is not installed.
+    """
     texts: dict[str, str] = {}
     for page in pages:
         path = html_root / page.source
-        if page.source not in texts and path.is_file():
-            try:
-                texts[page.source] = trafilatura_on_html(read_html(path))
-            except BaselineUnavailable:
-                return None
+        if page.source and page.source not in texts and path.is_file():
+            texts[page.source] = trafilatura_on_html(read_html(path))
+    return texts
+
+
+def html_coverage_warning(pages: Sequence[LabelledPage], html_root: Path, texts: dict[str, str]) -> str | None:
+    """A warning when ``html_root`` held the HTML of only some of ``pages`` (``texts``, by source), or none."""
+    found = sum(page.source in texts for page in pages)
+    if found == len(pages):
+        return None
+    if found:
+        return f"{html_root}: holds the HTML of {found} of {len(pages)} page(s): trafilatura is scored on those pages only"
+    example = next((page.source for page in pages if page.source), None)
+    looked = f"looked for their 'source' paths, such as {html_root / example}" if example else "the pages name no 'source'"
+    return f"{html_root}: holds the HTML of none of the {len(pages)} page(s) ({looked}): trafilatura is left out of the comparison"
+
+
+def html_baseline_scores(pages: Sequence[LabelledPage], texts: dict[str, str]) -> MethodScores | None:
+    """trafilatura's word F1 on the pages whose HTML it extracted (``texts``, by source); None when there are none."""
     covered = [page for page in pages if page.source in texts]
     if not covered:
         return None
