@@ -3,6 +3,10 @@
     >>> from linesift import load_model
     >>> model = load_model()            # the built-in model
     >>> clean_text = model.clean(page_text)
+
+A page is a ``str``; decode bytes first (the ``linesift`` command reads files as UTF-8). A threshold,
+where one is taken, is None (the model's rule) or a number from 0 to 1. Wrong inputs raise
+``TypeError`` or ``ValueError`` naming what was expected: see :class:`Sifter` for each method's contract.
 """
 
 import logging

@@ -11,6 +11,8 @@ content the model is sure of.
 
 from __future__ import annotations
 
+from numbers import Real
+
 import numpy as np
 
 from linesift.model.features import argsort_within_pages
@@ -43,6 +45,20 @@ def page_cuts(p: np.ndarray, words: np.ndarray, bounds: np.ndarray) -> np.ndarra
     # An F1 is at most 1, but the running sums span the batch and their differences round: a page after
     # another can reach 1 plus a rounding error, which would cut above 0.5.
     return np.clip(best / 2, MIN_PAGE_CUT, 0.5)
+
+
+THRESHOLD_RULE = "threshold must be a number between 0 and 1, or None for a cut per page"
+
+
+def check_threshold(threshold: object) -> None:
+    """Refuse a threshold that is not None or a number from 0 to 1 (nan included): above 1 a page keeps
+    nothing, below 0 everything. Raises TypeError for what is not a number, ValueError for the rest."""
+    if threshold is None:
+        return
+    if isinstance(threshold, bool) or not isinstance(threshold, Real):
+        raise TypeError(f"{THRESHOLD_RULE}, not {type(threshold).__name__}")
+    if not 0.0 <= threshold <= 1.0:  # nan fails both comparisons
+        raise ValueError(f"{THRESHOLD_RULE}, not {threshold!r}")
 
 
 def cuts(p: np.ndarray, words: np.ndarray, bounds: np.ndarray, threshold: float | None) -> np.ndarray:

@@ -18,6 +18,7 @@ import numpy as np
 
 from linesift.io.text import atomic_writer
 from linesift.model.context import context_feature_names
+from linesift.model.cuts import check_threshold
 from linesift.model.features import feature_names
 from linesift.model.linear import LinearScorer
 from linesift.model.ngrams import N_BUCKETS
@@ -141,8 +142,10 @@ def model_from_dict(document: Any) -> Sifter:
     if type(version) is not int or version != FORMAT_VERSION:  # true == 1 in Python, not in the format
         raise ModelFileError(f"unsupported model format version {version!r}; this linesift reads version {FORMAT_VERSION}")
     threshold = document.get("threshold", False)  # null: each page gets its own cut
-    if threshold is not None and (not isinstance(threshold, (int, float)) or isinstance(threshold, bool) or not 0.0 <= threshold <= 1.0):
-        raise ModelFileError("threshold must be a number between 0 and 1, or null for a cut per page")
+    try:
+        check_threshold(threshold)
+    except (TypeError, ValueError):
+        raise ModelFileError("threshold must be a number between 0 and 1, or null for a cut per page") from None
     stages = document.get("stages")
     if not isinstance(stages, dict):
         raise ModelFileError("stages must be an object with 'first' and 'second'")

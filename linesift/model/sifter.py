@@ -19,7 +19,7 @@ import scipy.sparse as sp
 from linesift.limits import check_page_size
 from linesift.model.context import NAMES as CONTEXT_NAMES
 from linesift.model.context import context_features
-from linesift.model.cuts import cuts
+from linesift.model.cuts import check_threshold, cuts
 from linesift.model.features import DenseFeatures, PageStats, page_features
 from linesift.model.linear import LinearScorer, sigmoid
 from linesift.model.ngrams import ngram_features, ngram_scores
@@ -76,7 +76,19 @@ class Decision:
 
 @dataclass
 class Sifter:
-    """A trained page model. Build one with :func:`linesift.load_model` or :func:`linesift.training.train.train`."""
+    """A trained page model. Build one with :func:`linesift.load_model` or :func:`linesift.training.train.train`.
+
+    Text goes in through :meth:`clean`, :meth:`clean_many` and :meth:`predict_lines`, one page per ``str``;
+    :meth:`decide`, :meth:`decide_many`, :meth:`probabilities` and :meth:`probabilities_of` take pages already
+    split into lines (:meth:`linesift.model.segment.Page.from_text`). Bytes are refused, not decoded: only the
+    caller knows their encoding. A ``threshold`` is None for the model's own rule (its threshold, or each
+    page's cut when it has none) or a number from 0 to 1 that a line's P(content) must reach to be kept.
+
+    These methods check their arguments once per call and per page, never per line, and raise
+    ``TypeError`` for a value of the wrong kind, ``ValueError`` for a threshold outside 0 to 1 (or nan), and
+    :class:`~linesift.limits.PageTooLargeError` for a page beyond :mod:`linesift.limits`. The other methods
+    are their building blocks and training's, on arrays, and check nothing.
+    """
 
     first: LinearScorer
     second: LinearScorer
@@ -84,7 +96,11 @@ class Sifter:
     metadata: dict = field(default_factory=dict)
 
     def probabilities(self, page: Page) -> np.ndarray:
-        """P(content) of every line of ``page``; 0.0 for blank lines."""
+        """P(content) of every line of ``page`` (a :class:`Page`), one float per line; 0.0 for blank lines.
+
+        Raises TypeError when ``page`` is not a :class:`Page`.
+        """
+        _check_page(page)
         return self._scored(page)[0]
 
     def _scored(self, page: Page) -> tuple[np.ndarray, np.ndarray, PageStats]:
@@ -107,8 +123,17 @@ class Sifter:
 
     def cuts(self, p: np.ndarray, words: np.ndarray, bounds: np.ndarray, threshold: float | None = None) -> np.ndarray:
         """The cut of each page whose lines are ``bounds[k]:bounds[k + 1]``: ``threshold`` when given, else the
-        model's threshold, else each page's own cut from its lines' ``p`` and ``words`` (see :mod:`linesift.model.cuts`)."""
-        return cuts(p, words, bounds, self.threshold if threshold is None else threshold)
+        model's threshold, else each page's own cut from its lines' ``p`` and ``words`` (see :mod:`linesift.model.cuts`).
+
+        Raises TypeError or ValueError for a threshold that is not a number from 0 to 1.
+        """
+        return cuts(p, words, bounds, self._rule(threshold))
+
+    def _rule(self, threshold: float | None) -> float | None:
+        """The threshold decisions use, checked: ``threshold`` when given, else the model's (None: a cut per page)."""
+        rule = self.threshold if threshold is None else threshold
+        check_threshold(rule)
+        return rule
 
     def scores_from(self, dense: np.ndarray | DenseFeatures, hashed: np.ndarray,
                     second_features: Callable[[np.ndarray], np.ndarray | DenseFeatures], blank: np.ndarray) -> np.ndarray:
@@ -118,21 +143,32 @@ class Sifter:
         return self.second_pass(second_features(p_first), blank)
 
     def probabilities_of(self, pages: Sequence[Page]) -> list[np.ndarray]:
-        """``probabilities`` of every page of ``pages``, scored in batches of about ``BATCH_CHARS`` characters."""
+        """``probabilities`` of every page of ``pages``, scored in batches of about ``BATCH_CHARS`` characters.
+
+        Raises TypeError for an item that is not a :class:`Page`.
+        """
         return [decision.p for decision in self.decide_many(pages)]
 
     def decide(self, page: Page, threshold: float | None = None) -> Decision:
-        """Every line's P(content) and the page's cut (see :meth:`cuts`)."""
+        """Every line's P(content) and the page's cut (see :meth:`cuts`) for ``page``, a :class:`Page`.
+
+        Raises TypeError when ``page`` is not a :class:`Page`; TypeError or ValueError for a bad ``threshold``.
+        """
         return self.decide_many([page], threshold)[0]
 
     def decide_many(self, pages: Sequence[Page], threshold: float | None = None) -> list[Decision]:
-        """``decide`` of every page of ``pages``, scored in batches of about ``BATCH_CHARS`` characters."""
+        """``decide`` of every page of ``pages``, in order, scored in batches of about ``BATCH_CHARS`` characters.
+
+        Raises TypeError for an item that is not a :class:`Page`; TypeError or ValueError for a bad ``threshold``,
+        before any page is scored.
+        """
+        rule = self._rule(threshold)
         decided: list[Decision] = []
         for batch in _batches(pages):
             joined = Page.join(batch)
             p, rows, stats = self._scored(joined)
             # Blank lines score 0.0 and hold no words: the cuts from the other lines alone are the same.
-            page_cuts = self.cuts(p[rows], stats.words_per_line, stats.page.bounds, threshold)
+            page_cuts = cuts(p[rows], stats.words_per_line, stats.page.bounds, rule)
             decided.extend(Decision(page_p, float(cut)) for page_p, cut in zip(joined.split(p), page_cuts))
         return decided
 
@@ -146,16 +182,33 @@ class Sifter:
         return np.where(blank, 0.0, sigmoid(self.second.decision_from_parts(features)))
 
     def predict_lines(self, text: str, threshold: float | None = None) -> list[Line]:
-        """One :class:`Line` per line of ``text`` (blank lines included, labelled noise)."""
+        """One :class:`Line` per line of ``text``, one page as a ``str`` (blank lines included, labelled noise).
+
+        Raises TypeError when ``text`` is not a ``str`` (bytes included: decode them first), TypeError or
+        ValueError for a bad ``threshold``, PageTooLargeError for a page beyond :mod:`linesift.limits`.
+        """
         page = _checked_page(text)
         return decide_lines(page, self.decide(page, threshold))
 
     def clean(self, text: str, threshold: float | None = None) -> str:
-        """The content lines of ``text``; kept lines from different blocks are separated by one blank line."""
+        """The content lines of ``text``, one page as a ``str``; kept lines from different blocks are separated by
+        one blank line, and a page without content gives ``""``.
+
+        Raises TypeError when ``text`` is not a ``str`` (bytes included: decode them first), TypeError or
+        ValueError for a bad ``threshold``, PageTooLargeError for a page beyond :mod:`linesift.limits`.
+        """
         return self.clean_many([text], threshold)[0]
 
     def clean_many(self, texts: Iterable[str], threshold: float | None = None) -> list[str]:
-        """``clean`` of every text of ``texts``, in order: faster than one at a time on many short pages."""
+        """``clean`` of every page of ``texts``, an iterable of ``str``, in order: faster than one at a time on
+        many short pages.
+
+        Raises TypeError when ``texts`` is a single ``str`` or bytes (iterating it would give one page per
+        character or byte) or holds an item that is not a ``str``; otherwise as :meth:`clean`.
+        """
+        if isinstance(texts, (str, bytes, bytearray)):
+            raise TypeError(f"clean_many takes an iterable of pages, not a {type(texts).__name__} object "
+                            "(that would clean each character as a page): use clean(text) for one page")
         pages = [_checked_page(text) for text in texts]
         return [join_kept(page, decision.keep(page)) for page, decision in zip(pages, self.decide_many(pages, threshold))]
 
@@ -168,10 +221,11 @@ def _second_features(stats: PageStats, dense: DenseFeatures, p_first: np.ndarray
 
 
 def _batches(pages: Sequence[Page]) -> Iterator[list[Page]]:
-    """``pages`` in runs of about ``BATCH_CHARS`` characters."""
+    """``pages`` in runs of about ``BATCH_CHARS`` characters, each checked to be a :class:`Page` on the way."""
     batch: list[Page] = []
     size = 0
     for page in pages:
+        _check_page(page)
         batch.append(page)
         size += len(page.text)
         if size >= BATCH_CHARS:
@@ -181,10 +235,23 @@ def _batches(pages: Sequence[Page]) -> Iterator[list[Page]]:
         yield batch
 
 
-def _checked_page(text: str) -> Page:
-    """Segment ``text`` after checking it is within the size limits (see :mod:`linesift.limits`)."""
+def _checked_page(text: object) -> Page:
+    """Segment ``text`` after checking it is a ``str`` within the size limits (see :mod:`linesift.limits`)."""
+    if not isinstance(text, str):
+        name = type(text).__name__
+        if isinstance(text, (bytes, bytearray, memoryview)):
+            # Guessing an encoding would hide mojibake; the command reads files as UTF-8 and warns on bad bytes.
+            raise TypeError(f"a page must be str, not {name}: decode it first, "
+                            "e.g. data.decode('utf-8', errors='replace') as the linesift command does")
+        raise TypeError(f"a page must be str, not {name}")
     check_page_size(text)
     return Page.from_text(text)
+
+
+def _check_page(page: object) -> None:
+    if not isinstance(page, Page):
+        raise TypeError(f"expected a Page (Page.from_text(text)), not {type(page).__name__}: "
+                        "clean, clean_many and predict_lines take text")
 
 
 def decide_lines(page: Page, decision: Decision) -> list[Line]:
