@@ -9,7 +9,8 @@ kind      recognised by                         documents
 ========  ====================================  ==========================================
 text      anything else                         the whole file is one page
 html      ``.html``, ``.htm``                   the whole file, rendered to text first
-jsonl     ``.jsonl``, ``.ndjson``               one per line, the ``text_field`` string
+jsonl     ``.jsonl``, ``.ndjson``; on stdin,    one per line, the ``text_field`` string
+          first lines that are JSON objects
 warc      ``WARC/`` magic, ``.warc``, ``.wet``  conversion records (WET) and HTML responses
 parquet   ``PAR1`` magic, ``.parquet``          one per row, the ``text_field`` column
 ========  ====================================  ==========================================
@@ -45,6 +46,7 @@ from linesift.io.text import (
     MissingExtraError,
     decode_text,
     open_binary,
+    stdin,
 )
 
 InputKind = Literal["text", "html", "jsonl", "warc", "parquet"]
@@ -56,6 +58,7 @@ PARQUET_MAGIC = b"PAR1"
 WARC_MAGIC = b"WARC/"
 PARQUET_BATCH_ROWS = 256  # rows read at once: a few MB of page text
 PARQUET_EXTRA = "parquet"
+SNIFF_JSON_LINES = 5  # first lines of stdin that must all be JSON objects for it to be read as JSONL
 _KIND_BY_SUFFIX: dict[str, InputKind] = {
     ".txt": "text",
     ".html": "html",
@@ -107,12 +110,17 @@ def find_inputs(names: list[str], pattern: str = DEFAULT_GLOB) -> Iterator[Input
     listed whole; hidden files and directories (starting with ``.``) are skipped.
     """
     for name in names:
-        if name == STDIN:
-            yield Input(STDIN_NAME, STDIN, PurePosixPath(STDIN_OUTPUT))
-        elif os.path.isdir(name):
+        if name != STDIN and os.path.isdir(name):
             yield from _walk(name, pattern)
         else:
-            yield Input(name, name, PurePosixPath(Path(name).name))
+            yield input_named(name)
+
+
+def input_named(name: str) -> Input:
+    """The input of a file named on the command line, or of stdin (``-``)."""
+    if name == STDIN:
+        return Input(STDIN_NAME, STDIN, PurePosixPath(STDIN_OUTPUT))
+    return Input(name, name, PurePosixPath(Path(name).name))
 
 
 def _walk(root: str, pattern: str) -> Iterator[Input]:
@@ -300,8 +308,10 @@ def _open_parquet(stream: IO[bytes], text_field: str) -> Any:
 def open_source(item: Input, options: ReadOptions) -> Iterator[Source]:
     """Open ``item``, undo compression and tell its kind; the stream is closed when the block ends."""
     with open_binary(item.path) as opened:
-        raw = opened if hasattr(opened, "peek") else io.BufferedReader(opened)  # type: ignore[arg-type]
         kind = options.input_format
+        if kind is None and item.path == STDIN:
+            kind = _stdin_kind()
+        raw = opened if hasattr(opened, "peek") else io.BufferedReader(opened)  # type: ignore[arg-type]
         if kind == "parquet" or (kind is None and (_peek(raw).startswith(PARQUET_MAGIC) or kind_from_name(item.name) == "parquet")):
             yield Source(item, "parquet", raw, options)
             return
@@ -309,6 +319,61 @@ def open_source(item: Input, options: ReadOptions) -> Iterator[Source]:
         if kind is None:
             kind = "warc" if _peek(stream).startswith(WARC_MAGIC) else kind_from_name(item.name)
         yield Source(item, kind, stream, options)
+
+
+def input_kind(item: Input, options: ReadOptions) -> InputKind | None:
+    """The kind ``item`` will be read as, read from its first bytes without using them up;
+    ``None`` for a pipe or device other than stdin, whose bytes cannot be read twice."""
+    if options.input_format is not None:
+        return options.input_format
+    if item.path == STDIN:
+        return _stdin_kind()
+    if not os.path.isfile(item.path):
+        return None
+    with open_source(item, options) as source:
+        return source.kind
+
+
+def _stdin_kind() -> InputKind:
+    """What stdin holds, told as a file's kind is (magic bytes), then JSONL if its first lines are JSON objects, else text.
+
+    Stdin has no name to tell JSONL by, and piping a shard (``zcat x.jsonl.gz |``) is common. The
+    bytes read here are given back for the reader that follows.
+    """
+    stream = stdin()
+    with stream.given_back():
+        raw = io.BufferedReader(stream)
+        if _peek(raw).startswith(PARQUET_MAGIC):
+            return "parquet"
+        decompressed = open_decompressed(raw)
+        if _peek(decompressed).startswith(WARC_MAGIC):
+            return "warc"
+        return "jsonl" if _starts_with_json_objects(decompressed) else "text"
+
+
+def _starts_with_json_objects(stream: IO[bytes]) -> bool:
+    """Whether the first ``SNIFF_JSON_LINES`` non-blank lines (all, if fewer) are each a JSON object.
+
+    One line is not enough: a page's text can open with a JSON-LD object left over from its markup.
+    """
+    seen = 0
+    try:
+        while seen < SNIFF_JSON_LINES and (line := stream.readline()):
+            if not line.strip():
+                continue
+            if not isinstance(_json_or_none(line), dict):
+                return False
+            seen += 1
+    except _STREAM_ERRORS:
+        pass  # a damaged stream is reported, with its record, when it is read
+    return seen > 0
+
+
+def _json_or_none(line: bytes) -> Any:
+    try:
+        return json.loads(line)
+    except (ValueError, RecursionError):
+        return None
 
 
 def _peek(stream: IO[bytes]) -> bytes:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import io
 import os
 import sys
 import tempfile
@@ -60,11 +61,65 @@ def read_bytes(name: str) -> bytes:
         return Path(name).read_bytes()
 
 
+class _Stdin(io.RawIOBase):
+    """Standard input, which can be read only once: what is read inside :meth:`given_back` is read again after it.
+
+    Telling JSONL from a text page on stdin means reading its first lines, and the reader that
+    cleans it must see them too.
+    """
+
+    def __init__(self, stream: IO[bytes]) -> None:
+        self.stream = stream
+        self._pending = b""  # given back, not yet read again
+        self._offset = 0
+        self._kept: bytearray | None = None
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
+        if self._offset < len(self._pending):
+            size = min(len(buffer), len(self._pending) - self._offset)
+            buffer[:size] = self._pending[self._offset : self._offset + size]
+            self._offset += size
+        else:
+            self._pending, self._offset = b"", 0
+            data = self.stream.read1(len(buffer))  # type: ignore[attr-defined]
+            size = len(data)
+            buffer[:size] = data
+        if self._kept is not None:
+            self._kept += buffer[:size]
+        return size
+
+    @contextmanager
+    def given_back(self) -> Iterator[None]:
+        self._kept = bytearray()
+        try:
+            yield
+        finally:
+            self._pending, self._offset = bytes(self._kept) + self._pending[self._offset :], 0
+            self._kept = None
+
+    def close(self) -> None:
+        """Left open: the process's stdin is not ours to close, and a later reader may still need it."""
+
+
+_stdin: _Stdin | None = None
+
+
+def stdin() -> _Stdin:
+    """This process's standard input, shared by all its readers so that bytes given back are not lost."""
+    global _stdin
+    if _stdin is None or _stdin.stream is not sys.stdin.buffer:  # a new stdin (a test runner swaps it)
+        _stdin = _Stdin(sys.stdin.buffer)
+    return _stdin
+
+
 @contextmanager
 def open_binary(name: str) -> Iterator[IO[bytes]]:
     """File ``name`` (``-`` for stdin) open for binary reading; stdin is left open afterwards."""
     if name == STDIN:
-        yield sys.stdin.buffer
+        yield stdin()  # type: ignore[misc]
         return
     with _reading(name):
         stream = open(name, "rb")  # noqa: SIM115 - opened inside the error mapping, closed by the block below
