@@ -39,6 +39,7 @@ from linesift.io.sources import (
     open_source,
 )
 from linesift.io.text import STDIN, InputError, read_text
+from linesift.io.usable_options import LINE_RECORDS_OPTION, SPANS_OPTION, refuse_unusable_options, text_field_option
 from linesift.limits import PageTooLargeError
 from linesift.model.modelfile import ModelFileError, load_model, save_model
 from linesift.model.sifter import Sifter
@@ -315,6 +316,10 @@ def evaluate(
 
 
 InputFormat = Literal["auto", "text", "html", "jsonl", "warc", "parquet"]
+InputFormatOption = Annotated[InputFormat, typer.Option("--input-format", help=(
+    "Kind of input (auto: by magic bytes, then name; stdin is JSONL when its first lines are JSON objects)."))]
+TextFieldOption = Annotated[Optional[str], typer.Option("--text-field", help=(
+    f"JSONL field or Parquet column holding the text (default: {DEFAULT_TEXT_FIELD}); refused when no input is JSONL or Parquet."))]
 OutputFormat = Literal["text", "jsonl"]
 EXIT_BAD_DATA = 1
 EXIT_BROKEN_PIPE = 128 + signal.SIGPIPE  # what a shell reports for a tool stopped by a closed pipe
@@ -325,15 +330,19 @@ BYTES_PER_MB = 1_000_000
 def predict(
     files: Annotated[list[str], typer.Argument(help="Files or directories to clean; '-' reads stdin.")],
     model_path: ModelOption = None,
-    output_format: Annotated[OutputFormat, typer.Option("--format", help="For text and HTML pages: text: kept lines; jsonl: one record per line.")] = "text",
+    output_format: Annotated[OutputFormat, typer.Option("--format", help=(
+        "For text and HTML pages: text: kept lines; jsonl: one record per line. "
+        "jsonl is refused when no input is a page (records take --spans)."))] = "text",
     threshold: Annotated[Optional[float], typer.Option(min=0.0, max=1.0, help="Override the model's threshold.")] = None,
     output_dir: Annotated[Optional[Path], typer.Option("--output-dir", help="Write one output per input here, mirroring directories. Refused if it is inside an "
                                                                           "input directory, or if an output would replace an input or another output of the run.")] = None,
     strict: Annotated[bool, typer.Option("--strict", help="Refuse text pages that are not valid UTF-8.")] = False,
-    input_format: Annotated[InputFormat, typer.Option("--input-format", help="Kind of input (auto: by magic bytes, then name).")] = "auto",
-    text_field: Annotated[str, typer.Option("--text-field", help="JSONL field or Parquet column holding the text.")] = DEFAULT_TEXT_FIELD,
+    input_format: InputFormatOption = "auto",
+    text_field: TextFieldOption = None,
     glob: Annotated[str, typer.Option("--glob", help="File names to take from directories, e.g. '*.jsonl.gz'.")] = DEFAULT_GLOB,
-    spans: Annotated[bool, typer.Option("--spans", help=f"Add {SPANS_FIELD}: start, end and p_content of every line of the text.")] = False,
+    spans: Annotated[bool, typer.Option("--spans", help=(
+        f"Add {SPANS_FIELD} to JSONL, WARC and Parquet records: start, end and p_content of every line of the text. "
+        "Refused when no input holds records (pages take --format jsonl)."))] = False,
     jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Processes cleaning in parallel; output order is kept.")] = 1,
     on_error: Annotated[OnError, typer.Option("--on-error", help="fail: stop at a bad record; skip: write it through and count it.")] = "fail",
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
@@ -341,10 +350,17 @@ def predict(
 ) -> None:
     """Clean pages, JSONL, WARC/WET or Parquet: text pages give their content lines, records gain linesift_text."""
     model = _load(model_path)  # a bad model file is a usage error, reported before any input is read
+    read = _read_options(input_format, text_field, strict)
+    given = [*([text_field_option(text_field)] if text_field is not None else []),
+             *([SPANS_OPTION] if spans else []), *([LINE_RECORDS_OPTION] if output_format == "jsonl" else [])]
+    try:
+        refuse_unusable_options(files, read, given)
+    except InputError as error:
+        fail(str(error))
     if report is not None:
         _write_report(files, report, model, threshold, strict)
     options = RunOptions(
-        read=ReadOptions(None if input_format == "auto" else input_format, text_field, strict),
+        read=read,
         clean=CleanOptions(None if model_path is None else str(model_path), threshold, spans),
         output_dir=output_dir,
         line_records=output_format == "jsonl",
@@ -366,6 +382,10 @@ def predict(
         where = error.filename or "output"
         fail(f"cannot write {where}: {error.strerror or error}", EXIT_BAD_DATA)
     _print_summary(summary, time.monotonic() - started, quiet)
+
+
+def _read_options(input_format: InputFormat, text_field: str | None, strict: bool) -> ReadOptions:
+    return ReadOptions(None if input_format == "auto" else input_format, text_field or DEFAULT_TEXT_FIELD, strict)
 
 
 def _write_report(files: list[str], report: Path, model: Sifter, threshold: float | None, strict: bool) -> None:

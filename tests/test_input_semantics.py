@@ -67,3 +67,39 @@ def test_text_page_on_stdin_opening_with_a_json_object_is_still_text(inputs: Pat
     from_file = invoke("predict", str(inputs / "json-ld.txt"))
     from_stdin = invoke("predict", "-", stdin=page)
     assert from_stdin.exit_code == 0 and from_stdin.stdout == from_file.stdout and from_stdin.stdout
+
+
+def test_text_field_on_a_text_page_is_refused(inputs: Path) -> None:
+    message = refused("predict", str(inputs / "page.txt"), "--text-field", "body")
+    assert message == (f"error: --text-field body names the text field of JSONL or Parquet records, but {inputs / 'page.txt'} is a text page")
+    message = refused("predict", "-", "--text-field", "body", stdin=(inputs / "page.txt").read_bytes())
+    assert message == ("error: --text-field body names the text field of JSONL or Parquet records, but <stdin> is a text page; "
+                       "stdin is read as JSONL when its first lines are JSON objects: if it is JSONL, give --input-format jsonl")
+
+
+def test_spans_on_a_page_is_refused(inputs: Path) -> None:
+    message = refused("predict", str(inputs / "page.txt"), str(inputs / "page.html.gz"), "--spans")
+    assert message == ("error: --spans adds each line's span to JSONL, WARC and Parquet records, but none of the inputs can use it: "
+                       f"{inputs / 'page.txt'} is a text page, {inputs / 'page.html.gz'} is an HTML page; "
+                       "for the lines of a page, use --format jsonl")
+
+
+def test_per_line_format_on_jsonl_is_refused(inputs: Path) -> None:
+    message = refused("predict", "-", "--format", "jsonl", "--text-field", "body", stdin=(inputs / "shard.jsonl").read_bytes())
+    assert message == ("error: --format jsonl writes a text or HTML page as one record per line, but <stdin> is JSONL; "
+                       "records are written as JSONL already; for their lines, use --spans")
+
+
+def test_options_that_fit_some_of_mixed_inputs_stand(inputs: Path) -> None:
+    result = invoke("predict", str(inputs / "page.txt"), str(inputs / "shard.jsonl"), "--spans", "--format", "jsonl", "--text-field", "body")
+    assert result.exit_code == 0, result.output
+    page_lines = [json.loads(line) for line in result.stdout.splitlines()[:-3]]
+    records = [json.loads(line) for line in result.stdout.splitlines()[-3:]]
+    assert page_lines[0]["line"] == 1 and all("linesift_spans" in record for record in records)
+
+
+def test_a_directory_may_hold_any_kind(inputs: Path) -> None:
+    (inputs / "only").mkdir()
+    shutil.copy(inputs / "shard.jsonl", inputs / "only" / "shard.jsonl")
+    result = invoke("predict", str(inputs / "only"), "--format", "jsonl", "--text-field", "body")
+    assert result.exit_code == 0 and len(result.stdout.splitlines()) == 3

@@ -184,6 +184,8 @@ def test_several_inputs_go_to_stdout_in_order(tmp_path: Path) -> None:
 
 
 def test_per_line_format_applies_to_pages_only(tmp_path: Path) -> None:
+    (tmp_path / "p.txt").write_text(page(2))
     write_jsonl(tmp_path / "docs.jsonl", [{"text": page(1)}])
-    (record,) = read_jsonl(run(str(tmp_path / "docs.jsonl"), "--format", "jsonl").stdout)
-    assert record["linesift_text"] == MODEL.clean(page(1))
+    *lines, record = read_jsonl(run(str(tmp_path / "p.txt"), str(tmp_path / "docs.jsonl"), "--format", "jsonl").stdout)
+    assert [line["text"] for line in lines] == page(2).split("\n")
+    assert record == {"text": page(1), "linesift_text": MODEL.clean(page(1))}
