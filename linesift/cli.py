@@ -10,7 +10,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Literal, Optional
 
 import numpy as np
@@ -25,20 +25,18 @@ from linesift import __version__
 from linesift.explain import DEFAULT_TOP, LineExplanation, PassExplanation, Reason, explain_lines, explanation_record
 from linesift.io.cleaning import SPANS_FIELD
 from linesift.io.corpus import OnError, RunOptions, Summary, clean_corpus
-from linesift.io.html import render
 from linesift.io.outputs import same_file
+from linesift.io.page_text import read_page_text
 from linesift.io.parallel import CleanOptions
 from linesift.io.sources import (
     DEFAULT_GLOB,
     DEFAULT_TEXT_FIELD,
     PAGE_KINDS,
     BadRecordError,
-    Input,
     ReadOptions,
     kind_from_name,
-    open_source,
 )
-from linesift.io.text import STDIN, InputError, read_text
+from linesift.io.text import STDIN, InputError
 from linesift.io.usable_options import LINE_RECORDS_OPTION, SPANS_OPTION, refuse_unusable_options, text_field_option
 from linesift.limits import PageTooLargeError
 from linesift.model.modelfile import ModelFileError, load_model, save_model
@@ -358,7 +356,7 @@ def predict(
     except InputError as error:
         fail(str(error))
     if report is not None:
-        _write_report(files, report, model, threshold, strict)
+        _write_report(files, report, model, threshold, read)
     options = RunOptions(
         read=read,
         clean=CleanOptions(None if model_path is None else str(model_path), threshold, spans),
@@ -388,26 +386,16 @@ def _read_options(input_format: InputFormat, text_field: str | None, strict: boo
     return ReadOptions(None if input_format == "auto" else input_format, text_field or DEFAULT_TEXT_FIELD, strict)
 
 
-def _write_report(files: list[str], report: Path, model: Sifter, threshold: float | None, strict: bool) -> None:
+def _write_report(files: list[str], report: Path, model: Sifter, threshold: float | None, read: ReadOptions) -> None:
     """The report shows one page: a text or HTML file, read and rendered as ``predict`` reads it."""
     name = files[0]
-    kind = kind_from_name(name)
-    if len(files) != 1 or name == STDIN or kind not in PAGE_KINDS:
+    if len(files) != 1 or name == STDIN or (read.input_format or kind_from_name(name)) not in PAGE_KINDS:
         fail("--report shows one page: give exactly one text or HTML file")
     if same_file(report, name):
         fail(f"--report {report} is the input {name}: choose another file for the report")
     try:
-        with open_source(Input(name, name, PurePosixPath(Path(name).name)), ReadOptions(kind, strict=strict)) as source:
-            page = next(source.records())  # a page kind has exactly one record
-        if page.error is not None:
-            raise page.error
-        assert page.document is not None
-        text = page.document.text
-        if page.document.html is not None:
-            text, problem = render(page.document.html)
-            if problem is not None:
-                fail(f"{name}: {problem}")
-        write_report(report, model, text or "", threshold, title=name)
+        page = read_page_text(name, read)
+        write_report(report, model, page.text, threshold, title=name)
     except (InputError, PageTooLargeError) as error:
         fail(f"{name}: {error}" if isinstance(error, PageTooLargeError) else str(error))
     except OSError as error:
@@ -502,8 +490,13 @@ def _explanations_table(explanations: list[LineExplanation]) -> Table:
 
 @app.command()
 def explain(
-    file: Annotated[str, typer.Argument(help="Text file to explain; '-' reads stdin.")],
-    line: Annotated[Optional[int], typer.Option("--line", help="Explain only this line (1-based), with the first pass's reasons.")] = None,
+    file: Annotated[str, typer.Argument(help="File to explain, read as predict reads it; '-' reads stdin.")],
+    line: Annotated[Optional[int], typer.Option("--line", help=(
+        "Explain only this line (1-based, numbered as predict --format jsonl or --spans number them), with the first pass's reasons."))] = None,
+    record: Annotated[Optional[int], typer.Option("--record", min=1, help=(
+        "For JSONL, WARC and Parquet input: explain the page of this record (1-based, as predict's messages number them)."))] = None,
+    input_format: InputFormatOption = "auto",
+    text_field: TextFieldOption = None,
     top: Annotated[int, typer.Option("--top", min=0, help="Reasons shown for and against each line.")] = DEFAULT_TOP,
     output_format: Annotated[str, typer.Option("--format", help="table: for reading; jsonl: one record per line.")] = "table",
     model_path: ModelOption = None,
@@ -512,17 +505,19 @@ def explain(
     """Show why each line was kept or dropped: the features that weighed most for and against it."""
     if output_format not in ("table", "jsonl"):
         fail(f"--format must be 'table' or 'jsonl', not {output_format!r}")
+    read = _read_options(input_format, text_field, strict=False)
     try:
-        text, warning = read_text(file)
+        refuse_unusable_options([file], read, [text_field_option(text_field)] if text_field is not None else [])
+        page = read_page_text(file, read, record)
     except InputError as error:
         fail(str(error))
-    if warning:
-        _warn(warning)
+    if page.warning:
+        _warn(page.warning)
     model = _load(model_path)
-    explanations = explain_lines(model, text, top, threshold)
+    explanations = explain_lines(model, page.text, top, threshold)
     if line is not None:
         if not 1 <= line <= len(explanations):
-            fail(f"--line {line} is out of range: {file} has {len(explanations)} line(s)")
+            fail(f"--line {line} is out of range: {page.where} has {len(explanations)} line(s)")
         explanations = [explanations[line - 1]]
     if output_format == "jsonl":
         sys.stdout.write("".join(json.dumps(explanation_record(e), ensure_ascii=False) + "\n" for e in explanations))

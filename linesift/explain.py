@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
+from linesift.limits import check_page_size
 from linesift.model.context import context_feature_names
 from linesift.model.features import PageStats, feature_names
 from linesift.model.linear import LinearScorer, sigmoid
@@ -300,9 +301,14 @@ def _strongest(terms: np.ndarray, names: list[str], values: np.ndarray, extra: R
 
 
 def explain_lines(model: Sifter, text: str, top: int = DEFAULT_TOP, threshold: float | None = None) -> list[LineExplanation]:
-    """One :class:`LineExplanation` per line of ``text``, with the same labels as ``model.predict_lines``."""
+    """One :class:`LineExplanation` per line of ``text``, with the same labels as ``model.predict_lines``.
+
+    Raises:
+        PageTooLargeError: ``text`` is over the size limits (see :mod:`linesift.limits`).
+    """
     if top < 0:
         raise ValueError(f"top must be 0 or more, not {top}")
+    check_page_size(text)
     page = Page.from_text(text)
     if len(page) == 0:
         return []

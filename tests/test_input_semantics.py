@@ -8,14 +8,18 @@ byte-for-byte unchanged afterwards.
 from __future__ import annotations
 
 import gzip
+import html
 import json
+import re
 import shutil
+import time
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner, Result
 
 from linesift.cli import app
+from linesift.limits import MAX_PAGE_LINES
 
 REPO = Path(__file__).resolve().parents[1]
 SEED = REPO / "seeds" / "000_bbcd66fa357995a9.txt"
@@ -42,11 +46,13 @@ def refused(*args: str, stdin: str | bytes | None = None) -> str:
 
 @pytest.fixture
 def inputs(tmp_path: Path):
-    """A page, a JSONL shard of three pages (text under ``body``) and an HTML page; afterwards, checks none changed."""
+    """A page (plain and gzipped), a JSONL shard of three pages (text under ``body``) and a gzipped HTML page;
+    afterwards, checks that none changed."""
     seed = SEED.read_text(encoding="utf-8")
     (tmp_path / "page.txt").write_text(seed, encoding="utf-8")
     (tmp_path / "shard.jsonl").write_text("".join(json.dumps({"id": i, "body": seed}) + "\n" for i in range(3)), encoding="utf-8")
     shutil.copy(WCXB_HTML, tmp_path / "page.html.gz")
+    (tmp_path / "page.txt.gz").write_bytes(gzip.compress(SEED.read_bytes()))
     before = {path.name: path.read_bytes() for path in tmp_path.iterdir()}
     yield tmp_path
     assert {name: (tmp_path / name).read_bytes() for name in before} == before
@@ -103,3 +109,56 @@ def test_a_directory_may_hold_any_kind(inputs: Path) -> None:
     shutil.copy(inputs / "shard.jsonl", inputs / "only" / "shard.jsonl")
     result = invoke("predict", str(inputs / "only"), "--format", "jsonl", "--text-field", "body")
     assert result.exit_code == 0 and len(result.stdout.splitlines()) == 3
+
+
+def jsonl(result: Result) -> list[dict]:
+    assert result.exit_code == 0, result.output
+    return [json.loads(line) for line in result.stdout.splitlines()]
+
+
+@pytest.mark.parametrize("name", ["page.txt", "page.txt.gz", "page.html.gz"])
+def test_explain_numbers_lines_as_predict_does(inputs: Path, name: str) -> None:
+    predicted = jsonl(invoke("predict", str(inputs / name), "--format", "jsonl"))
+    explained = jsonl(invoke("explain", str(inputs / name), "--format", "jsonl"))
+    assert [(e["line"], e["text"], e["label"]) for e in explained] == [(p["line"], p["text"], p["label"]) for p in predicted]
+    assert [e["p_content"] for e in explained] == pytest.approx([p["p_content"] for p in predicted], abs=1e-6)
+    (fifth,) = jsonl(invoke("explain", str(inputs / name), "--line", "5", "--format", "jsonl"))
+    assert fifth["text"] == predicted[4]["text"]
+
+
+def test_explain_a_record_numbers_lines_as_predict_spans_do(inputs: Path) -> None:
+    *_, record = jsonl(invoke("predict", str(inputs / "shard.jsonl"), "--text-field", "body", "--spans"))
+    explained = jsonl(invoke("explain", str(inputs / "shard.jsonl"), "--record", "3", "--text-field", "body", "--format", "jsonl"))
+    spans = record["linesift_spans"]
+    assert [e["line"] for e in explained] == list(range(1, len(spans) + 1))
+    assert [e["text"] for e in explained] == [record["body"][start:end] for start, end, _ in spans]
+    assert [e["p_content"] for e in explained] == pytest.approx([p for _, _, p in spans], abs=1e-6)
+    assert [e["cut"] for e in explained] == pytest.approx([record["linesift_cut"]] * len(spans), abs=1e-6)
+
+
+def test_explain_refuses_a_record_it_cannot_pick(inputs: Path) -> None:
+    shard, page = inputs / "shard.jsonl", inputs / "page.txt"
+    assert refused("explain", str(shard), "--text-field", "body") == f"error: {shard} is JSONL, one page per record: choose one with --record N"
+    assert refused("explain", str(shard), "--text-field", "body", "--record", "4") == f"error: --record 4 is out of range: {shard} has 3 record(s)"
+    assert refused("explain", str(shard), "--record", "2") == f"error: {shard}: record 2: no 'text' field"
+    assert refused("explain", str(page), "--record", "1") == f"error: --record 1: {page} is a text page, not a file of records"
+    assert refused("explain", str(shard), "--record", "1", "--text-field", "body", "--line", "500") == \
+        f"error: --line 500 is out of range: {shard}: record 1 has 105 line(s)"
+
+
+def test_explain_refuses_a_page_over_the_limits_at_once(tmp_path: Path) -> None:
+    big = tmp_path / "big.txt"
+    big.write_bytes(b"x\n" * (MAX_PAGE_LINES + 1))
+    started = time.monotonic()
+    message = refused("explain", str(big), "--line", "5")
+    assert message == (f"error: {big}: page has about 200,001 lines, more than the 200,000 linesift cleans at once "
+                       "(see docs/limits.md); split it into smaller documents")
+    assert time.monotonic() - started < 5  # explaining it would take half a minute and 2 GB
+
+
+def test_report_reads_a_page_as_predict_does(inputs: Path) -> None:
+    report = inputs / "out" / "report.html"
+    result = invoke("predict", str(inputs / "page.html.gz"), "--report", str(report))
+    assert result.exit_code == 0, result.output
+    shown = [html.unescape(text) for text in re.findall(r'<span class="t" dir="auto">(.*?)</span>', report.read_text(encoding="utf-8"))]
+    assert shown == [line["text"] for line in jsonl(invoke("predict", str(inputs / "page.html.gz"), "--format", "jsonl"))]

@@ -76,8 +76,8 @@ def _decided(text: str, page: Page, decision: Decision, spans: bool, lines: bool
     return Cleaned(join_kept(page, keep), found, cut, text_lines=int((~page.blank).sum()), kept_lines=int(keep.sum()))
 
 
-def _text_of(document: Document) -> tuple[str, str | None]:
-    """The text to clean, rendered first from HTML, or the reason there is none."""
+def document_text(document: Document) -> tuple[str, str | None]:
+    """The text to clean, rendered first from HTML, or why there is none (not renderable, over the size limits)."""
     if document.html is None or not document.html.strip():  # an empty HTML file is an empty page, like an empty text file
         text, error = document.text or "", None
     else:
@@ -96,7 +96,7 @@ def clean_documents(model: Sifter, documents: Sequence[Document], threshold: flo
     results: list[Cleaned] = []
     texts: dict[int, str] = {}
     for index, document in enumerate(documents):
-        text, error = _text_of(document)
+        text, error = document_text(document)
         results.append(Cleaned(error=error))
         if error is None:
             texts[index] = text

@@ -51,6 +51,13 @@ from linesift.io.text import (
 
 InputKind = Literal["text", "html", "jsonl", "warc", "parquet"]
 PAGE_KINDS = frozenset({"text", "html"})  # one file, one page: the output is a page too
+KIND_DESCRIPTIONS: dict[InputKind, str] = {  # for messages: "shard.jsonl is JSONL"
+    "text": "a text page",
+    "html": "an HTML page",
+    "jsonl": "JSONL",
+    "warc": "a WARC file",
+    "parquet": "a Parquet file",
+}
 DEFAULT_GLOB = "*"  # scrapers often save pages under bare hashes, so no extension is required
 DEFAULT_TEXT_FIELD = "text"
 STDIN_OUTPUT = "stdin"

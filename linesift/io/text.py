@@ -1,4 +1,4 @@
-"""Read one page of text from a file or stdin, refusing what is not text."""
+"""Open files and stdin for reading, decode text refusing what is not text, write files atomically."""
 
 from __future__ import annotations
 
@@ -52,13 +52,6 @@ def _reading(name: str) -> Iterator[None]:
         raise InputError(f"{name}: is a directory, not a file") from None
     except OSError as error:
         raise InputError(f"{name}: cannot read ({error.strerror})") from None
-
-
-def read_bytes(name: str) -> bytes:
-    if name == STDIN:
-        return sys.stdin.buffer.read()
-    with _reading(name):
-        return Path(name).read_bytes()
 
 
 class _Stdin(io.RawIOBase):
@@ -125,11 +118,6 @@ def open_binary(name: str) -> Iterator[IO[bytes]]:
         stream = open(name, "rb")  # noqa: SIM115 - opened inside the error mapping, closed by the block below
     with stream:
         yield stream
-
-
-def read_text(name: str, strict: bool = False) -> tuple[str, str | None]:
-    """The text of file ``name`` (``-`` for stdin) and a warning, if any."""
-    return decode_text(read_bytes(name), STDIN_NAME if name == STDIN else name, strict)
 
 
 @contextmanager

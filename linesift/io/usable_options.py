@@ -13,17 +13,10 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
-from linesift.io.sources import STDIN, InputKind, ReadOptions, input_kind, input_named
+from linesift.io.sources import KIND_DESCRIPTIONS, STDIN, InputKind, ReadOptions, input_kind, input_named
 from linesift.io.text import STDIN_NAME, InputError
 
 RECORD_KINDS: frozenset[InputKind] = frozenset({"jsonl", "warc", "parquet"})
-_DESCRIBED: dict[InputKind, str] = {
-    "text": "a text page",
-    "html": "an HTML page",
-    "jsonl": "JSONL",
-    "warc": "a WARC file",
-    "parquet": "a Parquet file",
-}
 LISTED_INPUTS = 3  # inputs named in a message before "and N more"
 
 
@@ -65,7 +58,7 @@ def refuse_unusable_options(names: list[str], read: ReadOptions, given: list[Kin
 
 
 def _message(option: KindOption, kinds: list[tuple[str, InputKind | None]], read: ReadOptions) -> str:
-    described = [f"{name} is {_DESCRIBED[kind]}" for name, kind in kinds if kind is not None]  # all known, or it would fit
+    described = [f"{name} is {KIND_DESCRIPTIONS[kind]}" for name, kind in kinds if kind is not None]  # all known, or it would fit
     more = f" and {len(described) - LISTED_INPUTS} more" if len(described) > LISTED_INPUTS else ""
     found = described[0] if len(described) == 1 else f"none of the inputs can use it: {', '.join(described[:LISTED_INPUTS])}{more}"
     hint = f"; {option.instead}" if option.instead else ""

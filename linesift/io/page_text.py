@@ -1,0 +1,59 @@
+"""The text of one page, read exactly as ``predict`` reads it, for reports and explanations.
+
+A user who asks why line 5 was dropped must see the line 5 that ``predict --format jsonl`` numbered:
+the same decompression, decoding, HTML rendering and size limits, and for records (JSONL, WARC,
+Parquet) the text of the record they name.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from linesift.io.cleaning import document_text
+from linesift.io.sources import KIND_DESCRIPTIONS, PAGE_KINDS, ReadOptions, Record, Source, input_named, open_source
+from linesift.io.text import InputError
+
+
+@dataclass(frozen=True, slots=True)
+class PageText:
+    """A page's text; ``where`` names it in messages (the file, and the record if any)."""
+
+    text: str
+    where: str
+    warning: str | None = None
+
+
+def read_page_text(name: str, options: ReadOptions = ReadOptions(), record: int | None = None) -> PageText:
+    """The text of file ``name`` (``-``: stdin), or of its ``record``-th record (from 1) if it holds records.
+
+    Raises:
+        InputError: the file cannot be read, the record is missing or bad, the HTML cannot be
+            rendered, or the page is over the size limits; the message names the file and record.
+    """
+    with open_source(input_named(name), options) as source:
+        found = _the_record(source, record)
+        text, problem = ("", None) if found.document is None else document_text(found.document)
+        if problem is not None:
+            found = source.bad_record(found.number, problem)
+        if found.error is not None:
+            raise found.error
+    where = name if source.kind in PAGE_KINDS else f"{source.input.name}: record {found.number}"
+    return PageText(text, where, found.warning)
+
+
+def _the_record(source: Source, number: int | None) -> Record:
+    name = source.input.name
+    if source.kind in PAGE_KINDS:
+        if number is not None:
+            raise InputError(f"--record {number}: {name} is {KIND_DESCRIPTIONS[source.kind]}, not a file of records")
+        return next(source.records())  # a page kind has exactly one record
+    if number is None:
+        raise InputError(f"{name} is {KIND_DESCRIPTIONS[source.kind]}, one page per record: choose one with --record N")
+    count = 0
+    for record in source.records():
+        if record.number == number:
+            return record
+        if record.number > number:  # a WARC record that holds no page (a request, metadata) is not yielded
+            raise InputError(f"{name}: record {number} is not a page (a WARC request or metadata record?)")
+        count = record.number
+    raise InputError(f"--record {number} is out of range: {name} has {count} record(s)")
