@@ -10,6 +10,9 @@ from __future__ import annotations
 
 MAX_PAGE_CHARS = 10_000_000  # measured: ~0.6 GB peak, ~6 s for one 10 MB line
 MAX_PAGE_LINES = 200_000  # measured: ~1.4 GB peak, ~4 s for 200,000 one-character lines
+# A report holds every line with its reasons, about 500 bytes a line: 20,000 lines make ~10 MB in
+# ~3.5 s, which a browser still opens; 150,000 made 70 MB in 28 s (docs/limits.md).
+MAX_REPORT_LINES = 20_000
 
 
 class PageTooLargeError(ValueError):
@@ -26,12 +29,27 @@ def check_page_size(text: str, max_chars: int = MAX_PAGE_CHARS, max_lines: int =
         raise PageTooLargeError(
             f"page has {len(text):,} characters, more than the {max_chars:,} linesift cleans at once "
             "(see docs/limits.md); split it into smaller documents")
-    if len(text) <= max_lines:  # the terminators are characters of the text: it cannot have more
-        return
-    lines = text.count("\n")
-    if "\r" in text:  # rare: most text has only "\n" endings
-        lines += text.count("\r") - text.count("\r\n")
-    if lines > max_lines:
+    lines = _lines_over(text, max_lines)
+    if lines is not None:
         raise PageTooLargeError(
             f"page has about {lines:,} lines, more than the {max_lines:,} linesift cleans at once "
             "(see docs/limits.md); split it into smaller documents")
+
+
+def check_report_size(text: str, max_lines: int = MAX_REPORT_LINES) -> None:
+    """Refuse to write a report of a page over ``max_lines`` lines, counted as :func:`check_page_size` does."""
+    lines = _lines_over(text, max_lines)
+    if lines is not None:
+        raise PageTooLargeError(
+            f"page has about {lines:,} lines, more than the {max_lines:,} a report shows (see docs/limits.md); "
+            "explain single lines with linesift explain FILE --line N, or split the page")
+
+
+def _lines_over(text: str, max_lines: int) -> int | None:
+    """The number of line terminators of ``text`` if it is over ``max_lines``, else ``None``."""
+    if len(text) <= max_lines:  # the terminators are characters of the text: it cannot have more
+        return None
+    lines = text.count("\n")
+    if "\r" in text:  # rare: most text has only "\n" endings
+        lines += text.count("\r") - text.count("\r\n")
+    return lines if lines > max_lines else None

@@ -19,7 +19,7 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from linesift.cli import app
-from linesift.limits import MAX_PAGE_LINES
+from linesift.limits import MAX_PAGE_LINES, MAX_REPORT_LINES
 
 REPO = Path(__file__).resolve().parents[1]
 SEED = REPO / "seeds" / "000_bbcd66fa357995a9.txt"
@@ -162,3 +162,15 @@ def test_report_reads_a_page_as_predict_does(inputs: Path) -> None:
     assert result.exit_code == 0, result.output
     shown = [html.unescape(text) for text in re.findall(r'<span class="t" dir="auto">(.*?)</span>', report.read_text(encoding="utf-8"))]
     assert shown == [line["text"] for line in jsonl(invoke("predict", str(inputs / "page.html.gz"), "--format", "jsonl"))]
+
+
+def test_report_of_a_page_past_the_report_limit_is_refused_at_once(tmp_path: Path) -> None:
+    big = tmp_path / "big.txt"
+    big.write_bytes(b"x\n" * (MAX_REPORT_LINES + 1))
+    report = tmp_path / "report.html"
+    started = time.monotonic()
+    message = refused("predict", str(big), "--report", str(report))
+    assert message == (f"error: {big}: page has about 20,001 lines, more than the 20,000 a report shows (see docs/limits.md); "
+                       "explain single lines with linesift explain FILE --line N, or split the page")
+    assert time.monotonic() - started < 5 and not report.exists()
+    assert big.read_bytes() == b"x\n" * (MAX_REPORT_LINES + 1)

@@ -10,8 +10,10 @@ import pytest
 from linesift.limits import (
     MAX_PAGE_CHARS,
     MAX_PAGE_LINES,
+    MAX_REPORT_LINES,
     PageTooLargeError,
     check_page_size,
+    check_report_size,
 )
 from linesift.model.modelfile import load_model
 from linesift.model.sifter import Sifter
@@ -55,6 +57,15 @@ def test_default_limits() -> None:
     check_page_size("\n" * MAX_PAGE_LINES)
     with pytest.raises(PageTooLargeError):
         check_page_size("\n" * (MAX_PAGE_LINES + 1))
+
+
+def test_report_limit_at_its_edges() -> None:
+    check_report_size("a\r\nb\rc\n", max_lines=3)
+    with pytest.raises(PageTooLargeError, match="page has about 4 lines, more than the 3 a report shows"):
+        check_report_size("a\r\nb\rc\n\n", max_lines=3)
+    check_report_size("\n" * MAX_REPORT_LINES)
+    with pytest.raises(PageTooLargeError, match=r"see docs/limits\.md"):
+        check_report_size("\n" * (MAX_REPORT_LINES + 1))
 
 
 def test_a_5_mb_line(model: Sifter) -> None:
