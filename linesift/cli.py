@@ -317,7 +317,8 @@ InputFormat = Literal["auto", "text", "html", "jsonl", "warc", "parquet"]
 InputFormatOption = Annotated[InputFormat, typer.Option("--input-format", help=(
     "Kind of input (auto: by magic bytes, then name; stdin is JSONL when its first lines are JSON objects)."))]
 TextFieldOption = Annotated[Optional[str], typer.Option("--text-field", help=(
-    f"JSONL field or Parquet column holding the text (default: {DEFAULT_TEXT_FIELD}); refused when no input is JSONL or Parquet."))]
+    f"JSONL field or Parquet column holding the text (default: {DEFAULT_TEXT_FIELD}); refused when no input is JSONL or Parquet; "
+    "a directory may hold any kind."))]
 OutputFormat = Literal["text", "jsonl"]
 EXIT_BAD_DATA = 1
 EXIT_BROKEN_PIPE = 128 + signal.SIGPIPE  # what a shell reports for a tool stopped by a closed pipe
@@ -330,7 +331,7 @@ def predict(
     model_path: ModelOption = None,
     output_format: Annotated[OutputFormat, typer.Option("--format", help=(
         "For text and HTML pages: text: kept lines; jsonl: one record per line. "
-        "jsonl is refused when no input is a page (records take --spans)."))] = "text",
+        "jsonl is refused when no input is a page (records take --spans); a directory may hold any kind."))] = "text",
     threshold: Annotated[Optional[float], typer.Option(min=0.0, max=1.0, help="Override the model's threshold.")] = None,
     output_dir: Annotated[Optional[Path], typer.Option("--output-dir", help="Write one output per input here, mirroring directories. Refused if it is inside an "
                                                                           "input directory, or if an output would replace an input or another output of the run.")] = None,
@@ -340,7 +341,7 @@ def predict(
     glob: Annotated[str, typer.Option("--glob", help="File names to take from directories, e.g. '*.jsonl.gz'.")] = DEFAULT_GLOB,
     spans: Annotated[bool, typer.Option("--spans", help=(
         f"Add {SPANS_FIELD} to JSONL, WARC and Parquet records: start, end and p_content of every line of the text. "
-        "Refused when no input holds records (pages take --format jsonl)."))] = False,
+        "Refused when no input holds records (pages take --format jsonl); a directory may hold any kind."))] = False,
     jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Processes cleaning in parallel; output order is kept.")] = 1,
     on_error: Annotated[OnError, typer.Option("--on-error", help="fail: stop at a bad record; skip: write it through and count it.")] = "fail",
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
