@@ -43,18 +43,22 @@ LINE_RECORDS_OPTION = KindOption("--format jsonl", frozenset({"text", "html"}), 
 def refuse_unusable_options(names: list[str], read: ReadOptions, given: list[KindOption]) -> None:
     """Raise :class:`InputError` for the first of ``given`` that no input named in ``names`` can use.
 
-    Each named file is opened to tell its kind (as the run will: magic bytes, name; stdin's first
-    lines, given back afterwards); nothing is opened when no option is given or a directory is named.
+    Named files are opened to tell their kind (as the run will: magic bytes, name; stdin's first
+    lines, given back afterwards) until every option has found an input to use it; nothing is opened
+    when no option is given or a directory is named.
     """
     if not given or any(name != STDIN and os.path.isdir(name) for name in names):
         return
+    unused = list(given)
     kinds: list[tuple[str, InputKind | None]] = []
     for name in names:
         item = input_named(name)
-        kinds.append((item.name, input_kind(item, read)))
-    for option in given:
-        if not any(kind is None or kind in option.kinds for _, kind in kinds):
-            raise InputError(_message(option, kinds, read))
+        kind = input_kind(item, read)
+        kinds.append((item.name, kind))
+        unused = [option for option in unused if kind is not None and kind not in option.kinds]
+        if not unused:
+            return
+    raise InputError(_message(unused[0], kinds, read))
 
 
 def _message(option: KindOption, kinds: list[tuple[str, InputKind | None]], read: ReadOptions) -> str:
