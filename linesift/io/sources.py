@@ -329,7 +329,7 @@ def open_source(item: Input, options: ReadOptions) -> Iterator[Source]:
 
 
 def input_kind(item: Input, options: ReadOptions) -> InputKind | None:
-    """The kind ``item`` will be read as, read from its first bytes without using them up;
+    """The kind ``item`` will be read as, told from its first bytes without using them up;
     ``None`` for a pipe or device other than stdin, whose bytes cannot be read twice."""
     if options.input_format is not None:
         return options.input_format

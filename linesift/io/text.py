@@ -54,7 +54,7 @@ def _reading(name: str) -> Iterator[None]:
         raise InputError(f"{name}: cannot read ({error.strerror})") from None
 
 
-class _Stdin(io.RawIOBase):
+class RereadableStdin(io.RawIOBase):
     """Standard input, which can be read only once: what is read inside :meth:`given_back` is read again after it.
 
     Telling JSONL from a text page on stdin means reading its first lines, and the reader that
@@ -86,6 +86,7 @@ class _Stdin(io.RawIOBase):
 
     @contextmanager
     def given_back(self) -> Iterator[None]:
+        """Keep what is read inside the block, for the next reader to read again."""
         self._kept = bytearray()
         try:
             yield
@@ -97,14 +98,14 @@ class _Stdin(io.RawIOBase):
         """Left open: the process's stdin is not ours to close, and a later reader may still need it."""
 
 
-_stdin: _Stdin | None = None
+_stdin: RereadableStdin | None = None
 
 
-def stdin() -> _Stdin:
+def stdin() -> RereadableStdin:
     """This process's standard input, shared by all its readers so that bytes given back are not lost."""
     global _stdin
     if _stdin is None or _stdin.stream is not sys.stdin.buffer:  # a new stdin (a test runner swaps it)
-        _stdin = _Stdin(sys.stdin.buffer)
+        _stdin = RereadableStdin(sys.stdin.buffer)
     return _stdin
 
 
@@ -112,7 +113,7 @@ def stdin() -> _Stdin:
 def open_binary(name: str) -> Iterator[IO[bytes]]:
     """File ``name`` (``-`` for stdin) open for binary reading; stdin is left open afterwards."""
     if name == STDIN:
-        yield stdin()  # type: ignore[misc]
+        yield stdin()  # type: ignore[misc]  # a raw stream; readers buffer it
         return
     with _reading(name):
         stream = open(name, "rb")  # noqa: SIM115 - opened inside the error mapping, closed by the block below
