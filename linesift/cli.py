@@ -37,7 +37,13 @@ from linesift.io.sources import (
     kind_from_name,
 )
 from linesift.io.text import STDIN, InputError
-from linesift.io.usable_options import LINE_RECORDS_OPTION, SPANS_OPTION, refuse_unusable_options, text_field_option
+from linesift.io.usable_options import (
+    LINE_RECORDS_OPTION,
+    SPANS_OPTION,
+    STRICT_OPTION,
+    refuse_unusable_options,
+    text_field_option,
+)
 from linesift.limits import PageTooLargeError
 from linesift.model.modelfile import ModelFileError, load_model, save_model
 from linesift.model.sifter import Sifter
@@ -65,6 +71,16 @@ err = Console(stderr=True)
 
 EXIT_USAGE = 2
 DEFAULT_MODEL_OUT = Path("artifacts/model.json")
+
+
+def _fraction(value: float | None) -> float | None:
+    """A number from 0 to 1: typer's own range check lets nan through to say "should be less than or equal to 1"."""
+    if value is not None and not 0.0 <= value <= 1.0:  # nan fails both comparisons
+        raise typer.BadParameter(f"must be a number between 0 and 1, not {value}")
+    return value
+
+
+ThresholdOption = Annotated[Optional[float], typer.Option(callback=_fraction, help="Override the model's threshold (0 to 1).")]
 ModelOption = Annotated[Optional[Path], typer.Option("--model", help="Model file (default: the built-in model).")]
 
 
@@ -219,8 +235,8 @@ def _html_texts(pages: list[LabelledPage], html_root: Path) -> dict[str, str]:
 def evaluate(
     data: Annotated[Optional[list[Path]], typer.Argument(help="Labelled JSONL files or folders (default: ./seeds).")] = None,
     model_path: ModelOption = None,
-    min_precision: Annotated[Optional[float], typer.Option(min=0.0, max=1.0, help="Choose the threshold reaching this content precision.")] = None,
-    min_recall: Annotated[Optional[float], typer.Option(min=0.0, max=1.0, help="Choose the threshold reaching this content recall.")] = None,
+    min_precision: Annotated[Optional[float], typer.Option(callback=_fraction, help="Choose the threshold reaching this content precision (0 to 1).")] = None,
+    min_recall: Annotated[Optional[float], typer.Option(callback=_fraction, help="Choose the threshold reaching this content recall (0 to 1).")] = None,
     save: Annotated[Optional[Path], typer.Option("--save", help="Write the model with the chosen threshold here.")] = None,
     max_folds: Annotated[Optional[int], typer.Option(min=1, help="Cross-validate on only the first K folds (quicker).")] = None,
     html_root: Annotated[Optional[Path], typer.Option(exists=True, file_okay=False,
@@ -332,10 +348,10 @@ def predict(
     output_format: Annotated[OutputFormat, typer.Option("--format", help=(
         "For text and HTML pages: text: kept lines; jsonl: one record per line. "
         "jsonl is refused when no input is a page (records take --spans); a directory may hold any kind."))] = "text",
-    threshold: Annotated[Optional[float], typer.Option(min=0.0, max=1.0, help="Override the model's threshold.")] = None,
+    threshold: ThresholdOption = None,
     output_dir: Annotated[Optional[Path], typer.Option("--output-dir", help="Write one output per input here, mirroring directories. Refused if it is inside an "
                                                                           "input directory, or if an output would replace an input or another output of the run.")] = None,
-    strict: Annotated[bool, typer.Option("--strict", help="Refuse text pages that are not valid UTF-8.")] = False,
+    strict: Annotated[bool, typer.Option("--strict", help="Refuse text pages that are not valid UTF-8 (refused when no input is a text page).")] = False,
     input_format: InputFormatOption = "auto",
     text_field: TextFieldOption = None,
     glob: Annotated[str, typer.Option("--glob", help="File names to take from directories, e.g. '*.jsonl.gz'.")] = DEFAULT_GLOB,
@@ -351,7 +367,8 @@ def predict(
     model = _load(model_path)  # a bad model file is a usage error, reported before any input is read
     read = _read_options(input_format, text_field, strict)
     given = [*([text_field_option(text_field)] if text_field is not None else []),
-             *([SPANS_OPTION] if spans else []), *([LINE_RECORDS_OPTION] if output_format == "jsonl" else [])]
+             *([SPANS_OPTION] if spans else []), *([LINE_RECORDS_OPTION] if output_format == "jsonl" else []),
+             *([STRICT_OPTION] if strict else [])]
     try:
         refuse_unusable_options(files, read, given)
     except InputError as error:
@@ -499,13 +516,11 @@ def explain(
     input_format: InputFormatOption = "auto",
     text_field: TextFieldOption = None,
     top: Annotated[int, typer.Option("--top", min=0, help="Reasons shown for and against each line.")] = DEFAULT_TOP,
-    output_format: Annotated[str, typer.Option("--format", help="table: for reading; jsonl: one record per line.")] = "table",
+    output_format: Annotated[Literal["table", "jsonl"], typer.Option("--format", help="table: for reading; jsonl: one record per line.")] = "table",
     model_path: ModelOption = None,
-    threshold: Annotated[Optional[float], typer.Option(min=0.0, max=1.0, help="Override the model's threshold.")] = None,
+    threshold: ThresholdOption = None,
 ) -> None:
     """Show why each line was kept or dropped: the features that weighed most for and against it."""
-    if output_format not in ("table", "jsonl"):
-        fail(f"--format must be 'table' or 'jsonl', not {output_format!r}")
     read = _read_options(input_format, text_field, strict=False)
     try:
         refuse_unusable_options([file], read, [text_field_option(text_field)] if text_field is not None else [])

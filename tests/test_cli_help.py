@@ -34,3 +34,19 @@ def test_version_prints_the_installed_version() -> None:
     assert result.exit_code == 0
     assert result.stdout.strip() == f"linesift {__version__}"
     assert version("linesift") == __version__  # the package metadata reads its version from linesift/__init__.py
+
+
+@pytest.mark.parametrize("command", [["predict"], ["explain"]], ids=" ".join)
+@pytest.mark.parametrize("value", ["nan", "1.5", "-0.1"])
+def test_a_threshold_outside_0_to_1_is_refused_in_words(command: list[str], value: str, tmp_path) -> None:
+    page = tmp_path / "page.txt"
+    page.write_text("One paragraph of prose.\n", encoding="utf-8")
+    result = CliRunner().invoke(cli.app, [*command, str(page), "--threshold", value], env={"COLUMNS": "200"})
+    assert result.exit_code == 2
+    assert f"must be a number between 0 and 1, not {float(value)}" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_explain_help_lists_its_formats() -> None:
+    result = CliRunner().invoke(cli.app, ["explain", "--help"], env={"COLUMNS": "200"})
+    assert "<table|jsonl>" in result.output

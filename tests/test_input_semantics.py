@@ -96,6 +96,13 @@ def test_per_line_format_on_jsonl_is_refused(inputs: Path) -> None:
                        "records are written as JSONL already; for their lines, use --spans")
 
 
+def test_strict_on_records_only_is_refused(inputs: Path) -> None:
+    message = refused("predict", str(inputs / "shard.jsonl"), "--strict", "--text-field", "body")
+    assert message == (f"error: --strict refuses text pages that are not valid UTF-8, but {inputs / 'shard.jsonl'} is JSONL; "
+                       "records and HTML are decoded as their formats say")
+    assert invoke("predict", str(inputs / "page.txt"), "--strict").exit_code == 0
+
+
 def test_options_that_fit_some_of_mixed_inputs_stand(inputs: Path) -> None:
     result = invoke("predict", str(inputs / "page.txt"), str(inputs / "shard.jsonl"), "--spans", "--format", "jsonl", "--text-field", "body")
     assert result.exit_code == 0, result.output

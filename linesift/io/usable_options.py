@@ -1,7 +1,8 @@
 """Refuse, before anything is read or written, an option that none of a run's inputs can use.
 
 Some options fit some kinds of input only: ``--text-field`` names a field of records, ``--spans``
-adds a field to records, ``--format jsonl`` turns a page into one record per line. Given to inputs
+adds a field to records, ``--format jsonl`` turns a page into one record per line, ``--strict``
+refuses text pages that are not UTF-8. Given to inputs
 of the wrong kind they would be ignored, and a run that ignores what it was asked looks like one
 that did it. Inputs can be mixed (a text page beside a JSONL shard), so an option is refused only
 when no input can use it. A directory may hold files of any kind and is not listed up front, so an
@@ -36,6 +37,8 @@ def text_field_option(field: str) -> KindOption:
 
 SPANS_OPTION = KindOption("--spans", RECORD_KINDS, "adds each line's span to JSONL, WARC and Parquet records",
                           "for the lines of a page, use --format jsonl")
+STRICT_OPTION = KindOption("--strict", frozenset({"text"}), "refuses text pages that are not valid UTF-8",
+                           "records and HTML are decoded as their formats say")
 LINE_RECORDS_OPTION = KindOption("--format jsonl", frozenset({"text", "html"}), "writes a text or HTML page as one record per line",
                                  "records are written as JSONL already; for their lines, use --spans")
 
