@@ -48,7 +48,6 @@ from linesift.limits import PageTooLargeError
 from linesift.model.modelfile import ModelFileError, load_model, save_model
 from linesift.model.sifter import Sifter
 from linesift.report import write_report
-from linesift.training.corpus import build_corpus
 from linesift.training.data import (
     DataError,
     LabelledPage,
@@ -58,7 +57,6 @@ from linesift.training.data import (
     describe_files,
     load_pages,
 )
-from linesift.training.render import DEFAULT_RENDERER
 
 # Training, evaluation and plots import scikit-learn and matplotlib, which take about a second to load:
 # the commands that need them import them, so that cleaning text starts without them.
@@ -559,6 +557,9 @@ def corpus_build(
     jobs: Annotated[int, typer.Option("--jobs", min=1, help="Processes for rendering and alignment.")] = 1,
 ) -> None:
     """Render each page, label its lines by aligning them to the gold text, write OUT/PREFIX.RENDERER.jsonl.gz."""
+    from linesift.training.corpus import build_corpus  # joblib and the aligner: only this command needs them
+    from linesift.training.render import DEFAULT_RENDERER
+
     if not source.is_dir():
         fail(f"{source}: not a folder of pages")
     try:

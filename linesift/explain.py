@@ -12,9 +12,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-import scipy.sparse as sp
 
 from linesift.limits import check_page_size
 from linesift.model.context import context_feature_names
@@ -30,6 +30,9 @@ from linesift.model.ngrams import (
 )
 from linesift.model.segment import Page
 from linesift.model.sifter import Label, PageMatrices, Sifter
+
+if TYPE_CHECKING:
+    import scipy.sparse as sp
 
 DEFAULT_TOP = 3  # reasons shown each way: enough to see the decision, few enough to read
 NGRAMS = "ngrams"  # the name of the one reason that sums all hashed n-gram columns
@@ -189,6 +192,8 @@ def _dense_terms(classifier: LinearScorer, dense: np.ndarray) -> np.ndarray:
 
 def _hashed_terms(classifier: LinearScorer, hashed: sp.csr_matrix) -> sp.csr_matrix:
     """Coefficient × value of every hashed n-gram column (those pass unscaled)."""
+    import scipy.sparse as sp  # only explanations need it: cleaning starts without scipy
+
     return sp.csr_matrix(hashed.multiply(classifier.coef_[classifier.n_scaled_:]))
 
 

@@ -8,10 +8,14 @@ are short, and the cost stays proportional to the number of lines rather than to
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
-import scipy.sparse as sp
 
 from linesift.model.features import PageStats
+
+if TYPE_CHECKING:
+    import scipy.sparse as sp
 
 N_BUCKETS = 1 << 16
 MAX_WORDS_PER_LINE = 16  # n-grams from the first 16 words of a line
@@ -130,6 +134,8 @@ def _scaled_buckets(rows: np.ndarray, columns: np.ndarray, hashes: np.ndarray, c
 
 def _normalised_rows(rows: np.ndarray, columns: np.ndarray, hashes: np.ndarray, counts: np.ndarray) -> sp.csr_matrix:
     """Bucket counts per line scaled to unit length, so long and short lines weigh alike."""
+    import scipy.sparse as sp  # only training and explanations build the matrix: cleaning starts without scipy
+
     buckets, scales = _scaled_buckets(rows, columns, hashes, counts)
     matrix = sp.csr_matrix((np.ones(len(rows)), (rows, buckets)), shape=(len(counts), N_BUCKETS))
     matrix.sum_duplicates()
@@ -140,7 +146,7 @@ def ngram_features(stats: PageStats) -> sp.csr_matrix:
     """``(n_lines, N_BUCKETS)``: hashed word (1, 2)-grams plus character trigrams, each part unit-normalised."""
     word = _normalised_rows(*word_grams(stats), word_gram_counts(stats))
     char = _normalised_rows(*char_grams(stats), char_gram_counts(stats))
-    return sp.csr_matrix(word + char)
+    return word + char  # the sum of two CSR matrices is CSR
 
 
 def ngram_scores(stats: PageStats, weights: np.ndarray) -> np.ndarray:

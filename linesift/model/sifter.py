@@ -11,10 +11,9 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from itertools import pairwise
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
-import scipy.sparse as sp
 
 from linesift.limits import check_page_size
 from linesift.model.context import NAMES as CONTEXT_NAMES
@@ -24,6 +23,9 @@ from linesift.model.features import DenseFeatures, PageStats, page_features
 from linesift.model.linear import LinearScorer, sigmoid
 from linesift.model.ngrams import ngram_features, ngram_scores
 from linesift.model.segment import Page
+
+if TYPE_CHECKING:
+    import scipy.sparse as sp
 
 Label = Literal["content", "noise"]
 
@@ -55,6 +57,8 @@ class PageMatrices:
     def of(cls, page: Page) -> PageMatrices:
         stats = PageStats(page)
         dense, _ = page_features(page, stats)
+        import scipy.sparse as sp  # only training and explanations build the matrix: cleaning starts without scipy
+
         first = sp.hstack([sp.csr_matrix(dense), ngram_features(stats)], format="csr")
         return cls(stats, dense, first)
 
