@@ -177,3 +177,13 @@ def test_eval_html_root_without_trafilatura_warns(runner: CliRunner, two_pages: 
     assert result.exit_code == 0, result.output
     assert squeeze(result.stderr) == f"warning: {TRAFILATURA_UNAVAILABLE}; trafilatura is left out of the comparison"
     assert "trafilatura" not in result.stdout
+
+
+@pytest.mark.parametrize("labels", [[], [1, None, 1, 1]], ids=["no pages", "one class"])
+def test_the_library_train_refuses_what_it_cannot_learn_from(labels: list) -> None:
+    from linesift.training.data import DataError, parse_page
+    from linesift.training.train import train
+
+    pages = [parse_page({"id": "news", "lines": NEWS, "labels": labels}, "news")] if labels else []
+    with pytest.raises(DataError, match=r"the training pages: .*needs content \(1\) and noise \(0\) lines"):
+        train(pages)

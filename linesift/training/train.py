@@ -26,7 +26,7 @@ from linesift.model.linear import sigmoid
 from linesift.model.ngrams import ngram_features
 from linesift.model.segment import Page
 from linesift.model.sifter import PageMatrices, Sifter
-from linesift.training.data import BLANK, LabelledPage
+from linesift.training.data import BLANK, LabelledPage, check_trainable
 
 N_FOLDS = 5
 # The first pass has 65,536 hashed n-gram columns. Fitted to convergence, it is best on held-out
@@ -309,7 +309,11 @@ def score_examples(model: Sifter, examples: Sequence[Example]) -> list[np.ndarra
 
 
 def train(pages: Sequence[LabelledPage], params: TrainingParams = TrainingParams(), n_jobs: int = 1) -> Sifter:
-    """Fit the page model on every labelled line of ``pages``."""
+    """Fit the page model on every labelled line of ``pages``.
+
+    Raises :class:`~linesift.training.data.DataError` when they hold no labelled line, or one class only.
+    """
+    check_trainable(pages, "the training pages")
     return train_examples(prepare(pages, params.n_folds, n_jobs), params, n_jobs)
 
 
