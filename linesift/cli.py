@@ -25,7 +25,7 @@ from linesift import __version__
 from linesift.explain import DEFAULT_TOP, LineExplanation, PassExplanation, Reason, explain_lines, explanation_record
 from linesift.io.cleaning import SPANS_FIELD
 from linesift.io.corpus import OnError, RunOptions, Summary, clean_corpus
-from linesift.io.outputs import same_file
+from linesift.io.outputs import report_replaces_output, same_file
 from linesift.io.page_text import read_page_text
 from linesift.io.parallel import CleanOptions
 from linesift.io.sources import (
@@ -372,7 +372,7 @@ def predict(
     except InputError as error:
         fail(str(error))
     if report is not None:
-        _write_report(files, report, model, threshold, read)
+        _write_report(files, report, model, threshold, read, output_dir, output_format == "jsonl")
     options = RunOptions(
         read=read,
         clean=CleanOptions(None if model_path is None else str(model_path), threshold, spans),
@@ -402,13 +402,17 @@ def _read_options(input_format: InputFormat, text_field: str | None, strict: boo
     return ReadOptions(None if input_format == "auto" else input_format, text_field or DEFAULT_TEXT_FIELD, strict)
 
 
-def _write_report(files: list[str], report: Path, model: Sifter, threshold: float | None, read: ReadOptions) -> None:
+def _write_report(files: list[str], report: Path, model: Sifter, threshold: float | None, read: ReadOptions,
+                  output_dir: Path | None, line_records: bool) -> None:
     """The report shows one page: a text or HTML file, read and rendered as ``predict`` reads it."""
     name = files[0]
-    if len(files) != 1 or name == STDIN or (read.input_format or kind_from_name(name)) not in PAGE_KINDS:
+    kind = read.input_format or kind_from_name(name)
+    if len(files) != 1 or name == STDIN or kind not in PAGE_KINDS:
         fail("--report shows one page: give exactly one text or HTML file")
     if same_file(report, name):
         fail(f"--report {report} is the input {name}: choose another file for the report")
+    if (output := report_replaces_output(report, name, kind, output_dir, line_records)) is not None:
+        fail(f"--report {report} is where the cleaned page goes ({output}): choose another file for the report")
     try:
         page = read_page_text(name, read)
         write_report(report, model, page.text, threshold, title=name)

@@ -123,6 +123,16 @@ def test_report_onto_its_input_is_refused(recipe: Path, monkeypatch: pytest.Monk
         assert message == f"error: --report {report} is the input recipe.txt: choose another file for the report"
 
 
+def test_report_onto_the_pages_own_output_is_refused(recipe: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The report is written first, then the run would write the cleaned page over it.
+    monkeypatch.chdir(recipe.parent)
+    for output_format, output in (("text", "out/recipe.txt"), ("jsonl", "out/recipe.txt.jsonl")):
+        with unchanged(recipe):
+            message = refused(predict("recipe.txt", "--output-dir", "out", "--format", output_format, "--report", output))
+        assert message == f"error: --report {output} is where the cleaned page goes ({output}): choose another file for the report"
+        assert not (recipe.parent / "out").exists()
+
+
 # Two inputs, one output name
 
 

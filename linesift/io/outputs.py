@@ -21,7 +21,8 @@ import os
 from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 
-from linesift.io.sources import Input, find_inputs, inputs_in
+from linesift.io.sinks import output_relative
+from linesift.io.sources import Input, InputKind, find_inputs, inputs_in
 from linesift.io.text import InputError
 
 OutputOf = Callable[[Input], PurePosixPath]  # an input's output path under the output directory
@@ -34,6 +35,14 @@ def same_file(path: str | os.PathLike[str], other: str | os.PathLike[str]) -> bo
         return os.path.samefile(path, other)
     except OSError:  # one of them does not exist
         return False
+
+
+def report_replaces_output(report: Path, page: str, kind: InputKind, output_dir: Path | None, line_records: bool) -> Path | None:
+    """The output of ``page``, named on the command line, if ``report`` is that very path (so the run would replace it)."""
+    if output_dir is None:
+        return None
+    output = output_dir / output_relative(PurePosixPath(Path(page).name), kind, line_records)
+    return output if os.path.realpath(output) == os.path.realpath(report) else None
 
 
 def _file_id(path: str | os.PathLike[str]) -> tuple[int, int] | None:
