@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from importlib.metadata import version
 
 import pytest
@@ -50,3 +52,8 @@ def test_a_threshold_outside_0_to_1_is_refused_in_words(command: list[str], valu
 def test_explain_help_lists_its_formats() -> None:
     result = CliRunner().invoke(cli.app, ["explain", "--help"], env={"COLUMNS": "200"})
     assert "<table|jsonl>" in result.output
+
+
+def test_python_dash_m_runs_the_command() -> None:
+    done = subprocess.run([sys.executable, "-m", "linesift", "--version"], capture_output=True, text=True, check=False)
+    assert (done.returncode, done.stdout.strip()) == (0, f"linesift {__version__}")

@@ -1,0 +1,5 @@
+"""``python -m linesift``: the ``linesift`` command, for environments whose scripts folder is not on PATH."""
+
+from linesift.cli import app
+
+app(prog_name="linesift")
