@@ -26,11 +26,12 @@ DEFAULT_TITLE = "linesift report"
 # they cannot be written as UTF-8 at all.
 _CONTROL_PICTURES = 0x2400
 _DELETE, _DELETE_PICTURE = 0x7F, 0x2421
-_VISIBLE = str.maketrans({
+_VISIBLE_CHARACTERS: dict[int, int | str] = {
     **{code: _CONTROL_PICTURES + code for code in range(0x20) if chr(code) != "\t"},
     _DELETE: _DELETE_PICTURE,
     **{code: "\ufffd" for code in range(0xD800, 0xE000)},
-})
+}
+_VISIBLE = str.maketrans(_VISIBLE_CHARACTERS)
 
 _STYLE = """
 :root { --content: 34 139 34; font-family: system-ui, sans-serif; color: #1a1a1a; }

@@ -88,9 +88,9 @@ class _ZstdReader(io.RawIOBase):
         super().close()
 
 
-def open_decompressed(raw: BinaryIO) -> io.BufferedReader:
+def open_decompressed(raw: IO[bytes]) -> io.BufferedReader:
     """A buffered stream of ``raw``'s decompressed bytes (``raw`` itself, buffered, if it is not compressed)."""
-    buffered = raw if isinstance(raw, io.BufferedReader) else io.BufferedReader(raw)  # type: ignore[arg-type]
+    buffered: io.BufferedReader = raw if isinstance(raw, io.BufferedReader) else io.BufferedReader(raw)  # type: ignore[arg-type]
     compression = sniff_compression(buffered.peek(MAGIC_BYTES)[:MAGIC_BYTES])
     if compression == "gzip":
         return io.BufferedReader(gzip.GzipFile(fileobj=buffered, mode="rb"))  # type: ignore[arg-type]

@@ -106,6 +106,13 @@ class PageSink:
         """A page that cannot be cleaned has nothing worth writing; the run's summary counts it."""
 
 
+def _text_cleaned(record: Record, cleaned: Cleaned) -> str | None:
+    """The text that was cleaned: what the record's HTML rendered to, or the record's own text."""
+    if cleaned.rendered is not None:
+        return cleaned.rendered
+    return None if record.document is None else record.document.text
+
+
 class JsonlSink:
     """Records to JSON lines: input fields first, then the added ones."""
 
@@ -120,7 +127,7 @@ class JsonlSink:
         else:
             fields = dict(record.payload)
         if self._kind == "warc":
-            fields["text"] = None if cleaned is None else (cleaned.rendered if cleaned.rendered is not None else record.document.text)
+            fields["text"] = None if cleaned is None else _text_cleaned(record, cleaned)
         fields[TEXT_FIELD] = None if cleaned is None else cleaned.text
         if cleaned is not None and cleaned.spans is not None:
             fields[SPANS_FIELD] = cleaned.spans

@@ -318,7 +318,7 @@ def open_source(item: Input, options: ReadOptions) -> Iterator[Source]:
         kind = options.input_format
         if kind is None and item.path == STDIN:
             kind = _stdin_kind()
-        raw = opened if hasattr(opened, "peek") else io.BufferedReader(opened)  # type: ignore[arg-type]
+        raw = opened if hasattr(opened, "peek") else io.BufferedReader(opened)  # type: ignore[type-var]
         if kind == "parquet" or (kind is None and (_peek(raw).startswith(PARQUET_MAGIC) or kind_from_name(item.name) == "parquet")):
             yield Source(item, "parquet", raw, options)
             return

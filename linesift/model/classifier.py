@@ -67,10 +67,10 @@ class RowBlock:
             squares = self.weight @ (self.dense - mean) ** 2
             if self.rest is None:
                 rest_squares = np.zeros(0)
-            elif sp.issparse(self.rest):
-                rest_squares = self.rest.T.multiply(self.rest.T) @ self.weight
-            else:
+            elif isinstance(self.rest, np.ndarray):
                 rest_squares = self.weight @ np.asarray(self.rest, dtype=np.float64) ** 2
+            else:
+                rest_squares = self.rest.T.multiply(self.rest.T) @ self.weight
             self._cache["moments"] = (total, mean, squares, np.asarray(rest_squares, dtype=np.float64).ravel())
         return self._cache["moments"]
 
@@ -369,11 +369,10 @@ def _sum(arrays) -> np.ndarray:
 
 def _combine(moments) -> tuple[float, np.ndarray, np.ndarray, np.ndarray]:
     """Total weight, mean and squared deviations of blocks pooled (Chan et al.'s update), and summed squares."""
-    total, mean, squares, rest_squares = 0.0, None, None, None
-    for block_total, block_mean, block_squares, block_rest in moments:
-        if mean is None:
-            total, mean, squares, rest_squares = block_total, block_mean.copy(), block_squares.copy(), block_rest.copy()
-            continue
+    blocks = iter(moments)
+    total, first_mean, first_squares, first_rest = next(blocks)
+    mean, squares, rest_squares = first_mean.copy(), first_squares.copy(), first_rest.copy()
+    for block_total, block_mean, block_squares, block_rest in blocks:
         pooled = total + block_total
         if block_total > 0:
             delta = block_mean - mean

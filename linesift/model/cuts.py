@@ -57,7 +57,7 @@ def check_threshold(threshold: object) -> None:
         return
     if isinstance(threshold, bool) or not isinstance(threshold, Real):
         raise TypeError(f"{THRESHOLD_RULE}, not {type(threshold).__name__}")
-    if not 0.0 <= threshold <= 1.0:  # nan fails both comparisons
+    if not 0.0 <= float(threshold) <= 1.0:  # nan fails both comparisons
         raise ValueError(f"{THRESHOLD_RULE}, not {threshold!r}")
 
 

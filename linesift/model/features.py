@@ -146,7 +146,7 @@ _STRIP_WINDOW = 8
 _SIGNATURE_LENGTHS = 32  # words are told apart by first letter, last letter and a length below this
 
 
-def _signature(first: np.ndarray, last: np.ndarray, length: np.ndarray) -> np.ndarray:
+def _signature(first: np.ndarray | int, last: np.ndarray | int, length: np.ndarray | int) -> np.ndarray:
     return (first * 128 + last) * _SIGNATURE_LENGTHS + np.minimum(length, _SIGNATURE_LENGTHS - 1)
 
 
@@ -791,7 +791,9 @@ class DenseFeatures:
 
     @classmethod
     def of(cls, stats: PageStats) -> DenseFeatures:
-        blocks, names, shared = [], [], []
+        blocks: list[np.ndarray] = []
+        names: list[str] = []
+        shared: list[int] = []  # the columns neighbours share
         for family, function in FAMILIES.items():
             values, columns = function(stats)
             if family in NEIGHBOUR_FAMILIES:

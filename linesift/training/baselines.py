@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from typing import Any
 
 # C4's line rules, as datatrove's C4QualityFilter defaults them.
 C4_MIN_WORDS_PER_LINE = 3
@@ -35,7 +36,7 @@ def keep_all(lines: list[str]) -> list[bool]:
 
 
 @functools.cache
-def _c4_filter() -> tuple[type, object]:
+def _c4_filter() -> tuple[type, Any]:
     """datatrove's ``Document`` and its C4 filter with the page rules off, built once.
 
     Settings (all keywords of ``C4QualityFilter``):
