@@ -561,8 +561,8 @@ def corpus_build(
     jobs: Annotated[int, typer.Option("--jobs", min=1, help="Processes for rendering and alignment.")] = 1,
 ) -> None:
     """Render each page, label its lines by aligning them to the gold text, write OUT/PREFIX.RENDERER.jsonl.gz."""
+    from linesift.io.render import DEFAULT_RENDERER
     from linesift.training.corpus import build_corpus  # joblib and the aligner: only this command needs them
-    from linesift.training.render import DEFAULT_RENDERER
 
     if not source.is_dir():
         fail(f"{source}: not a folder of pages")

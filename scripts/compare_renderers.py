@@ -28,10 +28,10 @@ from itertools import islice
 from pathlib import Path
 from typing import get_args
 
+from linesift.io.render import RENDERERS, RenderError, render_html
 from linesift.training import align
 from linesift.training.corpus import Skipped, SkipReason, iter_source, label_page, read_html
 from linesift.training.metrics import word_scores
-from linesift.training.render import RENDERERS, RenderError, render_html
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_SOURCE = Path("../shared/wcxb-dev")  # relative to the repository root

@@ -124,7 +124,7 @@ def test_jsonl_gz_output_is_compressed_like_its_input(tmp_path: Path) -> None:
 
 
 def test_wet_conversion_records_and_warc_html_responses(tmp_path: Path) -> None:
-    from linesift.training.render import render_html
+    from linesift.io.render import render_html
 
     html = html_page(5)
     archive = (
@@ -144,7 +144,7 @@ def test_wet_conversion_records_and_warc_html_responses(tmp_path: Path) -> None:
 
 
 def test_html_file_is_rendered_like_the_training_pages(tmp_path: Path) -> None:
-    from linesift.training.render import render_html
+    from linesift.io.render import render_html
 
     (tmp_path / "page.html").write_text(html_page(6))
     run(str(tmp_path / "page.html"), "--output-dir", str(tmp_path / "out"))

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from linesift.io.render import RENDERERS, SCRIPT_LINE_CHARS, SCRIPT_LINES, RenderError, decode_html, render_html
 from linesift.model.segment import split_lines
-from linesift.training.render import RENDERERS, SCRIPT_LINE_CHARS, SCRIPT_LINES, RenderError, decode_html, render_html
 
 FIXTURES = Path(__file__).parent / "fixtures" / "wcxb" / "html"
 

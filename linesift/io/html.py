@@ -7,14 +7,14 @@ from collections.abc import Callable
 
 from linesift.io.text import MissingExtraError
 
-HTML_PACKAGES = "resiliparse charset-normalizer"  # what linesift.training.render needs for the default renderer
+HTML_PACKAGES = "resiliparse charset-normalizer"  # what linesift.io.render needs for the default renderer
 
 
 @functools.cache
 def _renderer() -> tuple[Callable[[bytes], str], type[Exception]]:
     # Imported on first use: the renderers are an optional extra, and slow to import.
     try:
-        from linesift.training.render import RenderError, render_html
+        from linesift.io.render import RenderError, render_html
     except ImportError as error:
         raise MissingExtraError(f"HTML input needs the HTML renderer: pip install {HTML_PACKAGES} ({error})") from None
     return render_html, RenderError

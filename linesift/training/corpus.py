@@ -30,15 +30,15 @@ from typing import Any, Literal
 
 from joblib import Parallel, delayed
 
-from linesift.io.text import atomic_path
-from linesift.model.segment import split_lines
-from linesift.training.align import align_lines
-from linesift.training.render import (
+from linesift.io.render import (
     DEFAULT_RENDERER,
     RENDERERS,
     RenderError,
     render_html,
 )
+from linesift.io.text import atomic_path
+from linesift.model.segment import split_lines
+from linesift.training.align import align_lines
 
 # Below this share of gold tokens found in the rendering, the page's HTML does not hold the gold
 # text (a JavaScript shell, a truncated fetch) and its labels would be all noise by mistake.
