@@ -14,8 +14,8 @@ import os
 from collections.abc import Sequence
 from pathlib import Path
 
+from linesift.atomic import atomic_writer
 from linesift.explain import DEFAULT_TOP, LineExplanation, Reason, explain_lines
-from linesift.io.text import atomic_writer
 from linesift.limits import check_report_size
 from linesift.model.sifter import Line, Sifter
 

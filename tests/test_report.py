@@ -13,8 +13,8 @@ from typing import IO
 
 import pytest
 
+from linesift.atomic import atomic_writer
 from linesift.explain import explain_lines
-from linesift.io.text import atomic_writer
 from linesift.model.modelfile import load_model
 from linesift.model.segment import Page
 from linesift.model.sifter import Line, Sifter

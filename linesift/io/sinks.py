@@ -14,7 +14,7 @@ parquet        Parquet with every input column, plus ``linesift_text`` (string) 
 =============  ==========================================================================
 
 Files under the output directory keep the input's ``.gz``/``.zst`` suffix and are compressed the
-same way, and appear only once complete (see :func:`linesift.io.text.atomic_path`). A bad record
+same way, and appear only once complete (see :func:`linesift.atomic.atomic_path`). A bad record
 is written through: the original line for JSONL, the fields with ``linesift_text: null`` otherwise;
 a bad page has no output.
 """
@@ -28,6 +28,7 @@ from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 from typing import IO, Any, Protocol
 
+from linesift.atomic import atomic_path
 from linesift.io.cleaning import CUT_FIELD, P_CONTENT_DIGITS, SPANS_FIELD, TEXT_FIELD, Cleaned
 from linesift.io.compression import (
     compressed_writer,
@@ -35,7 +36,6 @@ from linesift.io.compression import (
     strip_compression_suffix,
 )
 from linesift.io.sources import PAGE_KINDS, InputKind, Record, Source
-from linesift.io.text import atomic_path
 
 # Between text pages on stdout: a line holding only a form feed, as pdftotext puts between pages. A
 # page's own output never has such a line (a whitespace-only line is blank, and blank lines are written

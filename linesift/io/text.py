@@ -1,22 +1,17 @@
-"""Open files and stdin for reading, decode text refusing what is not text, write files atomically."""
+"""Open files and stdin for reading, and decode text refusing what is not text."""
 
 from __future__ import annotations
 
 import codecs
 import io
-import os
 import sys
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from typing import IO
 
 BINARY_SNIFF_BYTES = 8192  # a NUL byte this early means the file is binary, not text
 STDIN = "-"
 STDIN_NAME = "<stdin>"  # how messages name stdin
-_UMASK = os.umask(0)
-os.umask(_UMASK)
 
 
 class InputError(ValueError):
@@ -118,29 +113,4 @@ def open_binary(name: str) -> Iterator[IO[bytes]]:
     with _reading(name):
         stream = open(name, "rb")  # noqa: SIM115 - opened inside the error mapping, closed by the block below
     with stream:
-        yield stream
-
-
-@contextmanager
-def atomic_path(path: Path) -> Iterator[Path]:
-    """A temporary path beside ``path`` that becomes ``path`` only when the block completes.
-
-    For writers that open files themselves (Parquet, compressed streams); on failure nothing is left.
-    """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(handle)
-    os.chmod(temporary, 0o666 & ~_UMASK)  # mkstemp creates 0600; the result should look like any written file
-    try:
-        yield Path(temporary)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
-@contextmanager
-def atomic_writer(path: Path) -> Iterator[IO[str]]:
-    """A text stream that becomes ``path`` only when the block completes; on failure nothing is left."""
-    with atomic_path(path) as temporary, open(temporary, "w", encoding="utf-8", newline="") as stream:
         yield stream

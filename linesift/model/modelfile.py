@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from linesift.io.text import atomic_writer
+from linesift.atomic import atomic_writer
 from linesift.model.context import context_feature_names
 from linesift.model.cuts import check_threshold
 from linesift.model.features import feature_names

@@ -30,13 +30,13 @@ from typing import Any, Literal
 
 from joblib import Parallel, delayed
 
+from linesift.atomic import atomic_path
 from linesift.io.render import (
     DEFAULT_RENDERER,
     RENDERERS,
     RenderError,
     render_html,
 )
-from linesift.io.text import atomic_path
 from linesift.model.segment import split_lines
 from linesift.training.align import align_lines
 

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 from sklearn.metrics import precision_recall_curve
 
-from linesift.io.text import atomic_writer
+from linesift.atomic import atomic_writer
 from linesift.training.evaluate import LineReport
 
 HISTOGRAM_BINS = 20  # bins of width 0.05 over [0, 1]: fine enough to see where the classes overlap
