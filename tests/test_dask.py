@@ -14,7 +14,7 @@ db = pytest.importorskip("dask.bag")
 distributed = pytest.importorskip("dask.distributed")
 
 from linesift.cli import app  # noqa: E402 - after the skip when dask is missing
-from linesift.dask import clean_bag, clean_dataframe  # noqa: E402
+from linesift.integrations.dask import clean_bag, clean_dataframe  # noqa: E402
 
 N_PAGES = 12
 

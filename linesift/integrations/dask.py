@@ -1,7 +1,7 @@
 """Clean a Dask bag or dataframe partition by partition, loading the model once per worker process.
 
     >>> import dask.bag as db
-    >>> from linesift.dask import clean_bag
+    >>> from linesift.integrations.dask import clean_bag
     >>> cleaned = clean_bag(db.read_text("pages/*.jsonl", linedelimiter="\\n").map(json.loads))
 
 Records (dicts) gain ``linesift_text`` (and ``linesift_spans``, ``linesift_cut`` with ``spans=True``), exactly as
