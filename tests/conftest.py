@@ -6,7 +6,8 @@ that, so both are computed once per test session and shared:
 * ``seed_training`` runs ``linesift train`` on the seed once and keeps the command's result, the model
   file it wrote and the in-memory model it saved (captured by wrapping, not replacing, the library call);
 * ``seed_cross_validation`` memoises :func:`linesift.training.evaluate.cross_validated_probabilities`
-  for the seed pages, so the quality gate and ``linesift eval`` read the same deterministic scores.
+  for the seed pages, so the quality gate and ``linesift eval`` read the same deterministic scores;
+  ``shared_cross_validation`` hands it to :func:`linesift.training.evaluation.evaluate`.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from typer.testing import CliRunner
 
 from linesift.model.modelfile import load_model
 from linesift.model.sifter import Sifter
-from linesift.training import evaluate
+from linesift.training import evaluate, evaluation
 from linesift.training.data import LabelledPage, load_pages
 from linesift.training.train import TrainingParams
 
@@ -117,3 +118,18 @@ def seed_cross_validation() -> Callable[..., list[np.ndarray]]:
         return [p.copy() for p in cache[key]]
 
     return cross_validated
+
+
+@pytest.fixture()
+def shared_cross_validation(monkeypatch: pytest.MonkeyPatch, seed_cross_validation) -> list:
+    """Let :func:`~linesift.training.evaluation.evaluate` reuse the session's cross-validation of the seed; record each call."""
+    calls: list = []
+
+    def cross_validated(pages, params, n_jobs=1, max_folds=None, trainable=None):
+        assert trainable is None or all(trainable)
+        calls.append((pages, params))
+        held_out = [page.labels >= 0 for page in pages]
+        return seed_cross_validation(pages, params, n_jobs=n_jobs), held_out
+
+    monkeypatch.setattr(evaluation, "cross_validated_probabilities", cross_validated)
+    return calls

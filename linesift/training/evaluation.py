@@ -1,0 +1,185 @@
+"""One evaluation of a model on labelled files, as data: what ``linesift eval`` prints and the tests check.
+
+:mod:`linesift.training.evaluate` holds the measures; :func:`evaluate` decides how the pages are
+scored (cross-validated when the model was trained on them, directly otherwise), chooses the
+threshold, and sets the model beside the baselines for each renderer of the pages.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from linesift.model.sifter import Sifter
+from linesift.training.baselines import BaselineUnavailable
+from linesift.training.data import LabelledPage, check_scorable, data_files, describe_files, load_pages
+from linesift.training.evaluate import (
+    LineReport,
+    MethodScores,
+    WordReport,
+    cross_validated_probabilities,
+    html_baseline_scores,
+    html_coverage_warning,
+    keeps_report,
+    labelled_lines,
+    line_baseline_scores,
+    lines_kept,
+    model_probabilities,
+    precision_recall_table,
+    threshold_for,
+    trafilatura_texts,
+    word_report,
+)
+from linesift.training.pipeline import trained_on, training_params
+
+
+class EvaluationError(ValueError):
+    """An evaluation that cannot run as asked, with the reason."""
+
+
+class UnreachableTargetError(ValueError):
+    """No threshold reaches the precision or recall asked for: the data answers the question, with a no."""
+
+
+@dataclass(frozen=True, slots=True)
+class EvalOptions:
+    """A content precision or recall to choose the threshold for, fewer folds, trafilatura on the HTML, processes."""
+
+    min_precision: float | None = None
+    min_recall: float | None = None
+    max_folds: int | None = None  # cross-validate on only the first folds: quicker, on fewer held-out pages
+    html_root: Path | None = None  # the folder the pages' ``source`` paths are under
+    n_jobs: int = 1
+
+
+@dataclass(frozen=True, slots=True)
+class CrossValidation:
+    """How the scores were cross-validated, because the model was trained on the pages."""
+
+    n_folds: int
+    max_folds: int | None  # None: every fold was scored
+    unseen_pages: int  # pages scored with their site's fold but never trained on
+
+
+@dataclass(frozen=True, slots=True)
+class CurvePoint:
+    """Content scores of lines at one threshold (None: each page's cut), and the word F1 of what they keep."""
+
+    line: LineReport
+    words: WordReport | None  # None: no page has gold text
+
+
+@dataclass(frozen=True, slots=True)
+class RendererComparison:
+    """The model and the baselines on the pages one renderer turned into text ("" when the pages do not say)."""
+
+    renderer: str
+    pages: int
+    methods: list[MethodScores]
+
+
+@dataclass(frozen=True, slots=True)
+class Evaluation:
+    """Scores of a model on labelled pages, beside the baselines, and what the reader should be warned of."""
+
+    pages: list[LabelledPage]
+    probabilities: list[np.ndarray]  # P(content) of each page's lines
+    y_true: np.ndarray  # labels of every labelled line, over pages
+    p_content: np.ndarray  # their P(content)
+    cross_validation: CrossValidation | None  # None: the model never saw the pages, so it scored them directly
+    threshold: float | None  # None: each page's own cut
+    threshold_chosen: bool  # chosen for a precision or recall rather than the model's
+    report: LineReport
+    curve: list[CurvePoint]
+    comparisons: list[RendererComparison]
+    warnings: list[str]
+
+
+def evaluate(paths: Sequence[Path], unseen_paths: Sequence[Path], model: Sifter,
+             options: EvalOptions = EvalOptions()) -> Evaluation:
+    """Evaluate ``model`` on the labelled files or folders in ``paths``, and on ``unseen_paths`` never trained on.
+
+    Raises :class:`~linesift.training.data.DataError` for data that cannot be read or scored,
+    :class:`EvaluationError` for an evaluation that cannot run, and :class:`UnreachableTargetError`
+    when no threshold meets ``options.min_precision`` and ``options.min_recall``.
+    """
+    files = data_files(paths)
+    unseen_files = data_files(unseen_paths) if unseen_paths else []
+    pages = load_pages(files)
+    n_trainable = len(pages)
+    pages += load_pages(unseen_files) if unseen_files else []
+    warning = check_scorable(pages, describe_files([*files, *unseen_files]))
+    warnings = [] if warning is None else [warning]
+    pages, probabilities, cross_validation = _scored(pages, n_trainable, model, files, unseen_files, options)
+    y, p = labelled_lines(pages, probabilities)
+    threshold = model.threshold
+    chosen = options.min_precision is not None or options.min_recall is not None
+    if chosen:
+        threshold = threshold_for(y, p, options.min_precision, options.min_recall)
+        if threshold is None:
+            raise UnreachableTargetError("no threshold reaches the requested precision/recall on this data")
+    keeps = lines_kept(pages, probabilities, threshold)
+    report = keeps_report(pages, keeps, threshold)
+    html_texts: dict[str, str] = {}
+    if options.html_root is not None:
+        html_texts, warning = _html_texts(pages, options.html_root)
+        warnings += [] if warning is None else [warning]
+    return Evaluation(pages, probabilities, y, p, cross_validation, threshold, chosen, report,
+                      _curve(pages, probabilities, keeps, report, y, p),
+                      _comparisons(pages, keeps, threshold, html_texts), warnings)
+
+
+def _scored(pages: list[LabelledPage], n_trainable: int, model: Sifter, files: list[Path], unseen_files: list[Path],
+            options: EvalOptions) -> tuple[list[LabelledPage], list[np.ndarray], CrossValidation | None]:
+    """The pages scored and their P(content): cross-validated when the model was trained on the first ``n_trainable``."""
+    if not trained_on(model, files):
+        if unseen_files and trained_on(model, unseen_files):
+            raise EvaluationError("the model was trained on the --unseen data: give data it never saw, "
+                                  "or the data it was trained on to cross-validate")
+        return pages, model_probabilities(model, pages), None
+    params = training_params(model)
+    trainable = [index < n_trainable for index in range(len(pages))]
+    try:
+        probabilities, held_out = cross_validated_probabilities(pages, params, n_jobs=options.n_jobs,
+                                                                max_folds=options.max_folds, trainable=trainable)
+    except ValueError as error:
+        raise EvaluationError(str(error)) from error
+    if options.max_folds is not None:
+        # Only pages of the evaluated folds are scored (a page is never split across folds unless it is alone).
+        keep = [i for i, mask in enumerate(held_out) if mask.any()]
+        pages, probabilities = [pages[i] for i in keep], [probabilities[i] for i in keep]
+    return pages, probabilities, CrossValidation(params.n_folds, options.max_folds, len(trainable) - n_trainable)
+
+
+def _curve(pages: list[LabelledPage], probabilities: list[np.ndarray], keeps: list[np.ndarray], report: LineReport,
+           y: np.ndarray, p: np.ndarray) -> list[CurvePoint]:
+    """The precision-recall trade-off at each threshold of the curve, then at each page's cut when that is the rule."""
+    reports = [*precision_recall_table(y, p), *([] if report.threshold is not None else [report])]
+    return [CurvePoint(r, word_report(pages, keeps if r.threshold is None else [prob >= r.threshold for prob in probabilities]))
+            for r in reports]
+
+
+def _html_texts(pages: list[LabelledPage], html_root: Path) -> tuple[dict[str, str], str | None]:
+    """trafilatura's text of the pages' HTML under ``html_root``, by source, and a warning for what is missing."""
+    try:
+        texts = trafilatura_texts(pages, html_root)
+    except BaselineUnavailable as error:
+        return {}, f"{error}; trafilatura is left out of the comparison"
+    return texts, html_coverage_warning(pages, html_root, texts)
+
+
+def _comparisons(pages: list[LabelledPage], keeps: list[np.ndarray], threshold: float | None,
+                 html_texts: dict[str, str]) -> list[RendererComparison]:
+    """For each renderer, the model's decisions beside the line baselines and trafilatura on the HTML."""
+    comparisons = []
+    for renderer in sorted({page.renderer for page in pages}):
+        subset = [i for i, page in enumerate(pages) if page.renderer == renderer]
+        rendered, kept = [pages[i] for i in subset], [keeps[i] for i in subset]
+        methods = [MethodScores("linesift", keeps_report(rendered, kept, threshold), word_report(rendered, kept)),
+                   *line_baseline_scores(rendered)]
+        html = html_baseline_scores(rendered, html_texts)
+        comparisons.append(RendererComparison(renderer, len(subset), [*methods, *([html] if html is not None else [])]))
+    return comparisons

@@ -1,0 +1,179 @@
+"""``evaluate``: how the pages are scored, the threshold, the curve and the comparisons, as data."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import linesift.training.evaluation as evaluation
+from linesift.model.modelfile import load_model
+from linesift.model.sifter import Sifter
+from linesift.training.data import load_pages
+from linesift.training.evaluate import (
+    CURVE_THRESHOLDS,
+    keeps_report,
+    line_report,
+    lines_kept,
+    model_probabilities,
+    threshold_for,
+    word_report,
+)
+from linesift.training.evaluation import CrossValidation, EvalOptions, UnreachableTargetError, evaluate
+
+NEWS = ["Home | News | Sport", "", "The council approved the new budget on Tuesday after a long debate.", "Share this"]
+NEWS_LABELS = [0, None, 1, 0]
+NEWS_GOLD = "The council approved the new budget on Tuesday after a long debate."
+
+
+@pytest.fixture()
+def never_cross_validate(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(evaluation, "cross_validated_probabilities", lambda *a, **k: pytest.fail("cross-validated unseen data"))
+
+
+@pytest.fixture()
+def news_with_gold_text(tmp_path: Path) -> Path:
+    """Two pages the built-in model never saw, with their gold text, from two renderers."""
+    path = tmp_path / "news.jsonl"
+    rows = [{"id": name, "lines": NEWS, "labels": NEWS_LABELS, "main_content": NEWS_GOLD, "page_type": "article",
+             "renderer": renderer} for name, renderer in (("a", "html-text"), ("b", "resiliparse"))]
+    path.write_text("".join(json.dumps(row) + "\n" for row in rows), encoding="utf-8")
+    return path
+
+
+def test_the_builtin_model_was_trained_on_the_seed(builtin_model: Sifter, seed_labels_path: Path) -> None:
+    # The tests below cross-validate the seed because of this.
+    seed_sha256 = hashlib.sha256(seed_labels_path.read_bytes()).hexdigest()
+    assert seed_sha256 in builtin_model.metadata["training"]["files"].values()
+
+
+def test_pages_the_model_was_trained_on_are_cross_validated(builtin_model: Sifter, seed_labels_path: Path, seed_pages,
+                                                           seed_cross_validation, shared_cross_validation) -> None:
+    result = evaluate([seed_labels_path], [], builtin_model)
+    ((_, params),) = shared_cross_validation
+    assert params.as_dict() == builtin_model.metadata["training"]["params"]
+    assert result.cross_validation == CrossValidation(n_folds=params.n_folds, max_folds=None, unseen_pages=0)
+    expected = seed_cross_validation(seed_pages, params)
+    for got, want in zip(result.probabilities, expected, strict=True):
+        np.testing.assert_array_equal(got, want)
+    assert result.threshold is None and not result.threshold_chosen  # the model's rule: a cut per page
+    assert result.report == keeps_report(seed_pages, lines_kept(seed_pages, expected, None), None)
+    assert len(result.y_true) == result.report.content.support + result.report.noise.support == 68
+    assert result.warnings == []
+
+
+def test_pages_the_model_never_saw_are_scored_directly(builtin_model: Sifter, news_with_gold_text: Path,
+                                                       never_cross_validate) -> None:
+    result = evaluate([news_with_gold_text], [], builtin_model)
+    assert result.cross_validation is None
+    pages = load_pages([news_with_gold_text])
+    for got, want in zip(result.probabilities, model_probabilities(builtin_model, pages), strict=True):
+        np.testing.assert_array_equal(got, want)
+    assert len(result.y_true) == 6
+
+
+def test_the_curve_scores_each_threshold_then_each_pages_cut(builtin_model: Sifter, news_with_gold_text: Path,
+                                                            never_cross_validate) -> None:
+    result = evaluate([news_with_gold_text], [], builtin_model)
+    assert [point.line.threshold for point in result.curve] == [*CURVE_THRESHOLDS, None]
+    for point in result.curve[:-1]:
+        assert point.line == line_report(result.y_true, result.p_content, point.line.threshold)
+        assert point.words == word_report(result.pages, [p >= point.line.threshold for p in result.probabilities])
+    per_page = result.curve[-1]
+    assert per_page.line == result.report
+    assert per_page.words == word_report(result.pages, lines_kept(result.pages, result.probabilities, None))
+    assert per_page.words is not None and per_page.words.by_type.keys() == {"article"}
+
+
+def test_a_chosen_threshold_replaces_the_cut_per_page(builtin_model: Sifter, seed_labels_path: Path,
+                                                      shared_cross_validation) -> None:
+    result = evaluate([seed_labels_path], [], builtin_model, EvalOptions(min_precision=0.9))
+    expected = threshold_for(result.y_true, result.p_content, min_precision=0.9)
+    assert expected is not None
+    assert result.threshold == expected and result.threshold_chosen
+    assert line_report(result.y_true, result.p_content, expected).content.precision >= 0.9
+    assert result.report == keeps_report(result.pages, lines_kept(result.pages, result.probabilities, expected), expected)
+    assert [point.line.threshold for point in result.curve] == list(CURVE_THRESHOLDS)  # no cut per page to show
+
+
+def test_a_target_no_threshold_reaches_is_refused(builtin_model: Sifter, seed_labels_path: Path,
+                                                  shared_cross_validation) -> None:
+    with pytest.raises(UnreachableTargetError, match="no threshold reaches the requested precision/recall on this data"):
+        evaluate([seed_labels_path], [], builtin_model, EvalOptions(min_precision=1.0, min_recall=1.0))
+
+
+def test_each_renderer_is_compared_with_the_baselines_on_its_own_pages(builtin_model: Sifter, news_with_gold_text: Path,
+                                                                       never_cross_validate) -> None:
+    result = evaluate([news_with_gold_text], [], builtin_model)
+    assert [(c.renderer, c.pages) for c in result.comparisons] == [("html-text", 1), ("resiliparse", 1)]
+    keeps = lines_kept(result.pages, result.probabilities, None)
+    for index, comparison in enumerate(result.comparisons):
+        linesift, *baselines = comparison.methods
+        assert linesift.name == "linesift"
+        assert linesift.line == keeps_report(result.pages[index:index + 1], keeps[index:index + 1], None)
+        assert "keep-all" in [method.name for method in baselines]
+
+
+def test_unseen_pages_are_scored_with_their_fold_and_never_trained_on(builtin_model: Sifter, seed_labels_path: Path,
+                                                                      seed_pages, tmp_path: Path) -> None:
+    seed = json.loads(seed_labels_path.read_text(encoding="utf-8"))
+    # The seed's text as another renderer gave it, from the same site: scored by the folds that held the seed out.
+    other = tmp_path / "other-renderer.jsonl"
+    other.write_text(json.dumps({**seed, "id": "copy", "domain": seed_pages[0].group, "renderer": "other"}) + "\n", encoding="utf-8")
+    result = evaluate([seed_labels_path], [other], builtin_model)
+    assert result.cross_validation is not None and result.cross_validation.unseen_pages == 1
+    assert [page.id for page in result.pages] == [seed_pages[0].id, "copy"]
+    assert len(result.y_true) == 136
+    assert [(c.renderer, c.pages) for c in result.comparisons] == [("", 1), ("other", 1)]
+
+
+def stub_cross_validation(monkeypatch: pytest.MonkeyPatch, held_out_ids: set[str]) -> list:
+    """Cross-validation that scores every line 0.5 and holds out the pages named; records its parameters."""
+    calls: list = []
+
+    def cross_validated(pages, params, n_jobs=1, max_folds=None, trainable=None):
+        calls.append((params, max_folds))
+        return ([np.full(len(page.lines), 0.5) for page in pages],
+                [(page.labels >= 0) & (page.id in held_out_ids) for page in pages])
+
+    monkeypatch.setattr(evaluation, "cross_validated_probabilities", cross_validated)
+    return calls
+
+
+def test_max_folds_keeps_only_the_pages_held_out_by_the_folds_scored(builtin_model: Sifter, seed_labels_path: Path,
+                                                                     seed_pages, tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    other_site = tmp_path / "other-site.jsonl"
+    seed = json.loads(seed_labels_path.read_text(encoding="utf-8"))
+    other_site.write_text(json.dumps({**seed, "id": "elsewhere", "domain": "elsewhere.example"}) + "\n", encoding="utf-8")
+    calls = stub_cross_validation(monkeypatch, {seed_pages[0].id})
+    result = evaluate([seed_labels_path, other_site], [], builtin_model, EvalOptions(max_folds=1))
+    assert [max_folds for _, max_folds in calls] == [1]
+    assert [page.id for page in result.pages] == [seed_pages[0].id]
+    assert result.cross_validation == CrossValidation(n_folds=5, max_folds=1, unseen_pages=0)
+    assert len(result.y_true) == 68
+
+
+def test_cross_validation_ignores_training_parameters_it_does_not_know(seed_labels_path: Path, tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    document = json.loads((Path(evaluation.__file__).parents[1] / "model" / "default_model.json").read_text(encoding="utf-8"))
+    seed_sha256 = hashlib.sha256(seed_labels_path.read_bytes()).hexdigest()
+    document["training"] = {"files": {"x": seed_sha256}, "params": {"n_folds": 4, "learning_rate": 1}}
+    path = tmp_path / "model.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    calls = stub_cross_validation(monkeypatch, set())
+    result = evaluate([seed_labels_path], [], load_model(path))
+    assert [params.n_folds for params, _ in calls] == [4]  # not the default 5: the recorded value, the rest ignored
+    assert result.cross_validation is not None and result.cross_validation.n_folds == 4
+
+
+def test_a_warning_for_pages_of_one_class(builtin_model: Sifter, tmp_path: Path, never_cross_validate) -> None:
+    data = tmp_path / "content.jsonl"
+    data.write_text(json.dumps({"id": "a", "lines": NEWS, "labels": [1, None, 1, 1]}) + "\n", encoding="utf-8")
+    result = evaluate([data], [], builtin_model)
+    assert result.warnings == [f"{data}: all 3 labelled lines are content (1), none is noise (0): "
+                               "only the recall of content lines means something on this data"]
+
