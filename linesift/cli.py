@@ -13,7 +13,6 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Literal, Optional
 
-import numpy as np
 import typer
 from rich.console import Console
 from rich.markup import escape
@@ -48,20 +47,13 @@ from linesift.limits import PageTooLargeError
 from linesift.model.modelfile import ModelFileError, load_model, save_model
 from linesift.model.sifter import Sifter
 from linesift.report import write_report
-from linesift.training.data import (
-    DataError,
-    LabelledPage,
-    MissingDataError,
-    check_scorable,
-    data_files,
-    describe_files,
-    load_pages,
-)
+from linesift.training.data import DataError, MissingDataError
 
 # Training, evaluation and plots import scikit-learn and matplotlib, which take about a second to load:
 # the commands that need them import them, so that cleaning text starts without them.
 if TYPE_CHECKING:
     from linesift.training.evaluate import LineReport, MethodScores
+    from linesift.training.evaluation import CurvePoint, Evaluation, RendererComparison
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help="Tell a web page's content from its boilerplate, line by line.")
 out = Console()
@@ -163,23 +155,26 @@ def _rule(threshold: float | None, digits: int = 2) -> str:
     return "a cut per page" if threshold is None else f"threshold {threshold:.{digits}f}"
 
 
-def _curve_table(reports: list[LineReport], word_f1: list[float] | None) -> Table:
+def _curve_table(curve: list[CurvePoint]) -> Table:
     """The precision-recall trade-off per threshold (and a cut per page), with the benchmark's word F1 when pages have gold text."""
+    with_words = any(point.words is not None for point in curve)
     table = Table(title="precision-recall curve (content)")
-    for column in ("threshold", "precision", "recall", "F1", *(["word F1"] if word_f1 else [])):
+    for column in ("threshold", "precision", "recall", "F1", *(["word F1"] if with_words else [])):
         table.add_column(column, justify="right")
-    for index, report in enumerate(reports):
-        c = report.content
-        words = [f"{word_f1[index]:.3f}"] if word_f1 else []
-        shown = "per page" if report.threshold is None else f"{report.threshold:.2f}"
+    for point in curve:
+        c = point.line.content
+        words = [f"{point.words.overall:.3f}"] if point.words is not None else []
+        shown = "per page" if point.line.threshold is None else f"{point.line.threshold:.2f}"
         table.add_row(shown, f"{c.precision:.3f}", f"{c.recall:.3f}", f"{c.f1:.3f}", *words)
     return table
 
 
-def _word_table(title: str, methods: list[MethodScores]) -> Table:
+def _word_table(comparison: RendererComparison) -> Table:
     """Methods side by side: line-level content scores, then word F1 overall and per page type."""
+    methods = comparison.methods
+    rendered_by = f", rendered by {comparison.renderer}" if comparison.renderer else ""
     page_types = sorted({t for m in methods if m.words for t in m.words.by_type})
-    table = Table(title=title)
+    table = Table(title=f"line level and word F1 (benchmark metric){rendered_by}, {comparison.pages} pages")
     table.add_column("")
     for method in methods:
         table.add_column(method.name, justify="right")
@@ -196,37 +191,18 @@ def _word_table(title: str, methods: list[MethodScores]) -> Table:
     return table
 
 
-def _comparison(pages: list[LabelledPage], keeps: list[np.ndarray], threshold: float | None, html_texts: dict[str, str]) -> list[MethodScores]:
-    from linesift.training.evaluate import (
-        MethodScores,
-        html_baseline_scores,
-        keeps_report,
-        line_baseline_scores,
-        word_report,
-    )
-
-    methods = [MethodScores("linesift", keeps_report(pages, keeps, threshold), word_report(pages, keeps))]
-    methods.extend(line_baseline_scores(pages))
-    html = html_baseline_scores(pages, html_texts)
-    if html is not None:
-        methods.append(html)
-    return methods
-
-
-def _html_texts(pages: list[LabelledPage], html_root: Path) -> dict[str, str]:
-    """trafilatura's text of the pages' HTML under ``html_root``, by source; a warning for what is missing."""
-    from linesift.training.baselines import BaselineUnavailable
-    from linesift.training.evaluate import html_coverage_warning, trafilatura_texts
-
-    try:
-        texts = trafilatura_texts(pages, html_root)
-    except BaselineUnavailable as error:
-        _warn(f"{error}; trafilatura is left out of the comparison")
-        return {}
-    warning = html_coverage_warning(pages, html_root, texts)
-    if warning is not None:
-        _warn(warning)
-    return texts
+def _print_notes(result: Evaluation) -> None:
+    """How the scores were made, before the tables that show them."""
+    cross_validation = result.cross_validation
+    if cross_validation is not None:
+        out.print("The model was trained on this data: scores are cross-validated "
+                  f"({cross_validation.n_folds} folds; sites, or stretches of one page, held out), never on fitted lines.")
+        if cross_validation.unseen_pages:
+            out.print(f"{cross_validation.unseen_pages} page(s) from --unseen are scored with their site's fold and never trained on.")
+        if cross_validation.max_folds is not None:
+            out.print(f"evaluated on {len(result.pages)} held-out page(s) of the first {cross_validation.max_folds} fold(s)")
+    if result.threshold_chosen:
+        out.print(f"chosen threshold: {result.threshold:.4f}")
 
 
 @app.command("eval")
@@ -246,85 +222,41 @@ def evaluate(
                          "such as another renderer's text of the same sites.")] = None,
 ) -> None:
     """Precision, recall and word F1 of a model on labelled pages, beside baselines (cross-validated when trained on them)."""
-    from linesift.training.evaluate import (
-        cross_validated_probabilities,
-        keeps_report,
-        labelled_lines,
-        lines_kept,
-        model_probabilities,
-        precision_recall_table,
-        threshold_for,
-        word_report,
-    )
-    from linesift.training.pipeline import trained_on, training_params
+    from linesift.training import evaluation
     from linesift.training.plots import PlotError, plot_precision_recall, plot_probability_histograms
 
     model = _load(model_path)
+    paths = data or _default_data()
+    options = evaluation.EvalOptions(min_precision, min_recall, max_folds, html_root, jobs)
     try:
-        files = data_files(data or _default_data())
-        unseen_files = data_files(unseen) if unseen else []
-        pages = load_pages(files)
-        n_trainable = len(pages)
-        pages += load_pages(unseen_files) if unseen_files else []
-        warning = check_scorable(pages, describe_files([*files, *unseen_files]))
+        with err.status("evaluating"):  # cross-validating can take minutes; only a terminal shows this
+            result = evaluation.evaluate(paths, unseen or [], model, options)
     except DataError as error:
         _data_failure(error)
-    if warning is not None:
+    except evaluation.UnreachableTargetError as error:
+        fail(str(error), code=1)
+    except evaluation.EvaluationError as error:
+        fail(str(error))
+    for warning in result.warnings:
         _warn(warning)
-    if trained_on(model, files):
-        params = training_params(model)
-        out.print("The model was trained on this data: scores are cross-validated "
-                  f"({params.n_folds} folds; sites, or stretches of one page, held out), never on fitted lines.")
-        if unseen_files:
-            out.print(f"{len(pages) - n_trainable} page(s) from --unseen are scored with their site's fold and never trained on.")
-        trainable = [index < n_trainable for index in range(len(pages))]
-        try:
-            probabilities, held_out = cross_validated_probabilities(pages, params, n_jobs=jobs, max_folds=max_folds,
-                                                                    trainable=trainable)
-        except ValueError as error:
-            fail(str(error))
-        if max_folds is not None:
-            # Only pages of the evaluated folds are scored (a page is never split across folds unless it is alone).
-            keep = [i for i, mask in enumerate(held_out) if mask.any()]
-            pages, probabilities = [pages[i] for i in keep], [probabilities[i] for i in keep]
-            out.print(f"evaluated on {len(pages)} held-out page(s) of the first {max_folds} fold(s)")
-    elif unseen_files and trained_on(model, unseen_files):
-        fail("the model was trained on the --unseen data: give data it never saw, or the data it was trained on to cross-validate")
-    else:
-        probabilities = model_probabilities(model, pages)
-    y, p = labelled_lines(pages, probabilities)
-    threshold = model.threshold
-    if min_precision is not None or min_recall is not None:
-        chosen = threshold_for(y, p, min_precision, min_recall)
-        if chosen is None:
-            fail("no threshold reaches the requested precision/recall on this data", code=1)
-        threshold = chosen
-        out.print(f"chosen threshold: {threshold:.4f}")
-    keeps = lines_kept(pages, probabilities, threshold)
-    report = keeps_report(pages, keeps, threshold)
-    out.print(_report_table(f"{len(pages)} page(s), {len(y)} labelled lines, {_rule(threshold)}", report))
-    out.print(_confusion_table(report))
-    curve = [*precision_recall_table(y, p), *([] if threshold is not None else [report])]
-    word_reports = [word_report(pages, [prob >= r.threshold for prob in probabilities]) if r.threshold is not None
-                    else word_report(pages, keeps) for r in curve]
-    out.print(_curve_table(curve, [w.overall for w in word_reports if w is not None] or None))
-    html_texts = _html_texts(pages, html_root) if html_root is not None else {}
-    renderers = sorted({page.renderer for page in pages})
-    for renderer in renderers:
-        subset = [i for i, page in enumerate(pages) if page.renderer == renderer]
-        title = f"line level and word F1 (benchmark metric){f', rendered by {renderer}' if renderer else ''}, {len(subset)} pages"
-        out.print(_word_table(title, _comparison([pages[i] for i in subset], [keeps[i] for i in subset], threshold, html_texts)))
+    _print_notes(result)
+    out.print(_report_table(f"{len(result.pages)} page(s), {len(result.y_true)} labelled lines, {_rule(result.threshold)}",
+                            result.report))
+    out.print(_confusion_table(result.report))
+    out.print(_curve_table(result.curve))
+    for comparison in result.comparisons:
+        out.print(_word_table(comparison))
     if plot is not None:
         try:
-            plot_precision_recall(y, p, report, plot / "precision_recall.png")
-            plot_probability_histograms(y, p, plot / "probabilities.png")
+            plot_precision_recall(result.y_true, result.p_content, result.report, plot / "precision_recall.png")
+            plot_probability_histograms(result.y_true, result.p_content, plot / "probabilities.png")
         except PlotError as error:
             fail(str(error))
         out.print(f"plots written to {plot}")
     if save is not None:
-        model.threshold = threshold
+        model.threshold = result.threshold
         save_model(model, save)
-        out.print(f"model with {_rule(threshold, 4)} written to {save}")
+        out.print(f"model with {_rule(result.threshold, 4)} written to {save}")
 
 
 InputFormat = Literal["auto", "text", "html", "jsonl", "warc", "parquet"]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import shutil
 from pathlib import Path
@@ -12,11 +11,11 @@ import pytest
 from typer.testing import CliRunner
 
 import linesift.cli as cli
-import linesift.training.evaluate as evaluate
+import linesift.training.evaluation as evaluation
 from linesift.model.modelfile import load_model
 from linesift.model.segment import Page
 from linesift.model.sifter import Sifter
-from linesift.training.evaluate import keeps_report, labelled_lines, line_report, lines_kept, threshold_for
+from linesift.training.evaluation import EvalOptions, evaluate
 
 
 def squeeze(text: str) -> str:
@@ -74,71 +73,32 @@ def test_train_on_a_missing_path(runner: CliRunner, tmp_path: Path) -> None:
 # --- eval ---------------------------------------------------------------------------------------
 
 
-@pytest.fixture()
-def shared_cross_validation(monkeypatch: pytest.MonkeyPatch, seed_cross_validation) -> list:
-    """Let ``eval`` reuse the session's cross-validation of the seed; record each call."""
-    calls: list = []
-
-    def cross_validated(pages, params, n_jobs=1, max_folds=None, trainable=None):
-        assert trainable is None or all(trainable)
-        calls.append((pages, params))
-        held_out = [page.labels >= 0 for page in pages]
-        return seed_cross_validation(pages, params, n_jobs=n_jobs), held_out
-
-    monkeypatch.setattr(evaluate, "cross_validated_probabilities", cross_validated)
-    return calls
-
-
-def builtin_trained_on_seed(builtin_model: Sifter, seed_labels_path: Path) -> bool:
-    seed_sha256 = hashlib.sha256(seed_labels_path.read_bytes()).hexdigest()
-    return seed_sha256 in builtin_model.metadata.get("training", {}).get("files", {}).values()
-
-
-def test_eval_builtin_model_on_the_seed(runner: CliRunner, builtin_model: Sifter, seed_labels_path: Path,
-                                        seed_pages, seed_cross_validation, shared_cross_validation) -> None:
+def test_eval_cross_validated_says_so_and_prints_the_tables(runner: CliRunner, seed_labels_path: Path,
+                                                            shared_cross_validation) -> None:
     result = runner.invoke(cli.app, ["eval", str(seed_labels_path)])
     assert result.exit_code == 0, result.output
+    assert len(shared_cross_validation) == 1
     output = squeeze(result.stdout)
-    trained = builtin_trained_on_seed(builtin_model, seed_labels_path)
-    assert ("scores are cross-validated" in output) == trained
-    assert len(shared_cross_validation) == int(trained)
-    if trained:
-        params = shared_cross_validation[0][1]
-        assert params.as_dict() == builtin_model.metadata["training"]["params"]
-        probabilities = seed_cross_validation(seed_pages, params)
-    else:
-        probabilities = [builtin_model.probabilities(Page.from_lines(page.lines)) for page in seed_pages]
-    report = keeps_report(seed_pages, lines_kept(seed_pages, probabilities, builtin_model.threshold), builtin_model.threshold)
-    assert builtin_model.threshold is None
-    assert "1 page(s), 68 labelled lines, a cut per page" in output
-    for name, scores in (("content", report.content), ("noise", report.noise)):
-        assert f"{name} │ {scores.precision:.3f} │ {scores.recall:.3f} │ {scores.f1:.3f} │ {scores.support}" in output
-    assert "precision-recall curve (content)" in output
-    assert "confusion matrix" in output
-    (tn, fp), (fn, tp) = report.confusion
-    assert f"noise │ {tn} │ {fp}" in output and f"content │ {fn} │ {tp}" in output
+    assert output.startswith("The model was trained on this data: scores are cross-validated (5 folds;")
+    for title in ("1 page(s), 68 labelled lines, a cut per page", "confusion matrix", "precision-recall curve (content)",
+                  "line level and word F1 (benchmark metric), 1 pages"):
+        assert title in output
 
 
 def test_eval_min_precision_saves_a_threshold(runner: CliRunner, builtin_model: Sifter, seed_labels_path: Path,
-                                              seed_pages, seed_cross_validation, shared_cross_validation,
-                                              tmp_path: Path) -> None:
+                                              shared_cross_validation, tmp_path: Path) -> None:
     saved = tmp_path / "tuned" / "model.json"
     result = runner.invoke(cli.app, ["eval", str(seed_labels_path), "--min-precision", "0.9", "--save", str(saved)])
     assert result.exit_code == 0, result.output
-    tuned = load_model(saved)
-    if builtin_trained_on_seed(builtin_model, seed_labels_path):
-        probabilities = seed_cross_validation(seed_pages, shared_cross_validation[0][1])
-    else:
-        probabilities = [builtin_model.probabilities(Page.from_lines(page.lines)) for page in seed_pages]
-    y, p = labelled_lines(seed_pages, probabilities)
-    expected = threshold_for(y, p, min_precision=0.9)
+    expected = evaluate([seed_labels_path], [], builtin_model, EvalOptions(min_precision=0.9)).threshold
     assert expected is not None
-    assert tuned.threshold == expected
-    assert line_report(y, p, tuned.threshold).content.precision >= 0.9
     output = squeeze(result.stdout)
     assert f"chosen threshold: {expected:.4f}" in output
     assert f"model with threshold {expected:.4f} written to {saved}" in output
-    assert tuned.threshold is not None and tuned.cuts(p, np.ones_like(p), np.array([0, len(p)]))[0] == expected
+    tuned = load_model(saved)
+    assert tuned.threshold == expected
+    p = np.linspace(0.0, 1.0, 11)
+    assert tuned.cuts(p, np.ones_like(p), np.array([0, len(p)]))[0] == expected
     # Only the threshold changes: weights and training record are kept.
     assert tuned.metadata == builtin_model.metadata
     np.testing.assert_array_equal(tuned.first.coef_, builtin_model.first.coef_)
@@ -154,8 +114,8 @@ def test_eval_unreachable_target_fails_with_exit_1(runner: CliRunner, seed_label
 
 
 def test_eval_on_data_the_model_was_not_trained_on_scores_it_directly(runner: CliRunner, tmp_path: Path,
-                                                                       builtin_model: Sifter, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(evaluate, "cross_validated_probabilities", lambda *a, **k: pytest.fail("cross-validated unseen data"))
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(evaluation, "cross_validated_probabilities", lambda *a, **k: pytest.fail("cross-validated unseen data"))
     data = tmp_path / "other.jsonl"
     lines = ["Home | News | Sport", "", "The council approved the new budget on Tuesday after a long debate.", "Share this"]
     data.write_text(json.dumps({"id": "other", "lines": lines, "labels": [0, None, 1, 0]}) + "\n", encoding="utf-8")
@@ -163,17 +123,25 @@ def test_eval_on_data_the_model_was_not_trained_on_scores_it_directly(runner: Cl
     assert result.exit_code == 0, result.output
     output = squeeze(result.stdout)
     assert "cross-validated" not in output
-    assert "1 page(s), 3 labelled lines" in output
+    assert output.startswith("1 page(s), 3 labelled lines, a cut per page")
 
 
-def test_eval_unseen_pages_are_scored_with_their_fold_and_reported_by_renderer(runner: CliRunner, seed_labels_path: Path,
-                                                                                seed_pages, tmp_path: Path) -> None:
+def test_eval_unseen_pages_are_announced_and_reported_by_renderer(runner: CliRunner, seed_labels_path: Path,
+                                                                  seed_pages, tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    trainable_given: list = []
+
+    def cross_validated(pages, params, n_jobs=1, max_folds=None, trainable=None):
+        trainable_given.append(trainable)
+        return [np.full(len(page.lines), 0.5) for page in pages], [page.labels >= 0 for page in pages]
+
+    monkeypatch.setattr(evaluation, "cross_validated_probabilities", cross_validated)
     seed = json.loads(seed_labels_path.read_text(encoding="utf-8"))
-    # The seed's text as another renderer gave it, from the same site: scored by the folds that held the seed out.
     other = tmp_path / "other-renderer.jsonl"
     other.write_text(json.dumps({**seed, "id": "copy", "domain": seed_pages[0].group, "renderer": "other"}) + "\n", encoding="utf-8")
     result = runner.invoke(cli.app, ["eval", str(seed_labels_path), "--unseen", str(other)])
     assert result.exit_code == 0, result.output
+    assert trainable_given == [[True, False]]
     output = squeeze(result.stdout)
     assert "1 page(s) from --unseen are scored with their site's fold and never trained on" in output
     assert "2 page(s), 136 labelled lines" in output
@@ -203,19 +171,6 @@ def test_eval_with_a_training_record_that_is_not_an_object_is_refused(runner: Cl
     model.write_text(json.dumps(document), encoding="utf-8")
     message = assert_clean_failure(runner.invoke(cli.app, ["eval", str(seed_labels_path), "--model", str(model)]))
     assert f"{model}: training must be an object" in message
-
-
-def test_eval_ignores_training_parameters_it_does_not_know(runner: CliRunner, seed_labels_path: Path, tmp_path: Path,
-                                                           shared_cross_validation) -> None:
-    document = json.loads((Path(cli.__file__).parent / "model" / "default_model.json").read_text(encoding="utf-8"))
-    seed_sha256 = hashlib.sha256(seed_labels_path.read_bytes()).hexdigest()
-    document["training"] = {"files": {"x": seed_sha256}, "params": {"n_folds": 5, "learning_rate": 1}}
-    model = tmp_path / "model.json"
-    model.write_text(json.dumps(document), encoding="utf-8")
-    result = runner.invoke(cli.app, ["eval", str(seed_labels_path), "--model", str(model)])
-    assert result.exit_code == 0, result.output
-    assert "scores are cross-validated" in squeeze(result.stdout)
-    assert shared_cross_validation[0][1].n_folds == 5
 
 
 # --- predict ------------------------------------------------------------------------------------
