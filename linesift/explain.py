@@ -9,7 +9,9 @@ buckets) come as a nested detail, since the second pass reads the first pass's s
 
 from __future__ import annotations
 
+import functools
 import re
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -18,7 +20,7 @@ import numpy as np
 
 from linesift.limits import check_page_size
 from linesift.model.context import context_feature_names
-from linesift.model.features import PageStats, feature_names
+from linesift.model.features import FAMILIES, DenseFeatures, PageStats, feature_names
 from linesift.model.linear import LinearScorer, sigmoid
 from linesift.model.ngrams import (
     CHAR_NGRAM,
@@ -26,6 +28,7 @@ from linesift.model.ngrams import (
     MAX_WORDS_PER_LINE,
     bucket_of,
     char_grams,
+    ngram_scores,
     word_grams,
 )
 from linesift.model.segment import Page
@@ -369,3 +372,47 @@ def explanation_record(explanation: LineExplanation) -> dict:
             "reasons_against": reasons(explanation.first_pass.reasons_against),
         }
     return record
+
+
+# A dropped line's dominant reason, cheap enough to count over a corpus: its first-pass terms summed per
+# feature family (the neighbours' columns and the hashed n-grams count as one family each), the family with
+# the lowest sum being the reason. A line the first pass scored content was dropped by the second pass for
+# the lines around it (see :mod:`linesift.model.context`): its reason is ``CONTEXT``.
+NEIGHBOURS = "neighbours"
+CONTEXT = "context"
+DROP_REASONS = (*FAMILIES, NEIGHBOURS, NGRAMS, CONTEXT)
+
+
+@functools.cache
+def _reason_of_columns() -> np.ndarray:
+    """``(n_dense, len(DROP_REASONS))``: 1 where a first-pass dense column counts towards a reason."""
+    sample = PageStats(Page.from_text("x"))
+    family_of = {column: family for family, function in FAMILIES.items() for column in function(sample)[1]}
+    names = feature_names()
+    indicator = np.zeros((len(names), len(DROP_REASONS)))
+    for column, name in enumerate(names):
+        reason = NEIGHBOURS if neighbour_offset(name) is not None else family_of[name]
+        indicator[column, DROP_REASONS.index(reason)] = 1.0
+    return indicator
+
+
+def drop_reasons(model: Sifter, pages: Sequence[Page], kept: Sequence[np.ndarray]) -> list[Counter[str]]:
+    """For each page, how many of its dropped lines (non-blank and not ``kept``) have each of ``DROP_REASONS``
+    as dominant reason. The pages' first-pass features are computed again, all pages at once."""
+    filled, rows = Page.join(list(pages)).non_blank()  # as the model scores them: blank lines are in no feature
+    if not len(filled):
+        return [Counter() for _ in pages]
+    stats = PageStats(filled)
+    terms = _dense_terms(model.first, DenseFeatures.of(stats).matrix())
+    hashed = ngram_scores(stats, model.first.coef_[model.first.n_scaled_:])
+    by_reason = terms @ _reason_of_columns()
+    by_reason[:, DROP_REASONS.index(NGRAMS)] = hashed
+    first_pass_content = model.first.intercept_ + terms.sum(axis=1) + hashed >= 0
+    strongest_against = by_reason[:, :-1].argmin(axis=1)  # CONTEXT, last, is no sum of terms
+    reason = np.where(first_pass_content, DROP_REASONS.index(CONTEXT), strongest_against)
+    dropped = ~np.concatenate(kept)[rows]
+    counts = []
+    for page_reasons, page_dropped in zip(filled.split(reason), filled.split(dropped)):
+        counted = np.bincount(page_reasons[page_dropped], minlength=len(DROP_REASONS)).tolist()
+        counts.append(Counter({name: count for name, count in zip(DROP_REASONS, counted) if count}))
+    return counts

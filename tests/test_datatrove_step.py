@@ -1,33 +1,105 @@
-"""The datatrove step cleans like predict and counts what it drops."""
+"""The datatrove step cleans like predict and counts what it drops and why."""
 
 from __future__ import annotations
 
 import pickle
+from pathlib import Path
 
 import pytest
+from conftest import SEED_TEXT_PATH
 from fixtures.io.builders import NAV, page
 
 from linesift import load_model
+from linesift.explain import CONTEXT, DROP_REASONS, NEIGHBOURS, NGRAMS, explain_lines, neighbour_offset
+from linesift.model.features import FAMILIES, PageStats
+from linesift.model.segment import Page
 
 pytest.importorskip("datatrove")
+pytest.importorskip("pyarrow")
+import pyarrow as pa
+import pyarrow.parquet as pq
 from datatrove.data import Document
+from datatrove.executor import LocalPipelineExecutor
+from datatrove.pipeline.readers import ParquetReader
+from datatrove.pipeline.writers import ParquetWriter
 
 from linesift.integrations.datatrove import LinesiftFormatter
 
 MODEL = load_model(None)
+SEED = SEED_TEXT_PATH.read_text(encoding="utf-8")
+JSON_LD = next(line for line in SEED.split("\n") if line.startswith("{“@context”"))  # a page of it alone keeps nothing
+BLANK = " \n\n"
+INPUT = {"seed": SEED, "page": page(0), "json-ld": JSON_LD, "blank": BLANK}
+
+
+def run_pipeline(tmp_path: Path, step: LinesiftFormatter) -> dict[str, float]:
+    """Read ``INPUT`` from Parquet, run ``step`` and write what it passes on to ``tmp_path/out``; the step's stats.
+
+    Parquet rather than JSONL: datatrove's JSONL steps need orjson, which linesift's extra does not install.
+    """
+    source = tmp_path / "in"
+    source.mkdir()
+    pq.write_table(pa.table({"id": list(INPUT), "text": list(INPUT.values())}), source / "docs.parquet")
+    pipeline = [ParquetReader(str(source)), step, ParquetWriter(str(tmp_path / "out"))]
+    stats = LocalPipelineExecutor(pipeline, tasks=1, logging_dir=str(tmp_path / "logs")).run()
+    return {name: metric.total for name, metric in stats.stats[1].stats.items()}
+
+
+def written(folder: Path) -> dict[str, dict]:
+    """The documents a ``ParquetWriter`` wrote under ``folder``, by id."""
+    records = [record for path in sorted(folder.glob("*.parquet")) for record in pq.read_table(path).to_pylist()]
+    return {record["id"]: record for record in records}
 
 
 def test_step_cleans_documents_and_counts_dropped_lines() -> None:
     step = LinesiftFormatter()
-    docs = [Document(text=page(i), id=str(i)) for i in range(3)] + [Document(text=NAV, id="nav")]
+    docs = [Document(text=page(i), id=str(i)) for i in range(3)] + [Document(text=NAV, id="nav"), Document(text=JSON_LD, id="json-ld")]
     out = list(step.run(iter(docs)))
-    assert [d.text for d in out] == [MODEL.clean(page(i)) for i in range(3)] + [MODEL.clean(NAV)]
-    assert [d.id for d in out] == ["0", "1", "2", "nav"]
-    lines = sum(len([line for line in t.split("\n") if line.strip()]) for t in [page(0), page(1), page(2), NAV])
+    assert [d.text for d in out] == [MODEL.clean(page(i)) for i in range(3)] + [MODEL.clean(NAV), ""]
+    assert [d.id for d in out] == ["0", "1", "2", "nav", "json-ld"]
+    lines = sum(len([line for line in t.split("\n") if line.strip()]) for t in [page(0), page(1), page(2), NAV, JSON_LD])
     kept = sum(len([line for line in d.text.split("\n") if line.strip()]) for d in out)
     assert step.stats["lines"].total == lines
     assert step.stats["lines_dropped"].total == lines - kept
-    assert step.stats["emptied"].total == sum(1 for d in out if not d.text)
+    assert step.stats["emptied"].total == 1
+    assert not [name for name in step.stats.stats if name.startswith("lines_dropped_")]  # reasons are opt-in
+
+
+def test_pipeline_counts_each_dropped_line_under_its_reason(tmp_path: Path) -> None:
+    stats = run_pipeline(tmp_path, LinesiftFormatter(reason_stats=True))
+    assert {name: total for name, total in stats.items() if name.startswith(("lines", "emptied", "total"))} == {
+        "total": 4, "lines": 73, "lines_dropped": 55, "emptied": 1,
+        "lines_dropped_ngrams": 30, "lines_dropped_neighbours": 14, "lines_dropped_punctuation": 4,
+        "lines_dropped_context": 3, "lines_dropped_json": 2, "lines_dropped_repetition": 2,
+    }
+    assert sum(total for name, total in stats.items() if name.startswith("lines_dropped_")) == stats["lines_dropped"]
+    # No exclusion writer: passed on empty (datatrove's writers leave empty fields out).
+    assert written(tmp_path / "out")["json-ld"]["text"] is None
+
+
+def test_reasons_are_the_first_pass_family_that_weighed_most_against_each_line() -> None:
+    """Checked against the full explanations: the first pass's reasons summed per family."""
+    sample = PageStats(Page.from_text("x"))
+    family_of = {column: family for family, function in FAMILIES.items() for column in function(sample)[1]}
+    expected = dict.fromkeys(DROP_REASONS, 0)
+    explanations = explain_lines(MODEL, SEED, top=10_000)
+    for line in explanations:
+        if line.label == "content" or line.first_pass is None:
+            continue
+        if line.first_pass.p_content >= 0.5:
+            expected[CONTEXT] += 1
+            continue
+        sums = dict.fromkeys(DROP_REASONS[:-1], 0.0)
+        for reason in line.first_pass.reasons_for + line.first_pass.reasons_against:
+            family = NGRAMS if reason.name == NGRAMS else NEIGHBOURS if neighbour_offset(reason.name) is not None else family_of[reason.name]
+            sums[family] += reason.contribution
+        expected[min(sums, key=sums.__getitem__)] += 1
+    step = LinesiftFormatter(reason_stats=True)
+    list(step.run(iter([Document(text=SEED, id="seed")])))
+    counted = {reason: step.stats[f"lines_dropped_{reason}"].total for reason in DROP_REASONS}
+    assert counted == expected
+    assert len({reason for reason, count in counted.items() if count}) >= 5
+    assert sum(counted.values()) == sum(line.label == "noise" and line.first_pass is not None for line in explanations)
 
 
 def test_step_pickles_without_the_model() -> None:

@@ -8,7 +8,16 @@
 
 The step replaces ``doc.text`` with the cleaned text (the same as ``linesift predict``) and adds
 to the step's stats: ``lines`` (non-blank lines seen), ``lines_dropped`` and ``emptied`` (documents
-left with no content line; a ``LambdaFilter(lambda doc: doc.text)`` after the step drops them).
+left with no content line).
+
+``reason_stats=True`` also counts each dropped line under its dominant reason,
+``lines_dropped_<reason>`` for each of :data:`linesift.explain.DROP_REASONS` (the feature family
+that weighed most against it, or ``context`` when the first pass scored it content and the lines
+around it had it dropped); they add up to ``lines_dropped``. It is off by default: it computes the
+first pass's features a second time, about doubling the step's time.
+
+A ``LambdaFilter(lambda doc: doc.text)`` after the step drops the documents it emptied.
+
 The model is loaded once per process, on first use, so the step pickles small for executors.
 Needs ``linesift[datatrove]``.
 """
@@ -22,8 +31,11 @@ from datatrove.data import Document, DocumentsPipeline
 from datatrove.pipeline.formatters.base import BaseFormatter
 from datatrove.utils.typeshelper import StatHints
 
-from linesift.io.cleaning import clean_texts
+from linesift.explain import drop_reasons
 from linesift.io.parallel import CHUNK_DOCUMENTS, cached_model
+from linesift.limits import check_page_size
+from linesift.model.segment import Page
+from linesift.model.sifter import join_kept
 
 
 class LinesiftFormatter(BaseFormatter):
@@ -32,10 +44,12 @@ class LinesiftFormatter(BaseFormatter):
     name = "🧹 linesift"
     _requires_dependencies: ClassVar[list[str]] = []  # datatrove's own check; linesift's needs are installed with it
 
-    def __init__(self, model_path: str | os.PathLike[str] | None = None, threshold: float | None = None) -> None:
+    def __init__(self, model_path: str | os.PathLike[str] | None = None, threshold: float | None = None,
+                 reason_stats: bool = False) -> None:
         super().__init__()
         self.model_path = None if model_path is None else str(model_path)
         self.threshold = threshold
+        self.reason_stats = reason_stats
 
     def format(self, text: str) -> str:
         return self._clean([text])[0]
@@ -60,10 +74,21 @@ class LinesiftFormatter(BaseFormatter):
 
     def _clean(self, texts: list[str]) -> list[str]:
         """The cleaned ``texts``, with what was dropped added to the stats."""
-        cleaned_texts = clean_texts(cached_model(self.model_path), texts, self.threshold) if texts else []
-        for cleaned in cleaned_texts:
-            self.stat_update("lines", value=cleaned.text_lines)
-            self.stat_update("lines_dropped", value=cleaned.text_lines - cleaned.kept_lines)
-            if cleaned.text_lines and not cleaned.kept_lines:
+        if not texts:
+            return []
+        model = cached_model(self.model_path)
+        for text in texts:
+            check_page_size(text)
+        pages = [Page.from_text(text) for text in texts]
+        kept = [decision.keep(page) for page, decision in zip(pages, model.decide_many(pages, self.threshold))]
+        for page, page_kept in zip(pages, kept):
+            lines, kept_lines = int((~page.blank).sum()), int(page_kept.sum())
+            self.stat_update("lines", value=lines)
+            self.stat_update("lines_dropped", value=lines - kept_lines)
+            if lines and not kept_lines:
                 self.stat_update("emptied")
-        return [cleaned.text for cleaned in cleaned_texts]
+        if self.reason_stats:
+            for reasons in drop_reasons(model, pages, kept):
+                for reason, count in reasons.items():
+                    self.stat_update(f"lines_dropped_{reason}", value=count)
+        return [join_kept(page, page_kept) for page, page_kept in zip(pages, kept)]
