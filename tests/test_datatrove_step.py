@@ -1,4 +1,4 @@
-"""The datatrove step cleans like predict and counts what it drops and why."""
+"""The datatrove step cleans like predict, counts what it drops and why, and can set emptied documents aside."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ from datatrove.executor import LocalPipelineExecutor
 from datatrove.pipeline.readers import ParquetReader
 from datatrove.pipeline.writers import ParquetWriter
 
-from linesift.integrations.datatrove import LinesiftFormatter
+from linesift.integrations.datatrove import NO_CONTENT, LinesiftFormatter
 
 MODEL = load_model(None)
 SEED = SEED_TEXT_PATH.read_text(encoding="utf-8")
@@ -75,6 +75,15 @@ def test_pipeline_counts_each_dropped_line_under_its_reason(tmp_path: Path) -> N
     assert sum(total for name, total in stats.items() if name.startswith("lines_dropped_")) == stats["lines_dropped"]
     # No exclusion writer: passed on empty (datatrove's writers leave empty fields out).
     assert written(tmp_path / "out")["json-ld"]["text"] is None
+
+
+def test_exclusion_writer_receives_documents_left_without_content(tmp_path: Path) -> None:
+    stats = run_pipeline(tmp_path, LinesiftFormatter(exclusion_writer=ParquetWriter(str(tmp_path / "removed"))))
+    removed, kept = written(tmp_path / "removed"), written(tmp_path / "out")
+    assert {id: record["text"] for id, record in removed.items()} == {"json-ld": JSON_LD, "blank": BLANK}
+    assert {record["metadata"]["filter_reason"] for record in removed.values()} == {NO_CONTENT}
+    assert {id: record["text"] for id, record in kept.items()} == {"seed": MODEL.clean(SEED), "page": MODEL.clean(page(0))}
+    assert (stats["total"], stats["dropped"], stats["emptied"]) == (4, 2, 1)  # a blank document was not emptied by the step
 
 
 def test_reasons_are_the_first_pass_family_that_weighed_most_against_each_line() -> None:

@@ -16,7 +16,11 @@ that weighed most against it, or ``context`` when the first pass scored it conte
 around it had it dropped); they add up to ``lines_dropped``. It is off by default: it computes the
 first pass's features a second time, about doubling the step's time.
 
-A ``LambdaFilter(lambda doc: doc.text)`` after the step drops the documents it emptied.
+Documents left without content are passed on with an empty text (a ``LambdaFilter(lambda doc:
+doc.text)`` after the step drops them), unless an ``exclusion_writer`` is given, a datatrove
+``DiskWriter`` as datatrove's filters take: they then go to it with their original text and
+``metadata["filter_reason"] = "linesift_no_content"``, are not passed on, and are counted
+``dropped`` (``emptied`` plus documents with no non-blank line to begin with).
 
 The model is loaded once per process, on first use, so the step pickles small for executors.
 Needs ``linesift[datatrove]``.
@@ -24,11 +28,14 @@ Needs ``linesift[datatrove]``.
 
 from __future__ import annotations
 
+import contextlib
 import os
+from collections.abc import Iterator
 from typing import ClassVar
 
 from datatrove.data import Document, DocumentsPipeline
 from datatrove.pipeline.formatters.base import BaseFormatter
+from datatrove.pipeline.writers.disk_base import DiskWriter
 from datatrove.utils.typeshelper import StatHints
 
 from linesift.explain import drop_reasons
@@ -36,6 +43,8 @@ from linesift.io.parallel import CHUNK_DOCUMENTS, cached_model
 from linesift.limits import check_page_size
 from linesift.model.segment import Page
 from linesift.model.sifter import join_kept
+
+NO_CONTENT = "linesift_no_content"  # the filter_reason of a document sent to the exclusion writer
 
 
 class LinesiftFormatter(BaseFormatter):
@@ -45,30 +54,37 @@ class LinesiftFormatter(BaseFormatter):
     _requires_dependencies: ClassVar[list[str]] = []  # datatrove's own check; linesift's needs are installed with it
 
     def __init__(self, model_path: str | os.PathLike[str] | None = None, threshold: float | None = None,
-                 reason_stats: bool = False) -> None:
+                 reason_stats: bool = False, exclusion_writer: DiskWriter | None = None) -> None:
         super().__init__()
         self.model_path = None if model_path is None else str(model_path)
         self.threshold = threshold
         self.reason_stats = reason_stats
+        self.exclusion_writer = exclusion_writer
 
     def format(self, text: str) -> str:
         return self._clean([text])[0]
 
     def run(self, data: DocumentsPipeline, rank: int = 0, world_size: int = 1) -> DocumentsPipeline:
         """``format`` every document, ``CHUNK_DOCUMENTS`` at a time: pages scored together clean faster."""
-        chunk: list[Document] = []
-        for doc in data:
-            self.stat_update(StatHints.total)
-            chunk.append(doc)
-            if len(chunk) == CHUNK_DOCUMENTS:
-                yield from self._format_chunk(chunk)
-                chunk = []
-        yield from self._format_chunk(chunk)
+        with self.exclusion_writer or contextlib.nullcontext() as writer:
+            chunk: list[Document] = []
+            for doc in data:
+                self.stat_update(StatHints.total)
+                chunk.append(doc)
+                if len(chunk) == CHUNK_DOCUMENTS:
+                    yield from self._format_chunk(chunk, writer, rank)
+                    chunk = []
+            yield from self._format_chunk(chunk, writer, rank)
 
-    def _format_chunk(self, docs: list[Document]) -> DocumentsPipeline:
+    def _format_chunk(self, docs: list[Document], writer: DiskWriter | None, rank: int) -> Iterator[Document]:
         with self.track_time(unit="chunk"):
             texts = self._clean([doc.text for doc in docs])
         for doc, text in zip(docs, texts):
+            if writer is not None and not text:
+                self.stat_update(StatHints.dropped)
+                doc.metadata["filter_reason"] = NO_CONTENT
+                writer.write(doc, rank)
+                continue
             doc.text = text
             yield doc
 
