@@ -10,6 +10,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Literal, Optional
 
@@ -187,8 +188,12 @@ def _word_table(comparison: RendererComparison) -> Table:
     row("content F1 (lines)", lambda m: m.line.content.f1 if m.line else None)
     row("word F1, all pages", lambda m: m.words.overall if m.words else None)
     for page_type in page_types:
-        row(f"word F1, {page_type}", lambda m, t=page_type: m.words.by_type.get(t) if m.words else None)
+        row(f"word F1, {page_type}", partial(_type_word_f1, page_type))
     return table
+
+
+def _type_word_f1(page_type: str, method: MethodScores) -> float | None:
+    return method.words.by_type.get(page_type) if method.words else None
 
 
 def _print_notes(result: Evaluation) -> None:
