@@ -28,11 +28,12 @@ from linesift.model.ngrams import (
     MAX_WORDS_PER_LINE,
     bucket_of,
     char_grams,
+    ngram_features,
     ngram_scores,
     word_grams,
 )
 from linesift.model.segment import Page
-from linesift.model.sifter import Label, PageMatrices, Sifter
+from linesift.model.sifter import Label, Sifter
 
 if TYPE_CHECKING:
     import scipy.sparse as sp
@@ -320,36 +321,34 @@ def explain_lines(model: Sifter, text: str, top: int = DEFAULT_TOP, threshold: f
     page = Page.from_text(text)
     if len(page) == 0:
         return []
-    matrices = PageMatrices.of(page)
-    n_dense = model.first.n_scaled_
-    first_terms = _dense_terms(model.first, matrices.dense)
-    hashed = _hashed_terms(model.first, matrices.first[:, n_dense:])
-    p_first = np.where(page.blank, 0.0, model.first.predict_proba(matrices.first)[:, 1])
-    second_input = matrices.second(p_first)
-    second_terms = _dense_terms(model.second, second_input)
-    p_final = model.second_pass(second_input, page.blank)
-    cut = float(model.cuts(p_final, matrices.stats.words_per_line, page.bounds, threshold)[0])
+    scored = model.scored(page, threshold)
+    cut = float(scored.cuts[0])
+    # The passes' inputs and terms have one row per non-blank line (see :class:`Scored`).
+    first_input, second_input = scored.first_input.matrix(), scored.second_input.matrix()
+    first_terms, second_terms = _dense_terms(model.first, first_input), _dense_terms(model.second, second_input)
+    hashed = _hashed_terms(model.first, ngram_features(scored.stats))
+    named = _ngram_buckets(scored.stats.page.lines)
     first_names, second_names = feature_names(), context_feature_names() + feature_names()
-    nonblank = np.flatnonzero(~page.blank)
-    named = dict(zip(nonblank.tolist(), _ngram_buckets([page.lines[i] for i in nonblank.tolist()])))
-    rank = np.cumsum(~page.blank) - 1  # a non-blank line's index among the non-blank lines
+    filled = len(scored.rows)
+    rank = np.cumsum(~page.blank) - 1  # a non-blank line's row among the non-blank lines
     explanations = []
     for i, line in enumerate(page.lines):
-        p = float(p_final[i])
+        p = float(scored.p[i])
         if page.blank[i]:
             explanations.append(LineExplanation(i + 1, line, "noise", p, cut, (), (), None))
             continue
+        row = int(rank[i])
 
-        def missing(name: str, position: int = int(rank[i])) -> bool:
+        def missing(name: str, position: int = row) -> bool:
             offset = neighbour_offset(name)
-            return offset is not None and not 0 <= position + offset < len(nonblank)
+            return offset is not None and not 0 <= position + offset < filled
 
-        first_for, first_against = _strongest(first_terms[i], first_names, matrices.dense[i],
-                                              _ngram_reason(hashed, i, named[i]), top, missing)
-        reasons_for, reasons_against = _strongest(second_terms[i], second_names, second_input[i], None, top, missing)
+        first_for, first_against = _strongest(first_terms[row], first_names, first_input[row],
+                                              _ngram_reason(hashed, row, named[row]), top, missing)
+        reasons_for, reasons_against = _strongest(second_terms[row], second_names, second_input[row], None, top, missing)
         explanations.append(LineExplanation(
             i + 1, line, "content" if p >= cut else "noise", p, cut, reasons_for, reasons_against,
-            PassExplanation(float(p_first[i]), first_for, first_against),
+            PassExplanation(float(scored.p_first[row]), first_for, first_against),
         ))
     return explanations
 

@@ -22,6 +22,7 @@ WITH_THRESHOLD: dict[str, Callable[[Sifter, object], object]] = {
     "predict_lines": lambda model, t: model.predict_lines(PAGE, threshold=t),
     "decide": lambda model, t: model.decide(Page.from_text(PAGE), threshold=t),
     "decide_many": lambda model, t: model.decide_many([Page.from_text(PAGE)], threshold=t),
+    "scored": lambda model, t: model.scored(Page.from_text(PAGE), threshold=t),
     "cuts": lambda model, t: model.cuts(np.array([0.3]), np.array([2.0]), np.array([0, 1]), t),
     "explain_lines": lambda model, t: explain_lines(model, PAGE, threshold=t),
 }
@@ -34,7 +35,7 @@ WITH_TEXT: dict[str, Callable[[Sifter, object], object]] = {
 # Every public method that takes pages already split into lines.
 WITH_PAGE: dict[str, Callable[[Sifter, object], object]] = {
     "probabilities": lambda model, page: model.probabilities(page),
-    "probabilities_of": lambda model, page: model.probabilities_of([page]),
+    "scored": lambda model, page: model.scored(page),
     "decide": lambda model, page: model.decide(page),
     "decide_many": lambda model, page: model.decide_many([page]),
 }

@@ -1,8 +1,8 @@
 """The fast paths give what the straightforward code they replace gives, on real pages and on hostile text.
 
 Each reference below is the plain version of a computation (a regular expression run over the whole
-page, a loop over lines, a sparse matrix); the code under test must agree with it exactly, or to
-1e-9 for probabilities.
+page, a loop over lines, a matrix product); the code under test must agree with it exactly, or to
+1e-9 for probabilities. Pages scored together must score as they do alone.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from collections.abc import Callable
 
 import numpy as np
 import pytest
+import scipy.sparse as sp
 
 from linesift import load_model
 from linesift.model import features as F
@@ -33,7 +34,7 @@ from linesift.model.ngrams import (
     word_grams,
 )
 from linesift.model.segment import Page, split_lines
-from linesift.model.sifter import PageMatrices, join_kept, join_kept_per_page
+from linesift.model.sifter import join_kept, join_kept_per_page
 from tests.conftest import SEED_TEXT_PATH, SEEDS
 
 RENDERED_PAGES = 25
@@ -131,24 +132,27 @@ def test_hash_powers_are_kept_for_batches_of_twice_the_batch_size() -> None:
     assert F._POWERS_KEPT >= 2 * sifter.BATCH_CHARS
 
 
-def test_probabilities_match_the_sparse_path() -> None:
+def test_scores_are_the_passes_inputs_as_matrices_times_the_coefficients() -> None:
+    """Scoring multiplies the parts of each pass's input; explanations and training read the whole matrices."""
     model = load_model()
-    for text in PAGES:
+    for text in [*PAGES, *EDGE_TEXTS]:
         page = Page.from_text(text)
-        if len(page):
-            np.testing.assert_allclose(model.probabilities(page), model.score(PageMatrices.of(page), page.blank), rtol=0, atol=1e-9)
+        scored = model.scored(page)
+        first = sp.hstack([scored.first_input.matrix(), ngram_features(scored.stats)], format="csr")
+        np.testing.assert_allclose(scored.p_first, model.first.predict_proba(first)[:, 1], rtol=0, atol=1e-9)
+        second = model.second.predict_proba(scored.second_input.matrix())[:, 1]
+        np.testing.assert_allclose(scored.p[scored.rows], second, rtol=0, atol=1e-9)
+        assert not scored.p[page.blank].any()
 
 
 def test_pages_scored_together_score_as_alone() -> None:
     """Joined pages see nothing of each other: no neighbour, window, block, run or pattern crosses a page."""
     model = load_model()
     pages = [Page.from_text(text) for text in [*PAGES, "", "\n", ")", "{", ") {", '"key"', ":", "a@b.c"]]
-    alone = [model.probabilities(page) for page in pages]
-    joined = Page.join(pages)
-    for together, single in zip(joined.split(model.probabilities(joined)), alone):
-        np.testing.assert_allclose(together, single, rtol=0, atol=1e-9)
-    for together, single in zip(model.probabilities_of(pages), alone):
-        np.testing.assert_allclose(together, single, rtol=0, atol=1e-9)
+    alone = [model.decide(page) for page in pages]
+    for together, single in zip(model.scored(Page.join(pages)).decisions(), alone):
+        np.testing.assert_allclose(together.p, single.p, rtol=0, atol=1e-9)
+        assert together.cut == pytest.approx(single.cut, abs=1e-12)
     texts = [page.text for page in pages]
     assert model.clean_many(texts) == [model.clean(text) for text in texts]
 
@@ -485,16 +489,18 @@ def test_context_features_match_the_column_by_column_reference() -> None:
     texts = [*PAGES, "", "one line", "\n \n\t\n", "a\nb b\nc c c\nd", "a\n\nb\n\n\nc"]
     for text in texts:
         page = Page.from_text(text)
-        matrices = PageMatrices.of(page)
+        stats = F.PageStats(page)
+        dense = F.page_features(page, stats)[0]
         n = len(page)
-        first = model.first.predict_proba(matrices.first)[:, 1] if n else np.zeros(0)
+        scored = np.zeros(n)
+        scored[~page.blank] = model.scored(page).p_first
         for p_first in (
-            np.where(page.blank, 0.0, first),
+            scored,
             rng.random(n),
             rng.integers(0, 3, n) / 2.0,  # ties, and scores of exactly 0 and 1
         ):
-            got, got_names = context_features(matrices.stats, p_first, matrices.dense)
-            want, want_names = _context_features_reference(matrices.stats, p_first, matrices.dense)
+            got, got_names = context_features(stats, p_first, dense)
+            want, want_names = _context_features_reference(stats, p_first, dense)
             assert got_names == want_names
             assert got.shape == want.shape == (n, len(want_names))
             np.testing.assert_allclose(got, want, rtol=0, atol=1e-12)
@@ -504,11 +510,12 @@ def test_context_features_written_to_a_view_of_a_wider_array_are_the_same() -> N
     rng = np.random.default_rng(0)
     for text in [*PAGES, "", "one line", "\n \n\t\n", "a\n\nb\n\n\nc"]:
         page = Page.from_text(text)
-        matrices = PageMatrices.of(page)
+        stats = F.PageStats(page)
+        dense = F.page_features(page, stats)[0]
         p_first = np.where(page.blank, 0.0, rng.random(len(page)))
-        want, names = context_features(matrices.stats, p_first, matrices.dense)
+        want, names = context_features(stats, p_first, dense)
         wider = np.full((len(page), len(names) + 2), np.nan)  # what is not written stays NaN and fails the test
-        context_features(matrices.stats, p_first, matrices.dense, out=wider[:, 1:-1])
+        context_features(stats, p_first, dense, out=wider[:, 1:-1])
         np.testing.assert_array_equal(wider[:, 1:-1], want)
 
 

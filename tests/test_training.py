@@ -19,9 +19,7 @@ from linesift.training.train import (
     TrainingParams,
     fit_sifter,
     prepare,
-    score_examples,
     train,
-    train_examples,
 )
 from tests.conftest import SEEDS
 
@@ -46,11 +44,16 @@ def test_builtin_model_was_trained_with_the_default_parameters() -> None:
         "wcxb-dev.resiliparse.jsonl.gz"}
 
 
-def test_scores_from_prepared_features_are_what_the_model_gives(seed_pages: list[LabelledPage]) -> None:
-    examples = prepare(seed_pages)
-    model = train_examples(examples)
-    for page, scores in zip(seed_pages, score_examples(model, examples)):
-        np.testing.assert_allclose(scores, model.probabilities(Page.from_lines(page.lines)), rtol=0, atol=1e-9)
+def test_the_second_pass_is_fitted_on_the_columns_it_scores(seed_pages: list[LabelledPage]) -> None:
+    """Training builds the second pass's rows as matrices, scoring multiplies their parts: the columns agree."""
+    with gzip.open(SEEDS / "wcxb-dev.html-text-scripts.jsonl.gz", "rt", encoding="utf-8") as rows:
+        rendered = [parse_page(json.loads(row), str(n)) for n, row in enumerate(itertools.islice(rows, 8))]
+    model = load_model()
+    for example in prepare([*seed_pages, *rendered]):
+        scored = model.scored(example.page)
+        p_first = np.zeros(len(example.page))
+        p_first[scored.rows] = scored.p_first
+        np.testing.assert_array_equal(example.second(p_first)[scored.rows], scored.second_input.matrix())
 
 
 def test_pages_prepared_together_get_the_features_of_each_page_alone(seed_pages: list[LabelledPage]) -> None:
@@ -89,5 +92,5 @@ def test_lines_chosen_across_folds_are_fitted_from_copies_of_their_blocks(seed_p
     blocks = table.blocks_of(rows)
     assert sum(len(block.y) for block in blocks) == rows.sum()
     model = fit_sifter(examples, masks, TrainingParams(), table=table)
-    scores = np.concatenate(score_examples(model, examples))
+    scores = np.concatenate([decision.p for decision in model.decide_many([ex.page for ex in examples])])
     assert np.isfinite(model.first.coef_).all() and ((scores >= 0) & (scores <= 1)).all()

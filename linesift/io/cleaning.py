@@ -91,7 +91,7 @@ def document_text(document: Document) -> tuple[str, str | None]:
 
 
 def clean_documents(model: Sifter, documents: Sequence[Document], threshold: float | None = None, spans: bool = False) -> list[Cleaned]:
-    """Clean every :class:`Document`, scored together (see :meth:`Sifter.probabilities_of`); an HTML page
+    """Clean every :class:`Document`, scored together (see :meth:`Sifter.decide_many`); an HTML page
     that cannot be rendered, or a page over the size limits, gives a ``Cleaned`` with ``error``."""
     results: list[Cleaned] = []
     texts: dict[int, str] = {}

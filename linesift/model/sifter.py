@@ -7,11 +7,10 @@ start; the second pass rescores it from its own features and the first pass's sc
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from functools import partial
 from itertools import pairwise
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 import numpy as np
 
@@ -19,13 +18,10 @@ from linesift.limits import check_page_size
 from linesift.model.context import NAMES as CONTEXT_NAMES
 from linesift.model.context import context_features
 from linesift.model.cuts import check_threshold, cuts
-from linesift.model.features import DenseFeatures, PageStats, page_features
+from linesift.model.features import DenseFeatures, PageStats
 from linesift.model.linear import LinearScorer, sigmoid
-from linesift.model.ngrams import ngram_features, ngram_scores
+from linesift.model.ngrams import ngram_scores
 from linesift.model.segment import Page
-
-if TYPE_CHECKING:
-    import scipy.sparse as sp
 
 Label = Literal["content", "noise"]
 
@@ -46,28 +42,6 @@ class Line:
 
 
 @dataclass(frozen=True, slots=True)
-class PageMatrices:
-    """What the two passes read for one page; the second pass's columns need first-pass scores."""
-
-    stats: PageStats
-    dense: np.ndarray
-    first: sp.csr_matrix | None  # None when a page is only scored: see ``Sifter.probabilities``
-
-    @classmethod
-    def of(cls, page: Page) -> PageMatrices:
-        stats = PageStats(page)
-        dense, _ = page_features(page, stats)
-        import scipy.sparse as sp  # only training and explanations build the matrix: cleaning starts without scipy
-
-        first = sp.hstack([sp.csr_matrix(dense), ngram_features(stats)], format="csr")
-        return cls(stats, dense, first)
-
-    def second(self, p_first: np.ndarray) -> np.ndarray:
-        context, _ = context_features(self.stats, p_first, self.dense)
-        return np.hstack([context, self.dense])
-
-
-@dataclass(frozen=True, slots=True)
 class Decision:
     """A page's P(content) per line and its cut: a line is content when it is not blank and ``p >= cut``."""
 
@@ -78,12 +52,36 @@ class Decision:
         return (self.p >= self.cut) & ~page.blank
 
 
+@dataclass(frozen=True, slots=True)
+class Scored:
+    """Everything :meth:`Sifter.scored` computed for ``page``, one page or several joined (:meth:`Page.join`):
+    decisions, explanations, training and evaluation all read their scores from here.
+
+    Only the non-blank lines are scored, as a page of their own (``stats.page``, see :meth:`Page.non_blank`):
+    blank lines are never content, and every feature of the others is the same without them. So the passes'
+    inputs and ``p_first`` have one row per non-blank line; ``p`` has one per line of ``page``.
+    """
+
+    page: Page
+    rows: np.ndarray  # the index in ``page`` of each non-blank line
+    stats: PageStats  # of the non-blank lines; the first pass's n-grams are hashed from it
+    first_input: DenseFeatures  # the first pass's dense features
+    p_first: np.ndarray
+    second_input: DenseFeatures  # each line's context (see :mod:`linesift.model.context`), then ``first_input``
+    p: np.ndarray  # the final P(content); 0.0 on blank lines
+    cuts: np.ndarray  # one per page joined in ``page`` (see :meth:`Sifter.cuts`)
+
+    def decisions(self) -> list[Decision]:
+        """The :class:`Decision` of each page joined in ``page``, in order."""
+        return [Decision(p, float(cut)) for p, cut in zip(self.page.split(self.p), self.cuts.tolist())]
+
+
 @dataclass
 class Sifter:
     """A trained page model. Build one with :func:`linesift.load_model` or :func:`linesift.training.train.train`.
 
     Text goes in through :meth:`clean`, :meth:`clean_many` and :meth:`predict_lines`, one page per ``str``;
-    :meth:`decide`, :meth:`decide_many`, :meth:`probabilities` and :meth:`probabilities_of` take pages already
+    :meth:`scored`, :meth:`decide`, :meth:`decide_many` and :meth:`probabilities` take pages already
     split into lines (:meth:`linesift.model.segment.Page.from_text`). Bytes are refused, not decoded: only the
     caller knows their encoding. A ``threshold`` is None for the model's own rule (its threshold, or each
     page's cut when it has none) or a number from 0 to 1 that a line's P(content) must reach to be kept.
@@ -99,31 +97,36 @@ class Sifter:
     threshold: float | None  # None: each page gets its own cut (see :mod:`linesift.model.cuts`)
     metadata: dict = field(default_factory=dict)
 
+    def scored(self, page: Page, threshold: float | None = None) -> Scored:
+        """Both passes' inputs and scores and the cut (see :meth:`cuts`) of ``page``, a :class:`Page`.
+
+        Raises TypeError when ``page`` is not a :class:`Page`; TypeError or ValueError for a bad ``threshold``.
+        """
+        _check_page(page)
+        return self._scored(page, self._rule(threshold))
+
+    def _scored(self, page: Page, rule: float | None) -> Scored:
+        """:meth:`scored` with the threshold already checked: the one place a page's scores are computed."""
+        filled, rows = page.non_blank()
+        stats = PageStats(filled)
+        first_input = DenseFeatures.of(stats)
+        # No matrix is built: the n-gram part is a sum of coefficients, and the neighbours' columns are
+        # multiplied without being copied out.
+        hashed = ngram_scores(stats, self.first.coef_[self.first.n_scaled_ :])
+        p_first = sigmoid(self.first.decision_from_parts(first_input, hashed))
+        second_input = _second_features(stats, first_input, p_first)
+        p = np.zeros(len(page))
+        p[rows] = sigmoid(self.second.decision_from_parts(second_input))
+        # Blank lines score 0.0 and hold no words: the cuts from the other lines alone are the same.
+        page_cuts = cuts(p[rows], stats.words_per_line, filled.bounds, rule)
+        return Scored(page, rows, stats, first_input, p_first, second_input, p, page_cuts)
+
     def probabilities(self, page: Page) -> np.ndarray:
         """P(content) of every line of ``page`` (a :class:`Page`), one float per line; 0.0 for blank lines.
 
         Raises TypeError when ``page`` is not a :class:`Page`.
         """
-        _check_page(page)
-        return self._scored(page)[0]
-
-    def _scored(self, page: Page) -> tuple[np.ndarray, np.ndarray, PageStats]:
-        """``probabilities(page)``, the indices of the non-blank lines, and the statistics of those lines alone,
-        which the cuts read.
-
-        Only the non-blank lines are scored, as a page of their own (see :meth:`Page.non_blank`): blank
-        lines are never content, and every feature of the others is the same without them.
-        """
-        filled, rows = page.non_blank()
-        stats = PageStats(filled)
-        p = np.zeros(len(page))
-        if len(filled):
-            # What ``score`` gives, without building its matrices: the first pass's n-gram part is a sum of
-            # coefficients, and the neighbours' columns are multiplied without being copied out.
-            dense = DenseFeatures.of(stats)
-            hashed = ngram_scores(stats, self.first.coef_[self.first.n_scaled_ :])
-            p[rows] = self.scores_from(dense, hashed, partial(_second_features, stats, dense), filled.blank)
-        return p, rows, stats
+        return self.scored(page).p
 
     def cuts(self, p: np.ndarray, words: np.ndarray, bounds: np.ndarray, threshold: float | None = None) -> np.ndarray:
         """The cut of each page whose lines are ``bounds[k]:bounds[k + 1]``: ``threshold`` when given, else the
@@ -138,20 +141,6 @@ class Sifter:
         rule = self.threshold if threshold is None else threshold
         check_threshold(rule)
         return rule
-
-    def scores_from(self, dense: np.ndarray | DenseFeatures, hashed: np.ndarray,
-                    second_features: Callable[[np.ndarray], np.ndarray | DenseFeatures], blank: np.ndarray) -> np.ndarray:
-        """P(content) of every line from the first pass's dense features and n-gram sums (``hashed``);
-        ``second_features`` makes the second pass's features from the first pass's scores. 0.0 where ``blank``."""
-        p_first = np.where(blank, 0.0, sigmoid(self.first.decision_from_parts(dense, hashed)))
-        return self.second_pass(second_features(p_first), blank)
-
-    def probabilities_of(self, pages: Sequence[Page]) -> list[np.ndarray]:
-        """``probabilities`` of every page of ``pages``, scored in batches of about ``BATCH_CHARS`` characters.
-
-        Raises TypeError for an item that is not a :class:`Page`.
-        """
-        return [decision.p for decision in self.decide_many(pages)]
 
     def decide(self, page: Page, threshold: float | None = None) -> Decision:
         """Every line's P(content) and the page's cut (see :meth:`cuts`) for ``page``, a :class:`Page`.
@@ -169,21 +158,11 @@ class Sifter:
         rule = self._rule(threshold)
         decided: list[Decision] = []
         for batch in _batches(pages):
-            joined = Page.join(batch)
-            p, rows, stats = self._scored(joined)
-            # Blank lines score 0.0 and hold no words: the cuts from the other lines alone are the same.
-            page_cuts = cuts(p[rows], stats.words_per_line, stats.page.bounds, rule)
-            decided.extend(Decision(page_p, float(cut)) for page_p, cut in zip(joined.split(p), page_cuts))
+            # ``scored`` holds the last batch until the next one is scored: freed between batches, its memory went
+            # back to the system and was faulted in again page by page.
+            scored = self._scored(Page.join(batch), rule)
+            decided.extend(scored.decisions())
         return decided
-
-    def score(self, matrices: PageMatrices, blank: np.ndarray) -> np.ndarray:
-        """P(content) of every line from a page's precomputed matrices; 0.0 where ``blank``."""
-        p_first = np.where(blank, 0.0, self.first.predict_proba(matrices.first)[:, 1])
-        return self.second_pass(matrices.second(p_first), blank)
-
-    def second_pass(self, features: np.ndarray | DenseFeatures, blank: np.ndarray) -> np.ndarray:
-        """P(content) from the second pass's ``features``; 0.0 where ``blank``."""
-        return np.where(blank, 0.0, sigmoid(self.second.decision_from_parts(features)))
 
     def predict_lines(self, text: str, threshold: float | None = None) -> list[Line]:
         """One :class:`Line` per line of ``text``, one page as a ``str`` (blank lines included, labelled noise).

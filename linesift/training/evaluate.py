@@ -21,7 +21,7 @@ from linesift.training.baselines import LINE_BASELINES, BaselineUnavailable, tra
 from linesift.training.corpus import read_html
 from linesift.training.data import BLANK, LabelledPage
 from linesift.training.metrics import word_scores
-from linesift.training.train import Example, LineTable, TrainingParams, fit_sifter, prepare, score_examples
+from linesift.training.train import Example, LineTable, TrainingParams, fit_sifter, prepare
 
 CURVE_THRESHOLDS = tuple(np.round(np.arange(0.05, 1.0, 0.05), 2))
 
@@ -115,10 +115,12 @@ def cross_validated_probabilities(pages: Sequence[LabelledPage], params: Trainin
     for fold in folds[:max_folds]:
         model = fit_sifter(examples, [(ex.folds != fold) & learn for ex, learn in zip(examples, trainable)], params, n_jobs, table)
         held_out = [(ex.folds == fold) & (ex.labels != BLANK) for ex in examples]
-        pages_held_out = [i for i, mask in enumerate(held_out) if mask.any()]
-        for i, p in zip(pages_held_out, score_examples(model, [examples[i] for i in pages_held_out])):
-            out[i][held_out[i]] = p[held_out[i]]
-            scored[i] |= held_out[i]
+        for i, mask in enumerate(held_out):
+            if mask.any():
+                # Page by page, as ``model_probabilities`` scores: pages scored together differ in the last bits,
+                # and a page's scores must not depend on the pages held out with it.
+                out[i][mask] = model.probabilities(examples[i].page)[mask]
+                scored[i] |= mask
     return out, scored
 
 

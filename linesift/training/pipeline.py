@@ -9,8 +9,8 @@ from pathlib import Path
 
 from linesift.model.sifter import Sifter
 from linesift.training.data import check_trainable, data_files, data_sha256, describe_files, load_pages
-from linesift.training.evaluate import keeps_report, lines_kept
-from linesift.training.train import TrainingParams, prepare, score_examples, train_examples
+from linesift.training.evaluate import keeps_report
+from linesift.training.train import TrainingParams, prepare, train_examples
 
 
 def library_versions() -> dict[str, str]:
@@ -28,8 +28,9 @@ def train_from_files(paths: Sequence[Path], params: TrainingParams = TrainingPar
     check_trainable(pages, describe_files(files))
     examples = prepare(pages, params.n_folds, n_jobs)
     model = train_examples(examples, params, n_jobs)
-    # In-sample scores from the features already computed: what ``model.probabilities`` gives on each page.
-    report = keeps_report(pages, lines_kept(pages, score_examples(model, examples), model.threshold), model.threshold)
+    # In-sample: the lines the model keeps when it cleans each page.
+    decisions = model.decide_many([ex.page for ex in examples])
+    report = keeps_report(pages, [decision.keep(ex.page) for ex, decision in zip(examples, decisions)], model.threshold)
     model.metadata = {
         "training": {
             "data_sha256": data_sha256(files),

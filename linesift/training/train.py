@@ -21,11 +21,12 @@ from joblib import Parallel, delayed
 from threadpoolctl import threadpool_limits
 
 from linesift.model.classifier import LineClassifier, RowBlock
+from linesift.model.context import context_features
 from linesift.model.features import PageStats, page_features
 from linesift.model.linear import sigmoid
 from linesift.model.ngrams import ngram_features
 from linesift.model.segment import Page
-from linesift.model.sifter import PageMatrices, Sifter
+from linesift.model.sifter import Sifter
 from linesift.training.data import BLANK, LabelledPage, check_trainable
 
 N_FOLDS = 5
@@ -70,12 +71,18 @@ class Example:
     folds: np.ndarray
 
     @property
+    def page(self) -> Page:
+        return self.stats.page
+
+    @property
     def blank(self) -> np.ndarray:
         return self.labels == BLANK
 
     def second(self, p_first: np.ndarray) -> np.ndarray:
-        """The second pass's features given every line's first-pass score."""
-        return PageMatrices(self.stats, self.dense, None).second(p_first)
+        """The second pass's features given every line's first-pass score, in the columns scoring reads
+        (``Scored.second_input`` in :mod:`linesift.model.sifter`): each line's context, then ``dense``."""
+        context, _ = context_features(self.stats, p_first, self.dense)
+        return np.hstack([context, self.dense])
 
 
 def line_folds(pages: Sequence[LabelledPage], n_folds: int = N_FOLDS) -> list[np.ndarray]:
@@ -292,20 +299,6 @@ def fit_sifter(examples: Sequence[Example], train_lines: Sequence[np.ndarray], p
               for start in range(0, len(y2), BLOCK_ROWS)]
     second = LineClassifier(C=params.second_c).fit_blocks(blocks, CLASSES, mean, scale, n_threads=n_jobs)
     return Sifter(first, second, params.threshold)
-
-
-def score_examples(model: Sifter, examples: Sequence[Example]) -> list[np.ndarray]:
-    """What ``model.probabilities`` gives for every example's page, from its precomputed features."""
-    first = model.first
-    out = []
-    for ex in examples:
-        if len(ex.labels) == 0:
-            out.append(np.zeros(0))
-            continue
-        hashed = np.zeros(len(ex.labels))
-        hashed[~ex.blank] = ex.ngrams @ first.coef_[first.n_scaled_ :]
-        out.append(model.scores_from(ex.dense, hashed, ex.second, ex.blank))
-    return out
 
 
 def train(pages: Sequence[LabelledPage], params: TrainingParams = TrainingParams(), n_jobs: int = 1) -> Sifter:
