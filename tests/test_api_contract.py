@@ -23,7 +23,6 @@ WITH_THRESHOLD: dict[str, Callable[[Sifter, object], object]] = {
     "decide": lambda model, t: model.decide(Page.from_text(PAGE), threshold=t),
     "decide_many": lambda model, t: model.decide_many([Page.from_text(PAGE)], threshold=t),
     "scored": lambda model, t: model.scored(Page.from_text(PAGE), threshold=t),
-    "cuts": lambda model, t: model.cuts(np.array([0.3]), np.array([2.0]), np.array([0, 1]), t),
     "explain_lines": lambda model, t: explain_lines(model, PAGE, threshold=t),
 }
 # Every public method that takes one page of text.

@@ -97,8 +97,7 @@ def test_eval_min_precision_saves_a_threshold(runner: CliRunner, builtin_model: 
     assert f"model with threshold {expected:.4f} written to {saved}" in output
     tuned = load_model(saved)
     assert tuned.threshold == expected
-    p = np.linspace(0.0, 1.0, 11)
-    assert tuned.cuts(p, np.ones_like(p), np.array([0, len(p)]))[0] == expected
+    assert tuned.decide(Page.from_text("A line of prose.\nAnother line.")).cut == expected  # every page's cut
     # Only the threshold changes: weights and training record are kept.
     assert tuned.metadata == builtin_model.metadata
     np.testing.assert_array_equal(tuned.first.coef_, builtin_model.first.coef_)

@@ -69,7 +69,7 @@ class Scored:
     p_first: np.ndarray
     second_input: DenseFeatures  # each line's context (see :mod:`linesift.model.context`), then ``first_input``
     p: np.ndarray  # the final P(content); 0.0 on blank lines
-    cuts: np.ndarray  # one per page joined in ``page`` (see :meth:`Sifter.cuts`)
+    cuts: np.ndarray  # one per page joined in ``page``: the threshold, or the page's own (see :mod:`linesift.model.cuts`)
 
     def decisions(self) -> list[Decision]:
         """The :class:`Decision` of each page joined in ``page``, in order."""
@@ -88,8 +88,7 @@ class Sifter:
 
     These methods check their arguments once per call and per page, never per line, and raise
     ``TypeError`` for a value of the wrong kind, ``ValueError`` for a threshold outside 0 to 1 (or nan), and
-    :class:`~linesift.limits.PageTooLargeError` for a page beyond :mod:`linesift.limits`. The other methods
-    are their building blocks and training's, on arrays, and check nothing.
+    :class:`~linesift.limits.PageTooLargeError` for a page beyond :mod:`linesift.limits`.
     """
 
     first: LinearScorer
@@ -98,7 +97,7 @@ class Sifter:
     metadata: dict = field(default_factory=dict)
 
     def scored(self, page: Page, threshold: float | None = None) -> Scored:
-        """Both passes' inputs and scores and the cut (see :meth:`cuts`) of ``page``, a :class:`Page`.
+        """Both passes' inputs and scores and the cut of ``page``, a :class:`Page` (see :class:`Scored`).
 
         Raises TypeError when ``page`` is not a :class:`Page`; TypeError or ValueError for a bad ``threshold``.
         """
@@ -128,14 +127,6 @@ class Sifter:
         """
         return self.scored(page).p
 
-    def cuts(self, p: np.ndarray, words: np.ndarray, bounds: np.ndarray, threshold: float | None = None) -> np.ndarray:
-        """The cut of each page whose lines are ``bounds[k]:bounds[k + 1]``: ``threshold`` when given, else the
-        model's threshold, else each page's own cut from its lines' ``p`` and ``words`` (see :mod:`linesift.model.cuts`).
-
-        Raises TypeError or ValueError for a threshold that is not a number from 0 to 1.
-        """
-        return cuts(p, words, bounds, self._rule(threshold))
-
     def _rule(self, threshold: float | None) -> float | None:
         """The threshold decisions use, checked: ``threshold`` when given, else the model's (None: a cut per page)."""
         rule = self.threshold if threshold is None else threshold
@@ -143,7 +134,7 @@ class Sifter:
         return rule
 
     def decide(self, page: Page, threshold: float | None = None) -> Decision:
-        """Every line's P(content) and the page's cut (see :meth:`cuts`) for ``page``, a :class:`Page`.
+        """Every line's P(content) and the page's cut for ``page``, a :class:`Page`.
 
         Raises TypeError when ``page`` is not a :class:`Page`; TypeError or ValueError for a bad ``threshold``.
         """
