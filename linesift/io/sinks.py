@@ -208,17 +208,18 @@ def open_sink(source: Source, output_dir: Path | None, stdout: IO[str], spans: b
     even when it cannot be cleaned, so that the n-th piece of the output is the n-th page.
     """
     target = None if output_dir is None else output_dir / output_relative(source.input.relative, source.kind, line_records)
+    parquet = source.parquet  # a Parquet file, the reason it cannot be read, or None for other kinds
     if source.kind in PAGE_KINDS:
         if target is None and after_page and not line_records:
             stdout.write(PAGE_SEPARATOR)
         yield PageSink(target, stdout)
-    elif source.kind == "parquet" and isinstance(source.parquet, str):
+    elif isinstance(parquet, str):
         yield NoOutput()
     elif target is None:
         yield JsonlSink(stdout, source.kind)
-    elif source.kind == "parquet":
+    elif parquet is not None:
         with atomic_path(target) as temporary:
-            sink = ParquetSink(temporary, source.parquet.schema_arrow, spans)
+            sink = ParquetSink(temporary, parquet.schema_arrow, spans)
             try:
                 yield sink
             finally:

@@ -33,7 +33,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import IO, Any, Literal
+from typing import IO, TYPE_CHECKING, Any, Literal
 
 import zstandard
 
@@ -48,6 +48,9 @@ from linesift.io.text import (
     open_binary,
     stdin,
 )
+
+if TYPE_CHECKING:
+    from pyarrow.parquet import ParquetFile
 
 InputKind = Literal["text", "html", "jsonl", "warc", "parquet"]
 PAGE_KINDS = frozenset({"text", "html"})  # one file, one page: the output is a page too
@@ -188,7 +191,7 @@ class Source:
         self._stream = stream
         self._options = options
         # Opened here rather than when records are read, so that a writer knows the schema up front.
-        self.parquet: Any = _open_parquet(stream, options.text_field) if kind == "parquet" else None
+        self.parquet: ParquetFile | str | None = _open_parquet(stream, options.text_field) if kind == "parquet" else None
 
     def records(self) -> Iterator[Record]:
         reader = {
@@ -286,6 +289,7 @@ class Source:
             return
         field = self._options.text_field
         number = 0
+        assert self.parquet is not None  # opened with the source, as its kind is parquet
         for batch in self.parquet.iter_batches(batch_size=PARQUET_BATCH_ROWS):
             for row, value in enumerate(batch.column(field).to_pylist()):
                 number += 1
@@ -295,7 +299,7 @@ class Source:
                     yield self.bad_record(number, f"column {field!r} is {_json_type(value)}, not a string", (batch, row))
 
 
-def _open_parquet(stream: IO[bytes], text_field: str) -> Any:
+def _open_parquet(stream: IO[bytes], text_field: str) -> ParquetFile | str:
     """A ``pyarrow.parquet.ParquetFile`` with a ``text_field`` column, or the reason there is none."""
     try:
         import pyarrow.parquet as pq

@@ -9,7 +9,12 @@ training and explanations hand one in.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
+
+if TYPE_CHECKING:
+    from linesift.model.features import DenseFeatures
 
 
 def sigmoid(z: np.ndarray) -> np.ndarray:
@@ -57,7 +62,7 @@ class LinearScorer:
     def decision_function(self, X):
         return np.asarray(self._scaled(X) @ self.coef_).ravel() + self.intercept_
 
-    def decision_from_parts(self, dense: np.ndarray, rest: np.ndarray | float = 0.0) -> np.ndarray:
+    def decision_from_parts(self, dense: np.ndarray | DenseFeatures, rest: np.ndarray | float = 0.0) -> np.ndarray:
         """``decision_function`` of rows given as their first ``n_scaled_`` columns and ``rest``, the dot
         product of their other columns with ``coef_[n_scaled_:]``, computed by the caller.
 

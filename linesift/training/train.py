@@ -199,7 +199,8 @@ class LineTable:
             if inside.all():
                 chosen.append(block)
             elif inside.any():
-                chosen.append(RowBlock(block.dense[inside], block.rest[inside], block.y[inside], block.weight[inside]))
+                rest = None if block.rest is None else block.rest[inside]
+                chosen.append(RowBlock(block.dense[inside], rest, block.y[inside], block.weight[inside]))
         return chosen
 
     def decision(self, model: LineClassifier, rows: np.ndarray) -> np.ndarray:
@@ -213,7 +214,10 @@ class LineTable:
         for start, block in self.blocks:
             inside = rows[start : start + len(block.y)]
             if inside.any():
-                z = np.asarray(block.dense @ dense_weights, dtype=np.float64) + block.rest @ rest_weights + offset
+                z = np.asarray(block.dense @ dense_weights, dtype=np.float64)
+                if block.rest is not None:
+                    z = z + block.rest @ rest_weights
+                z = z + offset
                 out[done : done + int(inside.sum())] = z[inside]
                 done += int(inside.sum())
         return out
@@ -295,6 +299,7 @@ def fit_sifter(examples: Sequence[Example], train_lines: Sequence[np.ndarray], p
             stored = np.empty((len(y2), rows.shape[1]), dtype=np.float32)
         stored[at : at + len(rows)] = (rows - mean) / scale
         at += len(rows)
+    assert stored is not None and mean is not None and scale is not None  # some line is labelled: check_trainable
     blocks = [RowBlock(stored[start : start + BLOCK_ROWS], None, y2[start : start + BLOCK_ROWS], w2[start : start + BLOCK_ROWS])
               for start in range(0, len(y2), BLOCK_ROWS)]
     second = LineClassifier(C=params.second_c).fit_blocks(blocks, CLASSES, mean, scale, n_threads=n_jobs)
