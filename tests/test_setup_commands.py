@@ -20,7 +20,7 @@ def test_ci_runs_the_readme_test_command() -> None:
     _, test_command = _readme_commands()
     ci_lines = (REPO / ".ci" / "run").read_text(encoding="utf-8").splitlines()
     assert test_command in ci_lines
-    assert test_command.endswith("python -m pytest -q")
+    assert test_command.endswith("ruff check linesift tests && .venv/bin/mypy && .venv/bin/python -m pytest -q")
 
 
 def test_quick_start_installs_no_extras_at_the_locked_versions() -> None:
