@@ -20,7 +20,7 @@ import numpy as np
 
 from linesift.limits import check_page_size
 from linesift.model.context import context_feature_names
-from linesift.model.features import FAMILIES, DenseFeatures, PageStats, feature_names
+from linesift.model.features import FAMILIES, DenseFeatures, feature_names
 from linesift.model.linear import LinearScorer, sigmoid
 from linesift.model.ngrams import (
     CHAR_NGRAM,
@@ -32,6 +32,7 @@ from linesift.model.ngrams import (
     ngram_scores,
     word_grams,
 )
+from linesift.model.pagestats import PageStats
 from linesift.model.segment import Page
 from linesift.model.sifter import Label, Sifter
 

@@ -13,7 +13,8 @@ from fixtures.io.builders import NAV, page
 
 from linesift import load_model
 from linesift.explain import CONTEXT, DROP_REASONS, NEIGHBOURS, NGRAMS, explain_lines, neighbour_offset
-from linesift.model.features import FAMILIES, PageStats
+from linesift.model.features import FAMILIES
+from linesift.model.pagestats import PageStats
 from linesift.model.segment import Page
 
 pytest.importorskip("datatrove")

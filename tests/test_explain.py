@@ -18,9 +18,10 @@ from linesift.explain import (
     explain_lines,
 )
 from linesift.model.context import context_feature_names
-from linesift.model.features import PageStats, feature_names
+from linesift.model.features import feature_names
 from linesift.model.modelfile import load_model
 from linesift.model.ngrams import ngram_features
+from linesift.model.pagestats import PageStats
 from linesift.model.segment import Page
 from linesift.model.sifter import Sifter
 

@@ -13,10 +13,10 @@ from linesift.model.features import (
     FAMILIES,
     NEIGHBOUR_FAMILIES,
     NEIGHBOUR_OFFSETS,
-    PageStats,
     feature_names,
     page_features,
 )
+from linesift.model.pagestats import PageStats
 from linesift.model.segment import Page
 
 

@@ -7,7 +7,6 @@ import scipy.sparse as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from linesift.model.features import PageStats
 from linesift.model.ngrams import (
     MAX_CHARS_PER_LINE,
     MAX_WORDS_PER_LINE,
@@ -19,6 +18,7 @@ from linesift.model.ngrams import (
     word_gram_counts,
     word_grams,
 )
+from linesift.model.pagestats import PageStats
 from linesift.model.segment import Page
 
 

@@ -19,8 +19,8 @@ import pytest
 import scipy.sparse as sp
 
 from linesift import load_model
+from linesift.model import arrays, hashing, pagestats, sifter
 from linesift.model import features as F
-from linesift.model import sifter
 from linesift.model.context import _PADDING_GAIN, _main_runs, context_features
 from linesift.model.ngrams import (
     _TABLE_WIDTH,
@@ -33,6 +33,7 @@ from linesift.model.ngrams import (
     word_gram_counts,
     word_grams,
 )
+from linesift.model.pagestats import PageStats
 from linesift.model.segment import Page, split_lines
 from linesift.model.sifter import join_kept, join_kept_per_page
 from tests.conftest import SEED_TEXT_PATH, SEEDS
@@ -57,8 +58,8 @@ HOSTILE_LINES = (
     "ΣΑΣ σας ΑΣ İstanbul İSTANBUL istanbul",
     "ΑΣ", "ας", "Home", "HOME", "  home  ", "", "   ", "\ud800 lone surrogate", "\t",
     # Around the window ``_find_visible`` reads before it strips a line as a string.
-    " " * (F._STRIP_WINDOW - 1) + "a", " " * F._STRIP_WINDOW + "b", "y" + " " * (F._STRIP_WINDOW - 1), "z" + " " * (F._STRIP_WINDOW - 2),
-    "w" + " " * F._STRIP_WINDOW, " " * 15 + "a", " " * 16 + "b", " " * 40 + "deep", " " * 40, "\t" * 20 + "x", "x" + " " * 40, 'end."' + ")" * 20 + " " * 20, ")" * 30,
+    " " * (pagestats._STRIP_WINDOW - 1) + "a", " " * pagestats._STRIP_WINDOW + "b", "y" + " " * (pagestats._STRIP_WINDOW - 1), "z" + " " * (pagestats._STRIP_WINDOW - 2),
+    "w" + " " * pagestats._STRIP_WINDOW, " " * 15 + "a", " " * 16 + "b", " " * 40 + "deep", " " * 40, "\t" * 20 + "x", "x" + " " * 40, 'end."' + ")" * 20 + " " * 20, ")" * 30,
     "f()\u3000{x} g() \u2003 {y} h()      {z} k()", "{ l() }", "m()", "  {", "•var var• •this.x x•function ™null™",
 )
 HOSTILE = "\n".join(HOSTILE_LINES)
@@ -75,8 +76,8 @@ PAGES = _pages()
 
 
 @pytest.fixture(scope="module")
-def stats() -> list[F.PageStats]:
-    return [F.PageStats(Page.from_text(text)) for text in PAGES]
+def stats() -> list[PageStats]:
+    return [PageStats(Page.from_text(text)) for text in PAGES]
 
 
 EDGE_TEXTS = ["", "\n", "\n\n", " ", "a", "a\n", "\r", "x\r\n\r\n", "\u2028\n\x0b"]
@@ -121,7 +122,7 @@ def test_non_blank_lines_have_the_same_features_without_the_blank_ones() -> None
     pages = [Page.from_text(text) for text in texts]
     for page in [*pages, Page.join(pages)]:
         filled, rows = page.non_blank()
-        everything, alone = F.PageStats(page), F.PageStats(filled)
+        everything, alone = PageStats(page), PageStats(filled)
         np.testing.assert_array_equal(F.page_features(page, everything)[0][rows], F.page_features(filled, alone)[0])
         assert (ngram_features(everything)[rows] != ngram_features(alone)).nnz == 0
 
@@ -129,7 +130,7 @@ def test_non_blank_lines_have_the_same_features_without_the_blank_ones() -> None
 def test_hash_powers_are_kept_for_batches_of_twice_the_batch_size() -> None:
     """A batch holds pages until it reaches ``BATCH_CHARS``: the powers kept must cover it, or every batch computes
     its own."""
-    assert F._POWERS_KEPT >= 2 * sifter.BATCH_CHARS
+    assert hashing._POWERS_KEPT >= 2 * sifter.BATCH_CHARS
 
 
 def test_scores_are_the_passes_inputs_as_matrices_times_the_coefficients() -> None:
@@ -157,7 +158,7 @@ def test_pages_scored_together_score_as_alone() -> None:
     assert model.clean_many(texts) == [model.clean(text) for text in texts]
 
 
-def test_dense_features_multiply_as_their_matrix(stats: list[F.PageStats]) -> None:
+def test_dense_features_multiply_as_their_matrix(stats: list[PageStats]) -> None:
     rng = np.random.default_rng(0)
     for page_stats in stats:
         dense = F.DenseFeatures.of(page_stats)
@@ -173,7 +174,7 @@ def test_dense_features_multiply_as_their_matrix(stats: list[F.PageStats]) -> No
         np.testing.assert_allclose(widened @ weights, np.hstack([extra, matrix]) @ weights, rtol=0, atol=1e-9)
 
 
-def test_ngram_scores_match_the_matrix(stats: list[F.PageStats]) -> None:
+def test_ngram_scores_match_the_matrix(stats: list[PageStats]) -> None:
     weights = np.random.default_rng(0).normal(size=N_BUCKETS)
     for page_stats in stats:
         np.testing.assert_allclose(ngram_scores(page_stats, weights), ngram_features(page_stats) @ weights, rtol=0, atol=1e-9)
@@ -192,17 +193,17 @@ def test_squared_counts_match_counting_pairs() -> None:
     np.testing.assert_array_equal(_squared_counts(rows, columns, buckets, counts, int(counts.max()) + 1), expected)
 
 
-def test_ngram_counts_are_the_ngrams_given(stats: list[F.PageStats]) -> None:
-    long_line = F.PageStats(Page.from_text(" ".join(f"w{i}" for i in range(40)) + "\n" + "x" * 100 + "\n\nab\na"))
+def test_ngram_counts_are_the_ngrams_given(stats: list[PageStats]) -> None:
+    long_line = PageStats(Page.from_text(" ".join(f"w{i}" for i in range(40)) + "\n" + "x" * 100 + "\n\nab\na"))
     for page_stats in [*stats, long_line]:
         for (rows, _, _), counts in ((word_grams(page_stats), word_gram_counts(page_stats)), (char_grams(page_stats), char_gram_counts(page_stats))):
             np.testing.assert_array_equal(counts, np.bincount(rows, minlength=page_stats.n_lines))
 
 
-def test_ngram_table_columns_leave_the_last_column_free(stats: list[F.PageStats]) -> None:
+def test_ngram_table_columns_leave_the_last_column_free(stats: list[PageStats]) -> None:
     """``ngram_scores`` lays each line's n-grams out in a table of ``_TABLE_WIDTH`` columns: one n-gram per column,
     and never the last column, so that every row ends with padding."""
-    long_line = F.PageStats(Page.from_text(" ".join(f"w{i}" for i in range(40)) + "\n" + "x" * 100))
+    long_line = PageStats(Page.from_text(" ".join(f"w{i}" for i in range(40)) + "\n" + "x" * 100))
     for page_stats in [*stats, long_line]:
         for rows, columns, _ in (word_grams(page_stats), char_grams(page_stats)):
             assert len(columns) == 0 or (columns.min() >= 0 and columns.max() < _TABLE_WIDTH - 1)
@@ -222,23 +223,23 @@ def test_ngram_table_columns_leave_the_last_column_free(stats: list[F.PageStats]
         F._starts_before(s, s.positions("."), "www"),
     ]))),
 ])
-def test_matching_at_candidates_is_finditer(stats: list[F.PageStats], pattern: re.Pattern[str], candidates: Callable[[F.PageStats], np.ndarray]) -> None:
+def test_matching_at_candidates_is_finditer(stats: list[PageStats], pattern: re.Pattern[str], candidates: Callable[[PageStats], np.ndarray]) -> None:
     for page_stats in stats:
         np.testing.assert_array_equal(F._matches_per_line(page_stats, pattern, candidates(page_stats)), F._matches_per_line(page_stats, pattern))
 
 
 def test_log1p_of_counts_is_log1p() -> None:
-    size = len(F._LOG1P_TABLE)
+    size = len(arrays._LOG1P_TABLE)
     # Contiguous arrays, as the features pass: numpy's log1p may round the last bit otherwise on a reversed view.
     for counts in (np.arange(3 * size), np.arange(3 * size, dtype=np.float64)[::-1].copy(), np.array([0, size - 1, size, 10**12, 7]),
                    np.arange(6 * size).reshape(3, 2 * size)):
-        np.testing.assert_array_equal(F.log1p_counts(counts), np.log1p(counts))
+        np.testing.assert_array_equal(arrays.log1p_counts(counts), np.log1p(counts))
 
 
-def test_repeated_lines_are_counted_as_equal_strings(stats: list[F.PageStats]) -> None:
+def test_repeated_lines_are_counted_as_equal_strings(stats: list[PageStats]) -> None:
     """Line hashes count what comparing each line's text, stripped and lower-cased through the table, counts."""
-    lower = {code: int(lowered) for code, lowered in enumerate(F._LOWER_TABLE.tolist()) if code != lowered}
-    long_page = F.PageStats(Page.from_lines(["Menu", "x" * F._POWERS_KEPT, "\u2003menu\u2028", "MENU x"]))
+    lower = {code: int(lowered) for code, lowered in enumerate(pagestats._LOWER_TABLE.tolist()) if code != lowered}
+    long_page = PageStats(Page.from_lines(["Menu", "x" * hashing._POWERS_KEPT, "\u2003menu\u2028", "MENU x"]))
     for page_stats in [*stats, long_page]:
         keys = [line.strip().translate(lower) for line in page_stats.page.lines]
         occurrences = Counter(keys)
@@ -248,7 +249,7 @@ def test_repeated_lines_are_counted_as_equal_strings(stats: list[F.PageStats]) -
 
 
 @pytest.mark.parametrize("pattern", [F._EMAIL, F._JSON_CONTEXT])
-def test_matching_lines_with_a_character_is_finditer(stats: list[F.PageStats], pattern: re.Pattern[str]) -> None:
+def test_matching_lines_with_a_character_is_finditer(stats: list[PageStats], pattern: re.Pattern[str]) -> None:
     for page_stats in stats:
         np.testing.assert_array_equal(F._matches_per_line_with(page_stats, pattern, "@"), F._matches_per_line(page_stats, pattern))
 
@@ -266,36 +267,36 @@ def test_candidate_patterns_are_the_ones_the_candidates_were_derived_from() -> N
 
 def test_keyword_words_are_regex_words() -> None:
     """``_keyword_starts`` relies on letters and digits below the tables being ``\\w`` characters."""
-    for code in range(F._TABLE_SIZE):
-        if F._CLASS_TABLE[code] in (F.UPPER, F.LOWER, F.DIGIT):
+    for code in range(pagestats.TABLE_SIZE):
+        if pagestats.CLASS_TABLE[code] in (pagestats.UPPER, pagestats.LOWER, pagestats.DIGIT):
             assert re.fullmatch(r"\w", chr(code)), hex(code)
 
 
 def test_word_classes_come_first() -> None:
     """``word_spans`` tells word characters by ``class < _WORD_CLASSES``; ``_WORD_CLASS`` by a table."""
-    word = {F.UPPER, F.LOWER, F.DIGIT, F.OTHER_LETTER}
-    assert word == set(range(F._WORD_CLASSES)) == set(np.flatnonzero(F._WORD_CLASS).tolist())
+    word = {pagestats.UPPER, pagestats.LOWER, pagestats.DIGIT, pagestats.OTHER_LETTER}
+    assert word == set(range(pagestats.WORD_CLASSES)) == set(np.flatnonzero(pagestats.WORD_CLASS).tolist())
 
 
 def test_char_table_holds_the_lower_class_and_mark_tables() -> None:
     """``PageStats`` reads a code point's lower case, class and mark from one ``_CHAR_TABLE`` entry."""
-    every = "".join(chr(code) for code in range(F._TABLE_SIZE))
-    page_stats = F.PageStats(Page.from_lines([every]))
+    every = "".join(chr(code) for code in range(pagestats.TABLE_SIZE))
+    page_stats = PageStats(Page.from_lines([every]))
     np.testing.assert_array_equal(page_stats.lowered, [ord(char.lower()[0]) for char in every])
-    np.testing.assert_array_equal(page_stats.classes, F._CLASS_TABLE)
+    np.testing.assert_array_equal(page_stats.classes, pagestats.CLASS_TABLE)
     where, marks = page_stats._marked
-    np.testing.assert_array_equal(where, [ord(char) for char in sorted(F._MARKED)])
-    np.testing.assert_array_equal(marks, [F._MARKED.index(char) + 1 for char in sorted(F._MARKED)])
+    np.testing.assert_array_equal(where, [ord(char) for char in sorted(pagestats.MARKED)])
+    np.testing.assert_array_equal(marks, [pagestats.MARKED.index(char) + 1 for char in sorted(pagestats.MARKED)])
 
 
 def test_class_chars_are_every_character_of_their_class() -> None:
     every = "".join(chr(code) for code in range(0x10000) if chr(code) not in "\n\r")
-    classes = F.PageStats(Page.from_text(every)).classes
-    for cls, chars in F._CLASS_CHARS.items():
+    classes = PageStats(Page.from_text(every)).classes
+    for cls, chars in pagestats._CLASS_CHARS.items():
         assert set(np.array(list(every), dtype=object)[classes == cls]) == set(chars) - {"\n", "\r"}, cls
 
 
-def _last_visible_reference(page_stats: F.PageStats, skip: tuple[int, ...]) -> np.ndarray:
+def _last_visible_reference(page_stats: PageStats, skip: tuple[int, ...]) -> np.ndarray:
     out = np.full(page_stats.n_lines, -1)
     for line, (start, end) in enumerate(zip(page_stats.page.starts.tolist(), page_stats.page.ends.tolist())):
         kept = [i for i in range(start, end) if page_stats.classes[i] not in skip]
@@ -303,21 +304,21 @@ def _last_visible_reference(page_stats: F.PageStats, skip: tuple[int, ...]) -> n
     return out
 
 
-def _first_visible_reference(page_stats: F.PageStats) -> np.ndarray:
+def _first_visible_reference(page_stats: PageStats) -> np.ndarray:
     out = np.zeros(page_stats.n_lines, dtype=np.int64)
     for line, (start, end) in enumerate(zip(page_stats.page.starts.tolist(), page_stats.page.ends.tolist())):
-        kept = [i for i in range(start, end) if page_stats.classes[i] != F.SPACE]
+        kept = [i for i in range(start, end) if page_stats.classes[i] != pagestats.SPACE]
         out[line] = page_stats.codes[kept[0]] if kept else 0
     return out
 
 
-@pytest.mark.parametrize("skip", [(F.SPACE,), F._AFTER_TERMINAL])
-def test_last_visible_index_matches_a_loop(stats: list[F.PageStats], skip: tuple[int, ...]) -> None:
+@pytest.mark.parametrize("skip", [(pagestats.SPACE,), F._AFTER_TERMINAL])
+def test_last_visible_index_matches_a_loop(stats: list[PageStats], skip: tuple[int, ...]) -> None:
     for page_stats in stats[:8]:
-        np.testing.assert_array_equal(F._last_visible_index(page_stats, skip), _last_visible_reference(page_stats, skip))
+        np.testing.assert_array_equal(page_stats.last_visible_index(skip), _last_visible_reference(page_stats, skip))
 
 
-def test_first_visible_chars_match_a_loop(stats: list[F.PageStats]) -> None:
+def test_first_visible_chars_match_a_loop(stats: list[PageStats]) -> None:
     for page_stats in stats[:8]:
         np.testing.assert_array_equal(page_stats.first_visible, _first_visible_reference(page_stats))
 
@@ -325,28 +326,28 @@ def test_first_visible_chars_match_a_loop(stats: list[F.PageStats]) -> None:
 def _hash_words_reference(lowered: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
     hashes = []
     for start, end in zip(starts.tolist(), ends.tolist()):
-        value = (end - start) * int(F._LENGTH_MIX) % 2**64
-        for code in lowered[start : min(end, start + F._HASHED_WORD_PREFIX)].tolist():
-            value = (value * int(F._HASH_BASE) + code) % 2**64
+        value = (end - start) * int(hashing.LENGTH_MIX) % 2**64
+        for code in lowered[start : min(end, start + hashing.HASHED_WORD_PREFIX)].tolist():
+            value = (value * int(hashing.HASH_BASE) + code) % 2**64
         value ^= value >> 31
         value = value * 0x94D049BB133111EB % 2**64
         hashes.append(value ^ (value >> 29))
     return np.array(hashes, dtype=np.uint64)
 
 
-def test_hash_words_matches_a_loop(stats: list[F.PageStats]) -> None:
+def test_hash_words_matches_a_loop(stats: list[PageStats]) -> None:
     # A page longer than the powers kept for every page computes its own.
-    long_page = F.PageStats(Page.from_lines(["x" * F._POWERS_KEPT, "Café menu KÜCHE menü café", "a"]))
+    long_page = PageStats(Page.from_lines(["x" * hashing._POWERS_KEPT, "Café menu KÜCHE menü café", "a"]))
     for page_stats in [*stats[:4], long_page]:
         starts, ends = page_stats.word_spans
         np.testing.assert_array_equal(page_stats.word_hashes, _hash_words_reference(page_stats.lowered, starts, ends))
 
 
-def test_stop_word_table_is_isin(stats: list[F.PageStats]) -> None:
+def test_stop_word_table_is_isin(stats: list[PageStats]) -> None:
     for page_stats in stats:
         hashes = page_stats.word_hashes
-        np.testing.assert_array_equal(F._in_hash_set(hashes, F._STOP_WORD_TABLE), np.isin(hashes, F._STOP_WORD_HASHES))
-    assert F._in_hash_set(F._STOP_WORD_HASHES, F._STOP_WORD_TABLE).all()
+        np.testing.assert_array_equal(hashing.in_hash_set(hashes, F._STOP_WORD_TABLE), np.isin(hashes, F._STOP_WORD_HASHES))
+    assert hashing.in_hash_set(F._STOP_WORD_HASHES, F._STOP_WORD_TABLE).all()
 
 
 def _join_kept_reference(page: Page, keep: np.ndarray) -> str:
@@ -367,7 +368,7 @@ def test_join_kept_matches_a_loop() -> None:
         assert join_kept(page, keep) == _join_kept_reference(page, keep)
 
 
-def _context_features_reference(stats: F.PageStats, p_first: np.ndarray, dense: np.ndarray) -> tuple[np.ndarray, list[str]]:
+def _context_features_reference(stats: PageStats, p_first: np.ndarray, dense: np.ndarray) -> tuple[np.ndarray, list[str]]:
     """The second-pass features the plain way: each column on its own, scattered to the page, then stacked."""
     from linesift.model.context import (
         _DENSE_NAMES,
@@ -489,7 +490,7 @@ def test_context_features_match_the_column_by_column_reference() -> None:
     texts = [*PAGES, "", "one line", "\n \n\t\n", "a\nb b\nc c c\nd", "a\n\nb\n\n\nc"]
     for text in texts:
         page = Page.from_text(text)
-        stats = F.PageStats(page)
+        stats = PageStats(page)
         dense = F.page_features(page, stats)[0]
         n = len(page)
         scored = np.zeros(n)
@@ -510,7 +511,7 @@ def test_context_features_written_to_a_view_of_a_wider_array_are_the_same() -> N
     rng = np.random.default_rng(0)
     for text in [*PAGES, "", "one line", "\n \n\t\n", "a\n\nb\n\n\nc"]:
         page = Page.from_text(text)
-        stats = F.PageStats(page)
+        stats = PageStats(page)
         dense = F.page_features(page, stats)[0]
         p_first = np.where(page.blank, 0.0, rng.random(len(page)))
         want, names = context_features(stats, p_first, dense)
@@ -555,4 +556,4 @@ def test_argsort_within_pages_is_lexsort() -> None:
         bounds = np.concatenate(([0], np.cumsum(sizes, dtype=np.int64)))
         page = np.repeat(np.arange(len(sizes)), sizes)
         for values in (rng.random(len(page)), rng.integers(0, 3, len(page)) / 2.0, -np.zeros(len(page))):
-            np.testing.assert_array_equal(F.argsort_within_pages(values, bounds), np.lexsort((values, page)))
+            np.testing.assert_array_equal(arrays.argsort_within_pages(values, bounds), np.lexsort((values, page)))

@@ -9,8 +9,9 @@ import json
 import numpy as np
 
 from linesift import load_model
-from linesift.model.features import PageStats, page_features
+from linesift.model.features import page_features
 from linesift.model.ngrams import ngram_features
+from linesift.model.pagestats import PageStats
 from linesift.model.segment import Page
 from linesift.training.data import LabelledPage, parse_page
 from linesift.training.train import (

@@ -11,14 +11,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from linesift.model.features import (
-    PageStats,
-    argsort_within_pages,
-    feature_names,
-    log1p_counts,
-    page_features,
-    shift_within_pages,
-)
+from linesift.model.arrays import argsort_within_pages, log1p_counts, shift_within_pages
+from linesift.model.features import feature_names, page_features
+from linesift.model.pagestats import PageStats
 from linesift.model.segment import Page
 
 NEIGHBOUR_OFFSETS = (-3, -2, -1, 1, 2, 3)

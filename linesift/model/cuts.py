@@ -15,7 +15,7 @@ from numbers import Real
 
 import numpy as np
 
-from linesift.model.features import argsort_within_pages
+from linesift.model.arrays import argsort_within_pages
 
 # Lines below this are never kept, whatever the page: a page the model finds no content in keeps nothing.
 MIN_PAGE_CUT = 0.2

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from linesift.model.features import PageStats
+from linesift.model.pagestats import PageStats
 
 if TYPE_CHECKING:
     import scipy.sparse as sp

@@ -18,9 +18,10 @@ from linesift.limits import check_page_size
 from linesift.model.context import NAMES as CONTEXT_NAMES
 from linesift.model.context import context_features
 from linesift.model.cuts import check_threshold, cuts
-from linesift.model.features import DenseFeatures, PageStats
+from linesift.model.features import DenseFeatures
 from linesift.model.linear import LinearScorer, sigmoid
 from linesift.model.ngrams import ngram_scores
+from linesift.model.pagestats import PageStats
 from linesift.model.segment import Page
 
 Label = Literal["content", "noise"]

@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from linesift.model.cuts import cuts
-from linesift.model.features import PageStats
+from linesift.model.pagestats import PageStats
 from linesift.model.segment import Page
 from linesift.model.sifter import Decision, Sifter, join_kept
 from linesift.training.baselines import LINE_BASELINES, BaselineUnavailable, trafilatura_on_html

@@ -22,9 +22,10 @@ from threadpoolctl import threadpool_limits
 
 from linesift.model.classifier import LineClassifier, RowBlock
 from linesift.model.context import context_features
-from linesift.model.features import PageStats, page_features
+from linesift.model.features import page_features
 from linesift.model.linear import sigmoid
 from linesift.model.ngrams import ngram_features
+from linesift.model.pagestats import PageStats
 from linesift.model.segment import Page
 from linesift.model.sifter import Sifter
 from linesift.training.data import BLANK, LabelledPage, check_trainable
