@@ -10,7 +10,6 @@ buckets) come as a nested detail, since the second pass reads the first pass's s
 from __future__ import annotations
 
 import functools
-import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -19,9 +18,10 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from linesift.limits import check_page_size
+from linesift.model.context import COLUMNS as CONTEXT_COLUMNS
 from linesift.model.context import context_feature_names
-from linesift.model.features import FAMILIES, DenseFeatures, feature_names
-from linesift.model.linear import LinearScorer, sigmoid
+from linesift.model.features import FAMILIES, OWN_COLUMNS, DenseFeatures, feature_names
+from linesift.model.linear import LinearScorer
 from linesift.model.ngrams import (
     CHAR_NGRAM,
     MAX_CHARS_PER_LINE,
@@ -77,84 +77,8 @@ class LineExplanation:
     first_pass: PassExplanation | None
 
 
-# How to say a feature's value in words. Flags say one text when set and another when not; numbers
-# fill ``{value}`` after an optional transform (log1p features are shown back as counts).
-@dataclass(frozen=True, slots=True)
-class _Wording:
-    text: str
-    unset: str | None = None
-    transform: Callable[[float], float] = float
-
-    def say(self, value: float, lines: int = 0) -> str:
-        if self.unset is not None:
-            return self.text if value >= 0.5 else self.unset
-        return self.text.format(value=self.transform(value), lines=lines)
-
-
-def _count(log_value: float) -> float:
-    return float(np.expm1(log_value))
-
-
-def _probability(logit: float) -> float:
-    return float(sigmoid(np.array(logit)))
-
-
-_WORDING: dict[str, _Wording] = {
-    "log_chars": _Wording("{value:.0f} characters", transform=_count),
-    "log_words": _Wording("{value:.0f} words", transform=_count),
-    "punct_density": _Wording("punctuation {value:.0%} of visible characters"),
-    "terminals_per_word": _Wording("{value:.2f} sentence ends per word"),
-    "ends_terminal": _Wording("ends like a sentence", "does not end like a sentence"),
-    "ends_colon": _Wording("ends with a colon", "does not end with a colon"),
-    "ends_alnum": _Wording("ends with a letter or digit", "does not end with a letter or digit"),
-    "js_tokens_per_word": _Wording("{value:.2f} JavaScript tokens per word"),
-    "code_char_density": _Wording("code characters {value:.0%} of visible characters"),
-    "has_js_token": _Wording("contains JavaScript", "no JavaScript"),
-    "json_ld_context": _Wording("JSON-LD (@context/@type)", "no JSON-LD markers"),
-    "log_json_pairs": _Wording("{value:.0f} JSON key-value pairs", transform=_count),
-    "starts_with_bracket": _Wording("starts with { or [", "does not start with { or ["),
-    "urls": _Wording("{value:.0f} URLs"),
-    "emails": _Wording("{value:.0f} e-mail addresses"),
-    "upper_ratio": _Wording("capital letters {value:.0%} of letters"),
-    "capitalised_word_ratio": _Wording("{value:.0%} of words capitalised"),
-    "starts_upper": _Wording("starts with a capital letter", "does not start with a capital letter"),
-    "digit_ratio": _Wording("digits {value:.0%} of visible characters"),
-    "stop_word_ratio": _Wording("{value:.0%} function words (the, and, of...)"),
-    "mean_word_length": _Wording("mean word length {value:.1f}"),
-    "repeated": _Wording("repeated elsewhere on the page", "not repeated on the page"),
-    "log_repeats": _Wording("{value:.0f} repeats elsewhere on the page", transform=_count),
-    "relative_line_position": _Wording("{value:.0%} of the way down the page (by lines)"),
-    "relative_char_position": _Wording("{value:.0%} of the way down the page (by characters)"),
-    "block_log_lines": _Wording("{value:.0f} lines in its block", transform=_count),
-    "block_log_chars": _Wording("{value:.0f} characters in its block", transform=_count),
-    "block_terminal_share": _Wording("{value:.0%} of its block's lines end like sentences"),
-    "block_first_line": _Wording("first line of its block", "not the first line of its block"),
-    "block_log_position": _Wording("{value:.0f} lines before it in its block", transform=_count),
-    "p_logit": _Wording("first-pass score {value:.2f}", transform=_probability),
-    "p_block_mean": _Wording("mean first-pass score of its block {value:.2f}"),
-    "p_block_max": _Wording("best first-pass score in its block {value:.2f}"),
-    "p_page_mean": _Wording("mean first-pass score of the page {value:.2f}"),
-    "p_page_rank": _Wording("first-pass score above {value:.0%} of the page's lines"),
-    "in_main_run": _Wording("inside the page's main run of content", "outside the page's main run of content"),
-    "before_main_run": _Wording("before the page's main run of content", "not before the main run of content"),
-    "after_main_run": _Wording("after the page's main run of content", "not after the main run of content"),
-    "log_distance_to_main_run": _Wording("{value:.0f} lines from the main run of content", transform=_count),
-    "content_words_before": _Wording("{value:.0%} of the page's content words come before it"),
-    "content_words_outside": _Wording("{value:.0%} of the page's content words lie on its lighter side"),
-    "p_below_page_max": _Wording("first-pass score {value:+.2f} from the page's best"),
-    "log_distance_to_anchor": _Wording("{value:.0f} lines from the page's most confident long line", transform=_count),
-}
-# Means over a window of lines around a line (``{name}_mean_window{half_width}``); {lines} is its size.
-_WINDOW = re.compile(r"(?P<base>.+)_mean_window(?P<half_width>\d+)")
-_WINDOW_WORDING: dict[str, _Wording] = {
-    "p": _Wording("mean first-pass score of the {lines} lines around it {value:.2f}"),
-    "p_word": _Wording("word-weighted mean first-pass score of the {lines} lines around it {value:.2f}"),
-    "ends_terminal": _Wording("{value:.0%} of the {lines} lines around it end like sentences"),
-    "log_words": _Wording("about {value:.0f} words a line over the {lines} lines around it", transform=_count),
-    "stop_word_ratio": _Wording("{value:.0%} function words over the {lines} lines around it"),
-}
-# The main run of content found with another score cut (``{name}_cut{cut}``).
-_CUT = re.compile(r"(?P<base>.+)_cut(?P<cut>[\d.]+)")
+# Each column's wording, as its family declares it; a neighbour's column is said as the column it copies.
+_WORDING = {column.name: column.wording for column in (*OWN_COLUMNS, *CONTEXT_COLUMNS)}
 _NEIGHBOURS = {-3: "three lines before", -2: "two lines before", -1: "previous line",
                1: "next line", 2: "two lines after", 3: "three lines after"}
 
@@ -182,10 +106,6 @@ def describe(name: str, value: float, past_edge: bool = False) -> str:
             return f"{where}: {_WORDING[base].say(value)}"
     elif base in _WORDING:
         return _WORDING[base].say(value)
-    elif (window := _WINDOW.fullmatch(base)) and window["base"] in _WINDOW_WORDING:
-        return _WINDOW_WORDING[window["base"]].say(value, lines=2 * int(window["half_width"]) + 1)
-    elif (cut := _CUT.fullmatch(base)) and cut["base"] in _WORDING:
-        return f"{_WORDING[cut['base']].say(value)} (lines scoring above {cut['cut']})"
     return f"{name} = {value:.3g}"
 
 
@@ -386,8 +306,7 @@ DROP_REASONS = (*FAMILIES, NEIGHBOURS, NGRAMS, CONTEXT)
 @functools.cache
 def _reason_of_columns() -> np.ndarray:
     """``(n_dense, len(DROP_REASONS))``: 1 where a first-pass dense column counts towards a reason."""
-    sample = PageStats(Page.from_text("x"))
-    family_of = {column: family for family, function in FAMILIES.items() for column in function(sample)[1]}
+    family_of = {column.name: family.name for family in FAMILIES.values() for column in family.columns}
     names = feature_names()
     indicator = np.zeros((len(names), len(DROP_REASONS)))
     for column, name in enumerate(names):

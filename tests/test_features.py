@@ -22,9 +22,10 @@ from linesift.model.segment import Page
 
 def columns(family: str, lines: list[str]) -> dict[str, list[float]]:
     """One family's values on a page made of ``lines``, by column name."""
-    values, names = FAMILIES[family](PageStats(Page.from_lines(lines)))
-    assert values.shape == (len(lines), len(names))
-    return {name: values[:, i].tolist() for i, name in enumerate(names)}
+    declared = FAMILIES[family]
+    values = declared.compute(PageStats(Page.from_lines(lines)))
+    assert values.shape == (len(lines), len(declared.columns))
+    return {column.name: values[:, i].tolist() for i, column in enumerate(declared.columns)}
 
 
 def hash_words_of(words: list[str]) -> list[int]:
@@ -342,9 +343,9 @@ AWKWARD_PAGES = {
 @pytest.mark.parametrize("lines", AWKWARD_PAGES.values(), ids=AWKWARD_PAGES.keys())
 @pytest.mark.parametrize("family", FAMILIES)
 def test_every_family_gives_one_finite_float_row_per_line(family: str, lines: list[str]) -> None:
-    values, names = FAMILIES[family](PageStats(Page.from_lines(lines)))
+    values = FAMILIES[family].compute(PageStats(Page.from_lines(lines)))
     assert values.dtype == np.float64
-    assert values.shape == (len(lines), len(names))
+    assert values.shape == (len(lines), len(FAMILIES[family].columns))
     assert np.isfinite(values).all()
 
 

@@ -244,7 +244,8 @@ def test_repeated_lines_are_counted_as_equal_strings(stats: list[PageStats]) -> 
         keys = [line.strip().translate(lower) for line in page_stats.page.lines]
         occurrences = Counter(keys)
         expected = np.array([occurrences[key] - 1 for key in keys], dtype=np.float64)
-        values, names = F.repetition_features(page_stats)
+        values = F.repetition_features.compute(page_stats)
+        names = [column.name for column in F.repetition_features.columns]
         np.testing.assert_array_equal(values[:, names.index("log_repeats")], np.log1p(expected))
 
 

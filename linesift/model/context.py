@@ -9,18 +9,25 @@ the most), and a second logistic regression decides.
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 
 from linesift.model.arrays import argsort_within_pages, log1p_counts, shift_within_pages
-from linesift.model.features import feature_names, page_features
+from linesift.model.columns import Column, Wording, from_log1p, from_logit
+from linesift.model.features import feature_names
 from linesift.model.pagestats import PageStats
-from linesift.model.segment import Page
 
 NEIGHBOUR_OFFSETS = (-3, -2, -1, 1, 2, 3)
 WINDOWS = (2, 5, 15)  # half-widths, in non-blank lines, of the windows whose mean score is a feature
 WORD_WINDOWS = (2, 5, 15, 40)  # the same, with each line's score weighted by its words
-# Own features averaged over the lines around: a run of sentences is prose, a run of short lines a menu.
-SMOOTHED_FEATURES = ("ends_terminal", "log_words", "stop_word_ratio")
+# Own features averaged over the lines around: a run of sentences is prose, a run of short lines a menu. Each
+# with how its mean is said ({lines}: the window's size).
+SMOOTHED_FEATURES = {
+    "ends_terminal": Wording("{value:.0%} of the {lines} lines around it end like sentences"),
+    "log_words": Wording("about {value:.0f} words a line over the {lines} lines around it", transform=from_log1p),
+    "stop_word_ratio": Wording("{value:.0%} function words over the {lines} lines around it"),
+}
 SMOOTHING_WINDOWS = (3, 10)
 # Main runs found with these score cuts too: a lenient and a strict view of where the content is.
 RUN_CUTS = (0.3, 0.7)
@@ -33,33 +40,46 @@ def _logit(p: np.ndarray) -> np.ndarray:
     return np.clip(np.log(p / (1 - p)), -_LOGIT_CLIP, _LOGIT_CLIP)
 
 
-NAMES = [
-    "p_logit",
-    *(f"p_logit@{offset:+d}" for offset in NEIGHBOUR_OFFSETS),
-    *(f"p_mean_window{half_width}" for half_width in WINDOWS),
-    *(f"p_word_mean_window{half_width}" for half_width in WORD_WINDOWS),
-    *(f"{feature}_mean_window{half_width}" for feature in SMOOTHED_FEATURES for half_width in SMOOTHING_WINDOWS),
-    "p_block_mean",
-    "p_block_max",
-    "p_page_mean",
-    "p_below_page_max",
-    "p_page_rank",
-    "in_main_run",
-    "before_main_run",
-    "after_main_run",
-    "log_distance_to_main_run",
-    *(name for cut in RUN_CUTS for name in (f"in_main_run_cut{cut}", f"log_distance_to_main_run_cut{cut}")),
-    "log_distance_to_anchor",
-    "content_words_before",
-    "content_words_outside",
-]
+def _over_window(wording: Wording, half_width: int) -> Wording:
+    """``wording`` of a mean over the window of ``half_width`` lines each side of a line."""
+    return dataclasses.replace(wording, text=wording.text.replace("{lines}", str(2 * half_width + 1)))
+
+
+_P_LOGIT = Wording("first-pass score {value:.2f}", transform=from_logit)
+_P_MEAN = Wording("mean first-pass score of the {lines} lines around it {value:.2f}")
+_P_WORD_MEAN = Wording("word-weighted mean first-pass score of the {lines} lines around it {value:.2f}")
+_IN_MAIN_RUN = Wording("inside the page's main run of content", "outside the page's main run of content")
+_DISTANCE_TO_MAIN_RUN = Wording("{value:.0f} lines from the main run of content", transform=from_log1p)
+COLUMNS = (
+    Column("p_logit", _P_LOGIT),
+    *(Column(f"p_logit@{offset:+d}", _P_LOGIT) for offset in NEIGHBOUR_OFFSETS),
+    *(Column(f"p_mean_window{half_width}", _over_window(_P_MEAN, half_width)) for half_width in WINDOWS),
+    *(Column(f"p_word_mean_window{half_width}", _over_window(_P_WORD_MEAN, half_width)) for half_width in WORD_WINDOWS),
+    *(Column(f"{feature}_mean_window{half_width}", _over_window(wording, half_width))
+      for feature, wording in SMOOTHED_FEATURES.items() for half_width in SMOOTHING_WINDOWS),
+    Column("p_block_mean", Wording("mean first-pass score of its block {value:.2f}")),
+    Column("p_block_max", Wording("best first-pass score in its block {value:.2f}")),
+    Column("p_page_mean", Wording("mean first-pass score of the page {value:.2f}")),
+    Column("p_below_page_max", Wording("first-pass score {value:+.2f} from the page's best")),
+    Column("p_page_rank", Wording("first-pass score above {value:.0%} of the page's lines")),
+    Column("in_main_run", _IN_MAIN_RUN),
+    Column("before_main_run", Wording("before the page's main run of content", "not before the main run of content")),
+    Column("after_main_run", Wording("after the page's main run of content", "not after the main run of content")),
+    Column("log_distance_to_main_run", _DISTANCE_TO_MAIN_RUN),
+    *(column for cut in RUN_CUTS for column in (
+        Column(f"in_main_run_cut{cut}", _IN_MAIN_RUN.with_suffix(f" (lines scoring above {cut})")),
+        Column(f"log_distance_to_main_run_cut{cut}", _DISTANCE_TO_MAIN_RUN.with_suffix(f" (lines scoring above {cut})")),
+    )),
+    Column("log_distance_to_anchor", Wording("{value:.0f} lines from the page's most confident long line", transform=from_log1p)),
+    Column("content_words_before", Wording("{value:.0%} of the page's content words come before it")),
+    Column("content_words_outside", Wording("{value:.0%} of the page's content words lie on its lighter side")),
+)
+NAMES = [column.name for column in COLUMNS]
 # Columns of the page's own features read here: the smoothed ones, and log_words again as run evidence.
-_OWN_COLUMNS = [_DENSE_NAMES.index(feature) for feature in SMOOTHED_FEATURES]
-_LOG_WORDS = SMOOTHED_FEATURES.index("log_words")
+_SMOOTHED_INDICES = [_DENSE_NAMES.index(feature) for feature in SMOOTHED_FEATURES]
+_LOG_WORDS = list(SMOOTHED_FEATURES).index("log_words")
 # The default run cut first: its run also gives the before/after columns.
 _CUTS = np.array([0.5, *RUN_CUTS])
-# The columns from "in_main_run" on depend on the whole page: they are computed page by page.
-_N_PLACE = len(NAMES) - NAMES.index("in_main_run")
 _PADDING_GAIN = -1e30
 
 
@@ -122,9 +142,9 @@ def context_features(stats: PageStats, p_first: np.ndarray, dense: np.ndarray,
         out[stats.page.blank] = 0.0
     if m == 0:
         return out, list(NAMES)
-    # One row per name, filled in the order of ``NAMES``, then scattered to the non-blank lines at once.
+    # One row per column, written by name, then scattered to the non-blank lines at once.
     columns = np.empty((len(NAMES), m))
-    column = iter(columns)
+    column = dict(zip(NAMES, columns))
     p = p_first[rows]
     words = stats.words_per_line[rows]
     # Each page's non-blank lines are rows ``page_rows[k]:page_rows[k + 1]``.
@@ -133,50 +153,51 @@ def context_features(stats: PageStats, p_first: np.ndarray, dense: np.ndarray,
     windows = _Windows(page_rows[page_of_row], page_rows[page_of_row + 1])
     index = windows.index
 
-    logits = next(column)
+    logits = column["p_logit"]
     logits[:] = _logit(p)
     for offset in NEIGHBOUR_OFFSETS:
-        next(column)[:] = shift_within_pages(logits, page_of_row, offset, -_LOGIT_CLIP)
+        column[f"p_logit@{offset:+d}"][:] = shift_within_pages(logits, page_of_row, offset, -_LOGIT_CLIP)
     prefix = _prefix(p)
     for half_width in WINDOWS:
         low, high, count = windows.bounds(half_width)
-        np.divide(prefix[high] - prefix[low], count, out=next(column))
+        np.divide(prefix[high] - prefix[low], count, out=column[f"p_mean_window{half_width}"])
     weights = words + 1
     weighted, total = _prefix(p * weights), _prefix(weights)
     for half_width in WORD_WINDOWS:
         low, high, _ = windows.bounds(half_width)
-        np.divide(weighted[high] - weighted[low], np.maximum(total[high] - total[low], 1e-9), out=next(column))
-    own = dense.take(_OWN_COLUMNS, axis=1).take(rows, axis=0)  # two takes: faster than one np.ix_ index
-    for feature in range(len(SMOOTHED_FEATURES)):
-        prefix = _prefix(own[:, feature])
+        np.divide(weighted[high] - weighted[low], np.maximum(total[high] - total[low], 1e-9),
+                  out=column[f"p_word_mean_window{half_width}"])
+    own = dense.take(_SMOOTHED_INDICES, axis=1).take(rows, axis=0)  # two takes: faster than one np.ix_ index
+    for k, feature in enumerate(SMOOTHED_FEATURES):
+        prefix = _prefix(own[:, k])
         for half_width in SMOOTHING_WINDOWS:
             low, high, count = windows.bounds(half_width)
-            np.divide(prefix[high] - prefix[low], count, out=next(column))
+            np.divide(prefix[high] - prefix[low], count, out=column[f"{feature}_mean_window{half_width}"])
     # Non-blank lines of a block are consecutive, so each block is one run of ``p``.
     block_ids = stats.page.block_ids[rows]
     starts = np.flatnonzero(np.concatenate(([True], block_ids[1:] != block_ids[:-1])))
     sizes = np.diff(np.append(starts, m))
-    next(column)[:] = np.repeat(np.add.reduceat(p, starts) / sizes, sizes)
-    next(column)[:] = np.repeat(np.maximum.reduceat(p, starts), sizes)
+    column["p_block_mean"][:] = np.repeat(np.add.reduceat(p, starts) / sizes, sizes)
+    column["p_block_max"][:] = np.repeat(np.maximum.reduceat(p, starts), sizes)
     # The same for pages: each page with non-blank lines is one run.
     filled = np.flatnonzero(np.diff(page_rows))
     starts, sizes = page_rows[filled], np.diff(page_rows)[filled]
-    next(column)[:] = np.repeat(np.add.reduceat(p, starts) / sizes, sizes)
-    np.subtract(p, np.repeat(np.maximum.reduceat(p, starts), sizes), out=next(column))
+    column["p_page_mean"][:] = np.repeat(np.add.reduceat(p, starts) / sizes, sizes)
+    np.subtract(p, np.repeat(np.maximum.reduceat(p, starts), sizes), out=column["p_below_page_max"])
     # The inverse of the stable sort order within each page: the rank that sorting the sort order would give.
-    rank = next(column)
+    rank = column["p_page_rank"]
     order = argsort_within_pages(p, page_rows)
     rank[order] = (index - windows.first) / np.maximum(windows.last - windows.first - 1, 1)
     # The main run weighs each line's evidence by its words so a long paragraph counts more than a link.
     evidence = own[:, _LOG_WORDS]
-    _fill_place(p, evidence, words, starts, sizes, columns[len(NAMES) - _N_PLACE :])
+    _fill_place(p, evidence, words, starts, sizes, column)
     out[rows] = columns.T
     return out, list(NAMES)
 
 
 def _fill_place(p: np.ndarray, evidence: np.ndarray, words: np.ndarray, starts: np.ndarray, sizes: np.ndarray,
-                place: np.ndarray) -> None:
-    """Fill ``place`` (the last ``_N_PLACE`` columns) with where each line sits relative to its page's main
+                column: dict[str, np.ndarray]) -> None:
+    """Fill the place columns (from "in_main_run" on, by name in ``column``) with where each line sits relative to its page's main
     runs, its anchor line and its content words; page ``k``'s lines are rows ``starts[k]`` on, ``sizes[k]`` of them.
 
     Each page's lines are laid out on one row of a grid, so that running sums and maxima stay within a page.
@@ -195,31 +216,30 @@ def _fill_place(p: np.ndarray, evidence: np.ndarray, words: np.ndarray, starts: 
     distance = np.maximum(run_starts - local, 0) + np.maximum(local - run_ends + 1, 0)
     log_distance = log1p_counts(distance)
     inside = distance == 0
-    column = iter(place)
-    next(column)[:] = inside[0]
-    before = next(column)
+    column["in_main_run"][:] = inside[0]
+    before = column["before_main_run"]
     before[:] = local < run_starts[0]
-    np.subtract(1.0 - inside[0], before, out=next(column))
-    next(column)[:] = log_distance[0]
-    for cut in range(1, len(_CUTS)):
-        next(column)[:] = inside[cut]
-        next(column)[:] = log_distance[cut]
+    np.subtract(1.0 - inside[0], before, out=column["after_main_run"])
+    column["log_distance_to_main_run"][:] = log_distance[0]
+    for index, cut in enumerate(RUN_CUTS, start=1):
+        column[f"in_main_run_cut{cut}"][:] = inside[index]
+        column[f"log_distance_to_main_run_cut{cut}"][:] = log_distance[index]
     # The page's most confident long line anchors the content; lines far from it rarely belong to it.
     strength = p * evidence
     strongest = np.flatnonzero(strength == np.maximum.reduceat(strength, starts)[grid_row])
     anchor = strongest[np.searchsorted(strongest, starts)] - starts  # the first of them on each page
-    next(column)[:] = log1p_counts(np.abs(local - anchor[grid_row]))
+    column["log_distance_to_anchor"][:] = log1p_counts(np.abs(local - anchor[grid_row]))
     content_words = words * p
     laid_out = np.zeros((n_pages, width))
     laid_out.ravel()[cell] = content_words
     # Totals summed over the grid's rows: numpy's pairwise sum rounds by the row's length, padding included.
     total_words = np.maximum(laid_out.sum(axis=1), 1e-9)[grid_row]
     before = np.cumsum(laid_out, axis=1).ravel()[cell] - content_words
-    np.divide(before, total_words, out=next(column))
-    np.divide(np.minimum(before, total_words - before - content_words).clip(min=0), total_words, out=next(column))
+    np.divide(before, total_words, out=column["content_words_before"])
+    np.divide(np.minimum(before, total_words - before - content_words).clip(min=0), total_words,
+              out=column["content_words_outside"])
 
 
 def context_feature_names() -> list[str]:
     """The names of the second-pass feature columns, in order (they are part of the model file)."""
-    page = Page.from_text("x")
-    return context_features(PageStats(page), np.array([0.5]), page_features(page)[0])[1]
+    return list(NAMES)

@@ -1,0 +1,46 @@
+"""A feature column: its name in the model file and how its value is said in words, declared together."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from linesift.model.linear import sigmoid
+
+
+@dataclass(frozen=True, slots=True)
+class Wording:
+    """How to say a column's value. A flag says ``text`` when set and ``unset`` when not; a number fills
+    ``{value}`` in ``text`` after ``transform`` (log1p columns are shown back as counts)."""
+
+    text: str
+    unset: str | None = None
+    transform: Callable[[float], float] = float
+
+    def say(self, value: float) -> str:
+        if self.unset is not None:
+            return self.text if value >= 0.5 else self.unset
+        return self.text.format(value=self.transform(value))
+
+    def with_suffix(self, suffix: str) -> Wording:
+        """The same wording with ``suffix`` after it, set or not."""
+        return dataclasses.replace(self, text=self.text + suffix, unset=None if self.unset is None else self.unset + suffix)
+
+
+def from_log1p(log_value: float) -> float:
+    """The count a log1p column holds."""
+    return float(np.expm1(log_value))
+
+
+def from_logit(logit: float) -> float:
+    """The probability a logit column holds."""
+    return float(sigmoid(np.array(logit)))
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    name: str
+    wording: Wording
