@@ -20,7 +20,7 @@ import numpy as np
 from linesift.limits import check_page_size
 from linesift.model.context import COLUMNS as CONTEXT_COLUMNS
 from linesift.model.context import context_feature_names
-from linesift.model.features import FAMILIES, OWN_COLUMNS, DenseFeatures, feature_names
+from linesift.model.features import FAMILIES, OWN_COLUMNS, feature_names
 from linesift.model.linear import LinearScorer
 from linesift.model.ngrams import (
     CHAR_NGRAM,
@@ -34,7 +34,7 @@ from linesift.model.ngrams import (
 )
 from linesift.model.pagestats import PageStats
 from linesift.model.segment import Page
-from linesift.model.sifter import Label, Sifter
+from linesift.model.sifter import Label, Scored, Sifter
 
 if TYPE_CHECKING:
     import scipy.sparse as sp
@@ -315,14 +315,14 @@ def _reason_of_columns() -> np.ndarray:
     return indicator
 
 
-def drop_reasons(model: Sifter, pages: Sequence[Page], kept: Sequence[np.ndarray]) -> list[Counter[str]]:
-    """For each page, how many of its dropped lines (non-blank and not ``kept``) have each of ``DROP_REASONS``
-    as dominant reason. The pages' first-pass features are computed again, all pages at once."""
-    filled, rows = Page.join(list(pages)).non_blank()  # as the model scores them: blank lines are in no feature
-    if not len(filled):
-        return [Counter() for _ in pages]
-    stats = PageStats(filled)
-    terms = _dense_terms(model.first, DenseFeatures.of(stats).matrix())
+def drop_reasons(model: Sifter, scored: Scored, kept: Sequence[np.ndarray]) -> list[Counter[str]]:
+    """For each page joined in ``scored`` (a batch of :meth:`Sifter.scored_many`), how many of its dropped lines
+    (non-blank and not ``kept``) have each of ``DROP_REASONS`` as dominant reason, from the first pass's inputs."""
+    stats, rows = scored.stats, scored.rows
+    filled = stats.page  # the non-blank lines, as the passes read them
+    if not len(rows):
+        return [Counter() for _ in kept]
+    terms = _dense_terms(model.first, scored.first_input.matrix())
     hashed = ngram_scores(stats, model.first.coef_[model.first.n_scaled_:])
     by_reason = terms @ _reason_of_columns()
     by_reason[:, DROP_REASONS.index(NGRAMS)] = hashed

@@ -13,8 +13,8 @@ left with no content line).
 ``reason_stats=True`` also counts each dropped line under its dominant reason,
 ``lines_dropped_<reason>`` for each of :data:`linesift.explain.DROP_REASONS` (the feature family
 that weighed most against it, or ``context`` when the first pass scored it content and the lines
-around it had it dropped); they add up to ``lines_dropped``. It is off by default: it computes the
-first pass's features a second time, about doubling the step's time.
+around it had it dropped); they add up to ``lines_dropped``. It is off by default: it reads the
+first pass's inputs from the scores, but multiplies all their columns, about 1.7 times the step's time.
 
 Documents left without content are passed on with an empty text (a ``LambdaFilter(lambda doc:
 doc.text)`` after the step drops them), unless an ``exclusion_writer`` is given, a datatrove
@@ -33,6 +33,7 @@ import os
 from collections.abc import Iterator
 from typing import ClassVar
 
+import numpy as np
 from datatrove.data import Document, DocumentsPipeline
 from datatrove.pipeline.formatters.base import BaseFormatter
 from datatrove.pipeline.writers.disk_base import DiskWriter
@@ -96,15 +97,19 @@ class LinesiftFormatter(BaseFormatter):
         for text in texts:
             check_page_size(text)
         pages = [Page.from_text(text) for text in texts]
-        kept = [decision.keep(page) for page, decision in zip(pages, model.decide_many(pages, self.threshold))]
+        kept: list[np.ndarray] = []
+        for scored in model.scored_many(pages, self.threshold):
+            decisions = scored.decisions()
+            batch_kept = [decision.keep(page) for page, decision in zip(pages[len(kept):], decisions)]
+            if self.reason_stats:
+                for reasons in drop_reasons(model, scored, batch_kept):
+                    for reason, count in reasons.items():
+                        self.stat_update(f"lines_dropped_{reason}", value=count)
+            kept.extend(batch_kept)
         for page, page_kept in zip(pages, kept):
             lines, kept_lines = int((~page.blank).sum()), int(page_kept.sum())
             self.stat_update("lines", value=lines)
             self.stat_update("lines_dropped", value=lines - kept_lines)
             if lines and not kept_lines:
                 self.stat_update("emptied")
-        if self.reason_stats:
-            for reasons in drop_reasons(model, pages, kept):
-                for reason, count in reasons.items():
-                    self.stat_update(f"lines_dropped_{reason}", value=count)
         return [join_kept(page, page_kept) for page, page_kept in zip(pages, kept)]

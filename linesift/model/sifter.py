@@ -147,14 +147,22 @@ class Sifter:
         Raises TypeError for an item that is not a :class:`Page`; TypeError or ValueError for a bad ``threshold``,
         before any page is scored.
         """
-        rule = self._rule(threshold)
         decided: list[Decision] = []
-        for batch in _batches(pages):
-            # ``scored`` holds the last batch until the next one is scored: freed between batches, its memory went
-            # back to the system and was faulted in again page by page.
-            scored = self._scored(Page.join(batch), rule)
+        for scored in self.scored_many(pages, threshold):
             decided.extend(scored.decisions())
         return decided
+
+    def scored_many(self, pages: Sequence[Page], threshold: float | None = None) -> Iterator[Scored]:
+        """The :class:`Scored` record of each batch of about ``BATCH_CHARS`` characters of ``pages``, in order: what
+        :meth:`decide_many` decides from, for a caller that also reads the passes' inputs.
+
+        Raises as :meth:`decide_many` does.
+        """
+        rule = self._rule(threshold)
+        for batch in _batches(pages):
+            # The caller holds the last batch's record until the next one is scored: freed between batches, its
+            # memory went back to the system and was faulted in again page by page.
+            yield self._scored(Page.join(batch), rule)
 
     def predict_lines(self, text: str, threshold: float | None = None) -> list[Line]:
         """One :class:`Line` per line of ``text``, one page as a ``str`` (blank lines included, labelled noise).
