@@ -55,6 +55,7 @@ from linesift.training.data import DataError, MissingDataError
 if TYPE_CHECKING:
     from linesift.training.evaluate import LineReport, MethodScores
     from linesift.training.evaluation import CurvePoint, Evaluation, RendererComparison
+    from linesift.training.progress import Progress as PhaseProgress
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help="Tell a web page's content from its boilerplate, line by line.")
 out = Console()
@@ -73,6 +74,7 @@ def _fraction(value: float | None) -> float | None:
 
 ThresholdOption = Annotated[Optional[float], typer.Option(callback=_fraction, help="Override the model's threshold (0 to 1).")]
 ModelOption = Annotated[Optional[Path], typer.Option("--model", help="Model file (default: the built-in model).")]
+QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="No progress on stderr.")]
 
 
 def _print_version(asked: bool) -> None:
@@ -118,13 +120,15 @@ def train(
     data: Annotated[Optional[list[Path]], typer.Argument(help="Labelled JSONL files or folders (default: ./seeds).")] = None,
     out_path: Annotated[Path, typer.Option("--out", help="Where to write the model file.")] = DEFAULT_MODEL_OUT,
     jobs: Annotated[int, typer.Option("--jobs", min=1, help="Processes for feature extraction and folds.")] = 1,
+    quiet: QuietOption = False,
 ) -> None:
     """Train a model on labelled pages and write the model file."""
     from linesift.training.pipeline import train_from_files
     from linesift.training.train import TrainingParams
 
     try:
-        model = train_from_files(data or _default_data(), TrainingParams(), n_jobs=jobs)
+        with _phases(quiet or not err.is_terminal) as progress:
+            model = train_from_files(data or _default_data(), TrainingParams(), n_jobs=jobs, progress=progress)
     except DataError as error:
         _data_failure(error)
     save_model(model, out_path)
@@ -225,6 +229,7 @@ def evaluate(
     unseen: Annotated[Optional[list[Path]], typer.Option(
         "--unseen", help="Labelled files or folders to score but never train on when cross-validating (repeatable), "
                          "such as another renderer's text of the same sites.")] = None,
+    quiet: QuietOption = False,
 ) -> None:
     """Precision, recall and word F1 of a model on labelled pages, beside baselines (cross-validated when trained on them)."""
     from linesift.training import evaluation
@@ -234,8 +239,8 @@ def evaluate(
     paths = data or _default_data()
     options = evaluation.EvalOptions(min_precision, min_recall, max_folds, html_root, jobs)
     try:
-        with err.status("evaluating"):  # cross-validating can take minutes; only a terminal shows this
-            result = evaluation.evaluate(paths, unseen or [], model, options)
+        with _phases(quiet or not err.is_terminal) as progress:
+            result = evaluation.evaluate(paths, unseen or [], model, options, progress)
     except DataError as error:
         _data_failure(error)
     except evaluation.UnreachableTargetError as error:
@@ -295,7 +300,7 @@ def predict(
         "Refused when no input holds records (pages take --format jsonl); a directory may hold any kind."))] = False,
     jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Processes cleaning in parallel; output order is kept.")] = 1,
     on_error: Annotated[OnError, typer.Option("--on-error", help="fail: stop at a bad record; skip: write it through and count it.")] = "fail",
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    quiet: QuietOption = False,
     report: Annotated[Optional[Path], typer.Option("--report", help="Also write an HTML page showing every line's decision and reasons (one text or HTML page).")] = None,
 ) -> None:
     """Clean pages, JSONL, WARC/WET or Parquet: text pages give their content lines, records gain linesift_text."""
@@ -381,6 +386,22 @@ def _progress(silent: bool) -> Iterator[Callable[[Summary], None]]:
             bar.update(task, pages=summary.documents, mb=mb, pages_per_s=summary.documents / elapsed, mb_per_s=mb / elapsed)
 
         yield update
+
+
+@contextmanager
+def _phases(silent: bool) -> Iterator[PhaseProgress]:
+    """A live line on stderr naming what training or evaluation is doing, with its count; nothing when ``silent``."""
+    if silent:
+        yield lambda phase, done, total: None
+        return
+    columns = (SpinnerColumn(), TextColumn("{task.description}"), TextColumn("{task.fields[count]}"), TimeElapsedColumn())
+    with Progress(*columns, console=err, transient=True) as bar:
+        task = bar.add_task("starting", total=None, count="")
+
+        def report(phase: str, done: int, total: int | None) -> None:
+            bar.update(task, description=phase, count="" if total is None else f"{done}/{total}")
+
+        yield report
 
 
 def _warn(message: str) -> None:

@@ -125,7 +125,7 @@ def shared_cross_validation(monkeypatch: pytest.MonkeyPatch, seed_cross_validati
     """Let :func:`~linesift.training.evaluation.evaluate` reuse the session's cross-validation of the seed; record each call."""
     calls: list = []
 
-    def cross_validated(pages, params, n_jobs=1, max_folds=None, trainable=None):
+    def cross_validated(pages, params, n_jobs=1, max_folds=None, trainable=None, progress=None):
         assert trainable is None or all(trainable)
         calls.append((pages, params))
         held_out = [page.labels >= 0 for page in pages]

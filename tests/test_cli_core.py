@@ -130,7 +130,7 @@ def test_eval_unseen_pages_are_announced_and_reported_by_renderer(runner: CliRun
                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     trainable_given: list = []
 
-    def cross_validated(pages, params, n_jobs=1, max_folds=None, trainable=None):
+    def cross_validated(pages, params, n_jobs=1, max_folds=None, trainable=None, progress=None):
         trainable_given.append(trainable)
         return [np.full(len(page.lines), 0.5) for page in pages], [page.labels >= 0 for page in pages]
 

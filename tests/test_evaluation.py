@@ -134,7 +134,7 @@ def stub_cross_validation(monkeypatch: pytest.MonkeyPatch, held_out_ids: set[str
     """Cross-validation that scores every line 0.5 and holds out the pages named; records its parameters."""
     calls: list = []
 
-    def cross_validated(pages, params, n_jobs=1, max_folds=None, trainable=None):
+    def cross_validated(pages, params, n_jobs=1, max_folds=None, trainable=None, progress=None):
         calls.append((params, max_folds))
         return ([np.full(len(page.lines), 0.5) for page in pages],
                 [(page.labels >= 0) & (page.id in held_out_ids) for page in pages])

@@ -18,6 +18,8 @@ from pathlib import Path
 
 import numpy as np
 
+from linesift.training.progress import Progress, no_progress
+
 PATTERNS = ("*.jsonl", "*.jsonl.gz")
 BLANK = -1  # label of a blank line in the arrays used for training
 
@@ -104,10 +106,12 @@ def parse_page(row: object, where: str) -> LabelledPage:
     return LabelledPage(page_id, lines, values, main_content=gold if isinstance(gold, str) else None, **text_fields)
 
 
-def load_pages(paths: Sequence[Path]) -> list[LabelledPage]:
+def load_pages(paths: Sequence[Path], progress: Progress = no_progress) -> list[LabelledPage]:
     """All labelled pages in ``paths`` (files or directories), in file order then row order."""
     pages: list[LabelledPage] = []
-    for file in data_files(paths):
+    files = data_files(paths)
+    for done, file in enumerate(files):
+        progress("reading data", done, len(files))
         before = len(pages)
         try:
             with _open(file) as stream:

@@ -21,6 +21,7 @@ from linesift.training.baselines import LINE_BASELINES, BaselineUnavailable, tra
 from linesift.training.corpus import read_html
 from linesift.training.data import BLANK, LabelledPage
 from linesift.training.metrics import word_scores
+from linesift.training.progress import Progress, no_progress, within
 from linesift.training.train import Example, LineTable, TrainingParams, fit_sifter, prepare
 
 CURVE_THRESHOLDS = tuple(np.round(np.arange(0.05, 1.0, 0.05), 2))
@@ -74,8 +75,12 @@ def labelled_lines(pages: Sequence[LabelledPage], probabilities: Sequence[np.nda
     )
 
 
-def model_probabilities(model: Sifter, pages: Sequence[LabelledPage]) -> list[np.ndarray]:
-    return [model.probabilities(Page.from_lines(page.lines)) for page in pages]
+def model_probabilities(model: Sifter, pages: Sequence[LabelledPage], progress: Progress = no_progress) -> list[np.ndarray]:
+    probabilities: list[np.ndarray] = []
+    for page in pages:
+        progress("scoring pages", len(probabilities), len(pages))
+        probabilities.append(model.probabilities(Page.from_lines(page.lines)))
+    return probabilities
 
 
 def lines_kept(pages: Sequence[LabelledPage], probabilities: Sequence[np.ndarray], threshold: float | None) -> list[np.ndarray]:
@@ -97,30 +102,36 @@ def keeps_report(pages: Sequence[LabelledPage], keeps: Sequence[np.ndarray], thr
 def cross_validated_probabilities(pages: Sequence[LabelledPage], params: TrainingParams = TrainingParams(),
                                   n_jobs: int = 1, examples: Sequence[Example] | None = None,
                                   max_folds: int | None = None,
-                                  trainable: Sequence[bool] | None = None) -> tuple[list[np.ndarray], list[np.ndarray]]:
+                                  trainable: Sequence[bool] | None = None,
+                                  progress: Progress = no_progress) -> tuple[list[np.ndarray], list[np.ndarray]]:
     """Every held-out line's P(content) from a model fitted without its fold, and which lines were held out.
 
     ``max_folds`` evaluates only the first folds (a quicker estimate on fewer held-out sites).
     ``trainable``, one flag per page, leaves the pages marked False out of every fit: they are only
     scored, with their site's fold (text from a renderer the model never learns from, say).
     """
-    examples = examples if examples is not None else prepare(pages, params.n_folds, n_jobs)
+    examples = examples if examples is not None else prepare(pages, params.n_folds, n_jobs, progress)
     folds = sorted({int(f) for ex in examples for f in np.unique(ex.folds[ex.labels != BLANK])})
     if len(folds) < 2:
         raise ValueError("cross-validation needs at least two folds: give more pages or a page with more blocks")
     out = [np.zeros(len(ex.labels)) for ex in examples]
     scored = [np.zeros(len(ex.labels), dtype=bool) for ex in examples]
+    progress("line table", 0, None)
     table = LineTable(examples)  # shared by every fold's fit
     trainable = [True] * len(examples) if trainable is None else trainable
-    for fold in folds[:max_folds]:
-        model = fit_sifter(examples, [(ex.folds != fold) & learn for ex, learn in zip(examples, trainable)], params, n_jobs, table)
+    evaluated = folds[:max_folds]
+    for k, fold in enumerate(evaluated, start=1):
+        in_fold = within(progress, f"cross-validating fold {k} of {len(evaluated)}")
+        model = fit_sifter(examples, [(ex.folds != fold) & learn for ex, learn in zip(examples, trainable)], params, n_jobs, table,
+                           in_fold)
         held_out = [(ex.folds == fold) & (ex.labels != BLANK) for ex in examples]
-        for i, mask in enumerate(held_out):
-            if mask.any():
-                # Page by page, as ``model_probabilities`` scores: pages scored together differ in the last bits,
-                # and a page's scores must not depend on the pages held out with it.
-                out[i][mask] = model.probabilities(examples[i].page)[mask]
-                scored[i] |= mask
+        to_score = [i for i, mask in enumerate(held_out) if mask.any()]
+        for done, i in enumerate(to_score):
+            in_fold("scoring held-out pages", done, len(to_score))
+            # Page by page, as ``model_probabilities`` scores: pages scored together differ in the last bits,
+            # and a page's scores must not depend on the pages held out with it.
+            out[i][held_out[i]] = model.probabilities(examples[i].page)[held_out[i]]
+            scored[i] |= held_out[i]
     return out, scored
 
 
@@ -193,13 +204,14 @@ def line_baseline_scores(pages: Sequence[LabelledPage]) -> list[MethodScores]:
     return results
 
 
-def trafilatura_texts(pages: Sequence[LabelledPage], html_root: Path) -> dict[str, str]:
+def trafilatura_texts(pages: Sequence[LabelledPage], html_root: Path, progress: Progress = no_progress) -> dict[str, str]:
     """trafilatura's text of each page's HTML found under ``html_root`` at its ``source`` path, by source.
 
     Raises :class:`BaselineUnavailable` when trafilatura is not installed.
     """
     texts: dict[str, str] = {}
-    for page in pages:
+    for done, page in enumerate(pages):
+        progress("trafilatura on the HTML", done, len(pages))
         path = html_root / page.source
         if page.source and page.source not in texts and path.is_file():
             texts[page.source] = trafilatura_on_html(read_html(path))

@@ -34,6 +34,7 @@ from linesift.training.evaluate import (
     word_report,
 )
 from linesift.training.pipeline import trained_on, training_params
+from linesift.training.progress import Progress, no_progress
 
 
 class EvaluationError(ValueError):
@@ -99,7 +100,7 @@ class Evaluation:
 
 
 def evaluate(paths: Sequence[Path], unseen_paths: Sequence[Path], model: Sifter,
-             options: EvalOptions = EvalOptions()) -> Evaluation:
+             options: EvalOptions = EvalOptions(), progress: Progress = no_progress) -> Evaluation:
     """Evaluate ``model`` on the labelled files or folders in ``paths``, and on ``unseen_paths`` never trained on.
 
     Raises :class:`~linesift.training.data.DataError` for data that cannot be read or scored,
@@ -108,16 +109,17 @@ def evaluate(paths: Sequence[Path], unseen_paths: Sequence[Path], model: Sifter,
     """
     files = data_files(paths)
     unseen_files = data_files(unseen_paths) if unseen_paths else []
-    pages = load_pages(files)
+    pages = load_pages(files, progress)
     n_trainable = len(pages)
-    pages += load_pages(unseen_files) if unseen_files else []
+    pages += load_pages(unseen_files, progress) if unseen_files else []
     warning = check_scorable(pages, describe_files([*files, *unseen_files]))
     warnings = [] if warning is None else [warning]
-    pages, probabilities, cross_validation = _scored(pages, n_trainable, model, files, unseen_files, options)
+    pages, probabilities, cross_validation = _scored(pages, n_trainable, model, files, unseen_files, options, progress)
     y, p = labelled_lines(pages, probabilities)
     threshold = model.threshold
     chosen = options.min_precision is not None or options.min_recall is not None
     if chosen:
+        progress("choosing the threshold", 0, None)
         threshold = threshold_for(y, p, options.min_precision, options.min_recall)
         if threshold is None:
             raise UnreachableTargetError("no threshold reaches the requested precision/recall on this data")
@@ -125,26 +127,26 @@ def evaluate(paths: Sequence[Path], unseen_paths: Sequence[Path], model: Sifter,
     report = keeps_report(pages, keeps, threshold)
     html_texts: dict[str, str] = {}
     if options.html_root is not None:
-        html_texts, warning = _html_texts(pages, options.html_root)
+        html_texts, warning = _html_texts(pages, options.html_root, progress)
         warnings += [] if warning is None else [warning]
     return Evaluation(pages, probabilities, y, p, cross_validation, threshold, chosen, report,
-                      _curve(pages, probabilities, keeps, report, y, p),
-                      _comparisons(pages, keeps, threshold, html_texts), warnings)
+                      _curve(pages, probabilities, keeps, report, y, p, progress),
+                      _comparisons(pages, keeps, threshold, html_texts, progress), warnings)
 
 
 def _scored(pages: list[LabelledPage], n_trainable: int, model: Sifter, files: list[Path], unseen_files: list[Path],
-            options: EvalOptions) -> tuple[list[LabelledPage], list[np.ndarray], CrossValidation | None]:
+            options: EvalOptions, progress: Progress) -> tuple[list[LabelledPage], list[np.ndarray], CrossValidation | None]:
     """The pages scored and their P(content): cross-validated when the model was trained on the first ``n_trainable``."""
     if not trained_on(model, files):
         if unseen_files and trained_on(model, unseen_files):
             raise EvaluationError("the model was trained on the --unseen data: give data it never saw, "
                                   "or the data it was trained on to cross-validate")
-        return pages, model_probabilities(model, pages), None
+        return pages, model_probabilities(model, pages, progress), None
     params = training_params(model)
     trainable = [index < n_trainable for index in range(len(pages))]
     try:
         probabilities, held_out = cross_validated_probabilities(pages, params, n_jobs=options.n_jobs,
-                                                                max_folds=options.max_folds, trainable=trainable)
+                                                                max_folds=options.max_folds, trainable=trainable, progress=progress)
     except ValueError as error:
         raise EvaluationError(str(error)) from error
     if options.max_folds is not None:
@@ -155,27 +157,32 @@ def _scored(pages: list[LabelledPage], n_trainable: int, model: Sifter, files: l
 
 
 def _curve(pages: list[LabelledPage], probabilities: list[np.ndarray], keeps: list[np.ndarray], report: LineReport,
-           y: np.ndarray, p: np.ndarray) -> list[CurvePoint]:
+           y: np.ndarray, p: np.ndarray, progress: Progress) -> list[CurvePoint]:
     """The precision-recall trade-off at each threshold of the curve, then at each page's cut when that is the rule."""
     reports = [*precision_recall_table(y, p), *([] if report.threshold is not None else [report])]
-    return [CurvePoint(r, word_report(pages, keeps if r.threshold is None else [prob >= r.threshold for prob in probabilities]))
-            for r in reports]
+    curve: list[CurvePoint] = []
+    for r in reports:  # each point reads the word F1 of every page
+        progress("precision-recall curve", len(curve), len(reports))
+        curve.append(CurvePoint(r, word_report(pages, keeps if r.threshold is None else [prob >= r.threshold for prob in probabilities])))
+    return curve
 
 
-def _html_texts(pages: list[LabelledPage], html_root: Path) -> tuple[dict[str, str], str | None]:
+def _html_texts(pages: list[LabelledPage], html_root: Path, progress: Progress) -> tuple[dict[str, str], str | None]:
     """trafilatura's text of the pages' HTML under ``html_root``, by source, and a warning for what is missing."""
     try:
-        texts = trafilatura_texts(pages, html_root)
+        texts = trafilatura_texts(pages, html_root, progress)
     except BaselineUnavailable as error:
         return {}, f"{error}; trafilatura is left out of the comparison"
     return texts, html_coverage_warning(pages, html_root, texts)
 
 
 def _comparisons(pages: list[LabelledPage], keeps: list[np.ndarray], threshold: float | None,
-                 html_texts: dict[str, str]) -> list[RendererComparison]:
+                 html_texts: dict[str, str], progress: Progress) -> list[RendererComparison]:
     """For each renderer, the model's decisions beside the line baselines and trafilatura on the HTML."""
-    comparisons = []
-    for renderer in sorted({page.renderer for page in pages}):
+    comparisons: list[RendererComparison] = []
+    renderers = sorted({page.renderer for page in pages})
+    for renderer in renderers:
+        progress("baselines, by renderer", len(comparisons), len(renderers))
         subset = [i for i, page in enumerate(pages) if page.renderer == renderer]
         rendered, kept = [pages[i] for i in subset], [keeps[i] for i in subset]
         methods = [MethodScores("linesift", keeps_report(rendered, kept, threshold), word_report(rendered, kept)),

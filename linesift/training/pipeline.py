@@ -10,6 +10,7 @@ from pathlib import Path
 from linesift.model.sifter import Sifter
 from linesift.training.data import check_trainable, data_files, data_sha256, describe_files, load_pages
 from linesift.training.evaluate import keeps_report
+from linesift.training.progress import Progress, no_progress
 from linesift.training.train import TrainingParams, prepare, train_examples
 
 
@@ -17,18 +18,20 @@ def library_versions() -> dict[str, str]:
     return {"python": platform.python_version(), **{name: version(name) for name in ("linesift", "numpy", "scipy", "scikit-learn")}}
 
 
-def train_from_files(paths: Sequence[Path], params: TrainingParams = TrainingParams(), n_jobs: int = 1) -> Sifter:
+def train_from_files(paths: Sequence[Path], params: TrainingParams = TrainingParams(), n_jobs: int = 1,
+                     progress: Progress = no_progress) -> Sifter:
     """Train on the labelled files in ``paths`` and record the data's hashes and in-sample scores.
 
     Raises :class:`~linesift.training.data.DataError` naming the file when the data cannot be read or
     learnt from (no labelled line, or one class only).
     """
     files = data_files(paths)
-    pages = load_pages(files)
+    pages = load_pages(files, progress)
     check_trainable(pages, describe_files(files))
-    examples = prepare(pages, params.n_folds, n_jobs)
-    model = train_examples(examples, params, n_jobs)
-    # In-sample: the lines the model keeps when it cleans each page.
+    examples = prepare(pages, params.n_folds, n_jobs, progress)
+    model = train_examples(examples, params, n_jobs, progress)
+    # In-sample: the lines the model keeps when it cleans each page, all at once (so not counted page by page).
+    progress("scoring the training pages", 0, None)
     decisions = model.decide_many([ex.page for ex in examples])
     report = keeps_report(pages, [decision.keep(ex.page) for ex, decision in zip(examples, decisions)], model.threshold)
     model.metadata = {

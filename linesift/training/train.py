@@ -11,7 +11,7 @@ the blocks of the folds it learns from, so no fold copies the data (see :mod:`li
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
@@ -29,6 +29,7 @@ from linesift.model.pagestats import PageStats
 from linesift.model.segment import Page
 from linesift.model.sifter import Sifter
 from linesift.training.data import BLANK, LabelledPage, check_trainable
+from linesift.training.progress import Progress, no_progress
 
 N_FOLDS = 5
 # The first pass has 65,536 hashed n-gram columns. Fitted to convergence, it is best on held-out
@@ -127,15 +128,22 @@ def _features(pages: list[list[str]]) -> list[tuple[np.ndarray, sp.csr_matrix, n
             for (start, end), (filled_start, filled_end) in zip(pairwise(joined.bounds.tolist()), pairwise(filled.bounds.tolist()))]
 
 
-def prepare(pages: Sequence[LabelledPage], n_folds: int = N_FOLDS, n_jobs: int = 1) -> list[Example]:
+def prepare(pages: Sequence[LabelledPage], n_folds: int = N_FOLDS, n_jobs: int = 1,
+            progress: Progress = no_progress) -> list[Example]:
     """Compute every page's features once; they are reused by every fold."""
     folds = line_folds(pages, n_folds)
     tasks = [[page.lines for page in pages[start : start + PAGES_PER_TASK]] for start in range(0, len(pages), PAGES_PER_TASK)]
     if n_jobs > 1 and len(tasks) > 1:
-        parts = Parallel(n_jobs=n_jobs)(delayed(_features)(task) for task in tasks)
+        # A generator yields each task's result in order as it arrives, so that pages are counted as they are done.
+        parts: Iterable[list[tuple[np.ndarray, sp.csr_matrix, np.ndarray]]] = Parallel(n_jobs=n_jobs, return_as="generator")(
+            delayed(_features)(task) for task in tasks)
     else:
-        parts = [_features(task) for task in tasks]
-    features = [item for part in parts for item in part]
+        parts = map(_features, tasks)
+    features: list[tuple[np.ndarray, sp.csr_matrix, np.ndarray]] = []
+    progress("features", 0, len(pages))
+    for part in parts:
+        features += part
+        progress("features", len(features), len(pages))
     # The second pass reads the page's structure again: it is rebuilt here rather than sent back.
     return [Example(PageStats(Page.from_lines(page.lines), words), dense, ngrams, page.labels, f)
             for page, (dense, ngrams, words), f in zip(pages, features, folds)]
@@ -261,12 +269,14 @@ def _mean_model(models: Sequence[LineClassifier]) -> LineClassifier:
 # threads differs in its last bits, so the model would depend on the machine's number of cores.
 @threadpool_limits.wrap(limits=1)
 def fit_sifter(examples: Sequence[Example], train_lines: Sequence[np.ndarray], params: TrainingParams,
-               n_jobs: int = 1, table: LineTable | None = None) -> Sifter:
+               n_jobs: int = 1, table: LineTable | None = None, progress: Progress = no_progress) -> Sifter:
     """Fit on the lines marked in ``train_lines`` (one boolean mask per example).
 
     ``table``, the examples' :class:`LineTable`, is built when not given; pass it to fit several times.
     """
-    table = table if table is not None else LineTable(examples)
+    if table is None:
+        progress("line table", 0, None)
+        table = LineTable(examples)
     train = table.rows(train_lines)
     folds = sorted({int(f) for f in np.unique(table.fold[train])})
     held_out = folds if len(folds) > 1 else []
@@ -276,8 +286,14 @@ def fit_sifter(examples: Sequence[Example], train_lines: Sequence[np.ndarray], p
         return model.fit_blocks(table.blocks_of(rows), CLASSES, table.mean, table.scale, init=init, n_threads=n_jobs)
 
     # One first pass per held-out fold; the final one on everything starts from their mean.
-    inner = [first_pass(train & (table.fold != f)) for f in held_out]
+    # Each fit is counted as it starts, and there is one more fit than held-out folds.
+    inner: list[LineClassifier] = []
+    for f in held_out:
+        progress("fitting the first pass", len(inner), len(held_out) + 1)
+        inner.append(first_pass(train & (table.fold != f)))
+    progress("fitting the first pass", len(inner), len(held_out) + 1)
     first = first_pass(train, _mean_model(inner) if inner else None)
+    progress("fitting the second pass", 0, None)
     # Training lines get held-out scores; other lines (a single fold, or lines outside the
     # training set that sit next to training lines) get the full first pass's score, as on a new page.
     z = table.decision(first, np.ones(len(table.fold), dtype=bool))
@@ -307,15 +323,17 @@ def fit_sifter(examples: Sequence[Example], train_lines: Sequence[np.ndarray], p
     return Sifter(first, second, params.threshold)
 
 
-def train(pages: Sequence[LabelledPage], params: TrainingParams = TrainingParams(), n_jobs: int = 1) -> Sifter:
+def train(pages: Sequence[LabelledPage], params: TrainingParams = TrainingParams(), n_jobs: int = 1,
+          progress: Progress = no_progress) -> Sifter:
     """Fit the page model on every labelled line of ``pages``.
 
     Raises :class:`~linesift.training.data.DataError` when they hold no labelled line, or one class only.
     """
     check_trainable(pages, "the training pages")
-    return train_examples(prepare(pages, params.n_folds, n_jobs), params, n_jobs)
+    return train_examples(prepare(pages, params.n_folds, n_jobs, progress), params, n_jobs, progress)
 
 
-def train_examples(examples: Sequence[Example], params: TrainingParams = TrainingParams(), n_jobs: int = 1) -> Sifter:
+def train_examples(examples: Sequence[Example], params: TrainingParams = TrainingParams(), n_jobs: int = 1,
+                   progress: Progress = no_progress) -> Sifter:
     """Fit the page model on every labelled line of prepared ``examples``."""
-    return fit_sifter(examples, [np.ones(len(ex.labels), dtype=bool) for ex in examples], params, n_jobs)
+    return fit_sifter(examples, [np.ones(len(ex.labels), dtype=bool) for ex in examples], params, n_jobs, progress=progress)
