@@ -33,17 +33,13 @@ import os
 from collections.abc import Iterator
 from typing import ClassVar
 
-import numpy as np
 from datatrove.data import Document, DocumentsPipeline
 from datatrove.pipeline.formatters.base import BaseFormatter
 from datatrove.pipeline.writers.disk_base import DiskWriter
 from datatrove.utils.typeshelper import StatHints
 
-from linesift.explain import drop_reasons
+from linesift.io.cleaning import clean_texts
 from linesift.io.parallel import CHUNK_DOCUMENTS, cached_model
-from linesift.limits import check_page_size
-from linesift.model.segment import Page
-from linesift.model.sifter import join_kept
 
 NO_CONTENT = "linesift_no_content"  # the filter_reason of a document sent to the exclusion writer
 
@@ -91,25 +87,12 @@ class LinesiftFormatter(BaseFormatter):
 
     def _clean(self, texts: list[str]) -> list[str]:
         """The cleaned ``texts``, with what was dropped added to the stats."""
-        if not texts:
-            return []
-        model = cached_model(self.model_path)
-        for text in texts:
-            check_page_size(text)
-        pages = [Page.from_text(text) for text in texts]
-        kept: list[np.ndarray] = []
-        for scored in model.scored_many(pages, self.threshold):
-            decisions = scored.decisions()
-            batch_kept = [decision.keep(page) for page, decision in zip(pages[len(kept):], decisions)]
-            if self.reason_stats:
-                for reasons in drop_reasons(model, scored, batch_kept):
-                    for reason, count in reasons.items():
-                        self.stat_update(f"lines_dropped_{reason}", value=count)
-            kept.extend(batch_kept)
-        for page, page_kept in zip(pages, kept):
-            lines, kept_lines = int((~page.blank).sum()), int(page_kept.sum())
-            self.stat_update("lines", value=lines)
-            self.stat_update("lines_dropped", value=lines - kept_lines)
-            if lines and not kept_lines:
+        cleaned_texts = clean_texts(cached_model(self.model_path), texts, self.threshold, reasons=self.reason_stats) if texts else []
+        for cleaned in cleaned_texts:
+            self.stat_update("lines", value=cleaned.text_lines)
+            self.stat_update("lines_dropped", value=cleaned.text_lines - cleaned.kept_lines)
+            if cleaned.text_lines and not cleaned.kept_lines:
                 self.stat_update("emptied")
-        return [join_kept(page, page_kept) for page, page_kept in zip(pages, kept)]
+            for reason, count in (cleaned.drop_reasons or {}).items():
+                self.stat_update(f"lines_dropped_{reason}", value=count)
+        return [cleaned.text for cleaned in cleaned_texts]

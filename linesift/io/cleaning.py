@@ -10,9 +10,11 @@ span per line including blank ones.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+from linesift.explain import drop_reasons
 from linesift.io.html import render
 from linesift.limits import PageTooLargeError, check_page_size
 from linesift.model.segment import Page
@@ -51,6 +53,7 @@ class Cleaned:
     error: str | None = None
     text_lines: int = 0  # non-blank lines in, for pipelines that report what was dropped
     kept_lines: int = 0
+    drop_reasons: Counter[str] | None = None  # if asked: dropped lines by reason (see linesift.explain.drop_reasons)
 
 
 def line_spans(text: str) -> list[tuple[int, int]]:
@@ -90,9 +93,11 @@ def document_text(document: Document) -> tuple[str, str | None]:
     return text, error
 
 
-def clean_documents(model: Sifter, documents: Sequence[Document], threshold: float | None = None, spans: bool = False) -> list[Cleaned]:
-    """Clean every :class:`Document`, scored together (see :meth:`Sifter.decide_many`); an HTML page
-    that cannot be rendered, or a page over the size limits, gives a ``Cleaned`` with ``error``."""
+def clean_documents(model: Sifter, documents: Sequence[Document], threshold: float | None = None, spans: bool = False,
+                    reasons: bool = False) -> list[Cleaned]:
+    """Clean every :class:`Document`, scored together (see :meth:`Sifter.scored_many`); an HTML page
+    that cannot be rendered, or a page over the size limits, gives a ``Cleaned`` with ``error``.
+    ``reasons`` adds each page's ``drop_reasons``, read from the same scores."""
     results: list[Cleaned] = []
     texts: dict[int, str] = {}
     for index, document in enumerate(documents):
@@ -101,20 +106,29 @@ def clean_documents(model: Sifter, documents: Sequence[Document], threshold: flo
         if error is None:
             texts[index] = text
     pages = [Page.from_text(text) for text in texts.values()]
-    for (index, text), page, decision in zip(texts.items(), pages, model.decide_many(pages, threshold)):
-        document = documents[index]
-        cleaned = _decided(text, page, decision, spans, document.lines)
-        results[index] = cleaned if document.html is None else replace(cleaned, rendered=text)
+    scored_pages = list(zip(texts.items(), pages))
+    done = 0
+    for scored in model.scored_many(pages, threshold):
+        decisions = scored.decisions()
+        batch, done = scored_pages[done : done + len(decisions)], done + len(decisions)
+        counts = drop_reasons(model, scored, [d.keep(page) for (_, page), d in zip(batch, decisions)]) if reasons else None
+        for position, (((index, text), page), decision) in enumerate(zip(batch, decisions)):
+            document = documents[index]
+            cleaned = _decided(text, page, decision, spans, document.lines)
+            if document.html is not None:
+                cleaned = replace(cleaned, rendered=text)
+            results[index] = cleaned if counts is None else replace(cleaned, drop_reasons=counts[position])
     return results
 
 
-def clean_texts(model: Sifter, texts: Sequence[str], threshold: float | None = None, spans: bool = False) -> list[Cleaned]:
-    """Clean every text of ``texts``, scored together.
+def clean_texts(model: Sifter, texts: Sequence[str], threshold: float | None = None, spans: bool = False,
+                reasons: bool = False) -> list[Cleaned]:
+    """Clean every text of ``texts``, scored together (``reasons``: see :func:`clean_documents`).
 
     Raises:
         PageTooLargeError: a text is over the size limits (see :mod:`linesift.limits`).
     """
-    cleaned = clean_documents(model, [Document(text=text) for text in texts], threshold, spans)
+    cleaned = clean_documents(model, [Document(text=text) for text in texts], threshold, spans, reasons)
     for result in cleaned:
         if result.error is not None:  # text needs no rendering: the only error is a page over the limits
             raise PageTooLargeError(result.error)
