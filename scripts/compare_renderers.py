@@ -41,6 +41,8 @@ UNKNOWN_TYPE = "unknown"
 # Skips that depend on the renderer (the others depend on the page alone): a renderer that loses a
 # page's text entirely would look better on the pages it keeps, so one column counts these as 0.
 LOST_REASONS: tuple[SkipReason, ...] = ("render error", "gold not in rendering")
+# The version column: renderers not named after the distribution that does the rendering.
+RENDERER_DISTRIBUTIONS = {"html-text-scripts": "html-text", "markdown": "markdownify"}
 
 
 @dataclass(slots=True)
@@ -81,7 +83,7 @@ class RendererResult:
 
 def _version(renderer: str) -> str:
     try:
-        return metadata.version(renderer)  # each renderer is named after its distribution
+        return metadata.version(RENDERER_DISTRIBUTIONS.get(renderer, renderer))
     except metadata.PackageNotFoundError:
         return "?"
 

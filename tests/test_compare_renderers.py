@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import sys
+from importlib import metadata
 from pathlib import Path
 
 import pytest
@@ -61,3 +62,9 @@ def test_limit(script) -> None:
 def test_missing_source_exits_1(script, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert script.main(["--source", str(tmp_path / "nowhere"), "--renderers", "resiliparse"]) == 1
     assert "does not exist" in capsys.readouterr().err
+
+
+def test_versions_are_the_renderers_distributions(script) -> None:
+    assert script._version("markdown") == metadata.version("markdownify")
+    assert script._version("html-text-scripts") == metadata.version("html-text")
+    assert script._version("resiliparse") == metadata.version("resiliparse")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -20,7 +21,7 @@ def _page(file_id: str) -> bytes:
 @pytest.mark.parametrize("renderer", sorted(RENDERERS))
 def test_every_renderer_keeps_boilerplate_and_content(renderer: str) -> None:
     text = render_html(_page("0541"), renderer)
-    assert "Powered by FluxBB" in text  # footer
+    assert "Powered by" in text  # footer ("Powered by [FluxBB](http://fluxbb.org/)" in Markdown)
     assert "why did the ISO size increase so rapidly" in text  # first post
 
 
@@ -62,6 +63,43 @@ def test_html_text_scripts_adds_a_real_page_s_json_ld_to_html_text_s_lines() -> 
     assert all(line.strip() for line in added)
     kept = [line for line in with_scripts if line.strip() and line in set(plain)]
     assert kept == [line for line in plain if line.strip()]  # html-text's lines, in order
+
+
+def test_markdown_renders_headings_bullets_and_links_one_block_per_line() -> None:
+    html = (b"<html><head><title>Page</title><style>p {color: red}</style><script>var a = 1;</script></head>"
+            b"<body><nav><a href='/'>Home</a></nav><h1>Title</h1><p>First\n   paragraph, <b>bold</b><br>\n"
+            b"after a break.</p><ul><li>item</li><li><a href='https://example.com/doc'>link</a></li></ul>"
+            b"<noscript><p>Shown without JavaScript</p></noscript><template><p>Template text</p></template>"
+            b"<svg><text>Chart label</text></svg><footer>Footer text</footer></body></html>")
+    text = render_html(html, "markdown")
+    assert split_lines(text) == [
+        "Page", "", "[Home](/)", "", "# Title", "",
+        "First paragraph, **bold**", "after a break.", "",
+        "* item", "* [link](https://example.com/doc)", "",
+        "Shown without JavaScript", "", "Footer text",
+    ]
+    assert "var a" not in text and "color" not in text
+
+
+def test_markdown_keeps_a_real_page_s_navigation_as_linked_bullets() -> None:
+    lines = split_lines(render_html(_page("0541"), "markdown"))
+    assert "# [Arch Linux](http://archlinux.org/)" in lines
+    assert "* [Packages](http://archlinux.org/packages/)" in lines
+    assert "Powered by [FluxBB](http://fluxbb.org/)" in lines
+    assert not any(line != line.rstrip() for line in lines)
+    assert not any(a == b == "" for a, b in pairwise(lines))  # at most one blank line in a row
+
+
+def test_markdown_puts_no_data_uri_in_the_text() -> None:
+    pixel = b"data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
+    html = (b"<html><body><p>Before <img src='" + pixel + b"' alt='A chart'> after.</p>"
+            b"<p><img src='" + pixel + b"'></p><p><a href='" + pixel + b"'>Download</a></p>"
+            b"<p><img src='https://example.com/logo.png' alt='Logo'></p></body></html>")
+    text = render_html(html, "markdown")
+    assert "base64" not in text and "iVBOR" not in text
+    assert [line for line in split_lines(text) if line] == [
+        "Before A chart after.", "Download", "![Logo](https://example.com/logo.png)",
+    ]
 
 
 def test_decode_uses_the_declared_charset() -> None:

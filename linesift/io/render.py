@@ -16,11 +16,17 @@ script was, one line of it per line: inline JavaScript and JSON-LD among the pag
 scrapers that keep every text node leave them (the seed page is such a text). A model that never
 saw such leftovers keeps them, and the lines next to them. Only the start of each script is kept
 (see ``SCRIPT_LINES``): what a model learns from them is in their first lines.
+
+``markdown`` is markdownify's Markdown of the whole page: ``#`` headings, ``* `` bullets,
+``[text](url)`` links, tables as ``| cell |`` rows. Scrapers that feed language models often emit
+this instead of plain text; its corpus is for evaluating models on that convention, not for
+training them (``docs/corpus.md``).
 """
 
 from __future__ import annotations
 
 import codecs
+import functools
 import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING
@@ -31,6 +37,7 @@ from resiliparse.parse.html import HTMLTree
 
 if TYPE_CHECKING:
     from lxml.html import HtmlElement
+    from markdownify import MarkdownConverter
 
 DEFAULT_RENDERER = "resiliparse"
 
@@ -50,6 +57,19 @@ SCRIPT_LINE_CHARS = 1000
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 _TAG = re.compile(r"<\s*(?:!doctype|html|head|body|meta|title|div|p|a|span|table|br|ul|h[1-6])\b", re.IGNORECASE)
+# markdown: elements dropped with their content. <noscript> is kept, as resiliparse keeps it: a
+# scraper without JavaScript gets its content (Discourse forums serve their posts there), and
+# Markdown made from fetched HTML has it.
+MARKDOWN_DROPPED = ("script", "style", "template", "svg")
+# Elements a browser shows as blocks that markdownify treats as inline (it knows div, p, section,
+# article, lists, tables, headings...): renamed to div, so each starts a line of its own and the
+# whitespace around it is dropped as around a div.
+MARKDOWN_BLOCKS = (
+    "html", "head", "body", "title", "header", "footer", "nav", "main", "aside", "figure", "form",
+    "fieldset", "legend", "details", "summary", "address", "hgroup", "dialog", "center",
+)
+_BLANK_RUNS = re.compile(r"\n{3,}")
+_TRAILING_SPACE = re.compile(r"[ \t]+$", re.MULTILINE)
 _BOMS = (
     (b"\xef\xbb\xbf", "utf-8-sig"),
     (b"\xff\xfe", "utf-16"),
@@ -146,12 +166,51 @@ def _trafilatura(html: str) -> str:
     return trafilatura.html2txt(html, clean=False)
 
 
+def _is_data_uri(url: object) -> bool:
+    return str(url or "").lstrip().lower().startswith("data:")
+
+
+@functools.cache
+def _markdown_converter() -> MarkdownConverter:
+    from markdownify import MarkdownConverter
+
+    # wrap without a width: whitespace in text, newlines included, is one space, as a browser shows
+    # it, so a paragraph is one line (markdownify otherwise keeps the source's line breaks).
+    return MarkdownConverter(heading_style="ATX", bullets="*", wrap=True, wrap_width=None)
+
+
+def _markdown(html: str) -> str:
+    from bs4 import BeautifulSoup, NavigableString
+
+    soup = BeautifulSoup(html, "lxml")
+    for element in soup.find_all(MARKDOWN_DROPPED):
+        element.decompose()
+    for element in soup.find_all(MARKDOWN_BLOCKS):
+        element.name = "div"
+    # An image whose source is a data: URI is its alt text: base64 is no text, and such a source is
+    # mostly a lazy-loading placeholder, not the image. Other images keep their URL, as in any
+    # Markdown of a page. A link to a data: URI is its text.
+    for image in soup.find_all("img", src=_is_data_uri):
+        image.replace_with(str(image.get("alt") or ""))
+    for link in soup.find_all("a", href=_is_data_uri):
+        link.unwrap()
+    soup.smooth()  # the text on both sides of a dropped element is one text node again
+    # markdownify turns the source's newline after a <br> into a space that starts the next line.
+    for br in soup.find_all("br"):
+        after = br.next_sibling
+        if type(after) is NavigableString and br.find_parent("pre") is None:  # not a comment
+            after.replace_with(after.lstrip())
+    text = _markdown_converter().convert_soup(soup)
+    return _BLANK_RUNS.sub("\n\n", _TRAILING_SPACE.sub("", text))
+
+
 RENDERERS: dict[str, Callable[[str], str]] = {
     "resiliparse": _resiliparse,
     "html-text": _html_text,
     "html-text-scripts": _html_text_with_scripts,
     "inscriptis": _inscriptis,
     "trafilatura": _trafilatura,
+    "markdown": _markdown,
 }
 
 
