@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Literal, Optional
+from typing import TYPE_CHECKING, Annotated, Literal, Optional, cast
 
 import typer
 from rich.console import Console
@@ -178,6 +178,7 @@ def _word_table(comparison: RendererComparison) -> Table:
     """Methods side by side: line-level content scores, then word F1 overall and per page type."""
     methods = comparison.methods
     rendered_by = f", rendered by {comparison.renderer}" if comparison.renderer else ""
+    rendered_by += f", laid out {comparison.convention}" if comparison.convention else ""
     page_types = sorted({t for m in methods if m.words for t in m.words.by_type})
     table = Table(title=f"line level and word F1 (benchmark metric){rendered_by}, {comparison.pages} pages")
     table.add_column("")
@@ -229,15 +230,29 @@ def evaluate(
     unseen: Annotated[Optional[list[Path]], typer.Option(
         "--unseen", help="Labelled files or folders to score but never train on when cross-validating (repeatable), "
                          "such as another renderer's text of the same sites.")] = None,
+    conventions: Annotated[Optional[list[str]], typer.Option(
+        "--convention", help="Score every page laid out this way (repeatable; 'all' for every one): blank-lines, "
+                             "no-blank-lines (WET-like), wrapped (80 columns), indented (lynx-like). Default: as the files have them.")] = None,
+    sites: Annotated[str, typer.Option(
+        "--sites", help="all; development (leave out the final-check fifth of the sites); final-check (train on the "
+                        "development sites, score the final-check fifth).")] = "all",
     quiet: QuietOption = False,
 ) -> None:
     """Precision, recall and word F1 of a model on labelled pages, beside baselines (cross-validated when trained on them)."""
     from linesift.training import evaluation
+    from linesift.training.conventions import CONVENTIONS
     from linesift.training.plots import PlotError, plot_precision_recall, plot_probability_histograms
 
+    named = list(CONVENTIONS) if conventions and "all" in conventions else conventions or []
+    unknown = [name for name in named if name not in CONVENTIONS]
+    if unknown:
+        fail(f"--convention {unknown[0]}: no such layout; choose from all, {', '.join(CONVENTIONS)}")
+    if sites not in evaluation.SITES:
+        fail(f"--sites {sites}: choose from {', '.join(evaluation.SITES)}")
     model = _load(model_path)
     paths = data or _default_data()
-    options = evaluation.EvalOptions(min_precision, min_recall, max_folds, html_root, jobs)
+    options = evaluation.EvalOptions(min_precision, min_recall, max_folds, html_root, jobs, tuple(named),
+                                     cast("evaluation.Sites", sites))
     try:
         with _phases(quiet or not err.is_terminal) as progress:
             result = evaluation.evaluate(paths, unseen or [], model, options, progress)

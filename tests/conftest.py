@@ -107,15 +107,21 @@ def _pages_key(pages: list[LabelledPage]) -> tuple:
 
 @pytest.fixture(scope="session")
 def seed_cross_validation() -> Callable[..., list[np.ndarray]]:
-    """``cross_validated_probabilities`` with a memory: each (pages, params) pair is fitted once."""
-    real = evaluate.cross_validated_probabilities
-    cache: dict[tuple, list[np.ndarray]] = {}
+    """``cross_validated_probabilities`` with a memory: each (pages, params, trainable) is fitted once.
 
-    def cross_validated(pages, params: TrainingParams = TrainingParams(), n_jobs: int = 1, examples=None):
-        key = (_pages_key(list(pages)), params)
+    Returns the probabilities, or the probabilities and the lines held out with ``held_out=True``.
+    """
+    real = evaluate.cross_validated_probabilities
+    cache: dict[tuple, tuple[list[np.ndarray], list[np.ndarray]]] = {}
+
+    def cross_validated(pages, params: TrainingParams = TrainingParams(), n_jobs: int = 1, examples=None,
+                        trainable=None, to_score=None, held_out: bool = False):
+        key = (_pages_key(list(pages)), params, None if trainable is None else tuple(trainable),
+               None if to_score is None else tuple(to_score))
         if key not in cache:
-            cache[key], _ = real(pages, params, n_jobs=n_jobs, examples=examples)
-        return [p.copy() for p in cache[key]]
+            cache[key] = real(pages, params, n_jobs=n_jobs, examples=examples, trainable=trainable, to_score=to_score)
+        probabilities = [p.copy() for p in cache[key][0]]
+        return (probabilities, [mask.copy() for mask in cache[key][1]]) if held_out else probabilities
 
     return cross_validated
 
@@ -125,11 +131,9 @@ def shared_cross_validation(monkeypatch: pytest.MonkeyPatch, seed_cross_validati
     """Let :func:`~linesift.training.evaluation.evaluate` reuse the session's cross-validation of the seed; record each call."""
     calls: list = []
 
-    def cross_validated(pages, params, n_jobs=1, max_folds=None, trainable=None, progress=None):
-        assert trainable is None or all(trainable)
+    def cross_validated(pages, params, n_jobs=1, max_folds=None, trainable=None, progress=None, to_score=None):
         calls.append((pages, params))
-        held_out = [page.labels >= 0 for page in pages]
-        return seed_cross_validation(pages, params, n_jobs=n_jobs), held_out
+        return seed_cross_validation(pages, params, n_jobs=n_jobs, trainable=trainable, to_score=to_score, held_out=True)
 
     monkeypatch.setattr(evaluation, "cross_validated_probabilities", cross_validated)
     return calls

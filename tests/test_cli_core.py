@@ -16,6 +16,7 @@ from linesift.model.modelfile import load_model
 from linesift.model.segment import Page
 from linesift.model.sifter import Sifter
 from linesift.training.evaluation import EvalOptions, evaluate
+from linesift.training.excerpts import PER_PAGE as EXCERPTS_PER_PAGE
 
 
 def squeeze(text: str) -> str:
@@ -130,7 +131,7 @@ def test_eval_unseen_pages_are_announced_and_reported_by_renderer(runner: CliRun
                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     trainable_given: list = []
 
-    def cross_validated(pages, params, n_jobs=1, max_folds=None, trainable=None, progress=None):
+    def cross_validated(pages, params, n_jobs=1, max_folds=None, trainable=None, progress=None, to_score=None):
         trainable_given.append(trainable)
         return [np.full(len(page.lines), 0.5) for page in pages], [page.labels >= 0 for page in pages]
 
@@ -140,7 +141,8 @@ def test_eval_unseen_pages_are_announced_and_reported_by_renderer(runner: CliRun
     other.write_text(json.dumps({**seed, "id": "copy", "domain": seed_pages[0].group, "renderer": "other"}) + "\n", encoding="utf-8")
     result = runner.invoke(cli.app, ["eval", str(seed_labels_path), "--unseen", str(other)])
     assert result.exit_code == 0, result.output
-    assert trainable_given == [[True, False]]
+    # The seed is learnt from with its excerpts; then the seed and the copy are scored as the files have them.
+    assert trainable_given == [[True] * (1 + EXCERPTS_PER_PAGE) + [False, False]]
     output = squeeze(result.stdout)
     assert "1 page(s) from --unseen are scored with their site's fold and never trained on" in output
     assert "2 page(s), 136 labelled lines" in output

@@ -23,6 +23,8 @@ from linesift.training.evaluate import (
     word_report,
 )
 from linesift.training.evaluation import CrossValidation, EvalOptions, UnreachableTargetError, evaluate
+from linesift.training.pipeline import training_pages
+from linesift.training.train import FINAL_CHECK_FOLD, fold_of_groups
 
 NEWS = ["Home | News | Sport", "", "The council approved the new budget on Tuesday after a long debate.", "Share this"]
 NEWS_LABELS = [0, None, 1, 0]
@@ -56,7 +58,11 @@ def test_pages_the_model_was_trained_on_are_cross_validated(builtin_model: Sifte
     ((_, params),) = shared_cross_validation
     assert params.as_dict() == builtin_model.metadata["training"]["params"]
     assert result.cross_validation == CrossValidation(n_folds=params.n_folds, max_folds=None, unseen_pages=0)
-    expected = seed_cross_validation(seed_pages, params)
+    # Scored as the file has it, by models that learnt from the page in the training layouts and its excerpts.
+    learnt = training_pages(seed_pages, params)
+    flags = [True] * len(learnt) + [False]
+    expected = seed_cross_validation([*learnt, *seed_pages], params, trainable=flags,
+                                     to_score=[not flag for flag in flags])[len(learnt):]
     for got, want in zip(result.probabilities, expected, strict=True):
         np.testing.assert_array_equal(got, want)
     assert result.threshold is None and not result.threshold_chosen  # the model's rule: a cut per page
@@ -134,7 +140,7 @@ def stub_cross_validation(monkeypatch: pytest.MonkeyPatch, held_out_ids: set[str
     """Cross-validation that scores every line 0.5 and holds out the pages named; records its parameters."""
     calls: list = []
 
-    def cross_validated(pages, params, n_jobs=1, max_folds=None, trainable=None, progress=None):
+    def cross_validated(pages, params, n_jobs=1, max_folds=None, trainable=None, progress=None, to_score=None):
         calls.append((params, max_folds))
         return ([np.full(len(page.lines), 0.5) for page in pages],
                 [(page.labels >= 0) & (page.id in held_out_ids) for page in pages])
@@ -177,3 +183,40 @@ def test_a_warning_for_pages_of_one_class(builtin_model: Sifter, tmp_path: Path,
     assert result.warnings == [f"{data}: all 3 labelled lines are content (1), none is noise (0): "
                                "only the recall of content lines means something on this data"]
 
+
+
+def test_each_layout_asked_for_is_scored_and_reported_apart(builtin_model: Sifter, news_with_gold_text: Path,
+                                                             never_cross_validate) -> None:
+    result = evaluate([news_with_gold_text], [], builtin_model, EvalOptions(conventions=("no-blank-lines", "wrapped")))
+    assert [(page.id, page.convention) for page in result.pages] == [
+        ("a", "no-blank-lines"), ("b", "no-blank-lines"), ("a", "wrapped"), ("b", "wrapped")]
+    assert "" not in result.pages[0].lines  # laid out without blank lines
+    assert [(c.renderer, c.convention, c.pages) for c in result.comparisons] == [
+        ("html-text", "no-blank-lines", 1), ("html-text", "wrapped", 1), ("resiliparse", "no-blank-lines", 1),
+        ("resiliparse", "wrapped", 1)]
+    assert all(c.methods[0].words is not None for c in result.comparisons)
+
+
+def test_the_development_sites_leave_the_final_check_fifth_out(builtin_model: Sifter, seed_labels_path: Path,
+                                                                 tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    seed = json.loads(seed_labels_path.read_text(encoding="utf-8"))
+    data = tmp_path / "sites.jsonl"
+    sites = [f"site{k}.example" for k in range(3)]
+    data.write_text("".join(json.dumps({**seed, "id": site, "domain": site}) + "\n" for site in sites), encoding="utf-8")
+    final_check = {site for site, fold in fold_of_groups(set(sites)).items() if fold == FINAL_CHECK_FOLD}
+    assert len(final_check) == 1
+    document = json.loads((Path(evaluation.__file__).parents[1] / "model" / "default_model.json").read_text(encoding="utf-8"))
+    document["training"] = {"files": {"sites.jsonl": hashlib.sha256(data.read_bytes()).hexdigest()}, "params": {}}
+    model_path = tmp_path / "model.json"
+    model_path.write_text(json.dumps(document), encoding="utf-8")
+    calls = stub_cross_validation(monkeypatch, set(sites))
+    development = evaluate([data], [], load_model(model_path), EvalOptions(sites="development"))
+    assert {page.id for page in development.pages} == set(sites) - final_check
+    checked = evaluate([data], [], load_model(model_path), EvalOptions(sites="final-check"))
+    assert [max_folds for _, max_folds in calls] == [None, 1]  # the final check: fold 0 alone, trained on the rest
+    assert {page.id for page in checked.pages} == set(sites)  # the stub holds out every page it is given
+
+
+def test_splitting_sites_of_data_the_model_never_saw_is_refused(builtin_model: Sifter, news_with_gold_text: Path) -> None:
+    with pytest.raises(evaluation.EvaluationError, match="--sites development splits the sites"):
+        evaluate([news_with_gold_text], [], builtin_model, EvalOptions(sites="development"))

@@ -93,9 +93,10 @@ def test_file_is_json_with_the_documented_keys(seed_training, seed_labels_path: 
     seed_sha256 = hashlib.sha256(seed_labels_path.read_bytes()).hexdigest()
     assert training["data_sha256"] == seed_sha256
     assert training["files"] == {seed_labels_path.name: seed_sha256}
-    assert (training["pages"], training["lines"], training["content_lines"]) == (1, 68, 18)
-    assert training["params"] == {"first_c": 0.1, "second_c": 1.0, "n_folds": 5}
-    assert set(document["versions"]) == {"python", "linesift", "numpy", "scipy", "scikit-learn"}
+    assert (training["pages"], training["lines"], training["content_lines"]) == (1, 68, 17)
+    assert training["params"] == {"first_c": 0.1, "second_c": 1.0, "n_folds": 5, "excerpts_per_page": 3}
+    assert set(document["versions"]) == {"python", "linesift", "numpy", "scipy", "scikit-learn", "blas"}
+    assert training["pages_learnt"] == 1 + training["params"]["excerpts_per_page"]  # the page and its excerpts
 
 
 def test_model_to_dict_matches_the_saved_file(seed_training) -> None:

@@ -15,6 +15,7 @@ import linesift.training.pipeline as pipeline
 from linesift.model.sifter import Sifter
 from linesift.training.evaluate import CURVE_THRESHOLDS
 from linesift.training.evaluation import EvalOptions, evaluate
+from linesift.training.excerpts import PER_PAGE as EXCERPTS_PER_PAGE
 from linesift.training.pipeline import train_from_files
 
 Report = tuple[str, int, "int | None"]
@@ -36,8 +37,10 @@ def fits(prefix: str, n_first: int) -> list[Report]:
 def test_training_reports_each_phase_in_order_and_changes_nothing(seed_labels_path: Path, seed_training) -> None:
     recorder = Recorder()
     model = train_from_files([seed_labels_path], progress=recorder)
-    # One page cut into five stretches: five held-out first passes, then the final one.
-    assert recorder.reports == [("reading data", 0, 1), ("features", 0, 1), ("features", 1, 1), ("line table", 0, None),
+    # One page cut into five stretches: five held-out first passes, then the final one. The page is learnt from
+    # with its excerpts, one task of features for them all.
+    learnt = 1 + EXCERPTS_PER_PAGE
+    assert recorder.reports == [("reading data", 0, 1), ("features", 0, learnt), ("features", learnt, learnt), ("line table", 0, None),
                                 *fits("", 6), ("scoring the training pages", 0, None)]
     np.testing.assert_array_equal(model.first.coef_, seed_training.model.first.coef_)
     np.testing.assert_array_equal(model.second.coef_, seed_training.model.second.coef_)
@@ -49,8 +52,10 @@ def test_cross_validated_evaluation_reports_each_fold(seed_labels_path: Path, bu
     folds = [report for k in (1, 2) for report in (
         *fits(f"cross-validating fold {k} of 2: ", 5), (f"cross-validating fold {k} of 2: scoring held-out pages", 0, 1))]
     curve = len(CURVE_THRESHOLDS) + 1  # and each page's own cut
-    assert recorder.reports == [("reading data", 0, 1), ("features", 0, 1), ("features", 1, 1), ("line table", 0, None), *folds,
-                                *(("precision-recall curve", k, curve) for k in range(curve)), ("baselines, by renderer", 0, 1)]
+    learnt = 1 + EXCERPTS_PER_PAGE
+    assert recorder.reports == [("reading data", 0, 1), ("features", 0, learnt), ("features", learnt, learnt), ("line table", 0, None),
+                                *folds, *(("precision-recall curve", k, curve) for k in range(curve)),
+                                ("baselines, by renderer and layout", 0, 1)]
 
 
 def test_pages_never_trained_on_are_counted_as_they_are_scored(tmp_path: Path, builtin_model: Sifter) -> None:

@@ -6,7 +6,7 @@ import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 
-from linesift.model.segment import Page, normalize_newlines, split_lines
+from linesift.model.segment import NONBLANK_PER_BLANK, Page, normalize_newlines, split_lines
 
 
 def assert_offsets_hold(page: Page) -> None:
@@ -133,7 +133,7 @@ def test_a_ten_megabyte_line() -> None:
     assert page.lines == ["head", line, "tail"]
     assert page.starts.tolist() == [0, 5, 5 + len(line) + 1]
     assert page.text[page.starts[1] : page.ends[1]] == line
-    assert page.block_ids.tolist() == [0, 0, 0]
+    assert page.block_ids.tolist() == [0, 1, 2]  # no blank line: each line is a block
 
 
 # --- invariants ---------------------------------------------------------------------------------
@@ -158,13 +158,16 @@ def test_any_text_gives_consistent_page(text: str) -> None:
     assert page.blank.tolist() == [not line.strip() for line in page.lines]
     ids = page.block_ids
     assert np.all((ids == -1) == page.blank)
-    # Block ids count up by one at every non-blank line that follows a blank line (or starts the page).
+    # Block ids count up by one at every non-blank line that follows a blank line (or starts the page), and
+    # at every non-blank line of a page with fewer than one blank line per NONBLANK_PER_BLANK non-blank ones.
+    n_blank = int(page.blank.sum())
+    separated = n_blank * NONBLANK_PER_BLANK >= len(page) - n_blank
     expected, current, previous_blank = [], -1, True
     for blank in page.blank.tolist():
         if blank:
             expected.append(-1)
         else:
-            current += previous_blank
+            current += previous_blank or not separated
             expected.append(current)
         previous_blank = blank
     assert ids.tolist() == expected
@@ -176,8 +179,9 @@ def test_joined_pages_keep_their_lines_blocks_and_bounds() -> None:
     assert joined.lines == ["a", "b", "", "c", "d", "e", "", "", "f"]
     assert joined.text == "\n".join(joined.lines)
     np.testing.assert_array_equal(joined.bounds, [0, 4, 4, 6, 9])
-    # A block never runs from one page into the next, though "c" and "d" are neighbours.
-    np.testing.assert_array_equal(joined.block_ids, [0, 0, -1, 1, 2, 2, -1, -1, 3])
+    # A block never runs from one page into the next, though "c" and "d" are neighbours; "d" and "e" are two
+    # blocks, since their page has no blank line to separate blocks with.
+    np.testing.assert_array_equal(joined.block_ids, [0, 0, -1, 1, 2, 3, -1, -1, 4])
     assert [part.tolist() for part in joined.split(np.arange(9))] == [[0, 1, 2, 3], [], [4, 5], [6, 7, 8]]
     for name in ("starts", "ends", "blank"):
         np.testing.assert_array_equal(getattr(joined, name), getattr(Page.from_lines(joined.lines), name))

@@ -354,10 +354,10 @@ def test_stop_word_table_is_isin(stats: list[PageStats]) -> None:
 def _join_kept_reference(page: Page, keep: np.ndarray) -> str:
     pieces, previous = [], None
     for index in np.flatnonzero(keep).tolist():
-        if previous is not None and page.block_ids[index] != previous:
+        if previous is not None and page.blank[previous:index].any():
             pieces.append("")
         pieces.append(page.lines[index])
-        previous = page.block_ids[index]
+        previous = index
     return "\n".join(pieces)
 
 
@@ -376,6 +376,7 @@ def _context_features_reference(stats: PageStats, p_first: np.ndarray, dense: np
         _LOGIT_CLIP,
         NEIGHBOUR_OFFSETS,
         RUN_CUTS,
+        SHORT_PAGE_LINES,
         SMOOTHED_FEATURES,
         SMOOTHING_WINDOWS,
         WINDOWS,
@@ -464,6 +465,9 @@ def _context_features_reference(stats: PageStats, p_first: np.ndarray, dense: np
     add("p_below_page_max", p - (p.max() if len(p) else 0.0))
     order = np.argsort(np.argsort(p, kind="stable"), kind="stable")
     add("p_page_rank", order / max(len(p) - 1, 1))
+    short = float(len(p) <= SHORT_PAGE_LINES)
+    add("short_page", np.full(len(p), short))
+    add("p_logit_short_page", logits * short)
     evidence = np.log1p(words)
     inside, before, distance = run_position((p - 0.5) * evidence)
     add("in_main_run", inside)

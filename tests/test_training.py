@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import gzip
 import itertools
 import json
@@ -34,6 +35,21 @@ def test_training_twice_gives_the_same_model(seed_pages: list[LabelledPage]) -> 
         assert a.intercept_ == b.intercept_
 
 
+def test_training_gives_the_same_model_on_one_process_or_two(seed_pages: list[LabelledPage]) -> None:
+    # Pages of two sites so that there are folds to fit in parallel: the seed and a copy of it elsewhere.
+    pages = [*seed_pages, dataclasses.replace(seed_pages[0], id="copy", domain="elsewhere.example")]
+    alone, shared = train(pages, n_jobs=1), train(pages, n_jobs=2)
+    for a, b in ((alone.first, shared.first), (alone.second, shared.second)):
+        np.testing.assert_array_equal(a.coef_, b.coef_)
+        assert a.intercept_ == b.intercept_
+
+
+def test_builtin_model_records_what_it_was_trained_with() -> None:
+    versions = load_model().metadata["versions"]
+    assert {"python", "linesift", "numpy", "scipy", "scikit-learn", "blas"} <= set(versions)
+    assert "openblas" in versions["blas"].lower() or "mkl" in versions["blas"].lower()
+
+
 def test_builtin_model_was_trained_with_the_default_parameters() -> None:
     model = load_model()
     defaults = TrainingParams()
@@ -54,12 +70,13 @@ def test_the_second_pass_is_fitted_on_the_columns_it_scores(seed_pages: list[Lab
         scored = model.scored(example.page)
         p_first = np.zeros(len(example.page))
         p_first[scored.rows] = scored.p_first
-        np.testing.assert_array_equal(example.second(p_first)[scored.rows], scored.second_input.matrix())
+        # The same columns in the same order; training keeps the page's own features in single precision.
+        np.testing.assert_allclose(example.second(p_first)[scored.rows], scored.second_input.matrix(), rtol=1e-6, atol=1e-6)
 
 
 def test_pages_prepared_together_get_the_features_of_each_page_alone(seed_pages: list[LabelledPage]) -> None:
     """``prepare`` computes the features of ``PAGES_PER_TASK`` pages joined into one: exactly what each page gets alone,
-    on its non-blank lines (a blank line, which carries no label, gets zeros)."""
+    on its non-blank lines (a blank line, which carries no label, gets zeros), in single precision."""
     with gzip.open(SEEDS / "wcxb-dev.html-text-scripts.jsonl.gz", "rt", encoding="utf-8") as rows:
         rendered = [parse_page(json.loads(row), str(n)) for n, row in enumerate(itertools.islice(rows, PAGES_PER_TASK + 8))]
     pages = [*seed_pages, *rendered]
@@ -67,9 +84,10 @@ def test_pages_prepared_together_get_the_features_of_each_page_alone(seed_pages:
     for page, example in zip(pages, prepare(pages)):
         stats = PageStats(Page.from_lines(page.lines))
         blank = stats.page.blank
-        np.testing.assert_array_equal(example.dense[~blank], page_features(stats.page, stats)[0][~blank])
+        # Stored in single precision, the features are what each page alone gets, rounded to it.
+        np.testing.assert_array_equal(example.dense[~blank], page_features(stats.page, stats)[0][~blank].astype(np.float32))
         assert not example.dense[blank].any()
-        alone = ngram_features(stats)[~stats.page.blank]
+        alone = ngram_features(stats)[~stats.page.blank].astype(np.float32)
         assert example.ngrams.shape == alone.shape and (example.ngrams != alone).nnz == 0
         np.testing.assert_array_equal(example.stats.words_per_line, stats.words_per_line)
 

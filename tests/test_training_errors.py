@@ -187,3 +187,26 @@ def test_the_library_train_refuses_what_it_cannot_learn_from(labels: list) -> No
     pages = [parse_page({"id": "news", "lines": NEWS, "labels": labels}, "news")] if labels else []
     with pytest.raises(DataError, match=r"the training pages: .*needs content \(1\) and noise \(0\) lines"):
         train(pages)
+
+
+# --- eval --convention and --sites ----------------------------------------------------------------
+
+
+def test_eval_unknown_layout_is_a_usage_error_naming_the_layouts(runner: CliRunner, two_pages: Path) -> None:
+    result = run(runner, ["eval", str(two_pages), "--convention", "tabs"], [two_pages])
+    message = failure(result, EXIT_USAGE)
+    assert "--convention tabs: no such layout; choose from all, blank-lines, no-blank-lines, wrapped, indented" in message
+    assert result.stdout == ""
+
+
+def test_eval_unknown_sites_is_a_usage_error(runner: CliRunner, two_pages: Path) -> None:
+    message = failure(run(runner, ["eval", str(two_pages), "--sites", "half"], [two_pages]), EXIT_USAGE)
+    assert "--sites half: choose from all, development, final-check" in message
+
+
+def test_eval_every_layout_prints_a_table_each(runner: CliRunner, two_pages: Path) -> None:
+    result = run(runner, ["eval", str(two_pages), "--convention", "all"], [two_pages])
+    assert result.exit_code == 0, result.output
+    output = " ".join(result.stdout.split())
+    for layout in ("blank-lines", "no-blank-lines", "wrapped", "indented"):
+        assert f"laid out {layout}, 2 pages" in output

@@ -31,6 +31,8 @@ SMOOTHED_FEATURES = {
 SMOOTHING_WINDOWS = (3, 10)
 # Main runs found with these score cuts too: a lenient and a strict view of where the content is.
 RUN_CUTS = (0.3, 0.7)
+# A page of this many non-blank lines or fewer is short: too few lines for the page-wide columns to say much.
+SHORT_PAGE_LINES = 5
 _LOGIT_CLIP = 8.0
 _DENSE_NAMES = feature_names()
 
@@ -62,6 +64,10 @@ COLUMNS = (
     Column("p_page_mean", Wording("mean first-pass score of the page {value:.2f}")),
     Column("p_below_page_max", Wording("first-pass score {value:+.2f} from the page's best")),
     Column("p_page_rank", Wording("first-pass score above {value:.0%} of the page's lines")),
+    # On a page of a few lines the page's best line is not content by being the best: these let the second pass
+    # weigh a short page's scores on their own.
+    Column("short_page", Wording(f"on a page of {SHORT_PAGE_LINES} lines or fewer", f"on a page of over {SHORT_PAGE_LINES} lines")),
+    Column("p_logit_short_page", Wording("first-pass score {value:.2f}, on a short page", transform=from_logit)),
     Column("in_main_run", _IN_MAIN_RUN),
     Column("before_main_run", Wording("before the page's main run of content", "not before the main run of content")),
     Column("after_main_run", Wording("after the page's main run of content", "not after the main run of content")),
@@ -188,6 +194,9 @@ def context_features(stats: PageStats, p_first: np.ndarray, dense: np.ndarray,
     rank = column["p_page_rank"]
     order = argsort_within_pages(p, page_rows)
     rank[order] = (index - windows.first) / np.maximum(windows.last - windows.first - 1, 1)
+    short = column["short_page"]
+    short[:] = windows.last - windows.first <= SHORT_PAGE_LINES
+    np.multiply(logits, short, out=column["p_logit_short_page"])
     # The main run weighs each line's evidence by its words so a long paragraph counts more than a link.
     evidence = own[:, _LOG_WORDS]
     _fill_place(p, evidence, words, starts, sizes, column)

@@ -2,7 +2,9 @@
 
 A page is split on ``\\n``, ``\\r\\n`` and lone ``\\r``; nothing else ends a line, so form feeds,
 tabs and NUL stay inside their line. A final line terminator does not open an extra empty line.
-Blank lines (only whitespace) separate blocks and are kept, so output keeps the page's structure.
+Blank lines (only whitespace) separate blocks and are kept, so output keeps the page's structure. A page
+that hardly uses blank lines (WET records, many scrapers: one block per line) has each line as a block:
+there, a run of lines says nothing about blocks, and a page-long "block" would make every line look alike.
 Several pages can be joined into one :class:`Page` and scored at once (see :meth:`Page.join`): the
 per-call cost of the vectorised features is then paid once per batch instead of once per page.
 """
@@ -16,6 +18,10 @@ from itertools import chain, compress
 import numpy as np
 
 _LINE_BREAK = re.compile(r"\r\n?")
+# A page separates its blocks with blank lines when it has at least one blank line per this many non-blank
+# ones. Rendered pages have about one per two; pages without blank lines have none, and one stray blank
+# line in a long page separates nothing.
+NONBLANK_PER_BLANK = 20
 
 
 def normalize_newlines(text: str) -> str:
@@ -92,11 +98,7 @@ class Page:
         ends = np.cumsum(lengths + 1) - 1
         starts = ends - lengths
         if block_ids is None:
-            # A block is a run of non-blank lines within one page; a blank line belongs to no block (-1).
-            opens = ~blank & np.concatenate(([True], blank[:-1])) if n else blank
-            first_lines = bounds[:-1][bounds[:-1] < n]
-            opens[first_lines] = ~blank[first_lines]
-            block_ids = np.where(blank, -1, np.cumsum(opens) - 1)
+            block_ids = _block_ids(blank, bounds)
         return cls(lines, text, starts, ends, blank, block_ids, bounds)
 
     def non_blank(self) -> tuple[Page, np.ndarray]:
@@ -118,3 +120,19 @@ class Page:
 
     def __len__(self) -> int:
         return len(self.lines)
+
+
+def _block_ids(blank: np.ndarray, bounds: np.ndarray) -> np.ndarray:
+    """The block of each line: a run of non-blank lines within one page, or each line alone on a page that
+    does not separate blocks with blank lines (see :data:`NONBLANK_PER_BLANK`); a blank line is in none (-1)."""
+    n = len(blank)
+    if not n:
+        return np.zeros(0, dtype=np.int64)
+    opens = ~blank & np.concatenate(([True], blank[:-1]))
+    first_lines = bounds[:-1][bounds[:-1] < n]
+    opens[first_lines] = ~blank[first_lines]
+    blanks = np.add.reduceat(blank.astype(np.int64), first_lines)
+    sizes = np.diff(np.append(first_lines, n))
+    unseparated = blanks * NONBLANK_PER_BLANK < sizes - blanks
+    opens |= ~blank & np.repeat(unseparated, sizes)
+    return np.where(blank, -1, np.cumsum(opens) - 1)

@@ -246,7 +246,8 @@ def decide_lines(page: Page, decision: Decision) -> list[Line]:
 
 
 def join_kept(page: Page, keep: np.ndarray) -> str:
-    """Join the kept lines, with a blank line wherever the kept lines change block."""
+    """Join the kept lines, with a blank line wherever the page has blank lines between two kept lines: the
+    output keeps the text's own layout (a page without blank lines gets none)."""
     return join_kept_per_page(page, keep)[0]
 
 
@@ -262,9 +263,10 @@ def join_kept_per_page(page: Page, keep: np.ndarray) -> list[str]:
     opens_run = np.ones(len(kept), dtype=bool)
     opens_run[1:] = page.starts[kept[1:]] - page.ends[kept[:-1]] > 2  # "\n", or "\n\n" around an empty line
     opens_run[firsts] = True
-    blocks = page.block_ids[kept]
+    # Blank lines up to each kept line: a kept line opens a block when some lie between it and the kept line before.
+    blanks = np.cumsum(page.blank)[kept]
     opens_block = np.zeros(len(kept), dtype=bool)
-    opens_block[1:] = blocks[1:] != blocks[:-1]
+    opens_block[1:] = blanks[1:] != blanks[:-1]
     opens_block[firsts] = False  # a page's first kept line follows no line of its page
     closes_run = np.ones(len(kept), dtype=bool)
     closes_run[:-1] = opens_run[1:]

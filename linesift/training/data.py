@@ -3,8 +3,8 @@
 One page per row: ``{"id": str, "source": str, "lines": [str, ...], "labels": [1 | 0 | null, ...]}``
 where ``lines`` is :func:`linesift.model.segment.split_lines` of the page text, 1 marks content, 0
 noise, and null a blank line. Optional fields: ``domain`` (pages of one site share a fold in
-cross-validation), ``page_type``, ``renderer``, ``title``, ``main_content`` (the gold text, for the
-benchmark's word F1). Files may be gzip-compressed (``.jsonl.gz``).
+cross-validation), ``page_type``, ``renderer``, ``convention`` (how the text is laid out, see
+:mod:`linesift.training.conventions`), ``title``, ``main_content`` (the gold text, for the benchmark's word F1). Files may be gzip-compressed (``.jsonl.gz``).
 """
 
 from __future__ import annotations
@@ -42,6 +42,7 @@ class LabelledPage:
     page_type: str = ""
     renderer: str = ""
     main_content: str | None = None
+    convention: str = ""  # how the text is laid out (see linesift.training.conventions); "" as the file has it
 
     @property
     def group(self) -> str:
@@ -99,9 +100,9 @@ def parse_page(row: object, where: str) -> LabelledPage:
     page_id = row.get("id")
     if not isinstance(page_id, str) or not page_id:
         raise DataError(f"{where}: 'id' must be a non-empty string")
-    text_fields = {key: row.get(key) or "" for key in ("source", "domain", "page_type", "renderer")}
+    text_fields = {key: row.get(key) or "" for key in ("source", "domain", "page_type", "renderer", "convention")}
     if not all(isinstance(value, str) for value in text_fields.values()):
-        raise DataError(f"{where}: 'source', 'domain', 'page_type' and 'renderer' must be strings")
+        raise DataError(f"{where}: 'source', 'domain', 'page_type', 'renderer' and 'convention' must be strings")
     gold = row.get("main_content")
     return LabelledPage(page_id, lines, values, main_content=gold if isinstance(gold, str) else None, **text_fields)
 

@@ -22,7 +22,7 @@ from linesift.training.corpus import read_html
 from linesift.training.data import BLANK, LabelledPage
 from linesift.training.metrics import word_scores
 from linesift.training.progress import Progress, no_progress, within
-from linesift.training.train import Example, LineTable, TrainingParams, fit_sifter, prepare
+from linesift.training.train import Example, LineTable, TrainingParams, fit_sifter, line_folds, prepare
 
 CURVE_THRESHOLDS = tuple(np.round(np.arange(0.05, 1.0, 0.05), 2))
 
@@ -103,34 +103,45 @@ def cross_validated_probabilities(pages: Sequence[LabelledPage], params: Trainin
                                   n_jobs: int = 1, examples: Sequence[Example] | None = None,
                                   max_folds: int | None = None,
                                   trainable: Sequence[bool] | None = None,
-                                  progress: Progress = no_progress) -> tuple[list[np.ndarray], list[np.ndarray]]:
+                                  progress: Progress = no_progress,
+                                  to_score: Sequence[bool] | None = None) -> tuple[list[np.ndarray], list[np.ndarray]]:
     """Every held-out line's P(content) from a model fitted without its fold, and which lines were held out.
 
     ``max_folds`` evaluates only the first folds (a quicker estimate on fewer held-out sites).
     ``trainable``, one flag per page, leaves the pages marked False out of every fit: they are only
-    scored, with their site's fold (text from a renderer the model never learns from, say).
+    scored, with their site's fold (text from a renderer or in a layout the model never learns from, say).
+    ``to_score``, one flag per page, scores only the pages marked True (default: all); the others get 0.0.
+    Only the pages learnt from are turned into features ahead (``examples``, when given, are theirs): the
+    others are scored as new pages are, so that scoring many copies of the pages costs no memory.
     """
-    examples = examples if examples is not None else prepare(pages, params.n_folds, n_jobs, progress)
+    trainable = [True] * len(pages) if trainable is None else list(trainable)
+    line_fold = line_folds(pages, params.n_folds)
+    learnt = [i for i, learn in enumerate(trainable) if learn]
+    if not learnt:
+        raise ValueError("no rows to fit on: every page is only to be scored, none to learn from")
+    if examples is None:
+        examples = prepare([pages[i] for i in learnt], params.n_folds, n_jobs, progress, [line_fold[i] for i in learnt])
+    example_of = dict(zip(learnt, examples))
+    labelled = [(page.labels != BLANK) & (to_score is None or bool(to_score[i])) for i, page in enumerate(pages)]
     folds = sorted({int(f) for ex in examples for f in np.unique(ex.folds[ex.labels != BLANK])})
     if len(folds) < 2:
         raise ValueError("cross-validation needs at least two folds: give more pages or a page with more blocks")
-    out = [np.zeros(len(ex.labels)) for ex in examples]
-    scored = [np.zeros(len(ex.labels), dtype=bool) for ex in examples]
+    out = [np.zeros(len(page.labels)) for page in pages]
+    scored = [np.zeros(len(page.labels), dtype=bool) for page in pages]
     progress("line table", 0, None)
     table = LineTable(examples)  # shared by every fold's fit
-    trainable = [True] * len(examples) if trainable is None else trainable
     evaluated = folds[:max_folds]
     for k, fold in enumerate(evaluated, start=1):
         in_fold = within(progress, f"cross-validating fold {k} of {len(evaluated)}")
-        model = fit_sifter(examples, [(ex.folds != fold) & learn for ex, learn in zip(examples, trainable)], params, n_jobs, table,
-                           in_fold)
-        held_out = [(ex.folds == fold) & (ex.labels != BLANK) for ex in examples]
-        to_score = [i for i, mask in enumerate(held_out) if mask.any()]
-        for done, i in enumerate(to_score):
-            in_fold("scoring held-out pages", done, len(to_score))
+        model = fit_sifter(examples, [ex.folds != fold for ex in examples], params, n_jobs, table, in_fold)
+        held_out = [(f == fold) & mask for f, mask in zip(line_fold, labelled)]
+        held_out_pages = [i for i, mask in enumerate(held_out) if mask.any()]
+        for done, i in enumerate(held_out_pages):
+            in_fold("scoring held-out pages", done, len(held_out_pages))
             # Page by page, as ``model_probabilities`` scores: pages scored together differ in the last bits,
             # and a page's scores must not depend on the pages held out with it.
-            out[i][held_out[i]] = model.probabilities(examples[i].page)[held_out[i]]
+            page = example_of[i].page if i in example_of else Page.from_lines(pages[i].lines)
+            out[i][held_out[i]] = model.probabilities(page)[held_out[i]]
             scored[i] |= held_out[i]
     return out, scored
 

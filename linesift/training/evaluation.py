@@ -10,11 +10,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal, get_args
 
 import numpy as np
 
 from linesift.model.sifter import Sifter
 from linesift.training.baselines import BaselineUnavailable
+from linesift.training.conventions import in_convention
 from linesift.training.data import LabelledPage, check_scorable, data_files, describe_files, load_pages
 from linesift.training.evaluate import (
     LineReport,
@@ -33,8 +35,14 @@ from linesift.training.evaluate import (
     trafilatura_texts,
     word_report,
 )
-from linesift.training.pipeline import trained_on, training_params
+from linesift.training.pipeline import trained_on, training_pages, training_params
 from linesift.training.progress import Progress, no_progress
+from linesift.training.train import FINAL_CHECK_FOLD, fold_of_groups
+
+# Which sites to score. The final-check part is a fixed fifth of the sites (fold 0, by a hash of the site's name):
+# choices are made on the development part, and the final check scores the rest once, trained on the development part.
+Sites = Literal["all", "development", "final-check"]
+SITES: tuple[Sites, ...] = get_args(Sites)
 
 
 class EvaluationError(ValueError):
@@ -54,6 +62,9 @@ class EvalOptions:
     max_folds: int | None = None  # cross-validate on only the first folds: quicker, on fewer held-out pages
     html_root: Path | None = None  # the folder the pages' ``source`` paths are under
     n_jobs: int = 1
+    # Score every page laid out in each of these (keys of linesift.training.conventions.CONVENTIONS); () as given.
+    conventions: tuple[str, ...] = ()
+    sites: Sites = "all"
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +89,7 @@ class RendererComparison:
     """The model and the baselines on the pages one renderer turned into text ("" when the pages do not say)."""
 
     renderer: str
+    convention: str  # "" as the files have it
     pages: int
     methods: list[MethodScores]
 
@@ -114,6 +126,7 @@ def evaluate(paths: Sequence[Path], unseen_paths: Sequence[Path], model: Sifter,
     pages += load_pages(unseen_files, progress) if unseen_files else []
     warning = check_scorable(pages, describe_files([*files, *unseen_files]))
     warnings = [] if warning is None else [warning]
+    pages, n_trainable = _of_sites(pages, n_trainable, options.sites, training_params(model).n_folds)
     pages, probabilities, cross_validation = _scored(pages, n_trainable, model, files, unseen_files, options, progress)
     y, p = labelled_lines(pages, probabilities)
     threshold = model.threshold
@@ -141,19 +154,45 @@ def _scored(pages: list[LabelledPage], n_trainable: int, model: Sifter, files: l
         if unseen_files and trained_on(model, unseen_files):
             raise EvaluationError("the model was trained on the --unseen data: give data it never saw, "
                                   "or the data it was trained on to cross-validate")
+        if options.sites != "all":
+            raise EvaluationError(f"--sites {options.sites} splits the sites of the data the model was trained on, "
+                                  "and this model was not trained on these files")
+        pages = _laid_out(pages, options.conventions)
         return pages, model_probabilities(model, pages, progress), None
     params = training_params(model)
-    trainable = [index < n_trainable for index in range(len(pages))]
+    # The model learnt from the pages in the layouts training gives them; each layout asked for is a copy only scored.
+    # The pages are scored as the files have them, or in each layout asked for: copies never learnt from.
+    learnt = training_pages(pages[:n_trainable], params)
+    scored = _laid_out(pages, options.conventions)
+    all_pages = [*learnt, *scored]
+    trainable = [index < len(learnt) for index in range(len(all_pages))]
+    max_folds = 1 if options.sites == "final-check" else options.max_folds
     try:
-        probabilities, held_out = cross_validated_probabilities(pages, params, n_jobs=options.n_jobs,
-                                                                max_folds=options.max_folds, trainable=trainable, progress=progress)
+        probabilities, held_out = cross_validated_probabilities(all_pages, params, n_jobs=options.n_jobs, max_folds=max_folds,
+                                                                trainable=trainable, progress=progress,
+                                                                to_score=[not learn for learn in trainable])
     except ValueError as error:
         raise EvaluationError(str(error)) from error
-    if options.max_folds is not None:
+    probabilities, held_out = probabilities[len(learnt):], held_out[len(learnt):]
+    if max_folds is not None:
         # Only pages of the evaluated folds are scored (a page is never split across folds unless it is alone).
         keep = [i for i, mask in enumerate(held_out) if mask.any()]
-        pages, probabilities = [pages[i] for i in keep], [probabilities[i] for i in keep]
-    return pages, probabilities, CrossValidation(params.n_folds, options.max_folds, len(trainable) - n_trainable)
+        scored, probabilities = [scored[i] for i in keep], [probabilities[i] for i in keep]
+    return scored, probabilities, CrossValidation(params.n_folds, max_folds, len(pages) - n_trainable)
+
+
+def _laid_out(pages: list[LabelledPage], conventions: Sequence[str]) -> list[LabelledPage]:
+    """``pages`` in each of ``conventions`` in turn; as they are when none is named."""
+    return [in_convention(page, convention) for convention in conventions for page in pages] if conventions else pages
+
+
+def _of_sites(pages: list[LabelledPage], n_trainable: int, sites: Sites, n_folds: int) -> tuple[list[LabelledPage], int]:
+    """The pages to evaluate on and how many of them come first to learn from: the development sites alone, or all."""
+    if sites != "development":
+        return pages, n_trainable
+    fold_of_group = fold_of_groups({page.group for page in pages}, n_folds)
+    keep = [i for i, page in enumerate(pages) if fold_of_group[page.group] != FINAL_CHECK_FOLD]
+    return [pages[i] for i in keep], sum(i < n_trainable for i in keep)
 
 
 def _curve(pages: list[LabelledPage], probabilities: list[np.ndarray], keeps: list[np.ndarray], report: LineReport,
@@ -180,13 +219,13 @@ def _comparisons(pages: list[LabelledPage], keeps: list[np.ndarray], threshold: 
                  html_texts: dict[str, str], progress: Progress) -> list[RendererComparison]:
     """For each renderer, the model's decisions beside the line baselines and trafilatura on the HTML."""
     comparisons: list[RendererComparison] = []
-    renderers = sorted({page.renderer for page in pages})
-    for renderer in renderers:
-        progress("baselines, by renderer", len(comparisons), len(renderers))
-        subset = [i for i, page in enumerate(pages) if page.renderer == renderer]
+    layouts = sorted({(page.renderer, page.convention) for page in pages})
+    for renderer, convention in layouts:
+        progress("baselines, by renderer and layout", len(comparisons), len(layouts))
+        subset = [i for i, page in enumerate(pages) if (page.renderer, page.convention) == (renderer, convention)]
         rendered, kept = [pages[i] for i in subset], [keeps[i] for i in subset]
         methods = [MethodScores("linesift", keeps_report(rendered, kept, threshold), word_report(rendered, kept)),
                    *line_baseline_scores(rendered)]
         html = html_baseline_scores(rendered, html_texts)
-        comparisons.append(RendererComparison(renderer, len(subset), [*methods, *([html] if html is not None else [])]))
+        comparisons.append(RendererComparison(renderer, convention, len(subset), [*methods, *([html] if html is not None else [])]))
     return comparisons

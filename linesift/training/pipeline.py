@@ -7,15 +7,31 @@ from collections.abc import Sequence
 from importlib.metadata import version
 from pathlib import Path
 
+from linesift.model.segment import Page
 from linesift.model.sifter import Sifter
-from linesift.training.data import check_trainable, data_files, data_sha256, describe_files, load_pages
+from linesift.training.conventions import training_mix
+from linesift.training.data import LabelledPage, check_trainable, data_files, data_sha256, describe_files, load_pages
 from linesift.training.evaluate import keeps_report
+from linesift.training.excerpts import with_excerpts
 from linesift.training.progress import Progress, no_progress
 from linesift.training.train import TrainingParams, prepare, train_examples
 
 
 def library_versions() -> dict[str, str]:
-    return {"python": platform.python_version(), **{name: version(name) for name in ("linesift", "numpy", "scipy", "scikit-learn")}}
+    """The versions a model was trained with, and the BLAS library and CPU kernels numpy ran on: those kernels
+    round sums differently from one processor to the next."""
+    from threadpoolctl import threadpool_info
+
+    blas = [f"{pool.get('internal_api')} {pool.get('version')} ({pool.get('architecture')})" for pool in threadpool_info()
+            if pool.get("user_api") == "blas"]
+    return {"python": platform.python_version(), **{name: version(name) for name in ("linesift", "numpy", "scipy", "scikit-learn")},
+            "blas": "; ".join(blas)}
+
+
+def training_pages(pages: Sequence[LabelledPage], params: TrainingParams) -> list[LabelledPage]:
+    """What a model learns from labelled ``pages``: each in one of the layouts users feed (see
+    :mod:`linesift.training.conventions`), then short pages cut from them (:mod:`linesift.training.excerpts`)."""
+    return with_excerpts(training_mix(pages), params.excerpts_per_page)
 
 
 def train_from_files(paths: Sequence[Path], params: TrainingParams = TrainingParams(), n_jobs: int = 1,
@@ -26,19 +42,23 @@ def train_from_files(paths: Sequence[Path], params: TrainingParams = TrainingPar
     learnt from (no labelled line, or one class only).
     """
     files = data_files(paths)
-    pages = load_pages(files, progress)
-    check_trainable(pages, describe_files(files))
+    labelled = load_pages(files, progress)
+    check_trainable(labelled, describe_files(files))
+    pages = training_pages(labelled, params)
     examples = prepare(pages, params.n_folds, n_jobs, progress)
     model = train_examples(examples, params, n_jobs, progress)
-    # In-sample: the lines the model keeps when it cleans each page, all at once (so not counted page by page).
+    # In-sample: the lines the model keeps when it cleans each labelled page as the files have it, all at once
+    # (so not counted page by page).
     progress("scoring the training pages", 0, None)
-    decisions = model.decide_many([ex.page for ex in examples])
-    report = keeps_report(pages, [decision.keep(ex.page) for ex, decision in zip(examples, decisions)], model.threshold)
+    given = [Page.from_lines(page.lines) for page in labelled]
+    report = keeps_report(labelled, [decision.keep(page) for page, decision in zip(given, model.decide_many(given))],
+                          model.threshold)
     model.metadata = {
         "training": {
             "data_sha256": data_sha256(files),
             "files": {file.name: data_sha256([file]) for file in files},
-            "pages": len(pages),
+            "pages": len(labelled),
+            "pages_learnt": len(pages),  # the pages in their layouts, and the short pages cut from them
             "lines": report.content.support + report.noise.support,
             "content_lines": report.content.support,
             "params": params.as_dict(),
@@ -68,7 +88,8 @@ def training_params(model: Sifter) -> TrainingParams:
     recorded = training_info(model).get("params")
     if not isinstance(recorded, dict):
         return TrainingParams(threshold=model.threshold)
-    fields = {"first_c": float, "second_c": float, "n_folds": int}
+    fields = {"first_c": float, "second_c": float, "n_folds": int, "excerpts_per_page": int}
     values = {key: kind(recorded[key]) for key, kind in fields.items()
-              if isinstance(recorded.get(key), (int, float)) and not isinstance(recorded.get(key), bool) and recorded[key] > 0}
+              if isinstance(recorded.get(key), (int, float)) and not isinstance(recorded.get(key), bool)
+              and (recorded[key] > 0 or (key == "excerpts_per_page" and recorded[key] == 0))}
     return TrainingParams(**values, threshold=model.threshold)

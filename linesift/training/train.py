@@ -11,6 +11,7 @@ the blocks of the folds it learns from, so no fold copies the data (see :mod:`li
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
@@ -29,9 +30,14 @@ from linesift.model.pagestats import PageStats
 from linesift.model.segment import Page
 from linesift.model.sifter import Sifter
 from linesift.training.data import BLANK, LabelledPage, check_trainable
+from linesift.training.excerpts import PER_PAGE as EXCERPTS_PER_PAGE
 from linesift.training.progress import Progress, no_progress
 
 N_FOLDS = 5
+# With this many sites per fold or more, a site's fold is its hash modulo the number of folds, so fold 0 is
+# the same sites whatever else the data holds: the final-check part of the sites (see linesift.training.evaluation).
+MIN_GROUPS_PER_FOLD = 4
+FINAL_CHECK_FOLD = 0
 # The first pass has 65,536 hashed n-gram columns. Fitted to convergence, it is best on held-out
 # sites of the whole corpus from C = 0.03 to 0.1 (C = 1 learns rare n-grams by heart); on a small
 # corpus (45 pages) C = 0.03 loses 0.03 word F1 and C = 0.1 does not (see docs/evaluation.md).
@@ -57,9 +63,12 @@ class TrainingParams:
     n_folds: int = N_FOLDS
     # None: each page gets its own cut (see linesift.model.cuts); a number: one threshold for every page.
     threshold: float | None = None
+    # Short pages cut from each labelled page and learnt from too (see linesift.training.excerpts).
+    excerpts_per_page: int = EXCERPTS_PER_PAGE
 
     def as_dict(self) -> dict[str, float]:
-        return {"first_c": self.first_c, "second_c": self.second_c, "n_folds": self.n_folds}
+        return {"first_c": self.first_c, "second_c": self.second_c, "n_folds": self.n_folds,
+                "excerpts_per_page": self.excerpts_per_page}
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,7 +76,7 @@ class Example:
     """A page ready to learn from: its features, labels and the fold of each of its lines."""
 
     stats: PageStats
-    dense: np.ndarray  # the first pass's own features, one row per line
+    dense: np.ndarray  # the first pass's own features, one row per line, in single precision
     ngrams: sp.csr_matrix  # its hashed n-grams, one row per non-blank line (a blank line has none)
     labels: np.ndarray
     folds: np.ndarray
@@ -83,16 +92,30 @@ class Example:
     def second(self, p_first: np.ndarray) -> np.ndarray:
         """The second pass's features given every line's first-pass score, in the columns scoring reads
         (``Scored.second_input`` in :mod:`linesift.model.sifter`): each line's context, then ``dense``."""
-        context, _ = context_features(self.stats, p_first, self.dense)
-        return np.hstack([context, self.dense])
+        dense = self.dense.astype(np.float64)  # as scoring computes them: the context sums run in double precision
+        context, _ = context_features(self.stats, p_first, dense)
+        return np.hstack([context, dense])
+
+
+def group_hash(group: str) -> int:
+    """A number fixed by a site's name alone: which fold the site is in does not depend on the other sites."""
+    return int.from_bytes(hashlib.sha256(group.encode()).digest()[:8], "big")
+
+
+def fold_of_groups(groups: set[str], n_folds: int = N_FOLDS) -> dict[str, int]:
+    """The fold of each site: its hash modulo ``n_folds`` when there are enough sites for every fold to get
+    some, else dealt in the order of the hashes (so two sites still make two folds)."""
+    if len(groups) >= MIN_GROUPS_PER_FOLD * n_folds:
+        return {group: group_hash(group) % n_folds for group in groups}
+    ordered = sorted(groups, key=group_hash)
+    return {group: index % min(n_folds, len(groups)) for index, group in enumerate(ordered)}
 
 
 def line_folds(pages: Sequence[LabelledPage], n_folds: int = N_FOLDS) -> list[np.ndarray]:
     """The fold of every line: by site when there are several sites, by stretches of blocks otherwise."""
-    groups = sorted({page.group for page in pages})
+    groups = {page.group for page in pages}
     if len(groups) > 1:
-        # Sites are dealt to folds in a fixed order so that a run is repeatable.
-        fold_of_group = {group: index % min(n_folds, len(groups)) for index, group in enumerate(groups)}
+        fold_of_group = fold_of_groups(groups, n_folds)
         return [np.full(len(page.lines), fold_of_group[page.group]) for page in pages]
     return [_block_stretches(page, n_folds) for page in pages]
 
@@ -118,9 +141,10 @@ def _features(pages: list[list[str]]) -> list[tuple[np.ndarray, sp.csr_matrix, n
     joined = Page.join([Page.from_lines(lines) for lines in pages])
     filled, rows = joined.non_blank()
     stats = PageStats(filled)
-    filled_dense, ngrams = page_features(filled, stats)[0], ngram_features(stats)
+    filled_dense, ngrams = page_features(filled, stats)[0], ngram_features(stats).astype(np.float32)  # as the table stores them
     ngrams.sort_indices()  # here, in parallel, rather than when the table stacks every page's rows
-    dense = np.zeros((len(joined), filled_dense.shape[1]))
+    # Single precision, as the line table stores them: the largest array of training, at half the memory.
+    dense = np.zeros((len(joined), filled_dense.shape[1]), dtype=np.float32)
     dense[rows] = filled_dense
     words = np.zeros(len(joined))
     words[rows] = stats.words_per_line
@@ -129,9 +153,12 @@ def _features(pages: list[list[str]]) -> list[tuple[np.ndarray, sp.csr_matrix, n
 
 
 def prepare(pages: Sequence[LabelledPage], n_folds: int = N_FOLDS, n_jobs: int = 1,
-            progress: Progress = no_progress) -> list[Example]:
-    """Compute every page's features once; they are reused by every fold."""
-    folds = line_folds(pages, n_folds)
+            progress: Progress = no_progress, folds: Sequence[np.ndarray] | None = None) -> list[Example]:
+    """Compute every page's features once; they are reused by every fold.
+
+    ``folds``, the fold of every line of every page, defaults to :func:`line_folds` of ``pages``.
+    """
+    folds = line_folds(pages, n_folds) if folds is None else folds
     tasks = [[page.lines for page in pages[start : start + PAGES_PER_TASK]] for start in range(0, len(pages), PAGES_PER_TASK)]
     if n_jobs > 1 and len(tasks) > 1:
         # A generator yields each task's result in order as it arrives, so that pages are counted as they are done.
@@ -181,11 +208,14 @@ class LineTable:
         self.fold = np.concatenate([np.full(len(lines), fold) for fold, _, lines in segments]) if segments else np.zeros(0, int)
         self.y = np.concatenate([examples[i].labels[lines] for _, i, lines in segments]).astype(np.float64)
         self.weight = np.concatenate([line_weights(examples[i], lines) for _, i, lines in segments])
-        dense = [examples[i].dense[lines] for _, i, lines in segments]
-        self.mean, self.scale = _moments(dense, np.split(self.weight, self.starts[1:-1]))
-        stored = np.empty((len(self.y), len(self.mean)), dtype=np.float32)
-        for part, start in zip(dense, self.starts[:-1]):
-            stored[start : start + len(part)] = (part - self.mean) / self.scale
+        # The rows are copied in as they are, then standardised in place a block at a time: no second copy of them.
+        stored = np.empty((len(self.y), examples[0].dense.shape[1] if examples else 0), dtype=np.float32)
+        for (_, i, lines), start in zip(segments, self.starts[:-1]):
+            stored[start : start + len(lines)] = examples[i].dense[lines]
+        chunks = [slice(start, start + BLOCK_ROWS) for start in range(0, len(self.y), BLOCK_ROWS)]
+        self.mean, self.scale = _moments([stored[chunk] for chunk in chunks], [self.weight[chunk] for chunk in chunks])
+        for chunk in chunks:
+            stored[chunk] = (stored[chunk] - self.mean) / self.scale
         ngrams = sp.vstack([examples[i].ngrams if rows is None else examples[i].ngrams[rows]
                             for (_, i, _), rows in zip(segments, ngram_rows)], format="csr", dtype=np.float32)
         self.blocks: list[tuple[int, RowBlock]] = []  # (first row, block), each block within one fold
@@ -274,6 +304,7 @@ def fit_sifter(examples: Sequence[Example], train_lines: Sequence[np.ndarray], p
 
     ``table``, the examples' :class:`LineTable`, is built when not given; pass it to fit several times.
     """
+    own_table = table is None
     if table is None:
         progress("line table", 0, None)
         table = LineTable(examples)
@@ -301,6 +332,9 @@ def fit_sifter(examples: Sequence[Example], train_lines: Sequence[np.ndarray], p
         rows = train & (table.fold == f)
         z[rows] = table.decision(model, rows)
     p_first = table.to_pages(sigmoid(z))
+    first_mean, first_scale = table.mean, table.scale
+    if own_table:
+        del table  # the second pass never reads it: its memory goes back before the second pass's rows are made
     labelled = [mask & ~ex.blank for ex, mask in zip(examples, train_lines)]
     y2 = np.concatenate([ex.labels[mask] for ex, mask in zip(examples, labelled)]).astype(np.float64)
     w2 = np.concatenate([line_weights(ex, mask) for ex, mask in zip(examples, labelled)])
@@ -310,9 +344,9 @@ def fit_sifter(examples: Sequence[Example], train_lines: Sequence[np.ndarray], p
     for ex, mask, p in zip(examples, labelled, p_first):
         rows = ex.second(p)[mask]
         if stored is None:
-            n_context = rows.shape[1] - table.mean.size
-            mean = np.concatenate([np.zeros(n_context), table.mean])
-            scale = np.concatenate([np.ones(n_context), table.scale])
+            n_context = rows.shape[1] - first_mean.size
+            mean = np.concatenate([np.zeros(n_context), first_mean])
+            scale = np.concatenate([np.ones(n_context), first_scale])
             stored = np.empty((len(y2), rows.shape[1]), dtype=np.float32)
         stored[at : at + len(rows)] = (rows - mean) / scale
         at += len(rows)

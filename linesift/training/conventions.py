@@ -1,0 +1,95 @@
+"""Text conventions: the ways scrapers and crawlers lay out the same page's text, made from labelled pages.
+
+A renderer puts one visible block per line with a blank line between blocks. Users feed other layouts
+of the same text, and a model must hold up on each:
+
+* ``blank-lines``: as rendered, a blank line between blocks;
+* ``no-blank-lines``: one block per line and no blank line at all, as Common Crawl WET records and
+  many scrapers write it;
+* ``wrapped``: every line hard-wrapped near 80 columns, as terminal browsers and text dumps write it;
+  each piece keeps the label of the line it came from;
+* ``indented``: every line wrapped near 76 columns and indented by three spaces, as ``lynx -dump`` writes
+  paragraphs.
+
+Windows line ends need no copy: lines are split on ``\\r\\n`` before anything reads them. Markdown is a
+renderer of its own (``markdown`` in :mod:`linesift.io.render`), since its syntax comes from the HTML.
+
+Training learns from a mix (:func:`training_mix`): each page rendering is laid out in one convention,
+chosen by a hash of its id and renderer, so the corpus keeps its size and every site is seen in every layout.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import textwrap
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+
+import numpy as np
+
+from linesift.training.data import BLANK, LabelledPage
+
+AS_RENDERED = "blank-lines"
+WRAP_COLUMNS = 80
+INDENT = "   "
+INDENTED_COLUMNS = 76
+# The training mix: the layouts a model learns from, and how many of every ten page renderings take each.
+# ``indented`` is left out so that the evaluation has a layout no model has seen.
+MIX = {AS_RENDERED: 4, "no-blank-lines": 4, "wrapped": 2}
+
+
+def _without_blank_lines(page: LabelledPage) -> LabelledPage:
+    keep = page.labels != BLANK
+    return replace(page, lines=[line for line, kept in zip(page.lines, keep) if kept], labels=page.labels[keep])
+
+
+def _wrapper(width: int, indent: str = "") -> Callable[[LabelledPage], LabelledPage]:
+    wrapper = textwrap.TextWrapper(width=width, initial_indent=indent, subsequent_indent=indent,
+                                   break_long_words=False, break_on_hyphens=False)
+
+    def wrapped(page: LabelledPage) -> LabelledPage:
+        lines: list[str] = []
+        labels: list[int] = []
+        for line, label in zip(page.lines, page.labels.tolist()):
+            # A blank line stays blank; a short line stays whole (tabs between table cells included); a long one
+            # wraps into pieces, each with its label.
+            if label == BLANK:
+                pieces = [""]
+            elif len(indent) + len(line) <= width:
+                pieces = [indent + line]
+            else:
+                pieces = wrapper.wrap(line)
+            lines += pieces
+            labels += [label] * len(pieces)
+        return replace(page, lines=lines, labels=np.array(labels, dtype=np.int8))
+
+    return wrapped
+
+
+CONVENTIONS: dict[str, Callable[[LabelledPage], LabelledPage]] = {
+    AS_RENDERED: lambda page: page,
+    "no-blank-lines": _without_blank_lines,
+    "wrapped": _wrapper(WRAP_COLUMNS),
+    "indented": _wrapper(INDENTED_COLUMNS, INDENT),
+}
+
+
+def in_convention(page: LabelledPage, convention: str) -> LabelledPage:
+    """``page`` laid out in ``convention`` (a key of :data:`CONVENTIONS`), marked with it."""
+    return replace(CONVENTIONS[convention](page), convention=convention)
+
+
+def mix_convention(page: LabelledPage) -> str:
+    """The convention :func:`training_mix` gives ``page``: fixed by its id and renderer, so training is repeatable."""
+    digest = hashlib.sha256(f"{page.id}\0{page.renderer}".encode()).digest()
+    slot = int.from_bytes(digest[:4], "big") % sum(MIX.values())
+    for convention, share in MIX.items():
+        if slot < share:
+            return convention
+        slot -= share
+    raise AssertionError("unreachable: the slot is below the sum of the shares")
+
+
+def training_mix(pages: Sequence[LabelledPage]) -> list[LabelledPage]:
+    """Every page in the convention :func:`mix_convention` gives it; pages already marked with one stay as they are."""
+    return [page if page.convention else in_convention(page, mix_convention(page)) for page in pages]

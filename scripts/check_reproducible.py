@@ -1,0 +1,78 @@
+"""Check that a model trained here decides as the built-in model does (docs/evaluation.md#reproducible-training).
+
+    python scripts/check_reproducible.py                     # train with the defaults, then compare
+    python scripts/check_reproducible.py --model other.json  # compare a model trained elsewhere
+
+Every line of every page in ``seeds/`` is labelled by both models, each page cut as ``predict`` cuts it.
+Prints the share of lines with the same label, the largest difference in P(content), the largest
+difference in any weight, each model's in-sample content precision and recall, and the library versions
+each was trained with. Exits 1 when fewer than 99.9% of the lines get the same label.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+from linesift import load_model
+from linesift.model.modelfile import save_model
+from linesift.model.segment import Page
+from linesift.model.sifter import Sifter
+from linesift.training.data import load_pages
+from linesift.training.pipeline import train_from_files
+
+MIN_SAME_LABEL = 0.999
+BATCH = 256
+
+
+def _decisions(model: Sifter, pages: list[Page]) -> tuple[np.ndarray, np.ndarray]:
+    """Every non-blank line's kept flag and P(content), over all pages."""
+    keeps, probabilities = [], []
+    for start in range(0, len(pages), BATCH):
+        batch = pages[start : start + BATCH]
+        for page, decision in zip(batch, model.decide_many(batch)):
+            filled = ~page.blank
+            keeps.append(decision.keep(page)[filled])
+            probabilities.append(decision.p_content[filled])
+    return np.concatenate(keeps), np.concatenate(probabilities)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--model", type=Path, help="a model file to compare (default: train one with the defaults)")
+    parser.add_argument("--seeds", type=Path, default=Path("seeds"))
+    parser.add_argument("--jobs", type=int, default=2)
+    args = parser.parse_args()
+    shipped = load_model()
+    if args.model is None:
+        started = time.perf_counter()
+        trained = train_from_files([args.seeds], n_jobs=args.jobs)
+        print(f"trained in {time.perf_counter() - started:.0f} s")
+        with tempfile.TemporaryDirectory() as folder:  # through the file, as a shipped model is read
+            path = Path(folder) / "model.json"
+            save_model(trained, path)
+            trained = load_model(path)
+    else:
+        trained = load_model(args.model)
+    pages = [Page.from_lines(page.lines) for page in load_pages([args.seeds])]
+    kept_a, p_a = _decisions(shipped, pages)
+    kept_b, p_b = _decisions(trained, pages)
+    same = float(np.mean(kept_a == kept_b))
+    weights = max(float(np.abs(a.coef_ - b.coef_).max()) for a, b in ((shipped.first, trained.first), (shipped.second, trained.second)))
+    print(f"{len(kept_a):,} lines of {len(pages):,} pages: the same label on {same:.5%} "
+          f"({int(np.sum(kept_a != kept_b)):,} differ); largest P(content) difference {np.abs(p_a - p_b).max():.2e}; "
+          f"largest weight difference {weights:.2e}")
+    for name, model in (("built-in", shipped), ("compared", trained)):
+        info = model.metadata.get("training", {}).get("in_sample", {})
+        print(f"{name}: in-sample content precision {info.get('content_precision')}, recall {info.get('content_recall')}; "
+              f"versions {model.metadata.get('versions')}")
+    return 0 if same >= MIN_SAME_LABEL else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

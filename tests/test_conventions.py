@@ -1,0 +1,120 @@
+"""Text layouts made from labelled pages, the training mix, and the short pages cut for training."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+import numpy as np
+import pytest
+
+from linesift.training.conventions import (
+    AS_RENDERED,
+    CONVENTIONS,
+    INDENT,
+    INDENTED_COLUMNS,
+    MIX,
+    WRAP_COLUMNS,
+    in_convention,
+    mix_convention,
+    training_mix,
+)
+from linesift.training.data import BLANK, LabelledPage
+from linesift.training.excerpts import MAX_LINES, excerpts, with_excerpts
+
+LONG = ("Volunteers counted two hundred and fourteen swifts over the old mill on Saturday evening, the highest "
+        "number since the survey began, and the group now plans a second count in early August.")
+
+
+def _page(lines: list[str], labels: list[int | None], page_id: str = "p", domain: str = "example.org") -> LabelledPage:
+    values = np.array([BLANK if label is None else label for label in labels], dtype=np.int8)
+    return LabelledPage(page_id, lines, values, domain=domain, renderer="resiliparse", main_content="gold")
+
+
+PAGE = _page(["Home | News | Contact", "", "Swifts return", LONG, "", "\tPrice\t12.50", "© 2026 Example"],
+             [0, None, 1, 1, None, 1, 0])
+
+
+def _words(lines: list[str]) -> list[str]:
+    return " ".join(lines).split()
+
+
+def test_as_rendered_is_the_page_itself() -> None:
+    page = in_convention(PAGE, AS_RENDERED)
+    assert page.lines == PAGE.lines and page.labels.tolist() == PAGE.labels.tolist()
+    assert page.convention == AS_RENDERED
+
+
+def test_no_blank_lines_drops_the_blank_lines_and_keeps_every_label() -> None:
+    page = in_convention(PAGE, "no-blank-lines")
+    assert page.lines == [line for line in PAGE.lines if line]
+    assert page.labels.tolist() == [0, 1, 1, 1, 0]
+    assert page.main_content == PAGE.main_content and page.domain == PAGE.domain
+
+
+@pytest.mark.parametrize(("convention", "width", "indent"), [("wrapped", WRAP_COLUMNS, ""), ("indented", INDENTED_COLUMNS, INDENT)])
+def test_wrapping_cuts_long_lines_only_and_each_piece_keeps_its_label(convention: str, width: int, indent: str) -> None:
+    page = in_convention(PAGE, convention)
+    assert all(len(line) <= width for line in page.lines)
+    assert all(line.startswith(indent) for line in page.lines if line)
+    assert _words(page.lines) == _words(PAGE.lines)  # nothing lost or reordered
+    # The long paragraph becomes several lines, all content; the short lines stay whole (the tabs too).
+    long_pieces = [label for line, label in zip(page.lines, page.labels.tolist()) if line.strip() and line.strip() in LONG]
+    assert len(long_pieces) >= 3 and set(long_pieces) == {1}
+    assert indent + "\tPrice\t12.50" in page.lines
+    assert page.labels.tolist().count(BLANK) == 2
+
+
+def test_a_word_longer_than_the_width_is_not_broken() -> None:
+    word = "x" * (WRAP_COLUMNS + 20)
+    page = in_convention(_page([f"see {word} here"], [1]), "wrapped")
+    assert word in page.lines and page.labels.tolist() == [1] * len(page.lines)
+
+
+def test_the_mix_is_fixed_by_page_and_renderer_and_follows_the_shares() -> None:
+    pages = [_page(["a line"], [1], page_id=f"page-{k}") for k in range(2000)]
+    first, again = training_mix(pages), training_mix(pages)
+    assert [p.convention for p in first] == [p.convention for p in again]
+    counts = Counter(p.convention for p in first)
+    assert set(counts) == set(MIX)
+    for convention, share in MIX.items():
+        assert counts[convention] / len(pages) == pytest.approx(share / sum(MIX.values()), abs=0.04)
+    # A page already laid out keeps its layout.
+    laid_out = in_convention(pages[0], "indented")
+    assert training_mix([laid_out])[0] is laid_out
+    assert mix_convention(pages[0]) == first[0].convention
+
+
+def test_every_convention_keeps_the_labels_of_a_real_page(seed_pages) -> None:
+    seed = seed_pages[0]
+    for convention in CONVENTIONS:
+        page = in_convention(seed, convention)
+        assert len(page.lines) == len(page.labels)
+        assert _words([line for line, y in zip(page.lines, page.labels.tolist()) if y == 1]) == \
+            _words([line for line, y in zip(seed.lines, seed.labels.tolist()) if y == 1])
+
+
+def test_excerpts_are_short_runs_of_the_page_with_its_labels_and_site(seed_pages) -> None:
+    seed = seed_pages[0]
+    cut = excerpts(seed, 20)
+    again = excerpts(seed, 20)  # the same on every run
+    assert [(page.lines, page.labels.tolist()) for page in cut] == [(page.lines, page.labels.tolist()) for page in again]
+    text = "\n".join(seed.lines)
+    for page in cut:
+        labelled = page.labels != BLANK
+        assert 1 <= labelled.sum() <= MAX_LINES
+        assert labelled[0] and labelled[-1]  # no blank line at either end
+        assert "\n".join(page.lines) in text
+        assert page.group == seed.group and page.main_content is None
+        assert re.fullmatch(rf"{re.escape(seed.id)}#excerpt\d+", page.id)
+    assert any(page.labels[0] == 1 for page in cut) and any(page.labels[0] == 0 for page in cut)
+
+
+def test_excerpts_of_a_page_without_a_site_stay_with_it() -> None:
+    page = _page(["one", "two"], [1, 0], page_id="alone", domain="")
+    assert {cut.group for cut in excerpts(page)} == {"alone"}
+
+
+def test_a_page_without_labelled_lines_gives_no_excerpt() -> None:
+    assert excerpts(_page(["", " "], [None, None])) == []
+    assert with_excerpts([PAGE], 2)[:1] == [PAGE] and len(with_excerpts([PAGE], 2)) == 3
