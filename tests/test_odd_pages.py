@@ -1,0 +1,61 @@
+"""Odd pages in every layout: one label per line, no crash, and a page's layout does not change its words.
+
+Each page is given as written, with Windows line ends, without its blank lines, and indented; the
+built-in model must label every line of each. The pages: one line, only blank lines, one line of
+5 million characters, only markup, and text in scripts the training corpus has little of.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from linesift import Sifter, load_model
+
+PROSE_ZH = "市政府宣布，从下个月起，城区所有公交线路将延长末班车时间至晚上十一点，以方便夜间下班的市民出行。"
+PROSE_AR = "افتتحت البلدية صباح السبت سوقا جديدا للمزارعين في وسط المدينة، ويعرض فيه أكثر من ثلاثين منتجا محليا خضارا وفواكه وعسلا."
+PROSE_RU = "Весной в нашем дворе наконец посадили липы, и жители сами договорились поливать их по очереди всё лето."
+PAGES = {
+    "one line": "A single sentence of prose about the weather this weekend, which will be dry and mild.",
+    "only blank lines": "\n  \n\t\n\n",
+    "one line of 5 million characters": "word " * 1_000_000,
+    "only markup": '<div class="nav"><a href="/">Home</a></div>\n<script>var x = 1;</script>\n<style>.a{color:red}</style>',
+    "Chinese, Arabic and Russian": "\n\n".join([PROSE_ZH, PROSE_AR, PROSE_RU]),
+    "menus and prose in Chinese": "首页 | 新闻 | 体育 | 联系我们\n\n" + PROSE_ZH + "\n\n© 2024 江城日报 版权所有",
+}
+
+
+@pytest.fixture(scope="module")
+def model() -> Sifter:
+    return load_model()
+
+
+def _layouts(text: str) -> dict[str, str]:
+    lines = text.split("\n")
+    return {
+        "as written": text,
+        "Windows line ends": "\r\n".join(lines),
+        "no blank lines": "\n".join(line for line in lines if line.strip()),
+        "indented": "\n".join("   " + line if line.strip() else line for line in lines),
+    }
+
+
+@pytest.mark.parametrize("name", list(PAGES))
+def test_every_layout_of_an_odd_page_gets_a_label_per_line(model: Sifter, name: str) -> None:
+    for layout, text in _layouts(PAGES[name]).items():
+        lines = list(model.predict_lines(text))
+        expected = text.replace("\r\n", "\n").removesuffix("\n").split("\n") if text else []
+        assert [line.text for line in lines] == expected, (name, layout)
+        assert all(line.label in ("content", "noise") and 0.0 <= line.p_content <= 1.0 for line in lines), (name, layout)
+        assert all(line.label == "noise" for line in lines if not line.text.strip()), (name, layout)
+
+
+def test_windows_line_ends_change_no_decision(model: Sifter) -> None:
+    for name, text in PAGES.items():
+        plain = [(line.label, line.p_content) for line in model.predict_lines(text)]
+        windows = [(line.label, line.p_content) for line in model.predict_lines(text.replace("\n", "\r\n"))]
+        assert plain == windows, name
+
+
+def test_a_lone_paragraph_in_any_of_these_scripts_is_kept(model: Sifter) -> None:
+    for prose in (PROSE_ZH, PROSE_AR, PROSE_RU):
+        assert model.clean(prose) == prose
