@@ -71,6 +71,15 @@ def test_a_word_longer_than_the_width_is_not_broken() -> None:
     assert word in page.lines and page.labels.tolist() == [1] * len(page.lines)
 
 
+@pytest.mark.parametrize("convention", ["wrapped", "indented"])
+def test_wrapping_never_makes_a_blank_line_labelled_as_words(convention: str) -> None:
+    # textwrap splits on ASCII spaces only: runs of no-break or ideographic spaces must not become lines.
+    line = "Price list " + " ".join(["\xa0\xa0"] * 60) + " end " + "\u3000 " * 50 + "done"
+    page = in_convention(_page([line], [1]), convention)
+    assert all(piece.strip() for piece in page.lines) and set(page.labels.tolist()) == {1}
+    assert _words(page.lines) == _words([line])
+
+
 def test_the_mix_is_fixed_by_page_and_renderer_and_follows_the_shares() -> None:
     pages = [_page(["a line"], [1], page_id=f"page-{k}") for k in range(2000)]
     first, again = training_mix(pages), training_mix(pages)

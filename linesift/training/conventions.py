@@ -58,7 +58,9 @@ def _wrapper(width: int, indent: str = "") -> Callable[[LabelledPage], LabelledP
             elif len(indent) + len(line) <= width:
                 pieces = [indent + line]
             else:
-                pieces = wrapper.wrap(line)
+                # textwrap splits on ASCII spaces only: a piece of other spaces (no-break, ideographic) would be a
+                # blank line labelled as a line of words, so such pieces are left out (they hold no word).
+                pieces = [piece for piece in wrapper.wrap(line) if piece.strip()]
             lines += pieces
             labels += [label] * len(pieces)
         return replace(page, lines=lines, labels=np.array(labels, dtype=np.int8))
