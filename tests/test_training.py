@@ -55,10 +55,10 @@ def test_builtin_model_was_trained_with_the_default_parameters() -> None:
     defaults = TrainingParams()
     assert model.metadata["training"]["params"] == defaults.as_dict()
     assert model.threshold == defaults.threshold
-    # Trained on the seed and the three renderings of the WCXB pages shipped in seeds/.
+    # Trained on the seed and the four renderings of the WCXB pages shipped in seeds/.
     assert set(model.metadata["training"]["files"]) == {
         "000_bbcd66fa357995a9.jsonl", "wcxb-dev.html-text.jsonl.gz", "wcxb-dev.html-text-scripts.jsonl.gz",
-        "wcxb-dev.resiliparse.jsonl.gz"}
+        "wcxb-dev.markdown.jsonl.gz", "wcxb-dev.resiliparse.jsonl.gz"}
 
 
 def test_the_second_pass_is_fitted_on_the_columns_it_scores(seed_pages: list[LabelledPage]) -> None:
