@@ -2,6 +2,7 @@
 
     python scripts/check_reproducible.py                     # train with the defaults, then compare
     python scripts/check_reproducible.py --model other.json  # compare a model trained elsewhere
+    python scripts/check_reproducible.py --save here.json    # and keep the model trained here
 
 Every line of every page in ``seeds/`` is labelled by both models, each page cut as ``predict`` cuts it.
 Prints the share of lines with the same label, the largest difference in P(content), the largest
@@ -38,7 +39,7 @@ def _decisions(model: Sifter, pages: list[Page]) -> tuple[np.ndarray, np.ndarray
         for page, decision in zip(batch, model.decide_many(batch)):
             filled = ~page.blank
             keeps.append(decision.keep(page)[filled])
-            probabilities.append(decision.p_content[filled])
+            probabilities.append(decision.p[filled])
     return np.concatenate(keeps), np.concatenate(probabilities)
 
 
@@ -47,6 +48,7 @@ def main() -> int:
     parser.add_argument("--model", type=Path, help="a model file to compare (default: train one with the defaults)")
     parser.add_argument("--seeds", type=Path, default=Path("seeds"))
     parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--save", type=Path, help="also write the model trained here to this file")
     args = parser.parse_args()
     shipped = load_model()
     if args.model is None:
@@ -57,6 +59,8 @@ def main() -> int:
             path = Path(folder) / "model.json"
             save_model(trained, path)
             trained = load_model(path)
+        if args.save is not None:
+            save_model(trained, args.save)
     else:
         trained = load_model(args.model)
     pages = [Page.from_lines(page.lines) for page in load_pages([args.seeds])]
