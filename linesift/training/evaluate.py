@@ -119,6 +119,7 @@ def cross_validated_probabilities(pages: Sequence[LabelledPage], params: Trainin
     learnt = [i for i, learn in enumerate(trainable) if learn]
     if not learnt:
         raise ValueError("no rows to fit on: every page is only to be scored, none to learn from")
+    prepared_here = examples is None
     if examples is None:
         examples = prepare([pages[i] for i in learnt], params.n_folds, n_jobs, progress, [line_fold[i] for i in learnt])
     example_of = dict(zip(learnt, examples))
@@ -129,7 +130,7 @@ def cross_validated_probabilities(pages: Sequence[LabelledPage], params: Trainin
     out = [np.zeros(len(page.labels)) for page in pages]
     scored = [np.zeros(len(page.labels), dtype=bool) for page in pages]
     progress("line table", 0, None)
-    table = LineTable(examples)  # shared by every fold's fit
+    table = LineTable(examples, take_ngrams=prepared_here)  # shared by every fold's fit
     evaluated = folds[:max_folds]
     for k, fold in enumerate(evaluated, start=1):
         in_fold = within(progress, f"cross-validating fold {k} of {len(evaluated)}")

@@ -25,7 +25,7 @@ def library_versions() -> dict[str, str]:
     blas = [f"{pool.get('internal_api')} {pool.get('version')} ({pool.get('architecture')})" for pool in threadpool_info()
             if pool.get("user_api") == "blas"]
     return {"python": platform.python_version(), **{name: version(name) for name in ("linesift", "numpy", "scipy", "scikit-learn")},
-            "blas": "; ".join(blas)}
+            "blas": "; ".join(sorted(blas))}
 
 
 def training_pages(pages: Sequence[LabelledPage], params: TrainingParams) -> list[LabelledPage]:

@@ -71,13 +71,17 @@ class TrainingParams:
                 "excerpts_per_page": self.excerpts_per_page}
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Example:
-    """A page ready to learn from: its features, labels and the fold of each of its lines."""
+    """A page ready to learn from: its features, labels and the fold of each of its lines.
+
+    Features are kept for the non-blank lines only (a blank line carries no label). The n-grams move into
+    the :class:`LineTable` that a fit builds for itself (``None`` then): the fits read them from there only.
+    """
 
     stats: PageStats
-    dense: np.ndarray  # the first pass's own features, one row per line, in single precision
-    ngrams: sp.csr_matrix  # its hashed n-grams, one row per non-blank line (a blank line has none)
+    dense: np.ndarray  # the first pass's own features, one row per non-blank line, in single precision
+    ngrams: sp.csr_matrix | None  # its hashed n-grams, one row per non-blank line
     labels: np.ndarray
     folds: np.ndarray
 
@@ -92,7 +96,9 @@ class Example:
     def second(self, p_first: np.ndarray) -> np.ndarray:
         """The second pass's features given every line's first-pass score, in the columns scoring reads
         (``Scored.second_input`` in :mod:`linesift.model.sifter`): each line's context, then ``dense``."""
-        dense = self.dense.astype(np.float64)  # as scoring computes them: the context sums run in double precision
+        # Every line's row, zeros on blank lines, in double precision as scoring computes them.
+        dense = np.zeros((len(self.labels), self.dense.shape[1]))
+        dense[~self.blank] = self.dense
         context, _ = context_features(self.stats, p_first, dense)
         return np.hstack([context, dense])
 
@@ -131,24 +137,23 @@ def _block_stretches(page: LabelledPage, n_folds: int) -> np.ndarray:
 
 
 def _features(pages: list[list[str]]) -> list[tuple[np.ndarray, sp.csr_matrix, np.ndarray]]:
-    """The first pass's dense features of each page's lines, n-grams of its non-blank lines and words per line (in a
-    worker process).
+    """The first pass's dense features and n-grams of each page's non-blank lines, and words per line (in a worker
+    process).
 
     The pages are joined into one and the features of their non-blank lines computed at once, as when pages
     are scored (see :meth:`Page.join` and :meth:`Page.non_blank`): no feature crosses a page, and numpy's cost
-    per call is paid once, not per page. A blank line's row is zeros: it carries no label.
+    per call is paid once, not per page.
     """
     joined = Page.join([Page.from_lines(lines) for lines in pages])
     filled, rows = joined.non_blank()
     stats = PageStats(filled)
-    filled_dense, ngrams = page_features(filled, stats)[0], ngram_features(stats).astype(np.float32)  # as the table stores them
+    # Single precision, as the line table stores them: the largest arrays of training, at half the memory.
+    dense = page_features(filled, stats)[0].astype(np.float32)
+    ngrams = ngram_features(stats).astype(np.float32)
     ngrams.sort_indices()  # here, in parallel, rather than when the table stacks every page's rows
-    # Single precision, as the line table stores them: the largest array of training, at half the memory.
-    dense = np.zeros((len(joined), filled_dense.shape[1]), dtype=np.float32)
-    dense[rows] = filled_dense
     words = np.zeros(len(joined))
     words[rows] = stats.words_per_line
-    return [(dense[start:end], ngrams[filled_start:filled_end], words[start:end])
+    return [(dense[filled_start:filled_end], ngrams[filled_start:filled_end], words[start:end])
             for (start, end), (filled_start, filled_end) in zip(pairwise(joined.bounds.tolist()), pairwise(filled.bounds.tolist()))]
 
 
@@ -183,26 +188,29 @@ def line_weights(ex: Example, rows: np.ndarray) -> np.ndarray:
 class LineTable:
     """Every labelled line of the examples as one row, ordered by fold (then page, then line) and cut into blocks.
 
+    With ``take_ngrams`` it moves the examples' n-grams into itself (see :class:`Example`), so that they are
+    held once: no other table can be built from the same examples then.
+
     The first pass's dense columns are stored standardised over all rows, in single precision: each
     fit takes the blocks of its folds and standardises with its own rows' statistics on the fly.
     """
 
-    def __init__(self, examples: Sequence[Example]) -> None:
+    def __init__(self, examples: Sequence[Example], take_ngrams: bool = False) -> None:
         self.examples = examples
         # Segments: the lines of one page in one fold, in table order.
         segments: list[tuple[int, int, np.ndarray]] = []
-        ngram_rows: list[np.ndarray | None] = []
+        feature_rows: list[np.ndarray | None] = []
         for index, ex in enumerate(examples):
             lines = np.flatnonzero(~ex.blank)
             folds = ex.folds[lines]
             present = np.unique(folds)
             for fold in present:
                 segments.append((int(fold), index, lines if len(present) == 1 else lines[folds == fold]))
-                # Which of the page's n-gram rows (non-blank lines only) the segment takes; None for all of them.
-                ngram_rows.append(None if len(present) == 1 else np.flatnonzero(folds == fold))
+                # Which of the page's feature rows (non-blank lines only) the segment takes; None for all of them.
+                feature_rows.append(None if len(present) == 1 else np.flatnonzero(folds == fold))
         # A stable sort: pages, then lines, stay in order within a fold.
         order = sorted(range(len(segments)), key=lambda k: segments[k][0])
-        segments, ngram_rows = [segments[k] for k in order], [ngram_rows[k] for k in order]
+        segments, feature_rows = [segments[k] for k in order], [feature_rows[k] for k in order]
         self.segments = segments
         self.starts = np.cumsum([0] + [len(lines) for _, _, lines in segments])
         self.fold = np.concatenate([np.full(len(lines), fold) for fold, _, lines in segments]) if segments else np.zeros(0, int)
@@ -210,14 +218,21 @@ class LineTable:
         self.weight = np.concatenate([line_weights(examples[i], lines) for _, i, lines in segments])
         # The rows are copied in as they are, then standardised in place a block at a time: no second copy of them.
         stored = np.empty((len(self.y), examples[0].dense.shape[1] if examples else 0), dtype=np.float32)
-        for (_, i, lines), start in zip(segments, self.starts[:-1]):
-            stored[start : start + len(lines)] = examples[i].dense[lines]
+        for (_, i, lines), rows, start in zip(segments, feature_rows, self.starts[:-1]):
+            stored[start : start + len(lines)] = examples[i].dense if rows is None else examples[i].dense[rows]
         chunks = [slice(start, start + BLOCK_ROWS) for start in range(0, len(self.y), BLOCK_ROWS)]
         self.mean, self.scale = _moments([stored[chunk] for chunk in chunks], [self.weight[chunk] for chunk in chunks])
         for chunk in chunks:
             stored[chunk] = (stored[chunk] - self.mean) / self.scale
-        ngrams = sp.vstack([examples[i].ngrams if rows is None else examples[i].ngrams[rows]
-                            for (_, i, _), rows in zip(segments, ngram_rows)], format="csr", dtype=np.float32)
+        pieces = [example.ngrams for example in examples]
+        if any(piece is None for piece in pieces):
+            raise ValueError("the examples' n-grams were moved into another line table: prepare the pages again")
+        ngrams = sp.vstack([pieces[i] if rows is None else pieces[i][rows]  # type: ignore[index]
+                            for (_, i, _), rows in zip(segments, feature_rows)], format="csr", dtype=np.float32)
+        del pieces
+        if take_ngrams:
+            for example in examples:
+                example.ngrams = None
         self.blocks: list[tuple[int, RowBlock]] = []  # (first row, block), each block within one fold
         bounds = np.flatnonzero(np.diff(self.fold)) + 1
         for start, end in zip(np.r_[0, bounds], np.r_[bounds, len(self.fold)]):
@@ -302,12 +317,13 @@ def fit_sifter(examples: Sequence[Example], train_lines: Sequence[np.ndarray], p
                n_jobs: int = 1, table: LineTable | None = None, progress: Progress = no_progress) -> Sifter:
     """Fit on the lines marked in ``train_lines`` (one boolean mask per example).
 
-    ``table``, the examples' :class:`LineTable`, is built when not given; pass it to fit several times.
+    ``table``, the examples' :class:`LineTable`, is built when not given, and then takes their n-grams: pass
+    one to fit the same examples several times.
     """
     own_table = table is None
     if table is None:
         progress("line table", 0, None)
-        table = LineTable(examples)
+        table = LineTable(examples, take_ngrams=True)
     train = table.rows(train_lines)
     folds = sorted({int(f) for f in np.unique(table.fold[train])})
     held_out = folds if len(folds) > 1 else []
