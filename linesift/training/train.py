@@ -11,6 +11,9 @@ the blocks of the folds it learns from, so no fold copies the data (see :mod:`li
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
+import ctypes.util
 import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -227,19 +230,32 @@ class LineTable:
         pieces = [example.ngrams for example in examples]
         if any(piece is None for piece in pieces):
             raise ValueError("the examples' n-grams were moved into another line table: prepare the pages again")
-        ngrams = sp.vstack([pieces[i] if rows is None else pieces[i][rows]  # type: ignore[index]
-                            for (_, i, _), rows in zip(segments, feature_rows)], format="csr", dtype=np.float32)
-        del pieces
-        if take_ngrams:
-            for example in examples:
-                example.ngrams = None
         self.blocks: list[tuple[int, RowBlock]] = []  # (first row, block), each block within one fold
         bounds = np.flatnonzero(np.diff(self.fold)) + 1
         for start, end in zip(np.r_[0, bounds], np.r_[bounds, len(self.fold)]):
             for offset in range(start, end, BLOCK_ROWS):
                 stop = min(offset + BLOCK_ROWS, end)
-                self.blocks.append((offset, RowBlock(stored[offset:stop], ngrams[offset:stop], self.y[offset:stop],
-                                                     self.weight[offset:stop])))
+                ngrams = self._stacked(pieces, feature_rows, offset, stop)  # type: ignore[arg-type]
+                self.blocks.append((offset, RowBlock(stored[offset:stop], ngrams, self.y[offset:stop], self.weight[offset:stop])))
+        del pieces
+        if take_ngrams:
+            for example in examples:
+                example.ngrams = None
+            return_freed_memory()
+
+    def _stacked(self, pieces: Sequence[sp.csr_matrix], feature_rows: Sequence[np.ndarray | None], start: int,
+                 stop: int) -> sp.csr_matrix:
+        """The n-grams of the table's rows ``start:stop``, stacked from the pages' own: the table's n-grams are
+        never all stacked at once besides its blocks."""
+        parts = []
+        k = int(np.searchsorted(self.starts, start, side="right")) - 1
+        while k < len(self.segments) and self.starts[k] < stop:
+            rows = feature_rows[k]
+            piece = pieces[self.segments[k][1]] if rows is None else pieces[self.segments[k][1]][rows]
+            low, high = max(start - self.starts[k], 0), min(stop, self.starts[k + 1]) - self.starts[k]
+            parts.append(piece if (low, high) == (0, piece.shape[0]) else piece[low:high])
+            k += 1
+        return sp.vstack(parts, format="csr", dtype=np.float32)
 
     def rows(self, per_page: Sequence[np.ndarray]) -> np.ndarray:
         """The table's rows of the lines marked in ``per_page`` (one boolean array per example)."""
@@ -282,6 +298,14 @@ class LineTable:
         for (_, i, lines), start in zip(self.segments, self.starts[:-1]):
             out[i][lines] = values[start : start + len(lines)]
         return out
+
+
+def return_freed_memory() -> None:
+    """Give the system back the memory of freed arrays: glibc keeps small freed blocks (each page's arrays) in
+    the process for reuse, so the process would hold them through the next phase, which allocates large ones.
+    Does nothing where the C library has no ``malloc_trim``."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim(0)
 
 
 def _moments(parts: Sequence[np.ndarray], weights: Sequence[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
@@ -351,6 +375,7 @@ def fit_sifter(examples: Sequence[Example], train_lines: Sequence[np.ndarray], p
     first_mean, first_scale = table.mean, table.scale
     if own_table:
         del table  # the second pass never reads it: its memory goes back before the second pass's rows are made
+        return_freed_memory()
     labelled = [mask & ~ex.blank for ex, mask in zip(examples, train_lines)]
     y2 = np.concatenate([ex.labels[mask] for ex, mask in zip(examples, labelled)]).astype(np.float64)
     w2 = np.concatenate([line_weights(ex, mask) for ex, mask in zip(examples, labelled)])
