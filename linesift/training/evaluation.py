@@ -160,8 +160,8 @@ def _scored(pages: list[LabelledPage], n_trainable: int, model: Sifter, files: l
         pages = _laid_out(pages, options.conventions)
         return pages, model_probabilities(model, pages, progress), None
     params = training_params(model)
-    # The model learnt from the pages in the layouts training gives them; each layout asked for is a copy only scored.
-    # The pages are scored as the files have them, or in each layout asked for: copies never learnt from.
+    # Fold models learn from the pages as training lays them out; they score the pages as the files have them,
+    # or in each layout asked for: copies never learnt from.
     learnt = training_pages(pages[:n_trainable], params)
     scored = _laid_out(pages, options.conventions)
     all_pages = [*learnt, *scored]

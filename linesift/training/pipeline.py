@@ -7,6 +7,8 @@ from collections.abc import Sequence
 from importlib.metadata import version
 from pathlib import Path
 
+from threadpoolctl import threadpool_info
+
 from linesift.model.segment import Page
 from linesift.model.sifter import Sifter
 from linesift.training.conventions import training_mix
@@ -20,8 +22,6 @@ from linesift.training.train import TrainingParams, prepare, train_examples
 def library_versions() -> dict[str, str]:
     """The versions a model was trained with, and the BLAS library and CPU kernels numpy ran on: those kernels
     round sums differently from one processor to the next."""
-    from threadpoolctl import threadpool_info
-
     blas = [f"{pool.get('internal_api')} {pool.get('version')} ({pool.get('architecture')})" for pool in threadpool_info()
             if pool.get("user_api") == "blas"]
     return {"python": platform.python_version(), **{name: version(name) for name in ("linesift", "numpy", "scipy", "scikit-learn")},

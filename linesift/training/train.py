@@ -227,15 +227,15 @@ class LineTable:
         self.mean, self.scale = _moments([stored[chunk] for chunk in chunks], [self.weight[chunk] for chunk in chunks])
         for chunk in chunks:
             stored[chunk] = (stored[chunk] - self.mean) / self.scale
-        pieces = [example.ngrams for example in examples]
-        if any(piece is None for piece in pieces):
+        pieces = [example.ngrams for example in examples if example.ngrams is not None]
+        if len(pieces) < len(examples):
             raise ValueError("the examples' n-grams were moved into another line table: prepare the pages again")
         self.blocks: list[tuple[int, RowBlock]] = []  # (first row, block), each block within one fold
         bounds = np.flatnonzero(np.diff(self.fold)) + 1
         for start, end in zip(np.r_[0, bounds], np.r_[bounds, len(self.fold)]):
             for offset in range(start, end, BLOCK_ROWS):
                 stop = min(offset + BLOCK_ROWS, end)
-                ngrams = self._stacked(pieces, feature_rows, offset, stop)  # type: ignore[arg-type]
+                ngrams = self._stacked(pieces, feature_rows, offset, stop)
                 self.blocks.append((offset, RowBlock(stored[offset:stop], ngrams, self.y[offset:stop], self.weight[offset:stop])))
         del pieces
         if take_ngrams:
