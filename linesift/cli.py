@@ -46,7 +46,7 @@ from linesift.io.usable_options import (
 )
 from linesift.limits import PageTooLargeError
 from linesift.model.modelfile import ModelFileError, load_model, save_model
-from linesift.model.sifter import Sifter
+from linesift.model.sifter import ModelInput, Sifter
 from linesift.report import write_report
 from linesift.training.data import DataError, MissingDataError
 
@@ -63,6 +63,7 @@ err = Console(stderr=True)
 
 EXIT_USAGE = 2
 DEFAULT_MODEL_OUT = Path("artifacts/model.json")
+DEFAULT_HTML_MODEL_OUT = Path("artifacts/html_model.json")
 
 
 def _fraction(value: float | None) -> float | None:
@@ -73,7 +74,11 @@ def _fraction(value: float | None) -> float | None:
 
 
 ThresholdOption = Annotated[Optional[float], typer.Option(callback=_fraction, help="Override the model's threshold (0 to 1).")]
-ModelOption = Annotated[Optional[Path], typer.Option("--model", help="Model file (default: the built-in model).")]
+ModelOption = Annotated[Optional[Path], typer.Option("--model", help="Model file of text (default: the built-in model).")]
+HtmlModelOption = Annotated[Optional[Path], typer.Option("--html-model", help=(
+    "Model file of HTML pages, which cleans HTML parsed into blocks with their markup (default: the built-in one)."))]
+HtmlAsTextOption = Annotated[bool, typer.Option("--html-as-text", help=(
+    "Render HTML pages to text and clean them with the text model, instead of the model of HTML pages."))]
 QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="No progress on stderr.")]
 
 
@@ -95,9 +100,9 @@ def fail(message: str, code: int = EXIT_USAGE) -> None:
     raise typer.Exit(code)
 
 
-def _load(model_path: Path | None) -> Sifter:
+def _load(model_path: Path | None, model_input: ModelInput = "text") -> Sifter:
     try:
-        return load_model(model_path)
+        return load_model(model_path, model_input)
     except ModelFileError as error:
         fail(str(error))
         raise  # unreachable: fail() exits
@@ -108,17 +113,27 @@ def _data_failure(error: DataError) -> None:
     fail(str(error), EXIT_USAGE if isinstance(error, MissingDataError) else EXIT_BAD_DATA)
 
 
-def _default_data() -> list[Path]:
-    seeds = Path.cwd() / "seeds"
+def _default_data(model_input: ModelInput = "text") -> list[Path]:
+    """``./seeds``, the labelled text pages, or ``./seeds/html``, the labelled HTML pages parsed into blocks."""
+    seeds = Path.cwd() / ("seeds/html" if model_input == "html" else "seeds")
     if not seeds.is_dir():
-        fail(f"no DATA given and no seeds/ folder in {Path.cwd()}: run from a linesift checkout or name the labelled files")
+        fail(f"no DATA given and no {seeds.relative_to(Path.cwd())}/ folder in {Path.cwd()}: "
+             "run from a linesift checkout or name the labelled files")
     return [seeds]
+
+
+ModelInputOption = Annotated[ModelInput, typer.Option("--input", help=(
+    "text: a model of text, from ./seeds by default; html: a model of HTML pages parsed into blocks with their "
+    "markup, from ./seeds/html by default (see 'linesift corpus build --renderer blocks')."))]
 
 
 @app.command()
 def train(
-    data: Annotated[Optional[list[Path]], typer.Argument(help="Labelled JSONL files or folders (default: ./seeds).")] = None,
-    out_path: Annotated[Path, typer.Option("--out", help="Where to write the model file.")] = DEFAULT_MODEL_OUT,
+    data: Annotated[Optional[list[Path]], typer.Argument(help="Labelled JSONL files or folders (default: ./seeds, or ./seeds/html with --input html).")] = None,
+    out_path: Annotated[Optional[Path], typer.Option("--out", help=(
+        f"Where to write the model file (default: {DEFAULT_MODEL_OUT}, or {DEFAULT_HTML_MODEL_OUT} with --input html).")
+    )] = None,
+    model_input: ModelInputOption = "text",
     jobs: Annotated[int, typer.Option("--jobs", min=1, help="Processes for feature extraction and folds.")] = 1,
     quiet: QuietOption = False,
 ) -> None:
@@ -126,9 +141,11 @@ def train(
     from linesift.training.pipeline import train_from_files
     from linesift.training.train import TrainingParams
 
+    out_path = out_path or (DEFAULT_HTML_MODEL_OUT if model_input == "html" else DEFAULT_MODEL_OUT)
     try:
         with _phases(quiet or not err.is_terminal) as progress:
-            model = train_from_files(data or _default_data(), TrainingParams(), n_jobs=jobs, progress=progress)
+            model = train_from_files(data or _default_data(model_input), TrainingParams(), n_jobs=jobs, progress=progress,
+                                     model_input=model_input)
     except DataError as error:
         _data_failure(error)
     save_model(model, out_path)
@@ -236,6 +253,7 @@ def evaluate(
     sites: Annotated[str, typer.Option(
         "--sites", help="all; development (leave out the final-check fifth of the sites); final-check (train on the "
                         "development sites, score the final-check fifth).")] = "all",
+    model_input: ModelInputOption = "text",
     quiet: QuietOption = False,
 ) -> None:
     """Precision, recall and word F1 of a model on labelled pages, beside baselines (cross-validated when trained on them)."""
@@ -249,8 +267,8 @@ def evaluate(
         fail(f"--convention {unknown[0]}: no such layout; choose from all, {', '.join(CONVENTIONS)}")
     if sites not in evaluation.SITES:
         fail(f"--sites {sites}: choose from {', '.join(evaluation.SITES)}")
-    model = _load(model_path)
-    paths = data or _default_data()
+    model = _load(model_path, model_input)
+    paths = data or _default_data(model_input)
     options = evaluation.EvalOptions(min_precision, min_recall, max_folds, html_root, jobs, tuple(named),
                                      cast("evaluation.Sites", sites))
     try:
@@ -317,9 +335,16 @@ def predict(
     on_error: Annotated[OnError, typer.Option("--on-error", help="fail: stop at a bad record; skip: write it through and count it.")] = "fail",
     quiet: QuietOption = False,
     report: Annotated[Optional[Path], typer.Option("--report", help="Also write an HTML page showing every line's decision and reasons (one text or HTML page).")] = None,
+    html_model_path: HtmlModelOption = None,
+    html_as_text: HtmlAsTextOption = False,
 ) -> None:
-    """Clean pages, JSONL, WARC/WET or Parquet: text pages give their content lines, records gain linesift_text."""
-    model = _load(model_path)  # a bad model file is a usage error, reported before any input is read
+    """Clean pages, JSONL, WARC/WET or Parquet: text pages give their content lines, records gain linesift_text.
+
+    HTML pages (and HTML records of WARC files) are parsed into blocks and cleaned by the model of HTML pages: each
+    kept block is a line of the output."""
+    # A bad model file is a usage error, reported before any input is read.
+    model = _load(model_path)
+    html_model = None if html_as_text else _load(html_model_path, "html")
     read = _read_options(input_format, text_field, strict)
     given = [*([text_field_option(text_field)] if text_field is not None else []),
              *([SPANS_OPTION] if spans else []), *([LINE_RECORDS_OPTION] if output_format == "jsonl" else []),
@@ -329,10 +354,11 @@ def predict(
     except InputError as error:
         fail(str(error))
     if report is not None:
-        _write_report(files, report, model, threshold, read, output_dir, output_format == "jsonl")
+        _write_report(files, report, model, html_model, threshold, read, output_dir, output_format == "jsonl")
     options = RunOptions(
         read=read,
-        clean=CleanOptions(None if model_path is None else str(model_path), threshold, spans),
+        clean=CleanOptions(None if model_path is None else str(model_path), threshold, spans,
+                           None if html_model_path is None else str(html_model_path), html_as_text),
         output_dir=output_dir,
         line_records=output_format == "jsonl",
         on_error=on_error,
@@ -359,8 +385,8 @@ def _read_options(input_format: InputFormat, text_field: str | None, strict: boo
     return ReadOptions(None if input_format == "auto" else input_format, text_field or DEFAULT_TEXT_FIELD, strict)
 
 
-def _write_report(files: list[str], report: Path, model: Sifter, threshold: float | None, read: ReadOptions,
-                  output_dir: Path | None, line_records: bool) -> None:
+def _write_report(files: list[str], report: Path, model: Sifter, html_model: Sifter | None, threshold: float | None,
+                  read: ReadOptions, output_dir: Path | None, line_records: bool) -> None:
     """The report shows one page: a text or HTML file, read and rendered as ``predict`` reads it."""
     name = files[0]
     kind = read.input_format or kind_from_name(name)
@@ -371,8 +397,9 @@ def _write_report(files: list[str], report: Path, model: Sifter, threshold: floa
     if (output := report_replaces_output(report, name, kind, output_dir, line_records)) is not None:
         fail(f"--report {report} is where the cleaned page goes ({output}): choose another file for the report")
     try:
-        page = read_page_text(name, read)
-        write_report(report, model, page.text, threshold, title=name)
+        page = read_page_text(name, read, parse_html=html_model is not None)
+        scorer = model if page.structure is None else cast(Sifter, html_model)
+        write_report(report, scorer, page.text, threshold, title=name, structure=page.structure)
     except (InputError, PageTooLargeError) as error:
         fail(f"{name}: {error}" if isinstance(error, PageTooLargeError) else str(error))
     except OSError as error:
@@ -494,18 +521,24 @@ def explain(
     output_format: Annotated[Literal["table", "jsonl"], typer.Option("--format", help="table: for reading; jsonl: one record per line.")] = "table",
     model_path: ModelOption = None,
     threshold: ThresholdOption = None,
+    html_model_path: HtmlModelOption = None,
+    html_as_text: HtmlAsTextOption = False,
 ) -> None:
-    """Show why each line was kept or dropped: the features that weighed most for and against it."""
+    """Show why each line was kept or dropped: the features that weighed most for and against it.
+
+    An HTML page is explained as predict cleans it: its blocks, with the reasons its markup gives."""
     read = _read_options(input_format, text_field, strict=False)
+    model = _load(model_path)
+    html_model = None if html_as_text else _load(html_model_path, "html")
     try:
         refuse_unusable_options([file], read, [text_field_option(text_field)] if text_field is not None else [])
-        page = read_page_text(file, read, record)
+        page = read_page_text(file, read, record, parse_html=html_model is not None)
     except InputError as error:
         fail(str(error))
     if page.warning:
         _warn(page.warning)
-    model = _load(model_path)
-    explanations = explain_lines(model, page.text, top, threshold)
+    scorer = model if page.structure is None else cast(Sifter, html_model)
+    explanations = explain_lines(scorer, page.text, top, threshold, page.structure)
     if line is not None:
         if not 1 <= line <= len(explanations):
             fail(f"--line {line} is out of range: {page.where} has {len(explanations)} line(s)")

@@ -19,13 +19,14 @@ import numpy as np
 
 from linesift.limits import check_page_size
 from linesift.model.context import COLUMNS as CONTEXT_COLUMNS
-from linesift.model.context import context_feature_names
-from linesift.model.features import FAMILIES, OWN_COLUMNS, feature_names
+from linesift.model.features import FAMILIES, OWN_COLUMNS
 from linesift.model.linear import LinearScorer
+from linesift.model.modelfile import stage_feature_names
 from linesift.model.ngrams import (
     CHAR_NGRAM,
     MAX_CHARS_PER_LINE,
     MAX_WORDS_PER_LINE,
+    N_BUCKETS,
     bucket_of,
     char_grams,
     ngram_features,
@@ -34,7 +35,9 @@ from linesift.model.ngrams import (
 )
 from linesift.model.pagestats import PageStats
 from linesift.model.segment import Page
-from linesift.model.sifter import Label, Scored, Sifter
+from linesift.model.sifter import Label, ModelInput, Scored, Sifter
+from linesift.model.structure import COLUMNS as STRUCTURE_COLUMNS
+from linesift.model.structure import Structure, line_tokens, token_bucket, token_scores
 
 if TYPE_CHECKING:
     import scipy.sparse as sp
@@ -43,6 +46,9 @@ DEFAULT_TOP = 3  # reasons shown each way: enough to see the decision, few enoug
 NGRAMS = "ngrams"  # the name of the one reason that sums all hashed n-gram columns
 NGRAMS_DESCRIPTION = "words/phrases at the start of the line"
 NAMED_NGRAMS = 3  # n-grams named inside the n-gram reason
+MARKUP = "markup"  # the name of the one reason that sums the hashed tags and class, id and role words of a line
+MARKUP_DESCRIPTION = "its markup"
+NAMED_TOKENS = 3  # tags and words named inside the markup reason
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,7 +84,9 @@ class LineExplanation:
 
 
 # Each column's wording, as its family declares it; a neighbour's column is said as the column it copies.
-_WORDING = {column.name: column.wording for column in (*OWN_COLUMNS, *CONTEXT_COLUMNS)}
+_WORDING = {column.name: column.wording for column in (*OWN_COLUMNS, *CONTEXT_COLUMNS, *STRUCTURE_COLUMNS)}
+_TOKEN_WORDING = {"tag": "a <{}> block", "parent": "in a <{}>", "around": "inside <{}>", "near": "class/id word \u201c{}\u201d",
+                  "word": "class/id word \u201c{}\u201d around it"}
 _NEIGHBOURS = {-3: "three lines before", -2: "two lines before", -1: "previous line",
                1: "next line", 2: "two lines after", 3: "three lines after"}
 
@@ -119,7 +127,28 @@ def _hashed_terms(classifier: LinearScorer, hashed: sp.csr_matrix) -> sp.csr_mat
     """Coefficient × value of every hashed n-gram column (those pass unscaled)."""
     import scipy.sparse as sp  # only explanations need it: cleaning starts without scipy
 
-    return sp.csr_matrix(hashed.multiply(classifier.coef_[classifier.n_scaled_:]))
+    start = classifier.n_scaled_
+    return sp.csr_matrix(hashed.multiply(classifier.coef_[start : start + hashed.shape[1]]))
+
+
+def _markup_reason(classifier: LinearScorer, structure: Structure, row: int) -> Reason | None:
+    """The hashed tags and words of a line's markup as one reason, naming those that weighed most its way."""
+    tokens = line_tokens(structure.tags[row], structure.names[row])
+    if not tokens:
+        return None
+    weights = classifier.coef_[classifier.n_scaled_ + N_BUCKETS :]
+    buckets = sorted({token_bucket(token) for token in tokens})
+    scale = 1.0 / np.sqrt(len(buckets))
+    total = float(weights[buckets].sum() * scale)
+    if total == 0.0:
+        return None
+    weighed = sorted(((float(weights[token_bucket(token)] * scale), token) for token in tokens), key=lambda pair: -pair[0] * np.sign(total))
+    shown: list[str] = []
+    for value, token in weighed:
+        kind, _, word = token.partition(":")
+        if value * total > 0 and len(shown) < NAMED_TOKENS:
+            shown.append(f"{_TOKEN_WORDING[kind].format(word)} ({value:+.2f})")
+    return Reason(MARKUP, MARKUP_DESCRIPTION + (f": {', '.join(shown)}" if shown else ""), total)
 
 
 def _ngram_buckets(lines: Sequence[str]) -> list[dict[int, list[str]]]:
@@ -207,20 +236,20 @@ def _ngram_reason(terms: sp.csr_matrix, row: int, named: dict[int, list[str]]) -
     return Reason(NGRAMS, description, total)
 
 
-def _strongest(terms: np.ndarray, names: list[str], values: np.ndarray, extra: Reason | None, top: int,
+def _strongest(terms: np.ndarray, names: list[str], values: np.ndarray, extra: Sequence[Reason], top: int,
                missing: Callable[[str], bool]) -> tuple[tuple[Reason, ...], tuple[Reason, ...]]:
-    """The ``top`` largest positive and ``top`` most negative terms of one line, as reasons.
+    """The ``top`` largest positive and ``top`` most negative terms of one line, as reasons, among its columns'
+    and the ``extra`` reasons (the hashed columns, summed).
 
     Ties (correlated features often share a coefficient) go to the earlier column, so a shorter list
     is always the start of a longer one.
     """
-    weights = np.append(terms, extra.contribution if extra is not None else 0.0)
+    weights = np.append(terms, [reason.contribution for reason in extra])
     columns = np.arange(len(weights))
 
     def reason(i: int) -> Reason:
-        if i == len(names):
-            assert extra is not None
-            return extra
+        if i >= len(names):
+            return extra[i - len(names)]
         return Reason(names[i], describe(names[i], float(values[i]), missing(names[i])), float(weights[i]))
 
     chosen = []
@@ -230,8 +259,10 @@ def _strongest(terms: np.ndarray, names: list[str], values: np.ndarray, extra: R
     return chosen[0], chosen[1]
 
 
-def explain_lines(model: Sifter, text: str, top: int = DEFAULT_TOP, threshold: float | None = None) -> list[LineExplanation]:
-    """One :class:`LineExplanation` per line of ``text``, with the same labels as ``model.predict_lines``.
+def explain_lines(model: Sifter, text: str, top: int = DEFAULT_TOP, threshold: float | None = None,
+                  structure: Structure | None = None) -> list[LineExplanation]:
+    """One :class:`LineExplanation` per line of ``text``, with the same labels as ``model.predict_lines``; for a
+    model of HTML pages, ``text`` is the page's blocks and ``structure`` their markup (see :mod:`linesift.model.dom`).
 
     Raises:
         PageTooLargeError: ``text`` is over the size limits (see :mod:`linesift.limits`).
@@ -242,14 +273,15 @@ def explain_lines(model: Sifter, text: str, top: int = DEFAULT_TOP, threshold: f
     page = Page.from_text(text)
     if len(page) == 0:
         return []
-    scored = model.scored(page, threshold)
+    scored = model.scored(page, threshold, structure)
     cut = float(scored.cuts[0])
     # The passes' inputs and terms have one row per non-blank line (see :class:`Scored`).
     first_input, second_input = scored.first_input.matrix(), scored.second_input.matrix()
     first_terms, second_terms = _dense_terms(model.first, first_input), _dense_terms(model.second, second_input)
     hashed = _hashed_terms(model.first, ngram_features(scored.stats))
     named = _ngram_buckets(scored.stats.page.lines)
-    first_names, second_names = feature_names(), context_feature_names() + feature_names()
+    names = stage_feature_names(model.input)
+    first_names, second_names = names["first"], names["second"]
     filled = len(scored.rows)
     rank = np.cumsum(~page.blank) - 1  # a non-blank line's row among the non-blank lines
     explanations = []
@@ -264,9 +296,12 @@ def explain_lines(model: Sifter, text: str, top: int = DEFAULT_TOP, threshold: f
             offset = neighbour_offset(name)
             return offset is not None and not 0 <= position + offset < filled
 
+        extra = [_ngram_reason(hashed, row, named[row])]
+        if scored.structure is not None:
+            extra.append(_markup_reason(model.first, scored.structure, row))
         first_for, first_against = _strongest(first_terms[row], first_names, first_input[row],
-                                              _ngram_reason(hashed, row, named[row]), top, missing)
-        reasons_for, reasons_against = _strongest(second_terms[row], second_names, second_input[row], None, top, missing)
+                                              [reason for reason in extra if reason is not None], top, missing)
+        reasons_for, reasons_against = _strongest(second_terms[row], second_names, second_input[row], [], top, missing)
         explanations.append(LineExplanation(
             i + 1, line, "content" if p >= cut else "noise", p, cut, reasons_for, reasons_against,
             PassExplanation(float(scored.p_first[row]), first_for, first_against),
@@ -300,14 +335,16 @@ def explanation_record(explanation: LineExplanation) -> dict:
 # the lines around it (see :mod:`linesift.model.context`): its reason is ``CONTEXT``.
 NEIGHBOURS = "neighbours"
 CONTEXT = "context"
-DROP_REASONS = (*FAMILIES, NEIGHBOURS, NGRAMS, CONTEXT)
+DROP_REASONS = (*FAMILIES, NEIGHBOURS, NGRAMS, MARKUP, CONTEXT)
 
 
 @functools.cache
-def _reason_of_columns() -> np.ndarray:
-    """``(n_dense, len(DROP_REASONS))``: 1 where a first-pass dense column counts towards a reason."""
+def _reason_of_columns(model_input: ModelInput) -> np.ndarray:
+    """``(n_dense, len(DROP_REASONS))``: 1 where a first-pass dense column counts towards a reason; the markup's
+    columns of a model of HTML pages count towards ``MARKUP``."""
     family_of = {column.name: family.name for family in FAMILIES.values() for column in family.columns}
-    names = feature_names()
+    family_of |= {column.name: MARKUP for column in STRUCTURE_COLUMNS}
+    names = stage_feature_names(model_input)["first"]
     indicator = np.zeros((len(names), len(DROP_REASONS)))
     for column, name in enumerate(names):
         reason = NEIGHBOURS if neighbour_offset(name) is not None else family_of[name]
@@ -323,9 +360,14 @@ def drop_reasons(model: Sifter, scored: Scored, kept: Sequence[np.ndarray]) -> l
     if not len(rows):
         return [Counter() for _ in kept]
     terms = _dense_terms(model.first, scored.first_input.matrix())
-    hashed = ngram_scores(stats, model.first.coef_[model.first.n_scaled_:])
-    by_reason = terms @ _reason_of_columns()
+    hashed_from = model.first.n_scaled_
+    hashed = ngram_scores(stats, model.first.coef_[hashed_from : hashed_from + N_BUCKETS])
+    by_reason = terms @ _reason_of_columns(model.input)
     by_reason[:, DROP_REASONS.index(NGRAMS)] = hashed
+    if scored.structure is not None:
+        markup = token_scores(scored.structure, model.first.coef_[hashed_from + N_BUCKETS :])
+        by_reason[:, DROP_REASONS.index(MARKUP)] += markup
+        hashed = hashed + markup
     first_pass_content = model.first.intercept_ + terms.sum(axis=1) + hashed >= 0
     strongest_against = by_reason[:, :-1].argmin(axis=1)  # CONTEXT, last, is no sum of terms
     reason = np.where(first_pass_content, DROP_REASONS.index(CONTEXT), strongest_against)

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 MAX_PAGE_CHARS = 10_000_000  # measured: ~0.6 GB peak, ~6 s for one 10 MB line
 MAX_PAGE_LINES = 200_000  # measured: ~1.4 GB peak, ~4 s for 200,000 one-character lines
+# HTML holds several times its text in markup: its text is checked against the limits above once parsed.
+MAX_HTML_CHARS = 64_000_000
 # A report holds every line with its reasons, about 500 bytes a line: 20,000 lines make ~10 MB in
 # ~3.5 s, which a browser still opens; 150,000 made 70 MB in 28 s (docs/limits.md).
 MAX_REPORT_LINES = 20_000
@@ -33,6 +35,14 @@ def check_page_size(text: str, max_chars: int = MAX_PAGE_CHARS, max_lines: int =
     if lines is not None:
         raise PageTooLargeError(
             f"page has about {lines:,} lines, more than the {max_lines:,} linesift cleans at once "
+            "(see docs/limits.md); split it into smaller documents")
+
+
+def check_html_size(html: str, max_chars: int = MAX_HTML_CHARS) -> None:
+    """Refuse an HTML page over ``max_chars`` code points before it is parsed."""
+    if len(html) > max_chars:
+        raise PageTooLargeError(
+            f"HTML page has {len(html):,} characters, more than the {max_chars:,} linesift parses at once "
             "(see docs/limits.md); split it into smaller documents")
 
 

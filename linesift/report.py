@@ -18,6 +18,7 @@ from linesift.atomic import atomic_writer
 from linesift.explain import DEFAULT_TOP, LineExplanation, Reason, explain_lines
 from linesift.limits import check_report_size
 from linesift.model.sifter import Line, Sifter
+from linesift.model.structure import Structure
 
 DEFAULT_TITLE = "linesift report"
 
@@ -118,14 +119,15 @@ def render_report(lines: Sequence[Line], explanations: Sequence[LineExplanation]
 
 
 def write_report(path: str | os.PathLike[str], model: Sifter, text: str, threshold: float | None = None,
-                 title: str = DEFAULT_TITLE, top: int = DEFAULT_TOP) -> None:
-    """Explain every line of ``text`` and write the report to ``path``; an interrupted write leaves nothing.
+                 title: str = DEFAULT_TITLE, top: int = DEFAULT_TOP, structure: Structure | None = None) -> None:
+    """Explain every line of ``text`` (an HTML page's blocks, with their ``structure``, for a model of HTML
+    pages) and write the report to ``path``; an interrupted write leaves nothing.
 
     Raises:
         PageTooLargeError: ``text`` has more lines than a report shows (see :mod:`linesift.limits`).
     """
     check_report_size(text)
-    explanations = explain_lines(model, text, top, threshold)
+    explanations = explain_lines(model, text, top, threshold, structure)
     lines = [Line(e.number, e.text, e.label, e.p_content) for e in explanations]
     cut = explanations[0].cut if explanations else None  # an empty page has no cut
     with atomic_writer(Path(path)) as out:

@@ -14,10 +14,12 @@ from typer.testing import CliRunner
 from linesift import load_model
 from linesift.cli import app
 from linesift.io.cleaning import line_spans
+from linesift.model.dom import parse_html_page
 from linesift.model.segment import Page
 
 runner = CliRunner()
 MODEL = load_model(None)
+HTML_MODEL = load_model(None, "html")
 
 
 def run(*args: str, stdin: str | bytes | None = None):
@@ -124,8 +126,6 @@ def test_jsonl_gz_output_is_compressed_like_its_input(tmp_path: Path) -> None:
 
 
 def test_wet_conversion_records_and_warc_html_responses(tmp_path: Path) -> None:
-    from linesift.io.render import render_html
-
     html = html_page(5)
     archive = (
         warc_record("warcinfo", b"software: test\r\n", content_type="application/warc-fields")
@@ -139,15 +139,21 @@ def test_wet_conversion_records_and_warc_html_responses(tmp_path: Path) -> None:
     assert [r["url"] for r in out] == ["http://a.example/", "http://b.example/"]
     assert all(r["warc_record_id"].startswith("<urn:uuid:") and r["warc_date"] for r in out)
     assert out[0]["text"] == page(1) and out[0]["linesift_text"] == MODEL.clean(page(1))
-    rendered = render_html(html.encode())
-    assert out[1]["text"] == rendered and out[1]["linesift_text"] == MODEL.clean(rendered)
+    blocks = "\n".join(parse_html_page(html).lines)  # HTML records are cleaned by the model of HTML pages
+    assert out[1]["text"] == blocks and out[1]["linesift_text"] == HTML_MODEL.clean_html(html)
 
 
-def test_html_file_is_rendered_like_the_training_pages(tmp_path: Path) -> None:
+def test_html_file_is_cleaned_by_the_model_of_html_pages(tmp_path: Path) -> None:
+    (tmp_path / "page.html").write_text(html_page(6))
+    run(str(tmp_path / "page.html"), "--output-dir", str(tmp_path / "out"))
+    assert (tmp_path / "out" / "page.txt").read_text() == HTML_MODEL.clean_html(html_page(6)) + "\n"
+
+
+def test_html_file_as_text_is_rendered_like_the_training_pages(tmp_path: Path) -> None:
     from linesift.io.render import render_html
 
     (tmp_path / "page.html").write_text(html_page(6))
-    run(str(tmp_path / "page.html"), "--output-dir", str(tmp_path / "out"))
+    run(str(tmp_path / "page.html"), "--html-as-text", "--output-dir", str(tmp_path / "out"))
     assert (tmp_path / "out" / "page.txt").read_text() == cleaned(render_html(html_page(6).encode()))
 
 

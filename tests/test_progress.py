@@ -76,7 +76,7 @@ def terminal(monkeypatch: pytest.MonkeyPatch) -> io.StringIO:
 
 
 def fake_training(monkeypatch: pytest.MonkeyPatch, model: Sifter) -> None:
-    def train(paths, params, n_jobs=1, progress=None):
+    def train(paths, params, n_jobs=1, progress=None, model_input="text"):
         progress("fitting the second pass", 0, None)
         return model
 

@@ -1,7 +1,7 @@
 """Clean one document and describe the result the way every output format stores it.
 
-A document is plain text or HTML bytes (rendered first, with the renderer the model was trained
-on). The result is the cleaned text and, on request, per-line spans ``[start, end, p_content]``
+A document is plain text or HTML bytes: rendered first to text, with the renderer the text model
+was trained on, or parsed into blocks with their markup for the model of HTML pages. The result is the cleaned text and, on request, per-line spans ``[start, end, p_content]``
 into the document's own text, the way RedPajama-V2 stores line-level quality signals: offsets are
 Python string indices (Unicode code points) into the text as given, line terminators excluded, one
 span per line including blank ones.
@@ -13,12 +13,14 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from typing import cast
 
 from linesift.explain import drop_reasons
-from linesift.io.html import render
+from linesift.io.html import parse, render
 from linesift.limits import PageTooLargeError, check_page_size
 from linesift.model.segment import Page
 from linesift.model.sifter import Decision, Line, Sifter, decide_lines, join_kept
+from linesift.model.structure import Structure
 
 TEXT_FIELD = "linesift_text"
 SPANS_FIELD = "linesift_spans"
@@ -79,10 +81,14 @@ def _decided(text: str, page: Page, decision: Decision, spans: bool, lines: bool
     return Cleaned(join_kept(page, keep), found, cut, text_lines=int((~page.blank).sum()), kept_lines=int(keep.sum()))
 
 
-def document_text(document: Document) -> tuple[str, str | None]:
-    """The text to clean, rendered first from HTML, or why there is none (not renderable, over the size limits)."""
+def document_text(document: Document, parse_html: bool = False) -> tuple[str, Structure | None, str | None]:
+    """The text to clean, from HTML rendered to text or (``parse_html``) parsed into blocks with their structure,
+    or why there is none (not renderable, over the size limits)."""
+    structure = None
     if document.html is None or not document.html.strip():  # an empty HTML file is an empty page, like an empty text file
         text, error = document.text or "", None
+    elif parse_html:
+        text, structure, error = parse(document.html)
     else:
         text, error = render(document.html)
     if error is None:
@@ -90,34 +96,41 @@ def document_text(document: Document) -> tuple[str, str | None]:
             check_page_size(text)
         except PageTooLargeError as too_large:
             error = str(too_large)
-    return text, error
+    return text, structure, error
 
 
 def clean_documents(model: Sifter, documents: Sequence[Document], threshold: float | None = None, spans: bool = False,
-                    reasons: bool = False) -> list[Cleaned]:
+                    reasons: bool = False, html_model: Sifter | None = None) -> list[Cleaned]:
     """Clean every :class:`Document`, scored together (see :meth:`Sifter.scored_many`); an HTML page
     that cannot be rendered, or a page over the size limits, gives a ``Cleaned`` with ``error``.
-    ``reasons`` adds each page's ``drop_reasons``, read from the same scores."""
+    With ``html_model`` HTML pages are parsed into blocks and cleaned by it; without, they are rendered to text
+    and cleaned by ``model``. ``reasons`` adds each page's ``drop_reasons``, read from the same scores."""
     results: list[Cleaned] = []
-    texts: dict[int, str] = {}
+    by_model: dict[bool, dict[int, tuple[str, Structure | None]]] = {False: {}, True: {}}
     for index, document in enumerate(documents):
-        text, error = document_text(document)
+        as_blocks = html_model is not None and document.html is not None
+        text, structure, error = document_text(document, as_blocks)
         results.append(Cleaned(error=error))
         if error is None:
-            texts[index] = text
-    pages = [Page.from_text(text) for text in texts.values()]
-    scored_pages = list(zip(texts.items(), pages))
-    done = 0
-    for scored in model.scored_many(pages, threshold):
-        decisions = scored.decisions()
-        batch, done = scored_pages[done : done + len(decisions)], done + len(decisions)
-        counts = drop_reasons(model, scored, [d.keep(page) for (_, page), d in zip(batch, decisions)]) if reasons else None
-        for position, (((index, text), page), decision) in enumerate(zip(batch, decisions)):
-            document = documents[index]
-            cleaned = _decided(text, page, decision, spans, document.lines)
-            if document.html is not None:
-                cleaned = replace(cleaned, rendered=text)
-            results[index] = cleaned if counts is None else replace(cleaned, drop_reasons=counts[position])
+            by_model[as_blocks and structure is not None][index] = (text, structure)
+    for as_blocks, texts in by_model.items():
+        if not texts:
+            continue
+        scorer = cast(Sifter, html_model) if as_blocks else model
+        pages = [Page.from_text(text) for text, _ in texts.values()]
+        structures = [cast(Structure, structure) for _, structure in texts.values()] if as_blocks else None
+        scored_pages = list(zip(texts.items(), pages))
+        done = 0
+        for scored in scorer.scored_many(pages, threshold, structures):
+            decisions = scored.decisions()
+            batch, done = scored_pages[done : done + len(decisions)], done + len(decisions)
+            counts = drop_reasons(scorer, scored, [d.keep(page) for (_, page), d in zip(batch, decisions)]) if reasons else None
+            for position, (((index, (text, _)), page), decision) in enumerate(zip(batch, decisions)):
+                document = documents[index]
+                cleaned = _decided(text, page, decision, spans, document.lines)
+                if document.html is not None:
+                    cleaned = replace(cleaned, rendered=text)
+                results[index] = cleaned if counts is None else replace(cleaned, drop_reasons=counts[position])
     return results
 
 

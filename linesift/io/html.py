@@ -1,4 +1,5 @@
-"""HTML pages rendered to text with the renderer the model was trained on, so HTML users get the same model."""
+"""HTML pages rendered to text with the renderer the text model was trained on, or parsed into blocks for the
+model of HTML pages."""
 
 from __future__ import annotations
 
@@ -6,6 +7,9 @@ import functools
 from collections.abc import Callable
 
 from linesift.io.text import MissingExtraError
+from linesift.limits import PageTooLargeError, check_html_size
+from linesift.model.dom import parse_html_page
+from linesift.model.structure import Structure
 
 HTML_PACKAGES = "resiliparse charset-normalizer"  # what linesift.io.render needs for the default renderer
 
@@ -27,3 +31,18 @@ def render(data: bytes) -> tuple[str, str | None]:
         return render_html(data), None
     except render_error as error:
         return "", str(error)
+
+
+def parse(data: bytes) -> tuple[str, Structure | None, str | None]:
+    """The page's blocks, one a line, and their structure (see :func:`linesift.model.dom.parse_html_page`), or
+    ``("", None, reason)`` when the bytes are not a page that can be decoded or are over the size limits."""
+    _, render_error = _renderer()
+    from linesift.io.render import decode_html
+
+    try:
+        html = decode_html(data)
+        check_html_size(html)
+    except (render_error, PageTooLargeError) as error:
+        return "", None, str(error)
+    page = parse_html_page(html)
+    return "\n".join(page.lines), page.structure, None

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from linesift.io.cleaning import document_text
 from linesift.io.sources import KIND_DESCRIPTIONS, PAGE_KINDS, ReadOptions, Record, Source, input_named, open_source
 from linesift.io.text import InputError
+from linesift.model.structure import Structure
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,10 +22,13 @@ class PageText:
     text: str
     where: str
     warning: str | None = None
+    structure: Structure | None = None  # an HTML page parsed into blocks: what its markup says of each line
 
 
-def read_page_text(name: str, options: ReadOptions = ReadOptions(), record: int | None = None) -> PageText:
-    """The text of file ``name`` (``-``: stdin), or of its ``record``-th record (from 1) if it holds records.
+def read_page_text(name: str, options: ReadOptions = ReadOptions(), record: int | None = None,
+                   parse_html: bool = False) -> PageText:
+    """The text of file ``name`` (``-``: stdin), or of its ``record``-th record (from 1) if it holds records; an
+    HTML page is rendered to text, or with ``parse_html`` parsed into blocks with their structure.
 
     Raises:
         InputError: the file cannot be read, the record is missing or bad, the HTML cannot be
@@ -32,13 +36,13 @@ def read_page_text(name: str, options: ReadOptions = ReadOptions(), record: int 
     """
     with open_source(input_named(name), options) as source:
         found = _the_record(source, record)
-        text, problem = ("", None) if found.document is None else document_text(found.document)
+        text, structure, problem = ("", None, None) if found.document is None else document_text(found.document, parse_html)
         if problem is not None:
             found = source.bad_record(found.number, problem)
         if found.error is not None:
             raise found.error
     where = name if source.kind in PAGE_KINDS else f"{source.input.name}: record {found.number}"
-    return PageText(text, where, found.warning)
+    return PageText(text, where, found.warning, structure)
 
 
 def _the_record(source: Source, number: int | None) -> Record:

@@ -21,7 +21,7 @@ from typing import Generic, TypeVar
 
 from linesift.io.cleaning import Cleaned, Document, clean_documents
 from linesift.model.modelfile import load_model
-from linesift.model.sifter import Sifter
+from linesift.model.sifter import ModelInput, Sifter
 
 CHUNK_DOCUMENTS = 16  # pages per task: a few hundred ms of work, so scheduling costs little
 CHUNK_BYTES = 4 * 1024 * 1024  # and never more than this much text per task, whatever the page sizes
@@ -33,23 +33,34 @@ Tag = TypeVar("Tag")
 
 @dataclass(frozen=True, slots=True)
 class CleanOptions:
-    """How to clean: model file (``None``: built-in), threshold, and whether to return spans."""
+    """How to clean: model files (``None``: built-in), threshold, and whether to return spans. HTML pages are
+    parsed into blocks and cleaned by the model of HTML pages, or with ``html_as_text`` rendered to text and
+    cleaned by the text model."""
 
     model_path: str | None = None
     threshold: float | None = None
     spans: bool = False
+    html_model_path: str | None = None
+    html_as_text: bool = False
 
 
 @functools.lru_cache(maxsize=MODEL_CACHE_SIZE)
-def cached_model(model_path: str | None) -> Sifter:
-    """The model at ``model_path``, loaded once per process however many chunks or partitions use it."""
-    return load_model(model_path)
+def cached_model(model_path: str | None, model_input: ModelInput = "text") -> Sifter:
+    """The model at ``model_path`` (``None``: the built-in model of ``model_input``), loaded once per process
+    however many chunks or partitions use it."""
+    return load_model(model_path, model_input)
+
+
+def html_model_of(options: CleanOptions) -> Sifter | None:
+    """The model that cleans HTML pages under ``options``; None when they are rendered to text."""
+    return None if options.html_as_text else cached_model(options.html_model_path, "html")
 
 
 def clean_chunk(options: CleanOptions, documents: list[Document | None]) -> list[Cleaned | None]:
     """Clean every document of a chunk; ``None`` (nothing to clean) stays ``None``."""
     given = [document for document in documents if document is not None]
-    cleaned = iter(clean_documents(cached_model(options.model_path), given, options.threshold, options.spans))
+    cleaned = iter(clean_documents(cached_model(options.model_path), given, options.threshold, options.spans,
+                                   html_model=html_model_of(options)))
     return [None if document is None else next(cleaned) for document in documents]
 
 

@@ -12,7 +12,7 @@ import math
 import os
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 import numpy as np
 
@@ -22,7 +22,9 @@ from linesift.model.cuts import check_threshold
 from linesift.model.features import feature_names
 from linesift.model.linear import LinearScorer
 from linesift.model.ngrams import N_BUCKETS
-from linesift.model.sifter import Sifter
+from linesift.model.sifter import READS, ModelInput, Sifter
+from linesift.model.structure import N_STRUCTURE_BUCKETS
+from linesift.model.structure import NAMES as STRUCTURE_NAMES
 
 FORMAT = "linesift-model"
 FORMAT_VERSION = 1
@@ -33,16 +35,23 @@ _SIGNIFICANT_DIGITS = 10
 MAX_PARAMETER = 1e6
 MIN_SCALE = 1e-12
 DEFAULT_MODEL = "default_model.json"
+DEFAULT_HTML_MODEL = "html_model.json"  # the built-in model of HTML pages
 
 
 class ModelFileError(ValueError):
     """A model file that cannot be used, with the reason."""
 
 
-def stage_feature_names() -> dict[str, list[str]]:
-    """The feature names each stage of a model built by this code must carry."""
-    dense = feature_names()
+def stage_feature_names(model_input: ModelInput = "text") -> dict[str, list[str]]:
+    """The feature names each stage of a model of ``model_input`` built by this code must carry: a model of HTML
+    pages reads the structural columns before the text's."""
+    dense = (STRUCTURE_NAMES if model_input == "html" else []) + feature_names()
     return {"first": dense, "second": context_feature_names() + dense}
+
+
+def hashed_buckets(model_input: ModelInput = "text") -> int:
+    """The hashed columns of a first stage: the n-grams, then for HTML pages the structural tokens."""
+    return N_BUCKETS + (N_STRUCTURE_BUCKETS if model_input == "html" else 0)
 
 
 def _round(values: np.ndarray) -> list[float]:
@@ -64,13 +73,14 @@ def _stage_to_dict(classifier: LinearScorer, names: list[str], n_hashed: int) ->
 
 
 def model_to_dict(model: Sifter) -> dict[str, Any]:
-    names = stage_feature_names()
+    names = stage_feature_names(model.input)
     return {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
+        "input": model.input,
         "threshold": None if model.threshold is None else float(model.threshold),
         "stages": {
-            "first": _stage_to_dict(model.first, names["first"], N_BUCKETS),
+            "first": _stage_to_dict(model.first, names["first"], hashed_buckets(model.input)),
             "second": _stage_to_dict(model.second, names["second"], 0),
         },
         **model.metadata,
@@ -149,21 +159,32 @@ def model_from_dict(document: Any) -> Sifter:
     stages = document.get("stages")
     if not isinstance(stages, dict):
         raise ModelFileError("stages must be an object with 'first' and 'second'")
-    names = stage_feature_names()
-    first = _stage_from_dict(stages.get("first"), names["first"], N_BUCKETS, "stages.first")
+    model_input = document.get("input", "text")  # files written before HTML models read text
+    if model_input not in get_args(ModelInput):
+        raise ModelFileError(f"input must be one of {', '.join(get_args(ModelInput))}, got {model_input!r}")
+    names = stage_feature_names(model_input)
+    first = _stage_from_dict(stages.get("first"), names["first"], hashed_buckets(model_input), "stages.first")
     second = _stage_from_dict(stages.get("second"), names["second"], 0, "stages.second")
     for key in ("training", "versions"):  # optional records of where the model came from
         if key in document and not isinstance(document[key], dict):
             raise ModelFileError(f"{key} must be an object")
-    metadata = {key: value for key, value in document.items() if key not in {"format", "format_version", "threshold", "stages"}}
-    return Sifter(first, second, None if threshold is None else float(threshold), metadata)
+    metadata = {key: value for key, value in document.items()
+                if key not in {"format", "format_version", "input", "threshold", "stages"}}
+    return Sifter(first, second, None if threshold is None else float(threshold), metadata, model_input)
 
 
-def load_model(path: str | os.PathLike[str] | None = None) -> Sifter:
-    """Load a model file, or the built-in model when ``path`` is None. Never unpickles anything."""
+def load_model(path: str | os.PathLike[str] | None = None, input: ModelInput = "text") -> Sifter:
+    """Load a model of ``input`` from a file, or the built-in one when ``path`` is None: of text, or of HTML pages
+    (it cleans with :meth:`Sifter.clean_html`). Never unpickles anything.
+
+    Raises ValueError for an unknown ``input``, :class:`ModelFileError` for a file that is not a model of ``input``.
+    """
+    if input not in get_args(ModelInput):
+        raise ValueError(f"input must be one of {', '.join(get_args(ModelInput))}, not {input!r}")
     if path is None:
-        source = resources.files("linesift.model").joinpath(DEFAULT_MODEL)
-        name = f"built-in model ({DEFAULT_MODEL})"
+        builtin = DEFAULT_HTML_MODEL if input == "html" else DEFAULT_MODEL
+        source = resources.files("linesift.model").joinpath(builtin)
+        name = f"built-in model ({builtin})"
         try:
             raw = source.read_bytes()
         except FileNotFoundError:
@@ -181,9 +202,13 @@ def load_model(path: str | os.PathLike[str] | None = None) -> Sifter:
     except (UnicodeDecodeError, json.JSONDecodeError, RecursionError, ValueError) as error:
         raise ModelFileError(f"{name}: not valid model JSON ({error})") from None
     try:
-        return model_from_dict(document)
+        model = model_from_dict(document)
     except ModelFileError as error:
         raise ModelFileError(f"{name}: {error}") from None
+    if model.input != input:
+        raise ModelFileError(f"{name}: a model of {READS[model.input]}, not of {READS[input]}"
+                             f"{' (give it as --html-model)' if model.input == 'html' else ' (give it as --model)'}")
+    return model
 
 
 def _refuse_constant(token: str) -> float:

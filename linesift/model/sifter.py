@@ -14,17 +14,23 @@ from typing import Literal
 
 import numpy as np
 
-from linesift.limits import check_page_size
+from linesift.limits import check_html_size, check_page_size
 from linesift.model.context import NAMES as CONTEXT_NAMES
 from linesift.model.context import context_features
 from linesift.model.cuts import check_threshold, cuts
+from linesift.model.dom import HtmlPage, parse_html_page
 from linesift.model.features import DenseFeatures
 from linesift.model.linear import LinearScorer, sigmoid
-from linesift.model.ngrams import ngram_scores
+from linesift.model.ngrams import N_BUCKETS, ngram_scores
 from linesift.model.pagestats import PageStats
 from linesift.model.segment import Page
+from linesift.model.structure import NAMES as STRUCTURE_NAMES
+from linesift.model.structure import Structure, structure_features, token_scores
 
 Label = Literal["content", "noise"]
+# What a model reads: text alone, or the blocks of an HTML page with their markup (see linesift.model.structure).
+ModelInput = Literal["text", "html"]
+READS: dict[ModelInput, str] = {"text": "text", "html": "HTML pages"}  # a model's input, in words
 
 # Pages are scored together in batches of about this many characters: numpy's cost per call is then
 # paid once per batch, while the batch's arrays (2 MB of 8-byte values per character) still fit in the
@@ -71,6 +77,7 @@ class Scored:
     second_input: DenseFeatures  # each line's context (see :mod:`linesift.model.context`), then ``first_input``
     p: np.ndarray  # the final P(content); 0.0 on blank lines
     cuts: np.ndarray  # one per page joined in ``page``: the threshold, or the page's own (see :mod:`linesift.model.cuts`)
+    structure: Structure | None = None  # of the non-blank lines, for a model of HTML pages
 
     def decisions(self) -> list[Decision]:
         """The :class:`Decision` of each page joined in ``page``, in order."""
@@ -96,37 +103,57 @@ class Sifter:
     second: LinearScorer
     threshold: float | None  # None: each page gets its own cut (see :mod:`linesift.model.cuts`)
     metadata: dict = field(default_factory=dict)
+    # "html": the model reads each line's markup too (a Structure beside every page), and only HTML pages.
+    input: ModelInput = "text"
 
-    def scored(self, page: Page, threshold: float | None = None) -> Scored:
-        """Both passes' inputs and scores and the cut of ``page``, a :class:`Page` (see :class:`Scored`).
+    def scored(self, page: Page, threshold: float | None = None, structure: Structure | None = None) -> Scored:
+        """Both passes' inputs and scores and the cut of ``page``, a :class:`Page` (see :class:`Scored`), with its
+        ``structure`` for a model of HTML pages.
 
-        Raises TypeError when ``page`` is not a :class:`Page`; TypeError or ValueError for a bad ``threshold``.
+        Raises TypeError when ``page`` is not a :class:`Page`; TypeError or ValueError for a bad ``threshold``;
+        ValueError when ``structure`` is missing for a model of HTML pages, or given to a model of text.
         """
         _check_page(page)
-        return self._scored(page, self._rule(threshold))
+        return self._scored(page, self._rule(threshold), self._checked_structure(page, structure))
 
-    def _scored(self, page: Page, rule: float | None) -> Scored:
-        """:meth:`scored` with the threshold already checked: the one place a page's scores are computed."""
+    def _checked_structure(self, page: Page, structure: Structure | None) -> Structure | None:
+        if self.input == "html" and structure is None:
+            raise ValueError("this model reads HTML pages: give each page's structure, or clean with clean_html")
+        if self.input == "text" and structure is not None:
+            raise ValueError("this model reads text only: a structure is for a model of HTML pages")
+        if structure is not None and len(structure) != len(page):
+            raise ValueError(f"the structure has {len(structure)} lines, the page {len(page)}")
+        return structure
+
+    def _scored(self, page: Page, rule: float | None, structure: Structure | None = None) -> Scored:
+        """:meth:`scored` with its arguments already checked: the one place a page's scores are computed."""
         filled, rows = page.non_blank()
         stats = PageStats(filled)
         first_input = DenseFeatures.of(stats)
         # No matrix is built: the n-gram part is a sum of coefficients, and the neighbours' columns are
         # multiplied without being copied out.
-        hashed = ngram_scores(stats, self.first.coef_[self.first.n_scaled_ :])
+        hashed_from = self.first.n_scaled_
+        hashed = ngram_scores(stats, self.first.coef_[hashed_from : hashed_from + N_BUCKETS])
+        if structure is not None:
+            structure = structure.take(rows)
+            first_input, columns = first_input.prepend(STRUCTURE_NAMES)
+            columns[:] = structure_features(structure, stats.lengths)
+            hashed += token_scores(structure, self.first.coef_[hashed_from + N_BUCKETS :])
         p_first = sigmoid(self.first.decision_from_parts(first_input, hashed))
         second_input = _second_features(stats, first_input, p_first)
         p = np.zeros(len(page))
         p[rows] = sigmoid(self.second.decision_from_parts(second_input))
         # Blank lines score 0.0 and hold no words: the cuts from the other lines alone are the same.
         page_cuts = cuts(p[rows], stats.words_per_line, filled.bounds, rule)
-        return Scored(page, rows, stats, first_input, p_first, second_input, p, page_cuts)
+        return Scored(page, rows, stats, first_input, p_first, second_input, p, page_cuts, structure)
 
-    def probabilities(self, page: Page) -> np.ndarray:
-        """P(content) of every line of ``page`` (a :class:`Page`), one float per line; 0.0 for blank lines.
+    def probabilities(self, page: Page, structure: Structure | None = None) -> np.ndarray:
+        """P(content) of every line of ``page`` (a :class:`Page`, with its ``structure`` for a model of HTML pages),
+        one float per line; 0.0 for blank lines.
 
-        Raises TypeError when ``page`` is not a :class:`Page`.
+        Raises TypeError when ``page`` is not a :class:`Page`, and as :meth:`scored` does for ``structure``.
         """
-        return self.scored(page).p
+        return self.scored(page, structure=structure).p
 
     def _rule(self, threshold: float | None) -> float | None:
         """The threshold decisions use, checked: ``threshold`` when given, else the model's (None: a cut per page)."""
@@ -141,28 +168,63 @@ class Sifter:
         """
         return self.decide_many([page], threshold)[0]
 
-    def decide_many(self, pages: Sequence[Page], threshold: float | None = None) -> list[Decision]:
-        """``decide`` of every page of ``pages``, in order, scored in batches of about ``BATCH_CHARS`` characters.
+    def decide_many(self, pages: Sequence[Page], threshold: float | None = None,
+                    structures: Sequence[Structure] | None = None) -> list[Decision]:
+        """``decide`` of every page of ``pages``, in order, scored in batches of about ``BATCH_CHARS`` characters;
+        ``structures``, one per page, for a model of HTML pages.
 
         Raises TypeError for an item that is not a :class:`Page`; TypeError or ValueError for a bad ``threshold``,
-        before any page is scored.
+        before any page is scored; ValueError as :meth:`scored` does for ``structures``.
         """
         decided: list[Decision] = []
-        for scored in self.scored_many(pages, threshold):
+        for scored in self.scored_many(pages, threshold, structures):
             decided.extend(scored.decisions())
         return decided
 
-    def scored_many(self, pages: Sequence[Page], threshold: float | None = None) -> Iterator[Scored]:
+    def scored_many(self, pages: Sequence[Page], threshold: float | None = None,
+                    structures: Sequence[Structure] | None = None) -> Iterator[Scored]:
         """The :class:`Scored` record of each batch of about ``BATCH_CHARS`` characters of ``pages``, in order: what
-        :meth:`decide_many` decides from, for a caller that also reads the passes' inputs.
+        :meth:`decide_many` decides from, for a caller that also reads the passes' inputs. ``structures``, one per
+        page, are for a model of HTML pages.
 
-        Raises as :meth:`decide_many` does.
+        Raises as :meth:`decide_many` does, and as :meth:`scored` does for ``structures``.
         """
         rule = self._rule(threshold)
+        if structures is not None and len(structures) != len(pages):
+            raise ValueError(f"{len(structures)} structures for {len(pages)} pages: give one per page")
         for batch in _batches(pages):
+            joined = Page.join([pages[k] for k in batch])
+            given = None if structures is None else Structure.join([structures[k] for k in batch])
             # The caller holds the last batch's record until the next one is scored: freed between batches, its
             # memory went back to the system and was faulted in again page by page.
-            yield self._scored(Page.join(batch), rule)
+            yield self._scored(joined, rule, self._checked_structure(joined, given))
+
+    def decide_html_many(self, pages: Sequence[HtmlPage], threshold: float | None = None) -> list[Decision]:
+        """``decide`` of every page parsed from HTML (:func:`linesift.model.dom.parse_html_page`), in order.
+
+        Raises ValueError when this model reads text only; otherwise as :meth:`decide_many`.
+        """
+        if self.input != "html":
+            raise ValueError("this model reads text only: load the HTML model (load_model(input='html')) for HTML pages")
+        return self.decide_many([page.text_page() for page in pages], threshold, [page.structure for page in pages])
+
+    def predict_html(self, html: str, threshold: float | None = None) -> list[Line]:
+        """One :class:`Line` per block of the HTML page ``html``, a ``str``, in the order a browser shows them.
+
+        Raises TypeError when ``html`` is not a ``str`` (decode bytes first), ValueError when this model reads
+        text only, and as :meth:`predict_lines` does otherwise.
+        """
+        page = _checked_html(html)
+        return decide_lines(page.text_page(), self.decide_html_many([page], threshold)[0])
+
+    def clean_html(self, html: str, threshold: float | None = None) -> str:
+        """The content blocks of the HTML page ``html``, a ``str``, one per line; ``""`` for a page without content.
+
+        Raises as :meth:`predict_html` does.
+        """
+        page = _checked_html(html)
+        text_page = page.text_page()
+        return join_kept(text_page, self.decide_html_many([page], threshold)[0].keep(text_page))
 
     def predict_lines(self, text: str, threshold: float | None = None) -> list[Line]:
         """One :class:`Line` per line of ``text``, one page as a ``str`` (blank lines included, labelled noise).
@@ -203,13 +265,13 @@ def _second_features(stats: PageStats, dense: DenseFeatures, p_first: np.ndarray
     return widened
 
 
-def _batches(pages: Sequence[Page]) -> Iterator[list[Page]]:
-    """``pages`` in runs of about ``BATCH_CHARS`` characters, each checked to be a :class:`Page` on the way."""
-    batch: list[Page] = []
+def _batches(pages: Sequence[Page]) -> Iterator[list[int]]:
+    """The indices of ``pages`` in runs of about ``BATCH_CHARS`` characters, each checked to be a :class:`Page` on the way."""
+    batch: list[int] = []
     size = 0
-    for page in pages:
+    for index, page in enumerate(pages):
         _check_page(page)
-        batch.append(page)
+        batch.append(index)
         size += len(page.text)
         if size >= BATCH_CHARS:
             yield batch
@@ -229,6 +291,18 @@ def _checked_page(text: object) -> Page:
         raise TypeError(f"a page must be str, not {name}")
     check_page_size(text)
     return Page.from_text(text)
+
+
+def _checked_html(html: object) -> HtmlPage:
+    """Parse ``html`` into blocks after checking it is a ``str`` within the size limits (see :mod:`linesift.limits`)."""
+    if not isinstance(html, str):
+        name = type(html).__name__
+        decode = ": decode it first" if isinstance(html, (bytes, bytearray, memoryview)) else ""
+        raise TypeError(f"an HTML page must be str, not {name}{decode}")
+    check_html_size(html)
+    page = parse_html_page(html)
+    check_page_size("\n".join(page.lines))
+    return page
 
 
 def _check_page(page: object) -> None:

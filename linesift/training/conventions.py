@@ -93,5 +93,7 @@ def mix_convention(page: LabelledPage) -> str:
 
 
 def training_mix(pages: Sequence[LabelledPage]) -> list[LabelledPage]:
-    """Every page in the convention :func:`mix_convention` gives it; pages already marked with one stay as they are."""
-    return [page if page.convention else in_convention(page, mix_convention(page)) for page in pages]
+    """Every page in the convention :func:`mix_convention` gives it; pages already marked with one stay as they are,
+    and so do pages parsed from HTML: their lines are the page's blocks, each with its markup."""
+    return [page if page.convention or page.structure is not None else in_convention(page, mix_convention(page))
+            for page in pages]

@@ -14,7 +14,8 @@ Each output file ``OUT/<prefix>.<renderer>.jsonl.gz`` (prefix defaults to the so
 name) holds one JSON object per page: ``id``, ``source``, ``renderer``, ``lines`` (exactly
 :func:`linesift.model.segment.split_lines` of the rendered text), ``labels`` (1, 0, or null for
 a blank line, see :mod:`linesift.training.align`), ``page_type``, ``domain``, ``url``, ``title``
-and ``main_content``. Pages that cannot be labelled are skipped with a reason, counted in the
+and ``main_content``. With the ``blocks`` renderer the lines are the page's blocks
+(:func:`linesift.model.dom.parse_html_page`) and each row has their ``structure`` too. Pages that cannot be labelled are skipped with a reason, counted in the
 returned :class:`CorpusSummary`, never dropped silently.
 """
 
@@ -35,8 +36,10 @@ from linesift.io.render import (
     DEFAULT_RENDERER,
     RENDERERS,
     RenderError,
+    decode_html,
     render_html,
 )
+from linesift.model.dom import parse_html_page
 from linesift.model.segment import split_lines
 from linesift.training.align import align_lines
 
@@ -46,6 +49,10 @@ MIN_GOLD_COVERAGE = 0.05
 # gzip level for the corpus files: they are committed, so size beats write speed.
 GZIP_LEVEL = 9
 
+# Not a text renderer: the page parsed into its blocks, each line with its markup (linesift.model.dom), the
+# corpus of a model of HTML pages.
+BLOCKS = "blocks"
+CORPUS_RENDERERS = (*RENDERERS, BLOCKS)
 SkipReason = Literal["no gold file", "missing html", "empty gold", "render error", "gold not in rendering"]
 _HTML_SUFFIXES = (".html.gz", ".html", ".htm")
 _META_KEYS = ("page_type", "domain", "url", "title")
@@ -148,12 +155,15 @@ def label_page(
         return Skipped(page.id, renderer, "missing html")
     if not page.gold.strip():
         return Skipped(page.id, renderer, "empty gold")
-    if text is None:
-        try:
-            text = render_html(read_html(page.html_path), renderer)
-        except RenderError as exc:
-            return Skipped(page.id, renderer, "render error", str(exc))
-    lines = split_lines(text)
+    structure = None
+    try:
+        if renderer == BLOCKS:
+            parsed = parse_html_page(decode_html(read_html(page.html_path)))
+            lines, structure = parsed.lines, parsed.structure
+        else:
+            lines = split_lines(render_html(read_html(page.html_path), renderer) if text is None else text)
+    except RenderError as exc:
+        return Skipped(page.id, renderer, "render error", str(exc))
     alignment = align_lines(lines, page.gold, page.meta.get("title"), include_title=include_title)
     if alignment.gold_coverage < MIN_GOLD_COVERAGE:
         detail = f"{alignment.gold_coverage:.1%} of gold tokens found"
@@ -166,6 +176,7 @@ def label_page(
         "labels": alignment.labels,
         **page.meta,
         "main_content": page.gold,
+        **({} if structure is None else {"structure": structure.to_dict()}),
     }
 
 
@@ -193,8 +204,8 @@ def build_corpus(
     half-written corpus. Raises ``KeyError`` for an unknown renderer before any work.
     """
     for renderer in renderers:
-        if renderer not in RENDERERS:
-            raise KeyError(f"unknown renderer {renderer!r}; known: {', '.join(RENDERERS)}")
+        if renderer not in CORPUS_RENDERERS:
+            raise KeyError(f"unknown renderer {renderer!r}; known: {', '.join(CORPUS_RENDERERS)}")
     out.mkdir(parents=True, exist_ok=True)
     name = prefix or source.resolve().name
     summary = CorpusSummary()

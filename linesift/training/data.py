@@ -4,7 +4,9 @@ One page per row: ``{"id": str, "source": str, "lines": [str, ...], "labels": [1
 where ``lines`` is :func:`linesift.model.segment.split_lines` of the page text, 1 marks content, 0
 noise, and null a blank line. Optional fields: ``domain`` (pages of one site share a fold in
 cross-validation), ``page_type``, ``renderer``, ``convention`` (how the text is laid out, see
-:mod:`linesift.training.conventions`), ``title``, ``main_content`` (the gold text, for the benchmark's word F1). Files may be gzip-compressed (``.jsonl.gz``).
+:mod:`linesift.training.conventions`), ``title``, ``main_content`` (the gold text, for the benchmark's word F1),
+``structure`` (for a page parsed from HTML: what the markup says of each line, see
+:class:`linesift.model.structure.Structure`). Files may be gzip-compressed (``.jsonl.gz``).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
+from linesift.model.structure import Structure
 from linesift.training.progress import Progress, no_progress
 
 PATTERNS = ("*.jsonl", "*.jsonl.gz")
@@ -43,6 +46,7 @@ class LabelledPage:
     renderer: str = ""
     main_content: str | None = None
     convention: str = ""  # how the text is laid out (see linesift.training.conventions); "" as the file has it
+    structure: Structure | None = None  # what the markup says of each line, for a page parsed from HTML
 
     @property
     def group(self) -> str:
@@ -104,7 +108,14 @@ def parse_page(row: object, where: str) -> LabelledPage:
     if not all(isinstance(value, str) for value in text_fields.values()):
         raise DataError(f"{where}: 'source', 'domain', 'page_type', 'renderer' and 'convention' must be strings")
     gold = row.get("main_content")
-    return LabelledPage(page_id, lines, values, main_content=gold if isinstance(gold, str) else None, **text_fields)
+    structure = None
+    if row.get("structure") is not None:
+        try:
+            structure = Structure.from_dict(row["structure"], len(lines))
+        except ValueError as error:
+            raise DataError(f"{where}: {error}") from None
+    return LabelledPage(page_id, lines, values, main_content=gold if isinstance(gold, str) else None,
+                        structure=structure, **text_fields)
 
 
 def load_pages(paths: Sequence[Path], progress: Progress = no_progress) -> list[LabelledPage]:
@@ -158,9 +169,18 @@ def check_trainable(pages: Sequence[LabelledPage], where: str) -> None:
 
     A model fitted on one class would give every line of every page that class.
     """
+    check_one_input(pages, where)
     content, noise = _label_counts(pages)
     if not (content and noise):
         raise DataError(f"{where}: {_missing_class(content, noise)}: a model needs content (1) and noise (0) lines to learn from")
+
+
+def check_one_input(pages: Sequence[LabelledPage], where: str = "the labelled pages") -> None:
+    """Refuse ``pages`` that mix pages parsed from HTML (with a structure) and text pages: a model reads one kind."""
+    structured = sum(page.structure is not None for page in pages)
+    if 0 < structured < len(pages):
+        raise DataError(f"{where}: {structured} of {len(pages)} pages were parsed from HTML (they have a 'structure') "
+                        "and the others are text: train a model of each kind from its own files")
 
 
 def check_scorable(pages: Sequence[LabelledPage], where: str) -> str | None:

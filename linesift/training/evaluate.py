@@ -79,7 +79,7 @@ def model_probabilities(model: Sifter, pages: Sequence[LabelledPage], progress: 
     probabilities: list[np.ndarray] = []
     for page in pages:
         progress("scoring pages", len(probabilities), len(pages))
-        probabilities.append(model.probabilities(Page.from_lines(page.lines)))
+        probabilities.append(model.probabilities(Page.from_lines(page.lines), page.structure))
     return probabilities
 
 
@@ -142,7 +142,7 @@ def cross_validated_probabilities(pages: Sequence[LabelledPage], params: Trainin
             # Page by page, as ``model_probabilities`` scores: pages scored together differ in the last bits,
             # and a page's scores must not depend on the pages held out with it.
             page = example_of[i].page if i in example_of else Page.from_lines(pages[i].lines)
-            out[i][held_out[i]] = model.probabilities(page)[held_out[i]]
+            out[i][held_out[i]] = model.probabilities(page, pages[i].structure)[held_out[i]]
             scored[i] |= held_out[i]
     return out, scored
 

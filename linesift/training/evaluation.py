@@ -183,6 +183,9 @@ def _scored(pages: list[LabelledPage], n_trainable: int, model: Sifter, files: l
 
 def _laid_out(pages: list[LabelledPage], conventions: Sequence[str]) -> list[LabelledPage]:
     """``pages`` in each of ``conventions`` in turn; as they are when none is named."""
+    if conventions and any(page.structure is not None for page in pages):
+        raise EvaluationError("--convention lays out text: pages parsed from HTML are blocks with their markup, "
+                              "scored as they are")
     return [in_convention(page, convention) for convention in conventions for page in pages] if conventions else pages
 
 

@@ -46,8 +46,9 @@ def excerpts(page: LabelledPage, count: int = PER_PAGE) -> list[LabelledPage]:
         lines = slice(int(labelled[first]), int(labelled[last]) + 1)
         # No gold text: the page's gold is the whole page's content, not the excerpt's. The page's site
         # (its id when it names none) stays the excerpt's, so that the two are held out together.
+        structure = None if page.structure is None else page.structure.take(np.arange(lines.start, lines.stop))
         cut.append(replace(page, id=f"{page.id}#excerpt{number}", domain=page.group, lines=page.lines[lines],
-                           labels=page.labels[lines], main_content=None))
+                           labels=page.labels[lines], main_content=None, structure=structure))
     return cut
 
 

@@ -10,9 +10,17 @@ from pathlib import Path
 from threadpoolctl import threadpool_info
 
 from linesift.model.segment import Page
-from linesift.model.sifter import Sifter
+from linesift.model.sifter import ModelInput, Sifter
 from linesift.training.conventions import training_mix
-from linesift.training.data import LabelledPage, check_trainable, data_files, data_sha256, describe_files, load_pages
+from linesift.training.data import (
+    DataError,
+    LabelledPage,
+    check_trainable,
+    data_files,
+    data_sha256,
+    describe_files,
+    load_pages,
+)
 from linesift.training.evaluate import keeps_report
 from linesift.training.excerpts import with_excerpts
 from linesift.training.progress import Progress, no_progress
@@ -35,15 +43,21 @@ def training_pages(pages: Sequence[LabelledPage], params: TrainingParams) -> lis
 
 
 def train_from_files(paths: Sequence[Path], params: TrainingParams = TrainingParams(), n_jobs: int = 1,
-                     progress: Progress = no_progress) -> Sifter:
-    """Train on the labelled files in ``paths`` and record the data's hashes and in-sample scores.
+                     progress: Progress = no_progress, model_input: ModelInput = "text") -> Sifter:
+    """Train a model of ``model_input`` on the labelled files in ``paths`` and record the data's hashes and
+    in-sample scores.
 
     Raises :class:`~linesift.training.data.DataError` naming the file when the data cannot be read or
-    learnt from (no labelled line, or one class only).
+    learnt from (no labelled line, one class only, or pages of another input than ``model_input``).
     """
     files = data_files(paths)
     labelled = load_pages(files, progress)
-    check_trainable(labelled, describe_files(files))
+    where = describe_files(files)
+    check_trainable(labelled, where)
+    if (labelled[0].structure is not None) != (model_input == "html"):
+        found = "HTML pages parsed into blocks (with a 'structure')" if model_input == "text" else "text pages (no 'structure')"
+        raise DataError(f"{where}: these are {found}, not what a model of {model_input} learns from: "
+                        f"{'train with --input html' if model_input == 'text' else 'build them with corpus build --renderer blocks'}")
     pages = training_pages(labelled, params)
     examples = prepare(pages, params.n_folds, n_jobs, progress)
     model = train_examples(examples, params, n_jobs, progress)
@@ -51,7 +65,9 @@ def train_from_files(paths: Sequence[Path], params: TrainingParams = TrainingPar
     # (so not counted page by page).
     progress("scoring the training pages", 0, None)
     given = [Page.from_lines(page.lines) for page in labelled]
-    report = keeps_report(labelled, [decision.keep(page) for page, decision in zip(given, model.decide_many(given))],
+    structures = [page.structure for page in labelled if page.structure is not None]
+    decisions = model.decide_many(given, structures=structures if model.input == "html" else None)
+    report = keeps_report(labelled, [decision.keep(page) for page, decision in zip(given, decisions)],
                           model.threshold)
     model.metadata = {
         "training": {

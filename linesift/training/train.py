@@ -18,6 +18,7 @@ import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
+from typing import cast
 
 import numpy as np
 import scipy.sparse as sp
@@ -32,7 +33,9 @@ from linesift.model.ngrams import ngram_features
 from linesift.model.pagestats import PageStats
 from linesift.model.segment import Page
 from linesift.model.sifter import Sifter
-from linesift.training.data import BLANK, LabelledPage, check_trainable
+from linesift.model.structure import NAMES as STRUCTURE_NAMES
+from linesift.model.structure import Structure, structure_features, token_matrix
+from linesift.training.data import BLANK, LabelledPage, check_one_input, check_trainable
 from linesift.training.excerpts import PER_PAGE as EXCERPTS_PER_PAGE
 from linesift.training.progress import Progress, no_progress
 
@@ -87,6 +90,7 @@ class Example:
     ngrams: sp.csr_matrix | None  # its hashed n-grams, one row per non-blank line
     labels: np.ndarray
     folds: np.ndarray
+    n_structure: int = 0  # structural columns before the text's in ``dense``: a page parsed from HTML has them
 
     @property
     def page(self) -> Page:
@@ -102,7 +106,7 @@ class Example:
         # Every line's row, zeros on blank lines, in double precision as scoring computes them.
         dense = np.zeros((len(self.labels), self.dense.shape[1]))
         dense[~self.blank] = self.dense
-        context, _ = context_features(self.stats, p_first, dense)
+        context, _ = context_features(self.stats, p_first, dense[:, self.n_structure :])
         return np.hstack([context, dense])
 
 
@@ -139,24 +143,29 @@ def _block_stretches(page: LabelledPage, n_folds: int) -> np.ndarray:
     return np.where(block_ids >= 0, stretch_of_block[np.maximum(block_ids, 0)], 0)
 
 
-def _features(pages: list[list[str]]) -> list[tuple[np.ndarray, sp.csr_matrix, np.ndarray]]:
-    """The first pass's dense features and n-grams of each page's non-blank lines, and words per line (in a worker
-    process).
+def _features(pages: list[tuple[list[str], Structure | None]]) -> list[tuple[np.ndarray, sp.csr_matrix, np.ndarray]]:
+    """The first pass's dense features and hashed columns of each page's non-blank lines, and words per line (in a
+    worker process). A page parsed from HTML has its structure's columns first, and its tokens after the n-grams.
 
     The pages are joined into one and the features of their non-blank lines computed at once, as when pages
     are scored (see :meth:`Page.join` and :meth:`Page.non_blank`): no feature crosses a page, and numpy's cost
     per call is paid once, not per page.
     """
-    joined = Page.join([Page.from_lines(lines) for lines in pages])
+    joined = Page.join([Page.from_lines(lines) for lines, _ in pages])
     filled, rows = joined.non_blank()
     stats = PageStats(filled)
     # Single precision, as the line table stores them: the largest arrays of training, at half the memory.
     dense = page_features(filled, stats)[0].astype(np.float32)
-    ngrams = ngram_features(stats).astype(np.float32)
-    ngrams.sort_indices()  # here, in parallel, rather than when the table stacks every page's rows
+    hashed = ngram_features(stats).astype(np.float32)
+    structures = [structure for _, structure in pages]
+    if structures[0] is not None:
+        around = Structure.join(cast("list[Structure]", structures)).take(rows)
+        dense = np.hstack([structure_features(around, stats.lengths).astype(np.float32), dense])
+        hashed = sp.hstack([hashed, token_matrix(around).astype(np.float32)], format="csr")
+    hashed.sort_indices()  # here, in parallel, rather than when the table stacks every page's rows
     words = np.zeros(len(joined))
     words[rows] = stats.words_per_line
-    return [(dense[filled_start:filled_end], ngrams[filled_start:filled_end], words[start:end])
+    return [(dense[filled_start:filled_end], hashed[filled_start:filled_end], words[start:end])
             for (start, end), (filled_start, filled_end) in zip(pairwise(joined.bounds.tolist()), pairwise(filled.bounds.tolist()))]
 
 
@@ -164,10 +173,13 @@ def prepare(pages: Sequence[LabelledPage], n_folds: int = N_FOLDS, n_jobs: int =
             progress: Progress = no_progress, folds: Sequence[np.ndarray] | None = None) -> list[Example]:
     """Compute every page's features once; they are reused by every fold.
 
-    ``folds``, the fold of every line of every page, defaults to :func:`line_folds` of ``pages``.
+    ``folds``, the fold of every line of every page, defaults to :func:`line_folds` of ``pages``. Pages parsed
+    from HTML (with a structure) and text pages are not mixed: a model reads one or the other.
     """
+    check_one_input(pages)
     folds = line_folds(pages, n_folds) if folds is None else folds
-    tasks = [[page.lines for page in pages[start : start + PAGES_PER_TASK]] for start in range(0, len(pages), PAGES_PER_TASK)]
+    tasks = [[(page.lines, page.structure) for page in pages[start : start + PAGES_PER_TASK]]
+             for start in range(0, len(pages), PAGES_PER_TASK)]
     if n_jobs > 1 and len(tasks) > 1:
         # A generator yields each task's result in order as it arrives, so that pages are counted as they are done.
         parts: Iterable[list[tuple[np.ndarray, sp.csr_matrix, np.ndarray]]] = Parallel(n_jobs=n_jobs, return_as="generator")(
@@ -179,9 +191,10 @@ def prepare(pages: Sequence[LabelledPage], n_folds: int = N_FOLDS, n_jobs: int =
     for part in parts:
         features += part
         progress("features", len(features), len(pages))
+    n_structure = len(STRUCTURE_NAMES) if pages and pages[0].structure is not None else 0
     # The second pass reads the page's structure again: it is rebuilt here rather than sent back.
-    return [Example(PageStats(Page.from_lines(page.lines), words), dense, ngrams, page.labels, f)
-            for page, (dense, ngrams, words), f in zip(pages, features, folds)]
+    return [Example(PageStats(Page.from_lines(page.lines), words), dense, hashed, page.labels, f, n_structure)
+            for page, (dense, hashed, words), f in zip(pages, features, folds)]
 
 
 def line_weights(ex: Example, rows: np.ndarray) -> np.ndarray:
@@ -395,7 +408,7 @@ def fit_sifter(examples: Sequence[Example], train_lines: Sequence[np.ndarray], p
     blocks = [RowBlock(stored[start : start + BLOCK_ROWS], None, y2[start : start + BLOCK_ROWS], w2[start : start + BLOCK_ROWS])
               for start in range(0, len(y2), BLOCK_ROWS)]
     second = LineClassifier(C=params.second_c).fit_blocks(blocks, CLASSES, mean, scale, n_threads=n_jobs)
-    return Sifter(first, second, params.threshold)
+    return Sifter(first, second, params.threshold, input="html" if examples[0].n_structure else "text")
 
 
 def train(pages: Sequence[LabelledPage], params: TrainingParams = TrainingParams(), n_jobs: int = 1,

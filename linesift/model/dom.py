@@ -1,0 +1,215 @@
+"""An HTML page as blocks: the text a browser shows, one block a line, each with what the markup says of it.
+
+A block is what a text renderer puts on a line of its own: a paragraph, a heading, a list item, a table row,
+a line of a ``<pre>``, the text between two ``<br>``. Scripts, styles, templates and the ``<head>`` show
+nothing; ``<noscript>`` content is kept, as a scraper without JavaScript sees it. Beside each line the
+:class:`~linesift.model.structure.Structure` records the elements around it (tags, class, id and role words),
+its link text, its look-alike siblings and whether the markup hides it.
+
+The tree is parsed by lxml (libxml2's HTML parser, with no cap on depth) and walked by its event iterator,
+without recursion, so a page nested a hundred thousand levels deep is walked like any other.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+
+import numpy as np
+from lxml.etree import HTMLParser, _Element, fromstring, iterwalk
+
+from linesift.model.segment import Page
+from linesift.model.structure import LEVEL, Structure
+
+BLOCKS = frozenset((
+    "address", "article", "aside", "blockquote", "body", "caption", "center", "dd", "details", "dialog", "dir",
+    "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6",
+    "header", "hgroup", "hr", "html", "legend", "li", "main", "menu", "nav", "noscript", "ol", "option", "p", "pre",
+    "section", "summary", "table", "tbody", "tfoot", "thead", "tr", "ul",
+))
+# Elements that show no text to a reader (or none a scraper gets): skipped with everything inside them.
+SKIPPED = frozenset(("script", "style", "template", "svg", "head", "title", "iframe", "object", "canvas", "noembed",
+                     "math", "map", "audio", "video", "select"))
+CELLS = frozenset(("td", "th"))  # a row's cells share its line, a space apart
+MAX_WORDS_PER_LEVEL = 8
+_WORD_SPLIT = re.compile(r"[^0-9A-Za-z]+|(?<=[a-z])(?=[A-Z])")
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class HtmlPage:
+    """An HTML page's blocks, one a line (no line empty, none holding a newline), and their markup."""
+
+    lines: list[str]
+    structure: Structure
+
+    def text_page(self) -> Page:
+        """The blocks as a :class:`Page` of text, one line each, as a model scores them."""
+        return Page.from_lines(self.lines)
+
+
+@dataclass(slots=True)
+class _Open:
+    """An element open on the walk's path: its tag, its class/id/role words, whether it hides its content, and
+    how many of its siblings share its tag and class."""
+
+    tag: str
+    words: str
+    hidden: bool
+    alike: int
+    children: dict[tuple[str, str | None], int] | None = None  # its children by tag and class, when it has several
+
+
+def _words(value: str, cache: dict[str, str]) -> str:
+    """The lower-cased words of class, id and role values: ``postBody main-content`` → ``post body main content``."""
+    words = cache.get(value)
+    if words is None:
+        found = [word.lower() for word in _WORD_SPLIT.split(value) if len(word) > 1 and not word.isdigit()]
+        words = cache[value] = " ".join(list(dict.fromkeys(found))[:MAX_WORDS_PER_LEVEL])
+    return words
+
+
+class _Lines:
+    """The lines of a page as the walk finds their text, with each line's structure."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+        self.tags: list[str] = []
+        self.names: list[str] = []
+        self.link_chars: list[int] = []
+        self.links: list[int] = []
+        self.alike: list[int] = []
+        self.hidden: list[bool] = []
+        self.pieces: list[str] = []
+        self.piece_links = 0  # characters of the pieces inside <a>
+        self.open_links = 0  # <a> elements opened since the line started
+
+    def add(self, text: str, in_link: bool) -> None:
+        self.pieces.append(text)
+        if in_link:
+            self.piece_links += len(text.strip())
+
+    def end(self, path: list[_Open], hidden_depth: int) -> None:
+        """End the current line, if it holds any text, as a block of the elements open on ``path``."""
+        if not self.pieces:
+            return
+        text = " ".join("".join(self.pieces).split())
+        self.pieces = []
+        if text:
+            self.lines.append(text)
+            self.tags.append(LEVEL.join(level.tag for level in reversed(path)))
+            self.names.append(LEVEL.join(level.words for level in reversed(path)))
+            self.link_chars.append(min(self.piece_links, len(text)))
+            self.links.append(self.open_links)
+            self.alike.append(max((level.alike for level in path[-3:]), default=0))
+            self.hidden.append(hidden_depth > 0)
+        self.piece_links = 0
+        self.open_links = 0
+
+    def page(self) -> HtmlPage:
+        n = len(self.lines)
+        structure = Structure(self.tags, self.names, np.array(self.link_chars, dtype=np.int64).reshape(n),
+                              np.array(self.links, dtype=np.int64).reshape(n), np.array(self.alike, dtype=np.int64).reshape(n),
+                              np.array(self.hidden, dtype=bool).reshape(n))
+        return HtmlPage(self.lines, structure)
+
+
+def _is_hidden(element: _Element) -> bool:
+    if element.get("hidden") is not None or (element.get("aria-hidden") or "").strip().lower() == "true":
+        return True
+    style = element.get("style")
+    return bool(style) and _HIDDEN_STYLE.search(style) is not None
+
+
+@functools.cache
+def _parser() -> HTMLParser:
+    # huge_tree: no depth or size cap, so a deeply nested page is parsed whole; comments never show.
+    return HTMLParser(encoding="utf-8", huge_tree=True, remove_comments=True, remove_pis=True)
+
+
+def parse_html_page(html: str) -> HtmlPage:
+    """The blocks of the HTML page ``html`` and their structure (see the module's docstring).
+
+    Raises TypeError when ``html`` is not a ``str``: decode bytes first (``linesift.io.render.decode_html``).
+    """
+    if not isinstance(html, str):
+        decode = ": decode it first" if isinstance(html, (bytes, bytearray, memoryview)) else ""
+        raise TypeError(f"an HTML page must be str, not {type(html).__name__}{decode}")
+    out = _Lines()
+    if not html.strip():
+        return out.page()
+    # As UTF-8 bytes: lxml refuses a str that declares an encoding; unpaired surrogates become U+FFFD.
+    root = fromstring(html.encode("utf-8", "replace"), parser=_parser())
+    if root is None:  # no element at all
+        return out.page()
+    words_cache: dict[str, str] = {}
+    path: list[_Open] = []
+    hidden_depth = links_open = pre_depth = 0
+
+    def add(text: str | None) -> None:
+        if not text:
+            return
+        if pre_depth and "\n" in text:
+            first, *rest = text.split("\n")
+            out.add(first, links_open > 0)
+            for piece in rest:
+                out.end(path, hidden_depth)
+                out.add(piece, links_open > 0)
+        else:
+            out.add(text, links_open > 0)
+
+    walk = iterwalk(root, events=("start", "end"))
+    for event, element in walk:
+        tag = element.tag
+        if not isinstance(tag, str):  # an entity or a comment lxml kept: only its tail shows
+            if event == "end":
+                add(element.tail)
+            continue
+        if event == "start":
+            if tag in SKIPPED:
+                walk.skip_subtree()
+                path.append(_Open(tag, "", False, 0))  # its end event still comes, and closes it
+                continue
+            if tag == "br" or tag in BLOCKS:
+                out.end(path, hidden_depth)
+            value = " ".join(filter(None, (element.get("class"), element.get("id"), element.get("role"))))
+            hidden = _is_hidden(element)
+            siblings = path[-1].children if path else None
+            alike = siblings.get((tag, element.get("class")), 1) - 1 if siblings else 0
+            path.append(_Open(tag, _words(value, words_cache) if value else "", hidden, alike, _children(element)))
+            hidden_depth += hidden
+            if tag == "a":
+                links_open += 1
+                out.open_links += 1
+            elif tag == "pre":
+                pre_depth += 1
+            add(element.text)
+            continue
+        left = path[-1]
+        if tag in BLOCKS:
+            out.end(path, hidden_depth)
+        elif tag in CELLS:
+            out.add(" ", False)
+        path.pop()
+        if left.hidden:
+            hidden_depth -= 1
+        if tag == "a":
+            links_open -= 1
+        elif tag == "pre":
+            pre_depth -= 1
+        add(element.tail)
+    out.end(path, hidden_depth)
+    return out.page()
+
+
+def _children(element: _Element) -> dict[tuple[str, str | None], int] | None:
+    """How many children of ``element`` have each tag and class, so that a child knows its look-alike siblings
+    (cards in a grid, items of a menu); None for fewer than two children."""
+    if len(element) < 2:
+        return None
+    counts: dict[tuple[str, str | None], int] = {}
+    for child in element:
+        key = (child.tag, child.get("class"))
+        counts[key] = counts.get(key, 0) + 1
+    return counts

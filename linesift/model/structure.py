@@ -1,0 +1,182 @@
+"""What the markup says of each block of a page rendered from HTML, and the features a model reads from it.
+
+A page parsed from HTML (:mod:`linesift.model.dom`) has one line per block, as a text renderer writes it,
+and beside its text a :class:`Structure`: the tags and the class, id and role words around each block,
+how much of it is link text, how many siblings look like it, and whether the markup hides it. The HTML
+model reads these next to the text features: dense columns (inside ``<nav>``, link share...) and hashed
+tokens of the tags and words, learnt like the text's n-grams (a class word such as ``related`` or
+``sidebar`` is noise on most sites, but no list of such words is written here).
+"""
+
+from __future__ import annotations
+
+import zlib
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from linesift.model.columns import Column, Wording, from_log1p
+
+# Ancestor levels are separated by this in ``Structure.tags`` and ``Structure.names``, innermost first.
+LEVEL = "|"
+N_STRUCTURE_BUCKETS = 1 << 14
+# Words of the block's own element and of this many ancestors above it are "near"; all are "around".
+NEAR_LEVELS = 2
+# Containers whose presence around a block is a dense column of its own ("inside <nav>").
+CONTAINERS = ("main", "article", "nav", "header", "footer", "aside", "form", "figure", "pre", "code", "table",
+              "li", "blockquote", "a", "button", "label", "select", "noscript", "dialog", "details")
+HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+
+
+@dataclass(frozen=True, slots=True)
+class Structure:
+    """The markup around each line of a page: all fields have one entry per line, blank lines included.
+
+    ``tags`` and ``names`` list, innermost first, the block's element and each of its ancestors, levels
+    separated by :data:`LEVEL`: their tag names (``"p|article|main|body|html"``), and the lower-cased words
+    of their ``class``, ``id`` and ``role`` (``"entry content|post|main wrapper||"``). A blank line has ``""``.
+    """
+
+    tags: list[str]
+    names: list[str]
+    link_chars: np.ndarray  # characters of the line inside <a> elements
+    links: np.ndarray  # <a> elements the line holds
+    alike: np.ndarray  # siblings of the block's element with its tag and class (cards in a grid, menu items)
+    hidden: np.ndarray  # bool: the block or an ancestor is hidden (hidden, aria-hidden, display:none)
+
+    def __len__(self) -> int:
+        return len(self.tags)
+
+    @classmethod
+    def blank(cls, n_lines: int) -> Structure:
+        """The structure of ``n_lines`` lines that no markup says anything about."""
+        zeros = np.zeros(n_lines, dtype=np.int64)
+        return cls([""] * n_lines, [""] * n_lines, zeros, zeros.copy(), zeros.copy(), np.zeros(n_lines, dtype=bool))
+
+    @classmethod
+    def join(cls, parts: list[Structure]) -> Structure:
+        """The structure of the pages of ``parts`` joined into one, in order (see :meth:`Page.join`)."""
+        if not parts:
+            return cls.blank(0)
+        return cls([tags for part in parts for tags in part.tags], [names for part in parts for names in part.names],
+                   np.concatenate([part.link_chars for part in parts]), np.concatenate([part.links for part in parts]),
+                   np.concatenate([part.alike for part in parts]), np.concatenate([part.hidden for part in parts]))
+
+    def take(self, rows: np.ndarray) -> Structure:
+        """The structure of the lines at ``rows``, in that order."""
+        picked = rows.tolist()
+        return Structure([self.tags[k] for k in picked], [self.names[k] for k in picked], self.link_chars[rows],
+                         self.links[rows], self.alike[rows], self.hidden[rows])
+
+    def to_dict(self) -> dict[str, Any]:
+        """The structure as JSON-ready lists, as labelled pages store it."""
+        return {"tags": self.tags, "names": self.names, "link_chars": self.link_chars.tolist(),
+                "links": self.links.tolist(), "alike": self.alike.tolist(), "hidden": self.hidden.astype(int).tolist()}
+
+    @classmethod
+    def from_dict(cls, document: Any, n_lines: int) -> Structure:
+        """Read :meth:`to_dict`'s form back. Raises ValueError when it does not hold one entry per line."""
+        if not isinstance(document, dict):
+            raise ValueError("'structure' must be a JSON object")
+        fields: dict[str, Any] = {}
+        for name in ("tags", "names"):
+            values = document.get(name)
+            if not isinstance(values, list) or len(values) != n_lines or not all(isinstance(v, str) for v in values):
+                raise ValueError(f"'structure.{name}' must be a list of {n_lines} strings, one per line")
+            fields[name] = values
+        for name in ("link_chars", "links", "alike", "hidden"):
+            values = document.get(name)
+            if not isinstance(values, list) or len(values) != n_lines or not all(
+                    isinstance(v, int) and not isinstance(v, bool) and v >= 0 for v in values):
+                raise ValueError(f"'structure.{name}' must be a list of {n_lines} whole numbers of 0 or more, one per line")
+            fields[name] = np.array(values, dtype=np.int64)
+        fields["hidden"] = fields["hidden"] > 0
+        return cls(**fields)
+
+
+def _levels(value: str) -> list[str]:
+    return value.split(LEVEL) if value else []
+
+
+COLUMNS: tuple[Column, ...] = (
+    *(Column(f"in_{tag}", Wording(f"inside <{tag}>", f"not inside <{tag}>")) for tag in CONTAINERS),
+    *(Column(f"in_{tag}", Wording(f"in a <{tag}> heading", f"not in an <{tag}>")) for tag in HEADINGS),
+    Column("link_share", Wording("{value:.0%} of it is link text")),
+    Column("log_links", Wording("{value:.0f} links in it", transform=from_log1p)),
+    Column("log_depth", Wording("{value:.0f} elements deep", transform=from_log1p)),
+    Column("log_alike", Wording("{value:.0f} siblings like it", transform=from_log1p)),
+    Column("hidden", Wording("hidden by its markup", "not hidden by its markup")),
+)
+NAMES = [column.name for column in COLUMNS]
+_COLUMN_OF_TAG = {tag: k for k, tag in enumerate((*CONTAINERS, *HEADINGS))}
+
+
+def structure_features(structure: Structure, lengths: np.ndarray) -> np.ndarray:
+    """``(n_lines, len(COLUMNS))``: the dense structural columns of each line (``lengths``: its characters)."""
+    out = np.zeros((len(structure), len(COLUMNS)))
+    depth = np.zeros(len(structure))
+    for row, tags in enumerate(structure.tags):
+        levels = _levels(tags)
+        depth[row] = len(levels)
+        for tag in set(levels):
+            column = _COLUMN_OF_TAG.get(tag)
+            if column is not None:
+                out[row, column] = 1.0
+    k = len(_COLUMN_OF_TAG)
+    out[:, k] = np.minimum(structure.link_chars / np.maximum(lengths, 1), 1.0)
+    out[:, k + 1] = np.log1p(structure.links)
+    out[:, k + 2] = np.log1p(depth)
+    out[:, k + 3] = np.log1p(structure.alike)
+    out[:, k + 4] = structure.hidden
+    return out
+
+
+def line_tokens(tags: str, names: str) -> list[str]:
+    """The hashed tokens of one line: its element's tag and its parent's, every tag around it, and the class,
+    id and role words of its near levels and of all levels (see :data:`NEAR_LEVELS`)."""
+    tag_levels, name_levels = _levels(tags), _levels(names)
+    tokens = [f"tag:{tag_levels[0]}"] if tag_levels else []
+    if len(tag_levels) > 1:
+        tokens.append(f"parent:{tag_levels[1]}")
+    tokens += [f"around:{tag}" for tag in dict.fromkeys(tag_levels)]
+    near = {word for level in name_levels[: NEAR_LEVELS + 1] for word in level.split()}
+    tokens += [f"near:{word}" for word in sorted(near)]
+    tokens += [f"word:{word}" for word in sorted({word for level in name_levels for word in level.split()})]
+    return tokens
+
+
+def token_bucket(token: str) -> int:
+    """The column of a structural token: a CRC-32 of it, the same in every process and on every machine."""
+    return zlib.crc32(token.encode("utf-8")) & (N_STRUCTURE_BUCKETS - 1)
+
+
+def token_rows(structure: Structure) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Rows, buckets and values of every line's tokens, each line's values scaled to unit length."""
+    rows: list[int] = []
+    buckets: list[int] = []
+    cache: dict[tuple[str, str], list[int]] = {}  # lines of a page repeat their tags and names
+    for row, key in enumerate(zip(structure.tags, structure.names)):
+        line_buckets = cache.get(key)
+        if line_buckets is None:
+            line_buckets = cache[key] = sorted({token_bucket(token) for token in line_tokens(*key)})
+        rows += [row] * len(line_buckets)
+        buckets += line_buckets
+    row_array = np.array(rows, dtype=np.int64)
+    counts = np.bincount(row_array, minlength=len(structure)).astype(np.float64)
+    scales = np.divide(1.0, np.sqrt(counts), out=np.zeros_like(counts), where=counts > 0)
+    return row_array, np.array(buckets, dtype=np.int64), scales[row_array]
+
+
+def token_scores(structure: Structure, weights: np.ndarray) -> np.ndarray:
+    """Each line's sum of ``weights`` over its tokens' buckets, scaled as :func:`token_rows` scales them."""
+    rows, buckets, values = token_rows(structure)
+    return np.bincount(rows, weights=weights.take(buckets) * values, minlength=len(structure))
+
+
+def token_matrix(structure: Structure):
+    """``(n_lines, N_STRUCTURE_BUCKETS)`` sparse: what :func:`token_scores` multiplies, for training."""
+    import scipy.sparse as sp  # only training builds the matrix: cleaning starts without scipy
+
+    rows, buckets, values = token_rows(structure)
+    return sp.csr_matrix((values, (rows, buckets)), shape=(len(structure), N_STRUCTURE_BUCKETS))
