@@ -56,3 +56,15 @@ def test_dataframe_column_matches_predict(client: object, tmp_path: Path) -> Non
     out = clean_dataframe(frame).compute()
     assert list(out.columns) == ["id", "text", "linesift_text"]
     assert list(out["linesift_text"]) == expected and list(out["id"]) == list(range(N_PAGES))
+
+
+def test_bag_of_html_pages_matches_predict_on_html_files(client: object, tmp_path: Path) -> None:
+    from fixtures.io.builders import html_page
+
+    for i in range(4):
+        (tmp_path / f"p{i}.html").write_text(html_page(i), encoding="utf-8")
+    result = CliRunner().invoke(app, ["predict", *(str(tmp_path / f"p{i}.html") for i in range(4))])
+    assert result.exit_code == 0
+    expected = result.stdout.rstrip("\n").split("\n\f\n")  # pages on stdout are separated by a form-feed line
+    got = clean_bag(db.from_sequence([html_page(i) for i in range(4)], npartitions=2), html=True).compute()
+    assert got == expected and all(got)

@@ -114,3 +114,16 @@ def test_step_pickles_without_the_model() -> None:
     step = LinesiftFormatter(threshold=0.9)
     assert len(pickle.dumps(step)) < 10_000
     assert pickle.loads(pickle.dumps(step)).format(page(1)) == MODEL.clean(page(1), 0.9)
+
+
+def test_step_cleans_html_documents_with_the_model_of_html_pages() -> None:
+    from fixtures.io.builders import html_page
+
+    html_model = load_model(None, "html")
+    step = LinesiftFormatter(html=True)
+    pages = [html_page(i) for i in range(3)]
+    out = list(step.run(iter([Document(text=html, id=str(i)) for i, html in enumerate(pages)]
+                             + [Document(text="\x00\x01\x02" * 100, id="binary")])))
+    assert [d.text for d in out[:3]] == [html_model.clean_html(html) for html in pages]
+    assert all("Example Corp" not in d.text and d.text for d in out[:3])  # the footer goes, the article stays
+    assert out[3].text == "" and step.stats["emptied"].total == 1  # not a page: left empty, counted

@@ -5,32 +5,37 @@
     >>> cleaned = clean_bag(db.read_text("pages/*.jsonl", linedelimiter="\\n").map(json.loads))
 
 Records (dicts) gain ``linesift_text`` (and ``linesift_spans``, ``linesift_cut`` with ``spans=True``), exactly as
-``linesift predict`` writes them; strings become their cleaned text. Needs ``linesift[dask]``.
+``linesift predict`` writes them; strings become their cleaned text. With ``html=True`` the texts are HTML pages,
+cleaned by the built-in model of HTML pages (a page that cannot be parsed gives ""). Needs ``linesift[dask]``.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from linesift.io.cleaning import CUT_FIELD, SPANS_FIELD, TEXT_FIELD, Cleaned, clean_texts
+from linesift.io.cleaning import CUT_FIELD, SPANS_FIELD, TEXT_FIELD, Cleaned, clean_html_pages, clean_texts
 from linesift.io.parallel import CHUNK_DOCUMENTS, cached_model
 from linesift.io.sources import DEFAULT_TEXT_FIELD
 
 
-def _cleaned_texts(texts: list[str], model_path: str | None, threshold: float | None, spans: bool = False) -> list[Cleaned]:
-    """``clean_texts`` a chunk at a time, so a large partition is not segmented all at once."""
-    model = cached_model(model_path)
+def _cleaned_texts(texts: list[str], model_path: str | None, threshold: float | None, spans: bool = False,
+                   html: bool = False) -> list[Cleaned]:
+    """``clean_texts`` (``clean_html_pages`` for HTML, with the model at ``model_path`` or the built-in one) a chunk
+    at a time, so a large partition is not segmented all at once."""
+    model = cached_model(model_path, "html" if html else "text")
+    clean = clean_html_pages if html else clean_texts
     return [cleaned for start in range(0, len(texts), CHUNK_DOCUMENTS)
-            for cleaned in clean_texts(model, texts[start : start + CHUNK_DOCUMENTS], threshold, spans)]
+            for cleaned in clean(model, texts[start : start + CHUNK_DOCUMENTS], threshold, spans)]
 
 
 def clean_records(
-    items: list[Any], model_path: str | None = None, threshold: float | None = None, text_field: str = DEFAULT_TEXT_FIELD, spans: bool = False
+    items: list[Any], model_path: str | None = None, threshold: float | None = None, text_field: str = DEFAULT_TEXT_FIELD,
+    spans: bool = False, html: bool = False,
 ) -> list[Any]:
     """Clean one partition: strings to cleaned strings, dicts to copies with the added fields."""
     texts = [item if isinstance(item, str) else item[text_field] for item in items]
     out: list[Any] = []
-    for item, cleaned in zip(items, _cleaned_texts(texts, model_path, threshold, spans)):
+    for item, cleaned in zip(items, _cleaned_texts(texts, model_path, threshold, spans, html)):
         if isinstance(item, str):
             out.append(cleaned.text)
             continue
@@ -42,9 +47,11 @@ def clean_records(
     return out
 
 
-def clean_bag(bag: Any, model_path: str | None = None, threshold: float | None = None, text_field: str = DEFAULT_TEXT_FIELD, spans: bool = False) -> Any:
-    """A bag of the cleaned items of ``bag`` (strings or dicts with ``text_field``), in the same order."""
-    return bag.map_partitions(clean_records, model_path, threshold, text_field, spans)
+def clean_bag(bag: Any, model_path: str | None = None, threshold: float | None = None, text_field: str = DEFAULT_TEXT_FIELD,
+              spans: bool = False, html: bool = False) -> Any:
+    """A bag of the cleaned items of ``bag`` (strings or dicts with ``text_field``; HTML pages with ``html``), in the
+    same order."""
+    return bag.map_partitions(clean_records, model_path, threshold, text_field, spans, html)
 
 
 def clean_partition(frame: Any, column: str, model_path: str | None = None, threshold: float | None = None, output: str = TEXT_FIELD) -> Any:

@@ -22,6 +22,11 @@ doc.text)`` after the step drops them), unless an ``exclusion_writer`` is given,
 ``metadata["filter_reason"] = "linesift_no_content"``, are not passed on, and are counted
 ``dropped`` (``emptied`` plus documents with no non-blank line to begin with).
 
+With ``html=True`` each ``doc.text`` is an HTML page (as datatrove's WARC reader gives them): it is parsed into
+blocks and cleaned by the model of HTML pages (``html_model_path``, or the built-in one), and the step takes the
+place of an extractor such as datatrove's ``Trafilatura``. A page that cannot be parsed is left empty and
+counted ``emptied``.
+
 The model is loaded once per process, on first use, so the step pickles small for executors.
 Needs ``linesift[datatrove]``.
 """
@@ -38,7 +43,7 @@ from datatrove.pipeline.formatters.base import BaseFormatter
 from datatrove.pipeline.writers.disk_base import DiskWriter
 from datatrove.utils.typeshelper import StatHints
 
-from linesift.io.cleaning import clean_texts
+from linesift.io.cleaning import clean_html_pages, clean_texts
 from linesift.io.parallel import CHUNK_DOCUMENTS, cached_model
 
 NO_CONTENT = "linesift_no_content"  # the filter_reason of a document sent to the exclusion writer
@@ -51,9 +56,12 @@ class LinesiftFormatter(BaseFormatter):
     _requires_dependencies: ClassVar[list[str]] = []  # datatrove's own check; linesift's needs are installed with it
 
     def __init__(self, model_path: str | os.PathLike[str] | None = None, threshold: float | None = None,
-                 reason_stats: bool = False, exclusion_writer: DiskWriter | None = None) -> None:
+                 reason_stats: bool = False, exclusion_writer: DiskWriter | None = None, html: bool = False,
+                 html_model_path: str | os.PathLike[str] | None = None) -> None:
         super().__init__()
         self.model_path = None if model_path is None else str(model_path)
+        self.html = html
+        self.html_model_path = None if html_model_path is None else str(html_model_path)
         self.threshold = threshold
         self.reason_stats = reason_stats
         self.exclusion_writer = exclusion_writer
@@ -87,11 +95,17 @@ class LinesiftFormatter(BaseFormatter):
 
     def _clean(self, texts: list[str]) -> list[str]:
         """The cleaned ``texts``, with what was dropped added to the stats."""
-        cleaned_texts = clean_texts(cached_model(self.model_path), texts, self.threshold, reasons=self.reason_stats) if texts else []
+        if not texts:
+            return []
+        if self.html:
+            model = cached_model(self.html_model_path, "html")
+            cleaned_texts = clean_html_pages(model, texts, self.threshold, reasons=self.reason_stats)
+        else:
+            cleaned_texts = clean_texts(cached_model(self.model_path), texts, self.threshold, reasons=self.reason_stats)
         for cleaned in cleaned_texts:
             self.stat_update("lines", value=cleaned.text_lines)
             self.stat_update("lines_dropped", value=cleaned.text_lines - cleaned.kept_lines)
-            if cleaned.text_lines and not cleaned.kept_lines:
+            if (cleaned.text_lines and not cleaned.kept_lines) or cleaned.error is not None:
                 self.stat_update("emptied")
             for reason, count in (cleaned.drop_reasons or {}).items():
                 self.stat_update(f"lines_dropped_{reason}", value=count)

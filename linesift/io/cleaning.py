@@ -87,6 +87,8 @@ def document_text(document: Document, parse_html: bool = False) -> tuple[str, St
     structure = None
     if document.html is None or not document.html.strip():  # an empty HTML file is an empty page, like an empty text file
         text, error = document.text or "", None
+        if parse_html and document.html is not None:
+            structure = Structure.blank(0)
     elif parse_html:
         text, structure, error = parse(document.html)
     else:
@@ -132,6 +134,14 @@ def clean_documents(model: Sifter, documents: Sequence[Document], threshold: flo
                     cleaned = replace(cleaned, rendered=text)
                 results[index] = cleaned if counts is None else replace(cleaned, drop_reasons=counts[position])
     return results
+
+
+def clean_html_pages(html_model: Sifter, pages: Sequence[str], threshold: float | None = None, spans: bool = False,
+                     reasons: bool = False) -> list[Cleaned]:
+    """Clean every HTML page of ``pages``, each a ``str``, with the model of HTML pages (see :func:`clean_documents`);
+    a page that cannot be parsed, or is over the size limits, gives a ``Cleaned`` with ``error`` and no text."""
+    documents = [Document(html=page.encode("utf-8", "replace")) for page in pages]
+    return clean_documents(html_model, documents, threshold, spans, reasons, html_model=html_model)
 
 
 def clean_texts(model: Sifter, texts: Sequence[str], threshold: float | None = None, spans: bool = False,

@@ -51,23 +51,27 @@ class HtmlPage:
 
 @dataclass(slots=True)
 class _Open:
-    """An element open on the walk's path: its tag, its class/id/role words, whether it hides its content, and
-    how many of its siblings share its tag and class."""
+    """An element open on the walk's path, with what a line ending inside it records: the tags and the class, id
+    and role words of it and its ancestors (innermost first, see :class:`Structure`), whether it or an ancestor is
+    hidden, and the most look-alike siblings of it and its two nearest ancestors."""
 
     tag: str
-    words: str
+    tags: str
+    names: str
     hidden: bool
     alike: int
-    children: dict[tuple[str, str | None], int] | None = None  # its children by tag and class, when it has several
+    children: dict[tuple[str, str | None], int] | None  # its children by tag and class, when it has several
+    alike_self: int = 0
 
 
-def _words(value: str, cache: dict[str, str]) -> str:
+_ROOT = _Open("", "", "", False, 0, None)  # above the root element: nothing around it
+
+
+@functools.lru_cache(maxsize=1 << 16)  # pages of a site, and elements of a page, repeat their classes
+def _words(value: str) -> str:
     """The lower-cased words of class, id and role values: ``postBody main-content`` → ``post body main content``."""
-    words = cache.get(value)
-    if words is None:
-        found = [word.lower() for word in _WORD_SPLIT.split(value) if len(word) > 1 and not word.isdigit()]
-        words = cache[value] = " ".join(list(dict.fromkeys(found))[:MAX_WORDS_PER_LEVEL])
-    return words
+    found = [word.lower() for word in _WORD_SPLIT.split(value) if len(word) > 1 and not word.isdigit()]
+    return " ".join(list(dict.fromkeys(found))[:MAX_WORDS_PER_LEVEL])
 
 
 class _Lines:
@@ -90,20 +94,20 @@ class _Lines:
         if in_link:
             self.piece_links += len(text.strip())
 
-    def end(self, path: list[_Open], hidden_depth: int) -> None:
-        """End the current line, if it holds any text, as a block of the elements open on ``path``."""
+    def end(self, inside: _Open) -> None:
+        """End the current line, if it holds any text, as a block of ``inside``, the innermost open element."""
         if not self.pieces:
             return
         text = " ".join("".join(self.pieces).split())
         self.pieces = []
         if text:
             self.lines.append(text)
-            self.tags.append(LEVEL.join(level.tag for level in reversed(path)))
-            self.names.append(LEVEL.join(level.words for level in reversed(path)))
+            self.tags.append(inside.tags)
+            self.names.append(inside.names)
             self.link_chars.append(min(self.piece_links, len(text)))
             self.links.append(self.open_links)
-            self.alike.append(max((level.alike for level in path[-3:]), default=0))
-            self.hidden.append(hidden_depth > 0)
+            self.alike.append(inside.alike)
+            self.hidden.append(inside.hidden)
         self.piece_links = 0
         self.open_links = 0
 
@@ -128,6 +132,23 @@ def _parser() -> HTMLParser:
     return HTMLParser(encoding="utf-8", huge_tree=True, remove_comments=True, remove_pis=True)
 
 
+def _opened(element: _Element, tag: str, parent: _Open, grandparent: _Open) -> _Open:
+    """``element``, a block, open inside ``parent`` (itself inside ``grandparent``)."""
+    value = " ".join(filter(None, (element.get("class"), element.get("id"), element.get("role"))))
+    words = _words(value) if value else ""
+    siblings = parent.children
+    alike = siblings.get((tag, element.get("class")), 1) - 1 if siblings else 0
+    return _Open(
+        tag,
+        f"{tag}{LEVEL}{parent.tags}" if parent.tags else tag,
+        f"{words}{LEVEL}{parent.names}" if parent.tags else words,
+        parent.hidden or _is_hidden(element),
+        max(alike, parent.alike_self, grandparent.alike_self),
+        _children(element),
+        alike,
+    )
+
+
 def parse_html_page(html: str) -> HtmlPage:
     """The blocks of the HTML page ``html`` and their structure (see the module's docstring).
 
@@ -143,9 +164,8 @@ def parse_html_page(html: str) -> HtmlPage:
     root = fromstring(html.encode("utf-8", "replace"), parser=_parser())
     if root is None:  # no element at all
         return out.page()
-    words_cache: dict[str, str] = {}
-    path: list[_Open] = []
-    hidden_depth = links_open = pre_depth = 0
+    path = [_ROOT, _ROOT]
+    links_open = pre_depth = 0
 
     def add(text: str | None) -> None:
         if not text:
@@ -154,7 +174,7 @@ def parse_html_page(html: str) -> HtmlPage:
             first, *rest = text.split("\n")
             out.add(first, links_open > 0)
             for piece in rest:
-                out.end(path, hidden_depth)
+                out.end(path[-1])
                 out.add(piece, links_open > 0)
         else:
             out.add(text, links_open > 0)
@@ -169,16 +189,17 @@ def parse_html_page(html: str) -> HtmlPage:
         if event == "start":
             if tag in SKIPPED:
                 walk.skip_subtree()
-                path.append(_Open(tag, "", False, 0))  # its end event still comes, and closes it
+                path.append(_ROOT)  # its end event still comes, and closes it
                 continue
-            if tag == "br" or tag in BLOCKS:
-                out.end(path, hidden_depth)
-            value = " ".join(filter(None, (element.get("class"), element.get("id"), element.get("role"))))
-            hidden = _is_hidden(element)
-            siblings = path[-1].children if path else None
-            alike = siblings.get((tag, element.get("class")), 1) - 1 if siblings else 0
-            path.append(_Open(tag, _words(value, words_cache) if value else "", hidden, alike, _children(element)))
-            hidden_depth += hidden
+            if tag in BLOCKS:
+                out.end(path[-1])
+                path.append(_opened(element, tag, path[-1], path[-2]))
+            else:
+                # An inline element's text joins the line of the block around it, which says where the line sits:
+                # it stands on the path as that block, at no cost per element.
+                if tag == "br":
+                    out.end(path[-1])
+                path.append(path[-1])
             if tag == "a":
                 links_open += 1
                 out.open_links += 1
@@ -186,20 +207,17 @@ def parse_html_page(html: str) -> HtmlPage:
                 pre_depth += 1
             add(element.text)
             continue
-        left = path[-1]
         if tag in BLOCKS:
-            out.end(path, hidden_depth)
+            out.end(path[-1])
         elif tag in CELLS:
             out.add(" ", False)
         path.pop()
-        if left.hidden:
-            hidden_depth -= 1
         if tag == "a":
             links_open -= 1
         elif tag == "pre":
             pre_depth -= 1
         add(element.tail)
-    out.end(path, hidden_depth)
+    out.end(path[-1])
     return out.page()
 
 

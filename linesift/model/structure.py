@@ -10,6 +10,7 @@ tokens of the tags and words, learnt like the text's n-grams (a class word such 
 
 from __future__ import annotations
 
+import functools
 import zlib
 from dataclasses import dataclass
 from typing import Any
@@ -117,12 +118,8 @@ def structure_features(structure: Structure, lengths: np.ndarray) -> np.ndarray:
     out = np.zeros((len(structure), len(COLUMNS)))
     depth = np.zeros(len(structure))
     for row, tags in enumerate(structure.tags):
-        levels = _levels(tags)
-        depth[row] = len(levels)
-        for tag in set(levels):
-            column = _COLUMN_OF_TAG.get(tag)
-            if column is not None:
-                out[row, column] = 1.0
+        columns, depth[row] = _tag_columns(tags)
+        out[row, columns] = 1.0
     k = len(_COLUMN_OF_TAG)
     out[:, k] = np.minimum(structure.link_chars / np.maximum(lengths, 1), 1.0)
     out[:, k + 1] = np.log1p(structure.links)
@@ -130,6 +127,17 @@ def structure_features(structure: Structure, lengths: np.ndarray) -> np.ndarray:
     out[:, k + 3] = np.log1p(structure.alike)
     out[:, k + 4] = structure.hidden
     return out
+
+
+# Lines of a page, and pages of a site, share their paths: each path's columns and tokens are worked out once.
+_PATHS_KEPT = 1 << 16
+
+
+@functools.lru_cache(maxsize=_PATHS_KEPT)
+def _tag_columns(tags: str) -> tuple[list[int], int]:
+    """The container and heading columns a line with these ``tags`` sets, and its depth."""
+    levels = _levels(tags)
+    return sorted({_COLUMN_OF_TAG[tag] for tag in levels if tag in _COLUMN_OF_TAG}), len(levels)
 
 
 def line_tokens(tags: str, names: str) -> list[str]:
@@ -151,21 +159,20 @@ def token_bucket(token: str) -> int:
     return zlib.crc32(token.encode("utf-8")) & (N_STRUCTURE_BUCKETS - 1)
 
 
+@functools.lru_cache(maxsize=_PATHS_KEPT)
+def _line_buckets(tags: str, names: str) -> np.ndarray:
+    """The distinct buckets of a line's tokens, in order."""
+    return np.array(sorted({token_bucket(token) for token in line_tokens(tags, names)}), dtype=np.int64)
+
+
 def token_rows(structure: Structure) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Rows, buckets and values of every line's tokens, each line's values scaled to unit length."""
-    rows: list[int] = []
-    buckets: list[int] = []
-    cache: dict[tuple[str, str], list[int]] = {}  # lines of a page repeat their tags and names
-    for row, key in enumerate(zip(structure.tags, structure.names)):
-        line_buckets = cache.get(key)
-        if line_buckets is None:
-            line_buckets = cache[key] = sorted({token_bucket(token) for token in line_tokens(*key)})
-        rows += [row] * len(line_buckets)
-        buckets += line_buckets
-    row_array = np.array(rows, dtype=np.int64)
-    counts = np.bincount(row_array, minlength=len(structure)).astype(np.float64)
-    scales = np.divide(1.0, np.sqrt(counts), out=np.zeros_like(counts), where=counts > 0)
-    return row_array, np.array(buckets, dtype=np.int64), scales[row_array]
+    per_line = [_line_buckets(tags, names) for tags, names in zip(structure.tags, structure.names)]
+    counts = np.fromiter(map(len, per_line), dtype=np.int64, count=len(per_line))
+    rows = np.repeat(np.arange(len(per_line)), counts)
+    buckets = np.concatenate(per_line) if per_line else np.zeros(0, dtype=np.int64)
+    scales = np.divide(1.0, np.sqrt(counts), out=np.zeros(len(counts)), where=counts > 0)
+    return rows, buckets, scales[rows]
 
 
 def token_scores(structure: Structure, weights: np.ndarray) -> np.ndarray:
