@@ -37,10 +37,11 @@ def parse(data: bytes) -> tuple[str, Structure | None, str | None]:
     """The page's blocks, one a line, and their structure (see :func:`linesift.model.dom.parse_html_page`), or
     ``("", None, reason)`` when the bytes are not a page that can be decoded or are over the size limits."""
     _, render_error = _renderer()
-    from linesift.io.render import decode_html
+    from linesift.io.render import check_is_html, decode_html
 
     try:
         html = decode_html(data)
+        check_is_html(html)
         check_html_size(html)
     except (render_error, PageTooLargeError) as error:
         return "", None, str(error)

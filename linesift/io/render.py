@@ -124,6 +124,12 @@ def decode_html(data: bytes) -> str:
     return str(best)
 
 
+def check_is_html(html: str) -> None:
+    """Raise :class:`RenderError` when ``html`` holds no HTML tag: it is not a page to render or parse."""
+    if _TAG.search(html) is None:
+        raise RenderError("not HTML: no HTML tags in the input")
+
+
 def _resiliparse(html: str) -> str:
     tree = HTMLTree.parse(html)
     return extract_plain_text(tree, main_content=False, preserve_formatting=True, noscript=True)
@@ -225,8 +231,7 @@ def render_html(data: bytes, renderer: str = DEFAULT_RENDERER) -> str:
     except KeyError:
         raise KeyError(f"unknown renderer {renderer!r}; known: {', '.join(RENDERERS)}") from None
     html = decode_html(data)
-    if _TAG.search(html) is None:
-        raise RenderError("not HTML: no HTML tags in the input")
+    check_is_html(html)
     try:
         return render(html)
     except Exception as exc:  # a renderer's own parse errors become one documented error type

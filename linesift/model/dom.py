@@ -6,8 +6,8 @@ nothing; ``<noscript>`` content is kept, as a scraper without JavaScript sees it
 :class:`~linesift.model.structure.Structure` records the elements around it (tags, class, id and role words),
 its link text, its look-alike siblings and whether the markup hides it.
 
-The tree is parsed by lxml (libxml2's HTML parser, with no cap on depth) and walked by its event iterator,
-without recursion, so a page nested a hundred thousand levels deep is walked like any other.
+The tree is parsed by lxml (libxml2's HTML parser) and walked by its event iterator, without recursion; a page
+nested deeper than libxml2 nests (see :data:`MAX_DEPTH`) is read as plain lines instead.
 """
 
 from __future__ import annotations
@@ -18,6 +18,8 @@ from dataclasses import dataclass
 
 import numpy as np
 from lxml.etree import HTMLParser, _Element, fromstring, iterwalk
+from resiliparse.extract.html2text import extract_plain_text
+from resiliparse.parse.html import HTMLTree
 
 from linesift.model.segment import Page
 from linesift.model.structure import LEVEL, Structure
@@ -32,6 +34,10 @@ BLOCKS = frozenset((
 SKIPPED = frozenset(("script", "style", "template", "svg", "head", "title", "iframe", "object", "canvas", "noembed",
                      "math", "map", "audio", "video", "select"))
 CELLS = frozenset(("td", "th"))  # a row's cells share its line, a space apart
+# libxml2 stops nesting elements at 2,048 levels, even for a huge tree, and drops the text deeper down. A page
+# that deep (a hostile one; real pages are a few dozen levels deep) is read by resiliparse's renderer instead,
+# which nests without limit: its lines, without their markup.
+MAX_DEPTH = 2000
 MAX_WORDS_PER_LEVEL = 8
 _WORD_SPLIT = re.compile(r"[^0-9A-Za-z]+|(?<=[a-z])(?=[A-Z])")
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
@@ -94,11 +100,13 @@ class _Lines:
         if in_link:
             self.piece_links += len(text.strip())
 
-    def end(self, inside: _Open) -> None:
-        """End the current line, if it holds any text, as a block of ``inside``, the innermost open element."""
+    def end(self, inside: _Open, preformatted: bool = False) -> None:
+        """End the current line, if it holds any text, as a block of ``inside``, the innermost open element; a line
+        of a ``<pre>`` keeps its indentation."""
         if not self.pieces:
             return
-        text = " ".join("".join(self.pieces).split())
+        joined = "".join(self.pieces)
+        text = joined.rstrip() if preformatted and joined.strip() else " ".join(joined.split())
         self.pieces = []
         if text:
             self.lines.append(text)
@@ -174,13 +182,15 @@ def parse_html_page(html: str) -> HtmlPage:
             first, *rest = text.split("\n")
             out.add(first, links_open > 0)
             for piece in rest:
-                out.end(path[-1])
+                out.end(path[-1], preformatted=True)
                 out.add(piece, links_open > 0)
         else:
             out.add(text, links_open > 0)
 
     walk = iterwalk(root, events=("start", "end"))
     for event, element in walk:
+        if len(path) > MAX_DEPTH:
+            return _rendered_lines(html)
         tag = element.tag
         if not isinstance(tag, str):  # an entity or a comment lxml kept: only its tail shows
             if event == "end":
@@ -208,7 +218,7 @@ def parse_html_page(html: str) -> HtmlPage:
             add(element.text)
             continue
         if tag in BLOCKS:
-            out.end(path[-1])
+            out.end(path[-1], preformatted=pre_depth > 0)
         elif tag in CELLS:
             out.add(" ", False)
         path.pop()
@@ -231,3 +241,11 @@ def _children(element: _Element) -> dict[tuple[str, str | None], int] | None:
         key = (child.tag, child.get("class"))
         counts[key] = counts.get(key, 0) + 1
     return counts
+
+
+def _rendered_lines(html: str) -> HtmlPage:
+    """The page's lines as resiliparse's renderer writes them, with no markup around them."""
+    text = extract_plain_text(HTMLTree.parse(html), main_content=False, preserve_formatting=True, noscript=True)
+    lines = [" ".join(line.split()) for line in text.split("\n")]
+    lines = [line for line in lines if line]
+    return HtmlPage(lines, Structure.blank(len(lines)))

@@ -1,0 +1,118 @@
+"""HTML pages through the command and the library: the model of HTML pages, its reasons, and hostile pages."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from linesift import ModelFileError, load_model
+from linesift.cli import app
+
+runner = CliRunner()
+HTML_MODEL = load_model(input="html")
+ARTICLE = ("The committee met on Tuesday to discuss the new budget, and after a long debate it agreed to fund "
+           "the library's extended opening hours for another year.")
+PAGE = f"""<html><head><title>Budget</title></head><body>
+<nav class="site-nav"><ul><li><a href="/">Home</a></li><li><a href="/news">News</a></li><li><a href="/sport">Sport</a></li></ul></nav>
+<main><article><h1>Library hours extended</h1><p>{ARTICLE}</p>
+<p>Residents had asked for longer evening hours since the spring, when a petition gathered two thousand names.</p>
+</article></main>
+<aside class="related-posts"><h3>Related</h3><ul><li><a href="/a">Council elections next month</a></li>
+<li><a href="/b">New bus routes announced</a></li></ul></aside>
+<footer class="site-footer"><p>© 2024 Example News. All rights reserved.</p></footer></body></html>"""
+
+
+def predict(*args: str, stdin: str | bytes | None = None):
+    result = runner.invoke(app, ["predict", *args], input=stdin)
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    return result
+
+
+def test_an_html_page_keeps_its_article_and_drops_its_chrome(tmp_path: Path) -> None:
+    (tmp_path / "page.html").write_text(PAGE, encoding="utf-8")
+    result = predict(str(tmp_path / "page.html"))
+    assert result.exit_code == 0
+    assert ARTICLE in result.stdout and "petition" in result.stdout
+    for chrome in ("Home", "Related", "New bus routes", "All rights reserved"):
+        assert chrome not in result.stdout
+    assert result.stdout == HTML_MODEL.clean_html(PAGE) + "\n"
+
+
+def test_per_line_records_are_the_pages_blocks(tmp_path: Path) -> None:
+    (tmp_path / "page.html").write_text(PAGE, encoding="utf-8")
+    records = [json.loads(line) for line in predict(str(tmp_path / "page.html"), "--format", "jsonl").stdout.splitlines()]
+    assert [r["text"] for r in records][:4] == ["Home", "News", "Sport", "Library hours extended"]
+    by_text = {r["text"]: r for r in records}
+    assert by_text[ARTICLE]["label"] == "content" and by_text["Home"]["label"] == "noise"
+
+
+def test_explain_gives_the_markups_reasons(tmp_path: Path) -> None:
+    (tmp_path / "page.html").write_text(PAGE, encoding="utf-8")
+    result = runner.invoke(app, ["explain", str(tmp_path / "page.html"), "--line", "1", "--format", "jsonl"])
+    assert result.exit_code == 0, result.output
+    record = json.loads(result.stdout)
+    assert record["text"] == "Home" and record["label"] == "noise"
+    first_pass = record["first_pass"]["reasons_for"] + record["first_pass"]["reasons_against"]
+    markup = [reason["description"] for reason in first_pass if reason["name"] in ("markup", "in_nav", "link_share", "in_li")]
+    assert markup, first_pass  # the markup weighs among the strongest reasons of a menu line
+    assert any("inside <nav>" in text or "link text" in text or "its markup" in text for text in markup)
+
+
+def test_html_as_text_renders_and_uses_the_text_model(tmp_path: Path) -> None:
+    from linesift.io.render import render_html
+
+    (tmp_path / "page.html").write_text(PAGE, encoding="utf-8")
+    result = predict(str(tmp_path / "page.html"), "--html-as-text")
+    assert result.exit_code == 0
+    cleaned = load_model().clean(render_html(PAGE.encode()))
+    assert result.stdout == (cleaned + "\n" if cleaned else "")
+
+
+def test_a_text_model_given_as_the_html_model_is_refused(tmp_path: Path) -> None:
+    from linesift.model.modelfile import DEFAULT_MODEL
+
+    text_model = Path(__file__).parent.parent / "linesift" / "model" / DEFAULT_MODEL
+    (tmp_path / "page.html").write_text(PAGE, encoding="utf-8")
+    result = predict(str(tmp_path / "page.html"), "--html-model", str(text_model))
+    assert result.exit_code == 2
+    assert "a model of text, not of HTML pages (give it as --model)" in result.output
+    with pytest.raises(ModelFileError, match="a model of HTML pages, not of text"):
+        load_model(Path(__file__).parent.parent / "linesift" / "model" / "html_model.json")
+
+
+def test_a_page_declaring_the_wrong_encoding_is_read_without_mojibake(tmp_path: Path) -> None:
+    page = PAGE.replace("the new budget", "the new café budget").replace("<head>", '<head><meta charset="utf-8">')
+    (tmp_path / "page.html").write_bytes(page.encode("cp1252"))
+    result = predict(str(tmp_path / "page.html"), "--format", "jsonl")
+    assert result.exit_code == 0
+    texts = [json.loads(line)["text"] for line in result.stdout.splitlines()]
+    assert any("café budget" in text for text in texts) and not any("Ã" in text for text in texts)
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    (b"\x00\x01\x02\x03" * 500, "binary input"),
+    (b"just words, no markup at all", "not HTML"),
+])
+def test_what_is_not_an_html_page_is_a_clear_error(tmp_path: Path, content: bytes, message: str) -> None:
+    (tmp_path / "page.html").write_bytes(content)
+    result = predict(str(tmp_path / "page.html"))
+    assert result.exit_code != 0 and message in result.output and "Traceback" not in result.output
+
+
+def test_an_empty_body_gives_an_empty_page(tmp_path: Path) -> None:
+    (tmp_path / "page.html").write_text("<html><head><title>t</title></head><body></body></html>")
+    result = predict(str(tmp_path / "page.html"))
+    assert result.exit_code == 0 and result.stdout == ""
+    assert HTML_MODEL.clean_html("<html><body></body></html>") == ""
+
+
+def test_the_library_refuses_html_to_a_text_model_and_bytes() -> None:
+    with pytest.raises(ValueError, match="this model reads text only"):
+        load_model().clean_html(PAGE)
+    with pytest.raises(TypeError, match="an HTML page must be str, not bytes: decode it first"):
+        HTML_MODEL.clean_html(PAGE.encode())  # type: ignore[arg-type]
+    labels = {line.text: line.label for line in HTML_MODEL.predict_html(PAGE)}
+    assert labels[ARTICLE] == "content" and labels["Home"] == labels["New bus routes announced"] == "noise"
