@@ -37,7 +37,7 @@ from linesift.model.pagestats import PageStats
 from linesift.model.segment import Page
 from linesift.model.sifter import Label, ModelInput, Scored, Sifter
 from linesift.model.structure import COLUMNS as STRUCTURE_COLUMNS
-from linesift.model.structure import Structure, line_tokens, token_bucket, token_scores
+from linesift.model.structure import SECTION_COLUMNS, Structure, line_tokens, token_bucket, token_scores
 
 if TYPE_CHECKING:
     import scipy.sparse as sp
@@ -84,7 +84,7 @@ class LineExplanation:
 
 
 # Each column's wording, as its family declares it; a neighbour's column is said as the column it copies.
-_WORDING = {column.name: column.wording for column in (*OWN_COLUMNS, *CONTEXT_COLUMNS, *STRUCTURE_COLUMNS)}
+_WORDING = {column.name: column.wording for column in (*OWN_COLUMNS, *CONTEXT_COLUMNS, *STRUCTURE_COLUMNS, *SECTION_COLUMNS)}
 _TOKEN_WORDING = {"tag": "a <{}> block", "parent": "in a <{}>", "around": "inside <{}>", "near": "class/id word \u201c{}\u201d",
                   "word": "class/id word \u201c{}\u201d around it"}
 _NEIGHBOURS = {-3: "three lines before", -2: "two lines before", -1: "previous line",

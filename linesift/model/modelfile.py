@@ -23,7 +23,7 @@ from linesift.model.features import feature_names
 from linesift.model.linear import LinearScorer
 from linesift.model.ngrams import N_BUCKETS
 from linesift.model.sifter import READS, ModelInput, Sifter
-from linesift.model.structure import N_STRUCTURE_BUCKETS
+from linesift.model.structure import N_STRUCTURE_BUCKETS, SECTION_NAMES
 from linesift.model.structure import NAMES as STRUCTURE_NAMES
 
 FORMAT = "linesift-model"
@@ -45,8 +45,9 @@ class ModelFileError(ValueError):
 def stage_feature_names(model_input: ModelInput = "text") -> dict[str, list[str]]:
     """The feature names each stage of a model of ``model_input`` built by this code must carry: a model of HTML
     pages reads the structural columns before the text's."""
-    dense = (STRUCTURE_NAMES if model_input == "html" else []) + feature_names()
-    return {"first": dense, "second": context_feature_names() + dense}
+    html = model_input == "html"
+    dense = (STRUCTURE_NAMES if html else []) + feature_names()
+    return {"first": dense, "second": context_feature_names() + (SECTION_NAMES if html else []) + dense}
 
 
 def hashed_buckets(model_input: ModelInput = "text") -> int:

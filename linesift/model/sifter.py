@@ -25,7 +25,7 @@ from linesift.model.ngrams import N_BUCKETS, ngram_scores
 from linesift.model.pagestats import PageStats
 from linesift.model.segment import Page
 from linesift.model.structure import NAMES as STRUCTURE_NAMES
-from linesift.model.structure import Structure, structure_features, token_scores
+from linesift.model.structure import SECTION_NAMES, Structure, section_features, structure_features, token_scores
 
 Label = Literal["content", "noise"]
 # What a model reads: text alone, or the blocks of an HTML page with their markup (see linesift.model.structure).
@@ -140,7 +140,7 @@ class Sifter:
             columns[:] = structure_features(structure, stats.lengths)
             hashed += token_scores(structure, self.first.coef_[hashed_from + N_BUCKETS :])
         p_first = sigmoid(self.first.decision_from_parts(first_input, hashed))
-        second_input = _second_features(stats, first_input, p_first)
+        second_input = _second_features(stats, first_input, p_first, structure)
         p = np.zeros(len(page))
         p[rows] = sigmoid(self.second.decision_from_parts(second_input))
         # Blank lines score 0.0 and hold no words: the cuts from the other lines alone are the same.
@@ -258,10 +258,14 @@ class Sifter:
         return [join_kept(page, decision.keep(page)) for page, decision in zip(pages, self.decide_many(pages, threshold))]
 
 
-def _second_features(stats: PageStats, dense: DenseFeatures, p_first: np.ndarray) -> DenseFeatures:
-    """The second pass's features: each line's context (see :mod:`linesift.model.context`), then ``dense``."""
-    widened, context = dense.prepend(CONTEXT_NAMES)
-    context_features(stats, p_first, dense.own, out=context)
+def _second_features(stats: PageStats, dense: DenseFeatures, p_first: np.ndarray,
+                     structure: Structure | None = None) -> DenseFeatures:
+    """The second pass's features: each line's context (see :mod:`linesift.model.context`), its section's for a page
+    parsed from HTML (``structure``, see :func:`section_features`), then ``dense``."""
+    widened, context = dense.prepend(CONTEXT_NAMES + (SECTION_NAMES if structure is not None else []))
+    context_features(stats, p_first, dense.own, out=context[:, : len(CONTEXT_NAMES)])
+    if structure is not None:
+        context[:, len(CONTEXT_NAMES) :] = section_features(structure, p_first, stats.page_of_line[stats.nonblank])
     return widened
 
 

@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from linesift.model.columns import Column, Wording, from_log1p
+from linesift.model.columns import Column, Wording, from_log1p, from_logit
 
 # Ancestor levels are separated by this in ``Structure.tags`` and ``Structure.names``, innermost first.
 LEVEL = "|"
@@ -110,6 +110,13 @@ COLUMNS: tuple[Column, ...] = (
     Column("hidden", Wording("hidden by its markup", "not hidden by its markup")),
 )
 NAMES = [column.name for column in COLUMNS]
+# The second pass's view of a line's section: the lines whose block shares its parent element's path.
+SECTION_COLUMNS: tuple[Column, ...] = (
+    Column("section_p_logit", Wording("mean first-pass score of its section {value:.2f}", transform=from_logit)),
+    Column("log_section_lines", Wording("{value:.0f} other lines in its section", transform=from_log1p)),
+)
+SECTION_NAMES = [column.name for column in SECTION_COLUMNS]
+_LOGIT_EDGE = 1e-6
 _COLUMN_OF_TAG = {tag: k for k, tag in enumerate((*CONTAINERS, *HEADINGS))}
 
 
@@ -187,3 +194,20 @@ def token_matrix(structure: Structure):
 
     rows, buckets, values = token_rows(structure)
     return sp.csr_matrix((values, (rows, buckets)), shape=(len(structure), N_STRUCTURE_BUCKETS))
+
+
+def section_features(structure: Structure, p_first: np.ndarray, page_of_line: np.ndarray) -> np.ndarray:
+    """``(n_lines, len(SECTION_COLUMNS))``: the mean first-pass logit of the lines in each line's section (the lines of
+    its page whose block has the same parent path, tags and words), and how many other lines it holds."""
+    ids = np.empty(len(structure), dtype=np.int64)
+    sections: dict[tuple[int, str, str], int] = {}
+    for row, (page, tags, names) in enumerate(zip(page_of_line.tolist(), structure.tags, structure.names)):
+        ids[row] = sections.setdefault((page, tags.partition(LEVEL)[2], names.partition(LEVEL)[2]), len(sections))
+    p = np.clip(p_first, _LOGIT_EDGE, 1.0 - _LOGIT_EDGE)
+    logits = np.log(p / (1.0 - p))
+    counts = np.bincount(ids, minlength=len(sections)).astype(np.float64)
+    sums = np.bincount(ids, weights=logits, minlength=len(sections))
+    out = np.empty((len(structure), len(SECTION_COLUMNS)))
+    out[:, 0] = sums[ids] / counts[ids]
+    out[:, 1] = np.log(counts[ids])  # log1p of the other lines
+    return out

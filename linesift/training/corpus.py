@@ -212,7 +212,9 @@ def build_corpus(
     for renderer in renderers:
         target = out / f"{name}.{renderer}.jsonl.gz"
         pages = 0
-        with atomic_path(target) as temporary, gzip.GzipFile(temporary, mode="wb", compresslevel=GZIP_LEVEL, mtime=0) as gz:
+        # The header names the target, not the temporary file: the same pages give the same bytes.
+        with (atomic_path(target) as temporary, open(temporary, "wb") as raw,
+              gzip.GzipFile(target.name.removesuffix(".gz"), "wb", GZIP_LEVEL, raw, mtime=0) as gz):
             for result in iter_rows(source, renderer, include_title, n_jobs):
                 pages += 1
                 if isinstance(result, Skipped):

@@ -203,6 +203,16 @@ class MethodScores:
     words: WordReport | None
 
 
+CEILING = "ceiling"
+
+
+def ceiling_scores(pages: Sequence[LabelledPage]) -> MethodScores:
+    """The lines labelled content kept, and no other: the best any line labeller can do on these lines (the
+    alignment ceiling: the word F1 lost by how the text is cut into lines and aligned to the gold text)."""
+    keeps = [page.labels == 1 for page in pages]
+    return MethodScores(CEILING, keeps_report(pages, keeps, None), word_report(pages, keeps))
+
+
 def line_baseline_scores(pages: Sequence[LabelledPage]) -> list[MethodScores]:
     """Keep-everything and the C4 line rules on the same rendered lines (C4 skipped when not installed)."""
     results = []

@@ -22,6 +22,7 @@ from linesift.training.evaluate import (
     LineReport,
     MethodScores,
     WordReport,
+    ceiling_scores,
     cross_validated_probabilities,
     html_baseline_scores,
     html_coverage_warning,
@@ -228,7 +229,7 @@ def _comparisons(pages: list[LabelledPage], keeps: list[np.ndarray], threshold: 
         subset = [i for i, page in enumerate(pages) if (page.renderer, page.convention) == (renderer, convention)]
         rendered, kept = [pages[i] for i in subset], [keeps[i] for i in subset]
         methods = [MethodScores("linesift", keeps_report(rendered, kept, threshold), word_report(rendered, kept)),
-                   *line_baseline_scores(rendered)]
+                   *line_baseline_scores(rendered), ceiling_scores(rendered)]
         html = html_baseline_scores(rendered, html_texts)
         comparisons.append(RendererComparison(renderer, convention, len(subset), [*methods, *([html] if html is not None else [])]))
     return comparisons

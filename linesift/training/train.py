@@ -34,7 +34,7 @@ from linesift.model.pagestats import PageStats
 from linesift.model.segment import Page
 from linesift.model.sifter import Sifter
 from linesift.model.structure import NAMES as STRUCTURE_NAMES
-from linesift.model.structure import Structure, structure_features, token_matrix
+from linesift.model.structure import SECTION_NAMES, Structure, section_features, structure_features, token_matrix
 from linesift.training.data import BLANK, LabelledPage, check_one_input, check_trainable
 from linesift.training.excerpts import PER_PAGE as EXCERPTS_PER_PAGE
 from linesift.training.progress import Progress, no_progress
@@ -91,6 +91,7 @@ class Example:
     labels: np.ndarray
     folds: np.ndarray
     n_structure: int = 0  # structural columns before the text's in ``dense``: a page parsed from HTML has them
+    structure: Structure | None = None  # of a page parsed from HTML: the second pass reads each line's section
 
     @property
     def page(self) -> Page:
@@ -107,7 +108,12 @@ class Example:
         dense = np.zeros((len(self.labels), self.dense.shape[1]))
         dense[~self.blank] = self.dense
         context, _ = context_features(self.stats, p_first, dense[:, self.n_structure :])
-        return np.hstack([context, dense])
+        if self.structure is None:
+            return np.hstack([context, dense])
+        section = np.zeros((len(self.labels), len(SECTION_NAMES)))
+        filled = np.flatnonzero(~self.blank)
+        section[filled] = section_features(self.structure.take(filled), p_first[filled], np.zeros(len(filled), dtype=np.int64))
+        return np.hstack([context, section, dense])
 
 
 def group_hash(group: str) -> int:
@@ -193,7 +199,7 @@ def prepare(pages: Sequence[LabelledPage], n_folds: int = N_FOLDS, n_jobs: int =
         progress("features", len(features), len(pages))
     n_structure = len(STRUCTURE_NAMES) if pages and pages[0].structure is not None else 0
     # The second pass reads the page's structure again: it is rebuilt here rather than sent back.
-    return [Example(PageStats(Page.from_lines(page.lines), words), dense, hashed, page.labels, f, n_structure)
+    return [Example(PageStats(Page.from_lines(page.lines), words), dense, hashed, page.labels, f, n_structure, page.structure)
             for page, (dense, hashed, words), f in zip(pages, features, folds)]
 
 
