@@ -5,7 +5,10 @@ linesift decodes, parses into blocks and scores them with the built-in model of 
 ``extract`` on the same bytes. The two take turns run after run, so a change of the machine's load weighs on both
 alike; the figures are medians over the runs, and the ratio is of the medians. Single-threaded (one BLAS thread).
 
-    python benchmarks/bench_html.py [--pages 300] [--runs 5]
+    python benchmarks/bench_html.py [--pages 300] [--runs 5] [--batch 16]
+
+``--batch N`` hands linesift N pages at a time, as ``linesift predict`` does with a folder or a WARC file
+(16 a chunk): they are scored together. The default, 1, is a page at a time, as a crawler hands them over.
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pages", type=int, default=DEFAULT_PAGES)
     parser.add_argument("--runs", type=int, default=DEFAULT_RUNS)
+    parser.add_argument("--batch", type=int, default=1)
     args = parser.parse_args()
 
     import trafilatura
@@ -46,8 +50,8 @@ def main() -> None:
     documents = [Document(html=page) for page in pages]
 
     def linesift_run() -> None:
-        for document in documents:  # one page at a time, as a crawler hands them over
-            clean_documents(text_model, [document], html_model=html_model)
+        for start in range(0, len(documents), args.batch):
+            clean_documents(text_model, documents[start : start + args.batch], html_model=html_model)
 
     def trafilatura_run() -> None:
         for page in pages:
@@ -60,7 +64,7 @@ def main() -> None:
             run()
             times[name].append(time.perf_counter() - started)
     size = sum(len(page) for page in pages) / 1e6
-    print(f"{len(pages)} pages, {size:.1f} MB of HTML, {args.runs} runs in turns, medians:")
+    print(f"{len(pages)} pages, {size:.1f} MB of HTML, linesift {args.batch} a batch, {args.runs} runs in turns, medians:")
     rates = {}
     for name, values in times.items():
         median = statistics.median(values)

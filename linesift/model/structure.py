@@ -25,8 +25,9 @@ N_STRUCTURE_BUCKETS = 1 << 14
 # Words of the block's own element and of this many ancestors above it are "near"; all are "around".
 NEAR_LEVELS = 2
 # Containers whose presence around a block is a dense column of its own ("inside <nav>").
-CONTAINERS = ("main", "article", "nav", "header", "footer", "aside", "form", "figure", "pre", "code", "table",
-              "li", "blockquote", "a", "button", "label", "select", "noscript", "dialog", "details")
+# Only blocks stand on a line's path (an inline element's text joins its block's line): no <a>, <code>...
+CONTAINERS = ("main", "article", "nav", "header", "footer", "aside", "form", "figure", "pre", "table", "li",
+              "blockquote", "noscript", "dialog", "details")
 HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 
 
