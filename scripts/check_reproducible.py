@@ -3,6 +3,7 @@
     python scripts/check_reproducible.py                     # train with the defaults, then compare
     python scripts/check_reproducible.py --model other.json  # compare a model trained elsewhere
     python scripts/check_reproducible.py --save here.json    # and keep the model trained here
+    python scripts/check_reproducible.py --input html        # the model of HTML pages, on seeds/html
 
 Every line of every page in ``seeds/`` is labelled by both models, each page cut as ``predict`` cuts it.
 Prints the share of lines with the same label, the largest difference in P(content), the largest
@@ -17,13 +18,15 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import get_args
 
 import numpy as np
 
 from linesift import load_model
 from linesift.model.modelfile import save_model
 from linesift.model.segment import Page
-from linesift.model.sifter import Sifter
+from linesift.model.sifter import ModelInput, Sifter
+from linesift.model.structure import Structure
 from linesift.training.data import load_pages
 from linesift.training.pipeline import train_from_files
 
@@ -31,12 +34,14 @@ MIN_SAME_LABEL = 0.999
 BATCH = 256
 
 
-def _decisions(model: Sifter, pages: list[Page]) -> tuple[np.ndarray, np.ndarray]:
-    """Every non-blank line's kept flag and P(content), over all pages."""
+def _decisions(model: Sifter, pages: list[Page], structures: list[Structure] | None) -> tuple[np.ndarray, np.ndarray]:
+    """Every non-blank line's kept flag and P(content), over all pages (``structures``: their markup, for a model
+    of HTML pages)."""
     keeps, probabilities = [], []
     for start in range(0, len(pages), BATCH):
         batch = pages[start : start + BATCH]
-        for page, decision in zip(batch, model.decide_many(batch)):
+        given = None if structures is None else structures[start : start + BATCH]
+        for page, decision in zip(batch, model.decide_many(batch, structures=given)):
             filled = ~page.blank
             keeps.append(decision.keep(page)[filled])
             probabilities.append(decision.p[filled])
@@ -49,23 +54,28 @@ def main() -> int:
     parser.add_argument("--seeds", type=Path, default=Path("seeds"))
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--save", type=Path, help="also write the model trained here to this file")
+    parser.add_argument("--input", choices=get_args(ModelInput), default="text",
+                        help="the built-in model to check: of text (on --seeds), or of HTML pages (on --seeds/html)")
     args = parser.parse_args()
-    shipped = load_model()
+    shipped = load_model(input=args.input)
+    seeds = args.seeds / "html" if args.input == "html" else args.seeds
     if args.model is None:
         started = time.perf_counter()
-        trained = train_from_files([args.seeds], n_jobs=args.jobs)
+        trained = train_from_files([seeds], n_jobs=args.jobs, model_input=args.input)
         print(f"trained in {time.perf_counter() - started:.0f} s")
         with tempfile.TemporaryDirectory() as folder:  # through the file, as a shipped model is read
             path = Path(folder) / "model.json"
             save_model(trained, path)
-            trained = load_model(path)
+            trained = load_model(path, args.input)
         if args.save is not None:
             save_model(trained, args.save)
     else:
-        trained = load_model(args.model)
-    pages = [Page.from_lines(page.lines) for page in load_pages([args.seeds])]
-    kept_a, p_a = _decisions(shipped, pages)
-    kept_b, p_b = _decisions(trained, pages)
+        trained = load_model(args.model, args.input)
+    labelled = load_pages([seeds])
+    pages = [Page.from_lines(page.lines) for page in labelled]
+    structures = [page.structure for page in labelled if page.structure is not None] if args.input == "html" else None
+    kept_a, p_a = _decisions(shipped, pages, structures)
+    kept_b, p_b = _decisions(trained, pages, structures)
     same = float(np.mean(kept_a == kept_b))
     weights = max(float(np.abs(a.coef_ - b.coef_).max()) for a, b in ((shipped.first, trained.first), (shipped.second, trained.second)))
     print(f"{len(kept_a):,} lines of {len(pages):,} pages: the same label on {same:.5%} "

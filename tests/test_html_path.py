@@ -78,7 +78,7 @@ def test_a_text_model_given_as_the_html_model_is_refused(tmp_path: Path) -> None
     (tmp_path / "page.html").write_text(PAGE, encoding="utf-8")
     result = predict(str(tmp_path / "page.html"), "--html-model", str(text_model))
     assert result.exit_code == 2
-    assert "a model of text, not of HTML pages (give it as --model)" in result.output
+    assert "a model of text, not of HTML pages (give it to predict and explain --model" in " ".join(result.output.split())
     with pytest.raises(ModelFileError, match="a model of HTML pages, not of text"):
         load_model(Path(__file__).parent.parent / "linesift" / "model" / "html_model.json")
 

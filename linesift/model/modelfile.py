@@ -207,8 +207,9 @@ def load_model(path: str | os.PathLike[str] | None = None, input: ModelInput = "
     except ModelFileError as error:
         raise ModelFileError(f"{name}: {error}") from None
     if model.input != input:
-        raise ModelFileError(f"{name}: a model of {READS[model.input]}, not of {READS[input]}"
-                             f"{' (give it as --html-model)' if model.input == 'html' else ' (give it as --model)'}")
+        where = ("predict and explain --html-model, eval --input html, load_model(path, input='html')" if model.input == "html"
+                 else "predict and explain --model, eval without --input html, load_model(path)")
+        raise ModelFileError(f"{name}: a model of {READS[model.input]}, not of {READS[input]} (give it to {where})")
     return model
 
 
