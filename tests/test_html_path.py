@@ -83,8 +83,9 @@ def test_a_text_model_given_as_the_html_model_is_refused(tmp_path: Path) -> None
         load_model(Path(__file__).parent.parent / "linesift" / "model" / "html_model.json")
 
 
-def test_a_page_declaring_the_wrong_encoding_is_read_without_mojibake(tmp_path: Path) -> None:
-    page = PAGE.replace("the new budget", "the new café budget").replace("<head>", '<head><meta charset="utf-8">')
+@pytest.mark.parametrize("declared", ['<meta charset="utf-8">', ""], ids=["declared wrongly", "not declared"])
+def test_a_page_declaring_the_wrong_encoding_is_read_without_mojibake(tmp_path: Path, declared: str) -> None:
+    page = PAGE.replace("the new budget", "the new café budget").replace("<head>", f"<head>{declared}")
     (tmp_path / "page.html").write_bytes(page.encode("cp1252"))
     result = predict(str(tmp_path / "page.html"), "--format", "jsonl")
     assert result.exit_code == 0
