@@ -342,9 +342,11 @@ def predict(
 
     HTML pages (and HTML records of WARC files) are parsed into blocks and cleaned by the model of HTML pages: each
     kept block is a line of the output."""
-    # A bad model file is a usage error, reported before any input is read.
+    # A bad model file is a usage error, reported before any input is read. The built-in model of HTML pages is
+    # loaded where an HTML page needs it: cleaning text never reads it.
     model = _load(model_path)
-    html_model = None if html_as_text else _load(html_model_path, "html")
+    if html_model_path is not None and not html_as_text:
+        _load(html_model_path, "html")
     read = _read_options(input_format, text_field, strict)
     given = [*([text_field_option(text_field)] if text_field is not None else []),
              *([SPANS_OPTION] if spans else []), *([LINE_RECORDS_OPTION] if output_format == "jsonl" else []),
@@ -354,7 +356,8 @@ def predict(
     except InputError as error:
         fail(str(error))
     if report is not None:
-        _write_report(files, report, model, html_model, threshold, read, output_dir, output_format == "jsonl")
+        _write_report(files, report, model, html_model_path, html_as_text, threshold, read, output_dir,
+                      output_format == "jsonl")
     options = RunOptions(
         read=read,
         clean=CleanOptions(None if model_path is None else str(model_path), threshold, spans,
@@ -385,8 +388,8 @@ def _read_options(input_format: InputFormat, text_field: str | None, strict: boo
     return ReadOptions(None if input_format == "auto" else input_format, text_field or DEFAULT_TEXT_FIELD, strict)
 
 
-def _write_report(files: list[str], report: Path, model: Sifter, html_model: Sifter | None, threshold: float | None,
-                  read: ReadOptions, output_dir: Path | None, line_records: bool) -> None:
+def _write_report(files: list[str], report: Path, model: Sifter, html_model_path: Path | None, html_as_text: bool,
+                  threshold: float | None, read: ReadOptions, output_dir: Path | None, line_records: bool) -> None:
     """The report shows one page: a text or HTML file, read and rendered as ``predict`` reads it."""
     name = files[0]
     kind = read.input_format or kind_from_name(name)
@@ -397,8 +400,8 @@ def _write_report(files: list[str], report: Path, model: Sifter, html_model: Sif
     if (output := report_replaces_output(report, name, kind, output_dir, line_records)) is not None:
         fail(f"--report {report} is where the cleaned page goes ({output}): choose another file for the report")
     try:
-        page = read_page_text(name, read, parse_html=html_model is not None)
-        scorer = model if page.structure is None else cast(Sifter, html_model)
+        page = read_page_text(name, read, parse_html=not html_as_text)
+        scorer = model if page.structure is None else _load(html_model_path, "html")
         write_report(report, scorer, page.text, threshold, title=name, structure=page.structure)
     except (InputError, PageTooLargeError) as error:
         fail(f"{name}: {error}" if isinstance(error, PageTooLargeError) else str(error))
@@ -529,15 +532,16 @@ def explain(
     An HTML page is explained as predict cleans it: its blocks, with the reasons its markup gives."""
     read = _read_options(input_format, text_field, strict=False)
     model = _load(model_path)
-    html_model = None if html_as_text else _load(html_model_path, "html")
+    if html_model_path is not None and not html_as_text:
+        _load(html_model_path, "html")  # a bad model file is reported before the input is read
     try:
         refuse_unusable_options([file], read, [text_field_option(text_field)] if text_field is not None else [])
-        page = read_page_text(file, read, record, parse_html=html_model is not None)
+        page = read_page_text(file, read, record, parse_html=not html_as_text)
     except InputError as error:
         fail(str(error))
     if page.warning:
         _warn(page.warning)
-    scorer = model if page.structure is None else cast(Sifter, html_model)
+    scorer = model if page.structure is None else _load(html_model_path, "html")
     explanations = explain_lines(scorer, page.text, top, threshold, page.structure)
     if line is not None:
         if not 1 <= line <= len(explanations):

@@ -8,7 +8,6 @@ from collections.abc import Callable
 
 from linesift.io.text import MissingExtraError
 from linesift.limits import PageTooLargeError, check_html_size
-from linesift.model.dom import parse_html_page
 from linesift.model.structure import Structure
 
 HTML_PACKAGES = "resiliparse charset-normalizer"  # what linesift.io.render needs for the default renderer
@@ -38,6 +37,7 @@ def parse(data: bytes) -> tuple[str, Structure | None, str | None]:
     ``("", None, reason)`` when the bytes are not a page that can be decoded or are over the size limits."""
     _, render_error = _renderer()
     from linesift.io.render import check_is_html, decode_html
+    from linesift.model.dom import parse_html_page
 
     try:
         html = decode_html(data)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 
@@ -18,7 +18,6 @@ from linesift.limits import check_html_size, check_page_size
 from linesift.model.context import NAMES as CONTEXT_NAMES
 from linesift.model.context import context_features
 from linesift.model.cuts import check_threshold, cuts
-from linesift.model.dom import HtmlPage, parse_html_page
 from linesift.model.features import DenseFeatures
 from linesift.model.linear import LinearScorer, sigmoid
 from linesift.model.ngrams import N_BUCKETS, ngram_scores
@@ -26,6 +25,9 @@ from linesift.model.pagestats import PageStats
 from linesift.model.segment import Page
 from linesift.model.structure import NAMES as STRUCTURE_NAMES
 from linesift.model.structure import SECTION_NAMES, Structure, section_features, structure_features, token_scores
+
+if TYPE_CHECKING:
+    from linesift.model.dom import HtmlPage
 
 Label = Literal["content", "noise"]
 # What a model reads: text alone, or the blocks of an HTML page with their markup (see linesift.model.structure).
@@ -303,6 +305,8 @@ def _checked_html(html: object) -> HtmlPage:
         name = type(html).__name__
         decode = ": decode it first" if isinstance(html, (bytes, bytearray, memoryview)) else ""
         raise TypeError(f"an HTML page must be str, not {name}{decode}")
+    from linesift.model.dom import parse_html_page  # lxml is loaded for HTML pages only: text starts without it
+
     check_html_size(html)
     page = parse_html_page(html)
     check_page_size("\n".join(page.lines))
