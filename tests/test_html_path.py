@@ -117,3 +117,11 @@ def test_the_library_refuses_html_to_a_text_model_and_bytes() -> None:
         HTML_MODEL.clean_html(PAGE.encode())  # type: ignore[arg-type]
     labels = {line.text: line.label for line in HTML_MODEL.predict_html(PAGE)}
     assert labels[ARTICLE] == "content" and labels["Home"] == labels["New bus routes announced"] == "noise"
+
+
+def test_an_html_page_over_the_limit_is_refused_before_it_is_parsed() -> None:
+    from linesift import PageTooLargeError
+    from linesift.limits import MAX_HTML_CHARS
+
+    with pytest.raises(PageTooLargeError, match="HTML page has 64,000,001 characters, more than the 64,000,000"):
+        HTML_MODEL.clean_html("<p>" + "a" * (MAX_HTML_CHARS - 2))

@@ -1,8 +1,8 @@
 """Clean one document and describe the result the way every output format stores it.
 
 A document is plain text or HTML bytes: rendered first to text, with the renderer the text model
-was trained on, or parsed into blocks with their markup for the model of HTML pages. The result is the cleaned text and, on request, per-line spans ``[start, end, p_content]``
-into the document's own text, the way RedPajama-V2 stores line-level quality signals: offsets are
+was trained on, or parsed into blocks with their markup for the model of HTML pages. The result is
+the cleaned text and, on request, per-line spans ``[start, end, p_content]`` into the document's own text, the way RedPajama-V2 stores line-level quality signals: offsets are
 Python string indices (Unicode code points) into the text as given, line terminators excluded, one
 span per line including blank ones.
 """
@@ -116,24 +116,30 @@ def clean_documents(model: Sifter, documents: Sequence[Document], threshold: flo
         if error is None:
             by_model[as_blocks and structure is not None][index] = (text, structure)
     for as_blocks, texts in by_model.items():
-        if not texts:
-            continue
-        scorer = cast(Sifter, html_model) if as_blocks else model
-        pages = [Page.from_text(text) for text, _ in texts.values()]
-        structures = [cast(Structure, structure) for _, structure in texts.values()] if as_blocks else None
-        scored_pages = list(zip(texts.items(), pages))
-        done = 0
-        for scored in scorer.scored_many(pages, threshold, structures):
-            decisions = scored.decisions()
-            batch, done = scored_pages[done : done + len(decisions)], done + len(decisions)
-            counts = drop_reasons(scorer, scored, [d.keep(page) for (_, page), d in zip(batch, decisions)]) if reasons else None
-            for position, (((index, (text, _)), page), decision) in enumerate(zip(batch, decisions)):
-                document = documents[index]
-                cleaned = _decided(text, page, decision, spans, document.lines)
-                if document.html is not None:
-                    cleaned = replace(cleaned, rendered=text)
-                results[index] = cleaned if counts is None else replace(cleaned, drop_reasons=counts[position])
+        if texts:
+            scorer = cast(Sifter, html_model) if as_blocks else model
+            _clean_scored_together(scorer, documents, texts, results, threshold, spans, reasons)
     return results
+
+
+def _clean_scored_together(model: Sifter, documents: Sequence[Document], texts: dict[int, tuple[str, Structure | None]],
+                           results: list[Cleaned], threshold: float | None, spans: bool, reasons: bool) -> None:
+    """Clean the documents at the keys of ``texts`` (their text, and their structure for a model of HTML pages)
+    with ``model``, in batches, writing each :class:`Cleaned` to ``results`` at the document's index."""
+    pages = [Page.from_text(text) for text, _ in texts.values()]
+    structures = [cast(Structure, structure) for _, structure in texts.values()] if model.input == "html" else None
+    scored_pages = list(zip(texts.items(), pages))
+    done = 0
+    for scored in model.scored_many(pages, threshold, structures):
+        decisions = scored.decisions()
+        batch, done = scored_pages[done : done + len(decisions)], done + len(decisions)
+        counts = drop_reasons(model, scored, [d.keep(page) for (_, page), d in zip(batch, decisions)]) if reasons else None
+        for position, (((index, (text, _)), page), decision) in enumerate(zip(batch, decisions)):
+            document = documents[index]
+            cleaned = _decided(text, page, decision, spans, document.lines)
+            if document.html is not None:
+                cleaned = replace(cleaned, rendered=text)
+            results[index] = cleaned if counts is None else replace(cleaned, drop_reasons=counts[position])
 
 
 def clean_html_pages(html_model: Sifter, pages: Sequence[str], threshold: float | None = None, spans: bool = False,

@@ -7,7 +7,7 @@ import functools
 from collections.abc import Callable
 
 from linesift.io.text import MissingExtraError
-from linesift.limits import PageTooLargeError, check_html_size
+from linesift.limits import PageTooLargeError
 from linesift.model.structure import Structure
 
 HTML_PACKAGES = "resiliparse charset-normalizer"  # what linesift.io.render needs for the default renderer
@@ -42,8 +42,7 @@ def parse(data: bytes) -> tuple[str, Structure | None, str | None]:
     try:
         html = decode_html(data)
         check_is_html(html)
-        check_html_size(html)
+        page = parse_html_page(html)
     except (render_error, PageTooLargeError) as error:
         return "", None, str(error)
-    page = parse_html_page(html)
     return "\n".join(page.lines), page.structure, None

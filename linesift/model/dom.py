@@ -21,6 +21,7 @@ from lxml.etree import HTMLParser, _Element, fromstring, iterwalk
 from resiliparse.extract.html2text import extract_plain_text
 from resiliparse.parse.html import HTMLTree
 
+from linesift.limits import check_html_size
 from linesift.model.segment import Page
 from linesift.model.structure import LEVEL, Structure
 
@@ -160,11 +161,13 @@ def _opened(element: _Element, tag: str, parent: _Open, grandparent: _Open) -> _
 def parse_html_page(html: str) -> HtmlPage:
     """The blocks of the HTML page ``html`` and their structure (see the module's docstring).
 
-    Raises TypeError when ``html`` is not a ``str``: decode bytes first (``linesift.io.render.decode_html``).
+    Raises TypeError when ``html`` is not a ``str``: decode bytes first (``linesift.io.render.decode_html``);
+    :class:`~linesift.limits.PageTooLargeError` for a page over ``MAX_HTML_CHARS``, before it is parsed.
     """
     if not isinstance(html, str):
         decode = ": decode it first" if isinstance(html, (bytes, bytearray, memoryview)) else ""
         raise TypeError(f"an HTML page must be str, not {type(html).__name__}{decode}")
+    check_html_size(html)
     out = _Lines()
     if not html.strip():
         return out.page()

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 
-from linesift.limits import check_html_size, check_page_size
+from linesift.limits import check_page_size
 from linesift.model.context import NAMES as CONTEXT_NAMES
 from linesift.model.context import context_features
 from linesift.model.cuts import check_threshold, cuts
@@ -299,15 +299,11 @@ def _checked_page(text: object) -> Page:
     return Page.from_text(text)
 
 
-def _checked_html(html: object) -> HtmlPage:
-    """Parse ``html`` into blocks after checking it is a ``str`` within the size limits (see :mod:`linesift.limits`)."""
-    if not isinstance(html, str):
-        name = type(html).__name__
-        decode = ": decode it first" if isinstance(html, (bytes, bytearray, memoryview)) else ""
-        raise TypeError(f"an HTML page must be str, not {name}{decode}")
+def _checked_html(html: str) -> HtmlPage:
+    """Parse ``html`` into blocks (see :func:`linesift.model.dom.parse_html_page`, which checks its type and size),
+    then check the blocks against the page limits (see :mod:`linesift.limits`)."""
     from linesift.model.dom import parse_html_page  # lxml is loaded for HTML pages only: text starts without it
 
-    check_html_size(html)
     page = parse_html_page(html)
     check_page_size("\n".join(page.lines))
     return page
