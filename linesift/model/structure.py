@@ -123,15 +123,15 @@ _COLUMN_OF_TAG = {tag: k for k, tag in enumerate((*CONTAINERS, *HEADINGS))}
 
 def structure_features(structure: Structure, lengths: np.ndarray) -> np.ndarray:
     """``(n_lines, len(COLUMNS))``: the dense structural columns of each line (``lengths``: its characters)."""
-    out = np.zeros((len(structure), len(COLUMNS)))
-    depth = np.zeros(len(structure))
-    for row, tags in enumerate(structure.tags):
-        columns, depth[row] = _tag_columns(tags)
-        out[row, columns] = 1.0
+    paths: dict[str, int] = {}
+    ids = np.fromiter((paths.setdefault(tags, len(paths)) for tags in structure.tags), dtype=np.int64, count=len(structure))
     k = len(_COLUMN_OF_TAG)
+    by_path = np.array([_tag_columns(tags) for tags in paths]).reshape(len(paths), k + 1)
+    out = np.empty((len(structure), len(COLUMNS)))
+    out[:, :k] = by_path[ids, :k]
     out[:, k] = np.minimum(structure.link_chars / np.maximum(lengths, 1), 1.0)
     out[:, k + 1] = np.log1p(structure.links)
-    out[:, k + 2] = np.log1p(depth)
+    out[:, k + 2] = np.log1p(by_path[ids, k])
     out[:, k + 3] = np.log1p(structure.alike)
     out[:, k + 4] = structure.hidden
     return out
@@ -142,10 +142,10 @@ _PATHS_KEPT = 1 << 16
 
 
 @functools.lru_cache(maxsize=_PATHS_KEPT)
-def _tag_columns(tags: str) -> tuple[list[int], int]:
-    """The container and heading columns a line with these ``tags`` sets, and its depth."""
-    levels = _levels(tags)
-    return sorted({_COLUMN_OF_TAG[tag] for tag in levels if tag in _COLUMN_OF_TAG}), len(levels)
+def _tag_columns(tags: str) -> tuple[float, ...]:
+    """The container and heading flags of a line with these ``tags``, then its depth."""
+    levels = set(_levels(tags))
+    return (*(1.0 if tag in levels else 0.0 for tag in _COLUMN_OF_TAG), float(len(_levels(tags))))
 
 
 def line_tokens(tags: str, names: str) -> list[str]:
