@@ -38,12 +38,13 @@ def test_noscript_content_is_rendered() -> None:
     assert "Post text for crawlers" in render_html(html)
 
 
-def test_html_text_scripts_keeps_each_script_line_where_the_script_was() -> None:
+def test_html_text_scripts_keeps_each_script_line_where_the_script_was_inside_its_tags() -> None:
     html = (b'<html><head><script type="application/ld+json">{"@context": "https://schema.org"}</script></head>'
             b"<body><p>Before</p><script>var a = 1;\n\n  window.x = a;\n</script><p>After</p>"
             b'<script src="app.js"></script></body></html>')
     lines = [line for line in split_lines(render_html(html, "html-text-scripts")) if line.strip()]
-    assert lines == ['{"@context": "https://schema.org"}', "Before", "var a = 1;", "window.x = a;", "After"]
+    assert lines == ['<script type="application/ld+json">{"@context": "https://schema.org"}</script>', "Before",
+                     "<script>var a = 1;", "window.x = a;</script>", "After", '<script src="app.js"></script>']
     assert "window.x" not in render_html(html, "html-text")
 
 
@@ -51,8 +52,8 @@ def test_html_text_scripts_keeps_the_start_of_a_long_script() -> None:
     script = "\n".join(f"call{i}();" for i in range(SCRIPT_LINES + 5)) + "\n" + "x" * (SCRIPT_LINE_CHARS + 50)
     html = f"<html><body><p>Text</p><script>{'y' * (SCRIPT_LINE_CHARS + 50)}\n{script}</script></body></html>".encode()
     lines = [line for line in split_lines(render_html(html, "html-text-scripts")) if line.strip()]
-    assert lines[1] == "y" * SCRIPT_LINE_CHARS
-    assert lines[2:] == [f"call{i}();" for i in range(SCRIPT_LINES - 1)]
+    assert lines[1] == "<script>" + "y" * SCRIPT_LINE_CHARS
+    assert lines[2:] == [*(f"call{i}();" for i in range(SCRIPT_LINES - 2)), f"call{SCRIPT_LINES - 2}();</script>"]
 
 
 def test_html_text_scripts_adds_a_real_page_s_json_ld_to_html_text_s_lines() -> None:

@@ -59,8 +59,10 @@ def html_model_of(options: CleanOptions) -> Sifter | None:
 def clean_chunk(options: CleanOptions, documents: list[Document | None]) -> list[Cleaned | None]:
     """Clean every document of a chunk; ``None`` (nothing to clean) stays ``None``."""
     given = [document for document in documents if document is not None]
+    # The model of HTML pages is read only by a process that meets an HTML page.
+    html_model = html_model_of(options) if any(document.html is not None for document in given) else None
     cleaned = iter(clean_documents(cached_model(options.model_path), given, options.threshold, options.spans,
-                                   html_model=html_model_of(options)))
+                                   html_model=html_model))
     return [None if document is None else next(cleaned) for document in documents]
 
 

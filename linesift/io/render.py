@@ -12,8 +12,9 @@ their posts there. ``trafilatura``'s ``html2txt`` is kept for comparison only: i
 whole page into one line, so no line can be told from another.
 
 ``html-text-scripts`` is html-text's rendering with the text of every ``<script>`` left where the
-script was, one line of it per line: inline JavaScript and JSON-LD among the page's lines, as
-scrapers that keep every text node leave them (the seed page is such a text). A model that never
+script was, one line of it per line, inside the script's own tags: inline JavaScript and JSON-LD
+among the page's lines, as scrapers that keep every text node, or its markup, leave them (the seed
+page is such a text). A model that never
 saw such leftovers keeps them, and the lines next to them. Only the start of each script is kept
 (see ``SCRIPT_LINES``): what a model learns from them is in their first lines.
 
@@ -150,10 +151,15 @@ def _html_text_with_scripts(html: str) -> str:
     tree = html_text.parse_html(html)
     for script in list(tree.iter("script")):
         block = Element("div")
-        lines = [line.strip() for line in (script.text or "").splitlines() if line.strip()]
-        for line in lines[:SCRIPT_LINES]:
+        lines = [line.strip() for line in (script.text or "").splitlines() if line.strip()][:SCRIPT_LINES]
+        lines = [line[:SCRIPT_LINE_CHARS] for line in lines]
+        # The script's own tags around its text, as text that keeps every node's markup has them.
+        attributes = "".join(f' {name}="{value}"' for name, value in script.attrib.items())[:SCRIPT_LINE_CHARS]
+        lines = [f"<script{attributes}>" + (lines[0] if lines else ""), *lines[1:]]
+        lines[-1] += "</script>"
+        for line in lines:
             paragraph = Element("p")
-            paragraph.text = line[:SCRIPT_LINE_CHARS]
+            paragraph.text = line
             block.append(paragraph)
         block.tail = script.tail
         script.getparent().replace(script, block)

@@ -77,6 +77,8 @@ _JS_TOKENS = re.compile(
 )
 _JSON_CONTEXT = re.compile(r"[\"“”]@(?:context|type)[\"“”]")
 _JSON_KEY_VALUE = re.compile(r"[\"“”][\w@$.-]{1,40}[\"“”]\s*:")
+# An HTML tag left in the text: ``<p>``, ``</div>``, ``<script src="a.js">``, ``<br/>``.
+_HTML_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>")
 _URL = re.compile(r"https?://\S+|www\.\S+")
 # The local part is bounded (64 is the standard's maximum) and must start a run: an unbounded
 # ``[\w.+-]+@`` backtracks quadratically over long runs of word characters with no "@".
@@ -297,6 +299,21 @@ def link_features(stats: PageStats) -> np.ndarray:
     return _stacked([np.minimum(urls, 5), np.minimum(emails, 5)])
 
 
+@family("markup",
+        Column("log_html_tags", Wording("{value:.0f} HTML tags", transform=from_log1p)),
+        Column("html_tag_share", Wording("{value:.0%} of its characters in HTML tags")))
+def markup_features(stats: PageStats) -> np.ndarray:
+    """HTML tags left in the text (a scraper that kept markup, a script's own tags): what a page shows has none."""
+    page = stats.page
+    counts, chars = np.zeros(stats.n_lines), np.zeros(stats.n_lines)
+    # Only lines holding a "<" are searched: text holds few.
+    for line in np.unique(stats.line_of_char[np.flatnonzero(stats.codes == ord("<"))]).tolist():
+        for match in _HTML_TAG.finditer(page.text, int(page.starts[line]), int(page.ends[line])):
+            counts[line] += 1
+            chars[line] += match.end() - match.start()
+    return _stacked([log1p_counts(counts), _ratio(chars, stats.lengths)])
+
+
 @family("capitalisation",
         Column("upper_ratio", Wording("capital letters {value:.0%} of letters")),
         Column("capitalised_word_ratio", Wording("{value:.0%} of words capitalised")),
@@ -413,6 +430,7 @@ FAMILIES: dict[str, Family] = {family.name: family for family in (
     javascript_features,
     json_features,
     link_features,
+    markup_features,
     capitalisation_features,
     digit_features,
     vocabulary_features,
