@@ -125,3 +125,12 @@ def test_an_html_page_over_the_limit_is_refused_before_it_is_parsed() -> None:
 
     with pytest.raises(PageTooLargeError, match="HTML page has 64,000,001 characters, more than the 64,000,000"):
         HTML_MODEL.clean_html("<p>" + "a" * (MAX_HTML_CHARS - 2))
+
+
+def test_text_at_every_level_of_deep_nesting_gets_a_score_per_block() -> None:
+    # Each block sits one level deeper than the last: the main-region pass walks each element once, not each path.
+    depth = 1500
+    html = "".join(f"<div>line {k} of a deep page" for k in range(depth)) + "</div>" * depth
+    lines = HTML_MODEL.predict_html(html)
+    assert [line.text for line in lines] == [f"line {k} of a deep page" for k in range(depth)]
+    assert all(0.0 <= line.p_content <= 1.0 and line.label in ("content", "noise") for line in lines)

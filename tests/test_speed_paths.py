@@ -373,7 +373,6 @@ def _context_features_reference(stats: PageStats, p_first: np.ndarray, dense: np
     """The second-pass features the plain way: each column on its own, scattered to the page, then stacked."""
     from linesift.model.context import (
         _DENSE_NAMES,
-        _LOGIT_CLIP,
         NEIGHBOUR_OFFSETS,
         RUN_CUTS,
         SHORT_PAGE_LINES,
@@ -382,10 +381,11 @@ def _context_features_reference(stats: PageStats, p_first: np.ndarray, dense: np
         WINDOWS,
         WORD_WINDOWS,
     )
+    from linesift.model.linear import LOGIT_CLIP
 
     def logit(p: np.ndarray) -> np.ndarray:
         p = np.clip(p, 1e-6, 1 - 1e-6)
-        return np.clip(np.log(p / (1 - p)), -_LOGIT_CLIP, _LOGIT_CLIP)
+        return np.clip(np.log(p / (1 - p)), -LOGIT_CLIP, LOGIT_CLIP)
 
     def shift(values: np.ndarray, offset: int, fill: float) -> np.ndarray:
         out = np.full_like(values, fill)
@@ -444,7 +444,7 @@ def _context_features_reference(stats: PageStats, p_first: np.ndarray, dense: np
 
     add("p_logit", logits)
     for offset in NEIGHBOUR_OFFSETS:
-        add(f"p_logit@{offset:+d}", shift(logits, offset, fill=-_LOGIT_CLIP))
+        add(f"p_logit@{offset:+d}", shift(logits, offset, fill=-LOGIT_CLIP))
     for half_width in WINDOWS:
         add(f"p_mean_window{half_width}", window_mean(p, half_width))
     for half_width in WORD_WINDOWS:

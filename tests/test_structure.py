@@ -8,8 +8,10 @@ import pytest
 from linesift.model.structure import (
     N_STRUCTURE_BUCKETS,
     NAMES,
+    SECTION_NAMES,
     Structure,
     line_tokens,
+    section_features,
     structure_features,
     token_bucket,
     token_matrix,
@@ -63,6 +65,26 @@ def test_dense_columns_say_where_each_line_sits():
     assert features[0, column["log_depth"]] == pytest.approx(np.log1p(5))
     assert features[2].sum() == 0.0  # a blank line: no markup
     assert features[3, column["hidden"]] == 1.0
+
+
+def test_the_main_region_is_the_deepest_element_holding_half_the_likely_content():
+    # Two pages of four blocks: a menu, two paragraphs in an article, a footer line.
+    tags = ["li|ul|nav|body|html", "p|div|article|body|html", "p|div|article|body|html", "p|footer|body|html"]
+    structure = Structure(tags * 2, ["|" * t.count("|") for t in tags] * 2, *(np.zeros(8, dtype=np.int64),) * 3,
+                          np.zeros(8, dtype=bool))
+    p_first = np.array([0.1, 0.9, 0.8, 0.2, 0.1, 0.9, 0.8, 0.2])
+    lengths = np.array([10.0, 400.0, 300.0, 20.0] * 2)
+    features = section_features(structure, p_first, np.repeat([0, 1], 4), lengths)
+    column = {name: k for k, name in enumerate(SECTION_NAMES)}
+    mass = p_first[:4] * lengths[:4]
+    # The article's <div> holds both paragraphs (nearly all the mass): no single paragraph holds half of it.
+    assert features[:4, column["in_main_region"]].tolist() == [0.0, 1.0, 1.0, 0.0]
+    assert features[1, column["section_mass_share"]] == pytest.approx((mass[1] + mass[2]) / mass.sum())
+    assert features[0, column["section_mass_share"]] == pytest.approx(mass[0] / mass.sum())
+    assert features[1, column["section_p_logit"]] == pytest.approx(np.mean(np.log(p_first[1:3] / (1 - p_first[1:3]))))
+    assert features[1, column["log_section_lines"]] == pytest.approx(np.log(2))
+    # Each page has its own region and sections: the second page, the same as the first, reads the same.
+    assert np.array_equal(features[:4], features[4:])
 
 
 def test_tokens_name_the_tags_and_the_near_and_far_words():

@@ -16,6 +16,7 @@ import numpy as np
 from linesift.model.arrays import argsort_within_pages, log1p_counts, shift_within_pages
 from linesift.model.columns import Column, Wording, from_log1p, from_logit
 from linesift.model.features import feature_names
+from linesift.model.linear import LOGIT_CLIP, logit
 from linesift.model.pagestats import PageStats
 
 NEIGHBOUR_OFFSETS = (-3, -2, -1, 1, 2, 3)
@@ -33,13 +34,7 @@ SMOOTHING_WINDOWS = (3, 10)
 RUN_CUTS = (0.3, 0.7)
 # A page of this many non-blank lines or fewer is short: too few lines for the page-wide columns to say much.
 SHORT_PAGE_LINES = 5
-_LOGIT_CLIP = 8.0
 _DENSE_NAMES = feature_names()
-
-
-def _logit(p: np.ndarray) -> np.ndarray:
-    p = np.clip(p, 1e-6, 1 - 1e-6)
-    return np.clip(np.log(p / (1 - p)), -_LOGIT_CLIP, _LOGIT_CLIP)
 
 
 def _over_window(wording: Wording, half_width: int) -> Wording:
@@ -160,9 +155,9 @@ def context_features(stats: PageStats, p_first: np.ndarray, dense: np.ndarray,
     index = windows.index
 
     logits = column["p_logit"]
-    logits[:] = _logit(p)
+    logits[:] = logit(p)
     for offset in NEIGHBOUR_OFFSETS:
-        column[f"p_logit@{offset:+d}"][:] = shift_within_pages(logits, page_of_row, offset, -_LOGIT_CLIP)
+        column[f"p_logit@{offset:+d}"][:] = shift_within_pages(logits, page_of_row, offset, -LOGIT_CLIP)
     prefix = _prefix(p)
     for half_width in WINDOWS:
         low, high, count = windows.bounds(half_width)

@@ -22,6 +22,16 @@ def sigmoid(z: np.ndarray) -> np.ndarray:
     return 0.5 * (1.0 + np.tanh(0.5 * np.asarray(z, dtype=np.float64)))
 
 
+# Scores past these logits say no more: a score of 1e-9 against 1e-6 must not sway a mean of logits.
+LOGIT_CLIP = 8.0
+
+
+def logit(p: np.ndarray) -> np.ndarray:
+    """The log-odds of probabilities ``p``, clipped to ±:data:`LOGIT_CLIP`."""
+    p = np.clip(p, 1e-6, 1 - 1e-6)
+    return np.clip(np.log(p / (1 - p)), -LOGIT_CLIP, LOGIT_CLIP)
+
+
 class LinearScorer:
     """Scores rows from fitted coefficients: the first ``n_scaled_`` columns are standardised with
     ``mean_`` and ``scale_``, the others (hashed n-grams) are used as they are.

@@ -267,7 +267,8 @@ def _second_features(stats: PageStats, dense: DenseFeatures, p_first: np.ndarray
     widened, context = dense.prepend(CONTEXT_NAMES + (SECTION_NAMES if structure is not None else []))
     context_features(stats, p_first, dense.own, out=context[:, : len(CONTEXT_NAMES)])
     if structure is not None:
-        context[:, len(CONTEXT_NAMES) :] = section_features(structure, p_first, stats.page_of_line[stats.nonblank])
+        context[:, len(CONTEXT_NAMES) :] = section_features(structure, p_first, stats.page_of_line[stats.nonblank],
+                                                               stats.lengths[stats.nonblank])
     return widened
 
 

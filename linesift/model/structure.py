@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from linesift.model.columns import Column, Wording, from_log1p, from_logit
+from linesift.model.linear import logit
 
 # Ancestor levels are separated by this in ``Structure.tags`` and ``Structure.names``, innermost first.
 LEVEL = "|"
@@ -115,9 +116,10 @@ NAMES = [column.name for column in COLUMNS]
 SECTION_COLUMNS: tuple[Column, ...] = (
     Column("section_p_logit", Wording("mean first-pass score of its section {value:.2f}", transform=from_logit)),
     Column("log_section_lines", Wording("{value:.0f} other lines in its section", transform=from_log1p)),
+    Column("in_main_region", Wording("inside the page's main region", "outside the page's main region")),
+    Column("section_mass_share", Wording("its section holds {value:.0%} of the page's likely content")),
 )
 SECTION_NAMES = [column.name for column in SECTION_COLUMNS]
-_LOGIT_EDGE = 1e-6
 _COLUMN_OF_TAG = {tag: k for k, tag in enumerate((*CONTAINERS, *HEADINGS))}
 
 
@@ -197,18 +199,83 @@ def token_matrix(structure: Structure):
     return sp.csr_matrix((values, (rows, buckets)), shape=(len(structure), N_STRUCTURE_BUCKETS))
 
 
-def section_features(structure: Structure, p_first: np.ndarray, page_of_line: np.ndarray) -> np.ndarray:
+def section_features(structure: Structure, p_first: np.ndarray, page_of_line: np.ndarray,
+                     lengths: np.ndarray) -> np.ndarray:
     """``(n_lines, len(SECTION_COLUMNS))``: the mean first-pass logit of the lines in each line's section (the lines of
-    its page whose block has the same parent path, tags and words), and how many other lines it holds."""
+    its page whose block has the same parent path, tags and words), how many other lines it holds, whether the line
+    is in its page's main region (see :func:`_region_features`) and its section's share of the page's likely content."""
     ids = np.empty(len(structure), dtype=np.int64)
     sections: dict[tuple[int, str, str], int] = {}
     for row, (page, tags, names) in enumerate(zip(page_of_line.tolist(), structure.tags, structure.names)):
         ids[row] = sections.setdefault((page, tags.partition(LEVEL)[2], names.partition(LEVEL)[2]), len(sections))
-    p = np.clip(p_first, _LOGIT_EDGE, 1.0 - _LOGIT_EDGE)
-    logits = np.log(p / (1.0 - p))
+    logits = logit(p_first)
     counts = np.bincount(ids, minlength=len(sections)).astype(np.float64)
     sums = np.bincount(ids, weights=logits, minlength=len(sections))
     out = np.empty((len(structure), len(SECTION_COLUMNS)))
     out[:, 0] = sums[ids] / counts[ids]
     out[:, 1] = np.log(counts[ids])  # log1p of the other lines
+    out[:, 2:] = _region_features(structure, p_first * lengths, page_of_line)
+    return out
+
+
+# The main region is the deepest element holding at least this share of its page's likely content.
+MAIN_REGION_SHARE = 0.5
+
+
+class _Elements:
+    """The elements of a page's blocks and of their ancestors, each named by its path from the root and its page,
+    parents before children: built by climbing each block's path only until a known element, so that a page of
+    deeply nested blocks costs work in proportion to its elements, not to the square of its depth."""
+
+    def __init__(self) -> None:
+        self.index: dict[tuple[int, str, str], int] = {}
+        self.parent: list[int] = []  # -1 for an outermost element
+        self.page: list[int] = []
+
+    def of(self, page: int, tags: str, names: str) -> int:
+        """The element of a line (-1 for a line with no markup), added with its unknown ancestors."""
+        key, unknown = (page, tags, names), []
+        while key[1] and key not in self.index:
+            unknown.append(key)
+            key = (page, key[1].partition(LEVEL)[2], key[2].partition(LEVEL)[2])
+        above = self.index.get(key, -1)
+        for element in reversed(unknown):
+            self.index[element] = len(self.parent)
+            self.parent.append(above)
+            self.page.append(page)
+            above = self.index[element]
+        return above
+
+
+def _region_features(structure: Structure, mass: np.ndarray, page_of_line: np.ndarray) -> np.ndarray:
+    """``(n_lines, 2)``: whether each line is inside its page's main region, the deepest element whose lines hold
+    at least :data:`MAIN_REGION_SHARE` of the page's likely content (``mass``: characters times first-pass score),
+    and the share of it that the line's parent element holds (a readability-like view of the page's layout)."""
+    elements = _Elements()
+    of_line = np.fromiter((elements.of(page, tags, names) for page, tags, names in
+                           zip(page_of_line.tolist(), structure.tags, structure.names)), dtype=np.int64, count=len(structure))
+    parent, page = np.array(elements.parent, dtype=np.int64), np.array(elements.page, dtype=np.int64)
+    marked = of_line >= 0
+    held = np.bincount(of_line[marked], weights=mass[marked], minlength=len(parent))
+    depth = np.zeros(len(parent), dtype=np.int64)
+    for element in range(len(parent)):  # parents come first
+        if parent[element] >= 0:
+            depth[element] = depth[parent[element]] + 1
+    for element in range(len(parent) - 1, -1, -1):  # children come last: each adds its all to its parent
+        if parent[element] >= 0:
+            held[parent[element]] += held[element]
+    totals = np.bincount(page_of_line, weights=mass, minlength=int(page.max(initial=-1)) + 1)
+    main = np.full(len(totals), -1)
+    for element in np.flatnonzero(held >= MAIN_REGION_SHARE * totals[page]).tolist():
+        if main[page[element]] < 0 or depth[element] > depth[main[page[element]]]:
+            main[page[element]] = element
+    inside = np.zeros(len(parent), dtype=bool)
+    for element in range(len(parent)):
+        inside[element] = main[page[element]] == element or (parent[element] >= 0 and inside[parent[element]])
+    out = np.zeros((len(structure), 2))
+    rows = np.flatnonzero(marked)
+    elements_of_rows = of_line[rows]
+    around = np.where(parent[elements_of_rows] >= 0, parent[elements_of_rows], elements_of_rows)
+    out[rows, 0] = inside[elements_of_rows]
+    out[rows, 1] = np.divide(held[around], totals[page[around]], out=np.zeros(len(rows)), where=totals[page[around]] > 0)
     return out

@@ -112,7 +112,8 @@ class Example:
             return np.hstack([context, dense])
         section = np.zeros((len(self.labels), len(SECTION_NAMES)))
         filled = np.flatnonzero(~self.blank)
-        section[filled] = section_features(self.structure.take(filled), p_first[filled], np.zeros(len(filled), dtype=np.int64))
+        section[filled] = section_features(self.structure.take(filled), p_first[filled], np.zeros(len(filled), dtype=np.int64),
+                                           self.stats.lengths[filled])
         return np.hstack([context, section, dense])
 
 
