@@ -7,7 +7,8 @@ that, so both are computed once per test session and shared:
   file it wrote and the in-memory model it saved (captured by wrapping, not replacing, the library call);
 * ``seed_cross_validation`` memoises :func:`linesift.training.evaluate.cross_validated_probabilities`
   for the seed pages, so the quality gate and ``linesift eval`` read the same deterministic scores;
-  ``shared_cross_validation`` hands it to :func:`linesift.training.evaluation.evaluate`.
+  ``seed_fold_models`` memoises the fold models, and ``shared_cross_validation`` hands them to
+  :func:`linesift.training.evaluation.evaluate`.
 """
 
 from __future__ import annotations
@@ -126,14 +127,31 @@ def seed_cross_validation() -> Callable[..., list[np.ndarray]]:
     return cross_validated
 
 
+@pytest.fixture(scope="session")
+def seed_fold_models() -> Callable[..., evaluate.FoldModels]:
+    """``fold_models`` with a memory: each (pages, params, folds evaluated, sites) is fitted once."""
+    real = evaluate.fold_models
+    cache: dict[tuple, evaluate.FoldModels] = {}
+
+    def fitted(pages, params: TrainingParams = TrainingParams(), n_jobs: int = 1, examples=None, max_folds=None,
+               progress=evaluate.no_progress, groups=None) -> evaluate.FoldModels:
+        key = (_pages_key(list(pages)), params, max_folds, None if groups is None else tuple(sorted(groups)))
+        if key not in cache:
+            cache[key] = real(pages, params, n_jobs, examples, max_folds, progress, groups)
+        return cache[key]
+
+    return fitted
+
+
 @pytest.fixture()
-def shared_cross_validation(monkeypatch: pytest.MonkeyPatch, seed_cross_validation) -> list:
-    """Let :func:`~linesift.training.evaluation.evaluate` reuse the session's cross-validation of the seed; record each call."""
+def shared_cross_validation(monkeypatch: pytest.MonkeyPatch, seed_fold_models) -> list:
+    """Let :func:`~linesift.training.evaluation.evaluate` reuse the session's fold models of the seed; record each
+    fit asked for (the pages learnt from and the parameters)."""
     calls: list = []
 
-    def cross_validated(pages, params, n_jobs=1, max_folds=None, trainable=None, progress=None, to_score=None):
+    def fitted(pages, params, n_jobs=1, examples=None, max_folds=None, progress=evaluate.no_progress, groups=None):
         calls.append((pages, params))
-        return seed_cross_validation(pages, params, n_jobs=n_jobs, trainable=trainable, to_score=to_score, held_out=True)
+        return seed_fold_models(pages, params, n_jobs, examples, max_folds, progress, groups)
 
-    monkeypatch.setattr(evaluation, "cross_validated_probabilities", cross_validated)
+    monkeypatch.setattr(evaluation, "fold_models", fitted)
     return calls

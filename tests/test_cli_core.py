@@ -15,6 +15,7 @@ import linesift.training.evaluation as evaluation
 from linesift.model.modelfile import load_model
 from linesift.model.segment import Page
 from linesift.model.sifter import Sifter
+from linesift.training.evaluate import fold_models, held_out_probabilities
 from linesift.training.evaluation import EvalOptions, evaluate
 from linesift.training.excerpts import PER_PAGE as EXCERPTS_PER_PAGE
 
@@ -115,7 +116,7 @@ def test_eval_unreachable_target_fails_with_exit_1(runner: CliRunner, seed_label
 
 def test_eval_on_data_the_model_was_not_trained_on_scores_it_directly(runner: CliRunner, tmp_path: Path,
                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(evaluation, "cross_validated_probabilities", lambda *a, **k: pytest.fail("cross-validated unseen data"))
+    monkeypatch.setattr(evaluation, "fold_models", lambda *a, **k: pytest.fail("cross-validated unseen data"))
     data = tmp_path / "other.jsonl"
     lines = ["Home | News | Sport", "", "The council approved the new budget on Tuesday after a long debate.", "Share this"]
     data.write_text(json.dumps({"id": "other", "lines": lines, "labels": [0, None, 1, 0]}) + "\n", encoding="utf-8")
@@ -129,20 +130,27 @@ def test_eval_on_data_the_model_was_not_trained_on_scores_it_directly(runner: Cl
 def test_eval_unseen_pages_are_announced_and_reported_by_renderer(runner: CliRunner, seed_labels_path: Path,
                                                                   seed_pages, tmp_path: Path,
                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
-    trainable_given: list = []
+    learnt: list = []
+    scored: list = []
 
-    def cross_validated(pages, params, n_jobs=1, max_folds=None, trainable=None, progress=None, to_score=None):
-        trainable_given.append(trainable)
-        return [np.full(len(page.lines), 0.5) for page in pages], [page.labels >= 0 for page in pages]
+    def fitted(pages, *args, **kwargs):
+        learnt.append([page.id for page in pages])
+        return fold_models(pages, *args, **kwargs)
 
-    monkeypatch.setattr(evaluation, "cross_validated_probabilities", cross_validated)
+    def held_out(pages, *args, **kwargs):
+        scored.append([(page.id, page.renderer) for page in pages])
+        return held_out_probabilities(pages, *args, **kwargs)
+
+    monkeypatch.setattr(evaluation, "fold_models", fitted)
+    monkeypatch.setattr(evaluation, "held_out_probabilities", held_out)
     seed = json.loads(seed_labels_path.read_text(encoding="utf-8"))
     other = tmp_path / "other-renderer.jsonl"
     other.write_text(json.dumps({**seed, "id": "copy", "domain": seed_pages[0].group, "renderer": "other"}) + "\n", encoding="utf-8")
     result = runner.invoke(cli.app, ["eval", str(seed_labels_path), "--unseen", str(other)])
     assert result.exit_code == 0, result.output
     # The seed is learnt from with its excerpts; then the seed and the copy are scored as the files have them.
-    assert trainable_given == [[True] * (1 + EXCERPTS_PER_PAGE) + [False, False]]
+    assert len(learnt) == 1 and len(learnt[0]) == 1 + EXCERPTS_PER_PAGE and learnt[0][0] == seed["id"]
+    assert scored == [[(seed["id"], seed.get("renderer", "")), ("copy", "other")]]
     output = squeeze(result.stdout)
     assert "1 page(s) from --unseen are scored with their site's fold and never trained on" in output
     assert "2 page(s), 136 labelled lines" in output

@@ -15,6 +15,7 @@ from linesift.model.sifter import Sifter
 from linesift.training.data import load_pages
 from linesift.training.evaluate import (
     CURVE_THRESHOLDS,
+    FoldModels,
     keeps_report,
     line_report,
     lines_kept,
@@ -33,7 +34,7 @@ NEWS_GOLD = "The council approved the new budget on Tuesday after a long debate.
 
 @pytest.fixture()
 def never_cross_validate(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(evaluation, "cross_validated_probabilities", lambda *a, **k: pytest.fail("cross-validated unseen data"))
+    monkeypatch.setattr(evaluation, "fold_models", lambda *a, **k: pytest.fail("cross-validated unseen data"))
 
 
 @pytest.fixture()
@@ -137,15 +138,20 @@ def test_unseen_pages_are_scored_with_their_fold_and_never_trained_on(builtin_mo
 
 
 def stub_cross_validation(monkeypatch: pytest.MonkeyPatch, held_out_ids: set[str]) -> list:
-    """Cross-validation that scores every line 0.5 and holds out the pages named; records its parameters."""
+    """Cross-validation that fits nothing, scores every line 0.5 and holds out the pages named; records the
+    parameters of the fits asked for."""
     calls: list = []
 
-    def cross_validated(pages, params, n_jobs=1, max_folds=None, trainable=None, progress=None, to_score=None):
+    def fitted(pages, params, n_jobs=1, examples=None, max_folds=None, progress=None, groups=None):
         calls.append((params, max_folds))
+        return FoldModels({}, params.n_folds, set())
+
+    def held_out(pages, models, progress=None, to_score=None):
         return ([np.full(len(page.lines), 0.5) for page in pages],
                 [(page.labels >= 0) & (page.id in held_out_ids) for page in pages])
 
-    monkeypatch.setattr(evaluation, "cross_validated_probabilities", cross_validated)
+    monkeypatch.setattr(evaluation, "fold_models", fitted)
+    monkeypatch.setattr(evaluation, "held_out_probabilities", held_out)
     return calls
 
 

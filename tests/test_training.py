@@ -10,12 +10,14 @@ import json
 import numpy as np
 import pytest
 
+import linesift.training.train as train_module
 from linesift import load_model
 from linesift.model.features import page_features
 from linesift.model.ngrams import ngram_features
 from linesift.model.pagestats import PageStats
 from linesift.model.segment import Page
 from linesift.training.data import LabelledPage, parse_page
+from linesift.training.pipeline import training_pages
 from linesift.training.train import (
     PAGES_PER_TASK,
     LineTable,
@@ -102,6 +104,24 @@ def test_a_shared_table_fits_like_a_fresh_one(seed_pages: list[LabelledPage]) ->
         LineTable(examples)
     np.testing.assert_array_equal(shared.first.coef_, fresh.first.coef_)
     np.testing.assert_array_equal(shared.second.coef_, fresh.second.coef_)
+    # The last fit lets the table's rows go once its first pass is done, and fits the same.
+    last = fit_sifter(examples, masks, TrainingParams(), table=table, last_use=True)
+    np.testing.assert_array_equal(last.second.coef_, fresh.second.coef_)
+    with pytest.raises(ValueError, match="emptied after its last use"):
+        fit_sifter(examples, masks, TrainingParams(), table=table)
+
+
+def test_a_table_taking_the_ngrams_holds_the_same_blocks(seed_pages: list[LabelledPage], monkeypatch: pytest.MonkeyPatch) -> None:
+    # Small blocks: each page's n-grams are let go as soon as the blocks holding its rows are made.
+    monkeypatch.setattr(train_module, "BLOCK_ROWS", 7)
+    pages = training_pages(seed_pages, TrainingParams())
+    kept, taken = prepare(pages), prepare(pages)
+    table, taking = LineTable(kept), LineTable(taken, take_ngrams=True)
+    assert len(pages) > 1 and len(table.blocks) > 10
+    assert all(example.ngrams is None for example in taken) and all(example.ngrams is not None for example in kept)
+    for (start, block), (other_start, other) in zip(table.blocks, taking.blocks, strict=True):
+        assert start == other_start and (block.rest != other.rest).nnz == 0
+        np.testing.assert_array_equal(block.dense, other.dense)
 
 
 def test_lines_chosen_across_folds_are_fitted_from_copies_of_their_blocks(seed_pages: list[LabelledPage]) -> None:

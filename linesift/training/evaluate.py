@@ -1,7 +1,8 @@
 """Honest evaluation: cross-validated scores, line-level and page-level metrics, a precision-recall table.
 
-A model is never scored on lines it was fitted on. ``cross_validated_probabilities`` refits the
-model once per fold (sites held out together, or stretches of one page) and scores the held-out lines.
+A model is never scored on lines it was fitted on. ``fold_models`` refits the model once per fold (sites
+held out together, or stretches of one page) and ``held_out_probabilities`` scores each line with the
+model of its fold; ``cross_validated_probabilities`` does both.
 """
 
 from __future__ import annotations
@@ -99,6 +100,19 @@ def keeps_report(pages: Sequence[LabelledPage], keeps: Sequence[np.ndarray], thr
     return decision_report(y, kept > 0, threshold)
 
 
+@dataclass(frozen=True, slots=True)
+class FoldModels:
+    """A model per evaluated fold, each fitted without the lines of its fold, and how lines are dealt into folds."""
+
+    models: dict[int, Sifter]
+    n_folds: int
+    groups: set[str]  # the sites the folds were dealt over (see ``line_folds``)
+
+    def line_folds(self, pages: Sequence[LabelledPage]) -> list[np.ndarray]:
+        """The fold of every line of ``pages``, as it was dealt for the fits."""
+        return line_folds(pages, self.n_folds, self.groups)
+
+
 def cross_validated_probabilities(pages: Sequence[LabelledPage], params: TrainingParams = TrainingParams(),
                                   n_jobs: int = 1, examples: Sequence[Example] | None = None,
                                   max_folds: int | None = None,
@@ -111,38 +125,62 @@ def cross_validated_probabilities(pages: Sequence[LabelledPage], params: Trainin
     ``trainable``, one flag per page, leaves the pages marked False out of every fit: they are only
     scored, with their site's fold (text from a renderer or in a layout the model never learns from, say).
     ``to_score``, one flag per page, scores only the pages marked True (default: all); the others get 0.0.
-    Only the pages learnt from are turned into features ahead (``examples``, when given, are theirs): the
-    others are scored as new pages are, so that scoring many copies of the pages costs no memory.
+    ``examples``, when given, are the prepared pages learnt from (see :func:`fold_models`).
     """
     trainable = [True] * len(pages) if trainable is None else list(trainable)
-    line_fold = line_folds(pages, params.n_folds)
-    learnt = [i for i, learn in enumerate(trainable) if learn]
-    if not learnt:
+    learnt = [page for page, learn in zip(pages, trainable) if learn]
+    models = fold_models(learnt, params, n_jobs, examples, max_folds, progress, groups={page.group for page in pages})
+    return held_out_probabilities(pages, models, progress, to_score)
+
+
+def fold_models(pages: Sequence[LabelledPage], params: TrainingParams = TrainingParams(), n_jobs: int = 1,
+                examples: Sequence[Example] | None = None, max_folds: int | None = None,
+                progress: Progress = no_progress, groups: set[str] | None = None) -> FoldModels:
+    """Fit a model per fold of ``pages`` (the first ``max_folds`` folds), each without that fold's lines.
+
+    ``groups``, the sites of every page to be scored (default: those of ``pages``), deals the folds, so that
+    pages only scored later (:func:`held_out_probabilities`) get the folds they would have had among these.
+    ``examples``, when given, are ``pages`` prepared (see :func:`prepare`); else they are prepared here, and
+    their n-grams move into the line table, so that they are held once.
+    """
+    if not pages:
         raise ValueError("no rows to fit on: every page is only to be scored, none to learn from")
+    groups = {page.group for page in pages} if groups is None else groups
+    line_fold = line_folds(pages, params.n_folds, groups)
     prepared_here = examples is None
     if examples is None:
-        examples = prepare([pages[i] for i in learnt], params.n_folds, n_jobs, progress, [line_fold[i] for i in learnt])
-    example_of = dict(zip(learnt, examples))
-    labelled = [(page.labels != BLANK) & (to_score is None or bool(to_score[i])) for i, page in enumerate(pages)]
+        examples = prepare(pages, params.n_folds, n_jobs, progress, line_fold)
     folds = sorted({int(f) for ex in examples for f in np.unique(ex.folds[ex.labels != BLANK])})
     if len(folds) < 2:
         raise ValueError("cross-validation needs at least two folds: give more pages or a page with more blocks")
-    out = [np.zeros(len(page.labels)) for page in pages]
-    scored = [np.zeros(len(page.labels), dtype=bool) for page in pages]
     progress("line table", 0, None)
     table = LineTable(examples, take_ngrams=prepared_here)  # shared by every fold's fit
     evaluated = folds[:max_folds]
+    models = {}
     for k, fold in enumerate(evaluated, start=1):
-        in_fold = within(progress, f"cross-validating fold {k} of {len(evaluated)}")
-        model = fit_sifter(examples, [ex.folds != fold for ex in examples], params, n_jobs, table, in_fold)
-        held_out = [(f == fold) & mask for f, mask in zip(line_fold, labelled)]
+        models[fold] = fit_sifter(examples, [ex.folds != fold for ex in examples], params, n_jobs, table,
+                                  within(progress, f"cross-validating fold {k} of {len(evaluated)}"),
+                                  last_use=k == len(evaluated))
+    return FoldModels(models, params.n_folds, groups)
+
+
+def held_out_probabilities(pages: Sequence[LabelledPage], models: FoldModels, progress: Progress = no_progress,
+                           to_score: Sequence[bool] | None = None) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """Every line's P(content) from the model fitted without its fold (0.0 for lines of folds not evaluated,
+    blank lines and pages not ``to_score``), and which lines were scored."""
+    line_fold = models.line_folds(pages)
+    out = [np.zeros(len(page.labels)) for page in pages]
+    scored = [np.zeros(len(page.labels), dtype=bool) for page in pages]
+    for k, (fold, model) in enumerate(models.models.items(), start=1):
+        in_fold = within(progress, f"cross-validating fold {k} of {len(models.models)}")
+        held_out = [(f == fold) & (page.labels != BLANK) & (to_score is None or bool(to_score[i]))
+                    for i, (page, f) in enumerate(zip(pages, line_fold))]
         held_out_pages = [i for i, mask in enumerate(held_out) if mask.any()]
         for done, i in enumerate(held_out_pages):
             in_fold("scoring held-out pages", done, len(held_out_pages))
             # Page by page, as ``model_probabilities`` scores: pages scored together differ in the last bits,
             # and a page's scores must not depend on the pages held out with it.
-            page = example_of[i].page if i in example_of else Page.from_lines(pages[i].lines)
-            out[i][held_out[i]] = model.probabilities(page, pages[i].structure)[held_out[i]]
+            out[i][held_out[i]] = model.probabilities(Page.from_lines(pages[i].lines), pages[i].structure)[held_out[i]]
             scored[i] |= held_out[i]
     return out, scored
 

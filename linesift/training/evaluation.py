@@ -23,7 +23,8 @@ from linesift.training.evaluate import (
     MethodScores,
     WordReport,
     ceiling_scores,
-    cross_validated_probabilities,
+    fold_models,
+    held_out_probabilities,
     html_baseline_scores,
     html_coverage_warning,
     keeps_report,
@@ -38,7 +39,7 @@ from linesift.training.evaluate import (
 )
 from linesift.training.pipeline import trained_on, training_pages, training_params
 from linesift.training.progress import Progress, no_progress
-from linesift.training.train import FINAL_CHECK_FOLD, fold_of_groups
+from linesift.training.train import FINAL_CHECK_FOLD, fold_of_groups, return_freed_memory
 
 # Which sites to score. The final-check part is a fixed fifth of the sites (fold 0, by a hash of the site's name):
 # choices are made on the development part, and the final check scores the rest once, trained on the development part.
@@ -161,20 +162,17 @@ def _scored(pages: list[LabelledPage], n_trainable: int, model: Sifter, files: l
         pages = _laid_out(pages, options.conventions)
         return pages, model_probabilities(model, pages, progress), None
     params = training_params(model)
-    # Fold models learn from the pages as training lays them out; they score the pages as the files have them,
-    # or in each layout asked for: copies never learnt from.
-    learnt = training_pages(pages[:n_trainable], params)
-    scored = _laid_out(pages, options.conventions)
-    all_pages = [*learnt, *scored]
-    trainable = [index < len(learnt) for index in range(len(all_pages))]
     max_folds = 1 if options.sites == "final-check" else options.max_folds
+    # Fold models learn from the pages as training lays them out. They score the pages as the files have them,
+    # or in each layout asked for: copies never learnt from, made once the fits' memory is given back.
     try:
-        probabilities, held_out = cross_validated_probabilities(all_pages, params, n_jobs=options.n_jobs, max_folds=max_folds,
-                                                                trainable=trainable, progress=progress,
-                                                                to_score=[not learn for learn in trainable])
+        models = fold_models(training_pages(pages[:n_trainable], params), params, options.n_jobs, max_folds=max_folds,
+                             progress=progress, groups={page.group for page in pages})
     except ValueError as error:
         raise EvaluationError(str(error)) from error
-    probabilities, held_out = probabilities[len(learnt):], held_out[len(learnt):]
+    return_freed_memory()
+    scored = _laid_out(pages, options.conventions)
+    probabilities, held_out = held_out_probabilities(scored, models, progress)
     if max_folds is not None:
         # Only pages of the evaluated folds are scored (a page is never split across folds unless it is alone).
         keep = [i for i, mask in enumerate(held_out) if mask.any()]

@@ -131,9 +131,12 @@ def fold_of_groups(groups: set[str], n_folds: int = N_FOLDS) -> dict[str, int]:
     return {group: index % min(n_folds, len(groups)) for index, group in enumerate(ordered)}
 
 
-def line_folds(pages: Sequence[LabelledPage], n_folds: int = N_FOLDS) -> list[np.ndarray]:
-    """The fold of every line: by site when there are several sites, by stretches of blocks otherwise."""
-    groups = {page.group for page in pages}
+def line_folds(pages: Sequence[LabelledPage], n_folds: int = N_FOLDS, groups: set[str] | None = None) -> list[np.ndarray]:
+    """The fold of every line: by site when there are several sites, by stretches of blocks otherwise.
+
+    ``groups``, the sites of a larger set of pages that ``pages`` belong to, deals the folds as for that set
+    (default: the sites of ``pages``)."""
+    groups = {page.group for page in pages} if groups is None else groups
     if len(groups) > 1:
         fold_of_group = fold_of_groups(groups, n_folds)
         return [np.full(len(page.lines), fold_of_group[page.group]) for page in pages]
@@ -158,6 +161,8 @@ def _features(pages: list[tuple[list[str], Structure | None]]) -> list[tuple[np.
     are scored (see :meth:`Page.join` and :meth:`Page.non_blank`): no feature crosses a page, and numpy's cost
     per call is paid once, not per page.
     """
+    # A worker process keeps what its last task freed until told: give it back before making more.
+    return_freed_memory()
     joined = Page.join([Page.from_lines(lines) for lines, _ in pages])
     filled, rows = joined.non_blank()
     stats = PageStats(filled)
@@ -247,16 +252,27 @@ class LineTable:
         self.mean, self.scale = _moments([stored[chunk] for chunk in chunks], [self.weight[chunk] for chunk in chunks])
         for chunk in chunks:
             stored[chunk] = (stored[chunk] - self.mean) / self.scale
-        pieces = [example.ngrams for example in examples if example.ngrams is not None]
+        pieces: list[sp.csr_matrix | None] = [example.ngrams for example in examples if example.ngrams is not None]
         if len(pieces) < len(examples):
             raise ValueError("the examples' n-grams were moved into another line table: prepare the pages again")
         self.blocks: list[tuple[int, RowBlock]] = []  # (first row, block), each block within one fold
+        # With ``take_ngrams``, each example's n-grams are let go once the blocks holding its rows are made:
+        # the pages' n-grams and the table's are never all held at once.
+        last_row: dict[int, int] = {}  # example -> the end of its last segment in the table
+        for k, (_, i, _) in enumerate(segments):
+            last_row[i] = max(last_row.get(i, 0), int(self.starts[k + 1]))
+        read_until = sorted(((row, i) for i, row in last_row.items()), reverse=True)
         bounds = np.flatnonzero(np.diff(self.fold)) + 1
         for start, end in zip(np.r_[0, bounds], np.r_[bounds, len(self.fold)]):
             for offset in range(start, end, BLOCK_ROWS):
                 stop = min(offset + BLOCK_ROWS, end)
                 ngrams = self._stacked(pieces, feature_rows, offset, stop)
                 self.blocks.append((offset, RowBlock(stored[offset:stop], ngrams, self.y[offset:stop], self.weight[offset:stop])))
+                while take_ngrams and read_until and read_until[-1][0] <= stop:
+                    _, i = read_until.pop()
+                    pieces[i] = examples[i].ngrams = None
+                if take_ngrams:
+                    return_freed_memory()
         del pieces
         if take_ngrams:
             for example in examples:
@@ -277,12 +293,18 @@ class LineTable:
             k += 1
         return sp.vstack(parts, format="csr", dtype=np.float32)
 
+    def empty(self) -> None:
+        """Let go of the table's rows: nothing can be fitted from it afterwards."""
+        self.blocks = []
+
     def rows(self, per_page: Sequence[np.ndarray]) -> np.ndarray:
         """The table's rows of the lines marked in ``per_page`` (one boolean array per example)."""
         return np.concatenate([per_page[i][lines] for _, i, lines in self.segments])
 
     def blocks_of(self, rows: np.ndarray) -> list[RowBlock]:
         """The blocks holding ``rows``; a block only partly in ``rows`` is cut down to them (a copy)."""
+        if not self.blocks and len(self.y):
+            raise ValueError("the line table was emptied after its last use: build another to fit again")
         chosen = []
         for start, block in self.blocks:
             inside = rows[start : start + len(block.y)]
@@ -358,11 +380,13 @@ def _mean_model(models: Sequence[LineClassifier]) -> LineClassifier:
 # threads differs in its last bits, so the model would depend on the machine's number of cores.
 @threadpool_limits.wrap(limits=1)
 def fit_sifter(examples: Sequence[Example], train_lines: Sequence[np.ndarray], params: TrainingParams,
-               n_jobs: int = 1, table: LineTable | None = None, progress: Progress = no_progress) -> Sifter:
+               n_jobs: int = 1, table: LineTable | None = None, progress: Progress = no_progress,
+               last_use: bool = False) -> Sifter:
     """Fit on the lines marked in ``train_lines`` (one boolean mask per example).
 
     ``table``, the examples' :class:`LineTable`, is built when not given, and then takes their n-grams: pass
-    one to fit the same examples several times.
+    one to fit the same examples several times, and ``last_use`` on the last fit, which empties it once its
+    first pass is done.
     """
     own_table = table is None
     if table is None:
@@ -393,8 +417,12 @@ def fit_sifter(examples: Sequence[Example], train_lines: Sequence[np.ndarray], p
         z[rows] = table.decision(model, rows)
     p_first = table.to_pages(sigmoid(z))
     first_mean, first_scale = table.mean, table.scale
+    # The second pass never reads the table: its memory goes back before the second pass's rows are made.
+    if last_use:
+        table.empty()
     if own_table:
-        del table  # the second pass never reads it: its memory goes back before the second pass's rows are made
+        del table
+    if own_table or last_use:
         return_freed_memory()
     labelled = [mask & ~ex.blank for ex, mask in zip(examples, train_lines)]
     y2 = np.concatenate([ex.labels[mask] for ex, mask in zip(examples, labelled)]).astype(np.float64)
