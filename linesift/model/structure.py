@@ -164,6 +164,7 @@ def line_tokens(tags: str, names: str) -> list[str]:
     return tokens
 
 
+@functools.lru_cache(maxsize=_PATHS_KEPT)  # a page's paths share most of their tokens ("around:div")
 def token_bucket(token: str) -> int:
     """The column of a structural token: a CRC-32 of it, the same in every process and on every machine."""
     return zlib.crc32(token.encode("utf-8")) & (N_STRUCTURE_BUCKETS - 1)
@@ -230,17 +231,22 @@ class _Elements:
     def __init__(self) -> None:
         self.index: dict[tuple[int, str, str], int] = {}
         self.parent: list[int] = []  # -1 for an outermost element
+        self.depth: list[int] = []  # 0 for an outermost element
         self.page: list[int] = []
 
     def of(self, page: int, tags: str, names: str) -> int:
         """The element of a line (-1 for a line with no markup), added with its unknown ancestors."""
         key, unknown = (page, tags, names), []
+        known = self.index.get(key)
+        if known is not None:  # most lines: a block whose path another block of the page has
+            return known
         while key[1] and key not in self.index:
             unknown.append(key)
             key = (page, key[1].partition(LEVEL)[2], key[2].partition(LEVEL)[2])
         above = self.index.get(key, -1)
         for element in reversed(unknown):
             self.index[element] = len(self.parent)
+            self.depth.append(self.depth[above] + 1 if above >= 0 else 0)
             self.parent.append(above)
             self.page.append(page)
             above = self.index[element]
@@ -255,13 +261,10 @@ def _region_features(structure: Structure, mass: np.ndarray, page_of_line: np.nd
     of_line = np.fromiter((elements.of(page, tags, names) for page, tags, names in
                            zip(page_of_line.tolist(), structure.tags, structure.names)), dtype=np.int64, count=len(structure))
     parent, page = np.array(elements.parent, dtype=np.int64), np.array(elements.page, dtype=np.int64)
+    depth = np.array(elements.depth, dtype=np.int64)
     marked = of_line >= 0
     held = np.bincount(of_line[marked], weights=mass[marked], minlength=len(parent))
-    depth = np.zeros(len(parent), dtype=np.int64)
-    for element in range(len(parent)):  # parents come first
-        if parent[element] >= 0:
-            depth[element] = depth[parent[element]] + 1
-    for element in range(len(parent) - 1, -1, -1):  # children come last: each adds its all to its parent
+    for element in range(len(parent) - 1, -1, -1):  # children come after parents: each adds its all to its parent
         if parent[element] >= 0:
             held[parent[element]] += held[element]
     totals = np.bincount(page_of_line, weights=mass, minlength=int(page.max(initial=-1)) + 1)
@@ -270,7 +273,7 @@ def _region_features(structure: Structure, mass: np.ndarray, page_of_line: np.nd
         if main[page[element]] < 0 or depth[element] > depth[main[page[element]]]:
             main[page[element]] = element
     inside = np.zeros(len(parent), dtype=bool)
-    for element in range(len(parent)):
+    for element in range(len(parent)):  # parents come first
         inside[element] = main[page[element]] == element or (parent[element] >= 0 and inside[parent[element]])
     out = np.zeros((len(structure), 2))
     rows = np.flatnonzero(marked)
