@@ -75,6 +75,29 @@ def test_text_page_on_stdin_opening_with_a_json_object_is_still_text(inputs: Pat
     assert from_stdin.exit_code == 0 and from_stdin.stdout == from_file.stdout and from_stdin.stdout
 
 
+def test_an_html_page_on_stdin_or_in_a_file_named_otherwise_is_read_as_html(inputs: Path) -> None:
+    # What `curl -s URL | linesift predict -` gives, and a page a crawler saved as index.php.
+    page = gzip.decompress((inputs / "page.html.gz").read_bytes())
+    as_html = invoke("predict", str(inputs / "page.html.gz"))
+    assert as_html.exit_code == 0 and as_html.stdout
+    (inputs / "index.php").write_bytes(page)
+    for result in (invoke("predict", "-", stdin=page), invoke("predict", "-", stdin=gzip.compress(page)),
+                   invoke("predict", str(inputs / "index.php"))):
+        assert (result.exit_code, result.stdout) == (0, as_html.stdout)
+    # A comment and a byte order mark before the doctype do not hide it.
+    commented = b"\xef\xbb\xbf<!-- saved by a crawler -->\n" + page
+    assert invoke("predict", "-", stdin=commented).stdout == as_html.stdout
+    # Forced to text, the same bytes are a text page: its lines keep their tags.
+    forced = invoke("predict", "-", "--input-format", "text", stdin=page)
+    assert forced.exit_code == 0 and forced.stdout != as_html.stdout
+
+
+def test_text_opening_with_a_tag_that_is_not_a_page_is_still_text(inputs: Path) -> None:
+    note = "<b>Note:</b> the meeting moved to Tuesday, and the agenda stays as it was sent last week.\n"
+    result = invoke("predict", "-", "--format", "jsonl", stdin=note)
+    assert result.exit_code == 0 and json.loads(result.stdout)["text"] == note.strip()
+
+
 def test_text_field_on_a_text_page_is_refused(inputs: Path) -> None:
     message = refused("predict", str(inputs / "page.txt"), "--text-field", "body")
     assert message == (f"error: --text-field body names the text field of JSONL or Parquet records, but {inputs / 'page.txt'} is a text page")

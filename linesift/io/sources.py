@@ -8,7 +8,8 @@ with any ``.gz``/``.zst`` suffix removed, and can be forced with ``input_format`
 kind      recognised by                         documents
 ========  ====================================  ==========================================
 text      anything else                         the whole file is one page
-html      ``.html``, ``.htm``                   the whole file, rendered to text first
+html      ``.html``, ``.htm``; otherwise, a     the whole file, parsed into blocks
+          ``<!doctype html>`` or ``<html>`` start
 jsonl     ``.jsonl``, ``.ndjson``; on stdin,    one per line, the ``text_field`` string
           first lines that are JSON objects
 warc      ``WARC/`` magic, ``.warc``, ``.wet``  conversion records (WET) and HTML responses
@@ -28,6 +29,7 @@ import gzip
 import io
 import json
 import os
+import re
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -66,6 +68,10 @@ DEFAULT_TEXT_FIELD = "text"
 STDIN_OUTPUT = "stdin"
 PARQUET_MAGIC = b"PAR1"
 WARC_MAGIC = b"WARC/"
+# An HTML page opens, after a byte order mark, blanks and comments, with its doctype or <html> tag: what a
+# crawler saves and ``curl`` prints, whatever the file is called (``index.php``, a page on stdin).
+HTML_START = re.compile(rb"^(?:\xef\xbb\xbf)?\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html[\s>])", re.IGNORECASE | re.DOTALL)
+HTML_SNIFF_BYTES = 1024
 PARQUET_BATCH_ROWS = 256  # rows read at once: a few MB of page text
 PARQUET_EXTRA = "parquet"
 SNIFF_JSON_LINES = 5  # first lines of stdin that must all be JSON objects for it to be read as JSONL
@@ -329,6 +335,8 @@ def open_source(item: Input, options: ReadOptions) -> Iterator[Source]:
         stream = open_decompressed(raw)
         if kind is None:
             kind = "warc" if _peek(stream).startswith(WARC_MAGIC) else kind_from_name(item.name)
+            if kind == "text" and _starts_like_html(stream):
+                kind = "html"
         yield Source(item, kind, stream, options)
 
 
@@ -359,6 +367,8 @@ def _stdin_kind() -> InputKind:
         decompressed = open_decompressed(raw)
         if _peek(decompressed).startswith(WARC_MAGIC):
             return "warc"
+        if _starts_like_html(decompressed):
+            return "html"
         return "jsonl" if _starts_with_json_objects(decompressed) else "text"
 
 
@@ -378,6 +388,16 @@ def _starts_with_json_objects(stream: IO[bytes]) -> bool:
     except _STREAM_ERRORS:
         pass  # a damaged stream is reported, with its record, when it is read
     return seen > 0
+
+
+def _starts_like_html(stream: IO[bytes]) -> bool:
+    """Whether ``stream`` opens as an HTML page does (see :data:`HTML_START`), read without using it up."""
+    peek = getattr(stream, "peek", None)
+    try:
+        head = peek(HTML_SNIFF_BYTES)[:HTML_SNIFF_BYTES] if peek else b""
+    except _STREAM_ERRORS:
+        return False  # a damaged stream is reported, with its record, when it is read
+    return HTML_START.match(head) is not None
 
 
 def _json_or_none(line: bytes) -> Any:
