@@ -160,17 +160,34 @@ def test_html_file_as_text_is_rendered_like_the_training_pages(tmp_path: Path) -
 def test_parquet_to_parquet_keeps_columns_and_adds_ours(tmp_path: Path) -> None:
     pa = pytest.importorskip("pyarrow")
     pq = pytest.importorskip("pyarrow.parquet")
-    table = pa.table({"id": list(range(300)), "text": [page(i % 7) for i in range(300)], "when": pa.array(range(300), pa.timestamp("s"))})
+    # Row 7 holds an HTML page, as a crawl's html column would: it is parsed into blocks, which the spans index.
+    texts = [html_page(6) if i == 7 else page(i % 7) for i in range(300)]
+    table = pa.table({"id": list(range(300)), "text": texts, "when": pa.array(range(300), pa.timestamp("s"))})
     pq.write_table(table, tmp_path / "docs.parquet")
     assert run(str(tmp_path / "docs.parquet"), "--spans", "--output-dir", str(tmp_path / "out")).exit_code == 0
     out = pq.read_table(tmp_path / "out" / "docs.parquet")
-    assert out.schema.names == ["id", "text", "when", "linesift_text", "linesift_spans", "linesift_cut"]
+    assert out.schema.names == ["id", "text", "when", "linesift_text", "linesift_spans", "linesift_cut", "linesift_blocks"]
     assert out.select(["id", "text", "when"]).equals(pq.read_table(tmp_path / "docs.parquet"))
     expected = {i: MODEL.clean(page(i)) for i in range(7)}
-    assert out.column("linesift_text").to_pylist() == [expected[i % 7] for i in range(300)]
+    assert out.column("linesift_text").to_pylist() == [HTML_MODEL.clean_html(texts[i]) if i == 7 else expected[i % 7]
+                                                       for i in range(300)]
     first = out.column("linesift_spans")[0].as_py()
     assert [page(0)[s["start"]:s["end"]] for s in first] == page(0).split("\n")
     assert out.column("linesift_cut")[0].as_py() == round(MODEL.decide(Page.from_text(page(0))).cut, 6)
+    blocks = out.column("linesift_blocks").to_pylist()
+    assert blocks[7] == "\n".join(parse_html_page(texts[7]).lines) and blocks[:7] == [None] * 7
+    assert [blocks[7][s["start"]:s["end"]] for s in out.column("linesift_spans")[7].as_py()] == blocks[7].split("\n")
+
+
+def test_a_jsonl_field_holding_an_html_page_is_cleaned_as_html(tmp_path: Path) -> None:
+    shard = tmp_path / "crawl.jsonl"
+    shard.write_text(json.dumps({"id": 1, "html": html_page(6)}) + "\n" + json.dumps({"id": 2, "html": page(3)}) + "\n")
+    records = [json.loads(line) for line in run(str(shard), "--text-field", "html", "--spans").stdout.splitlines()]
+    assert records[0]["linesift_text"] == HTML_MODEL.clean_html(html_page(6))
+    blocks = records[0]["linesift_blocks"]
+    assert blocks == "\n".join(parse_html_page(html_page(6)).lines)
+    assert [blocks[start:end] for start, end, _ in records[0]["linesift_spans"]] == blocks.split("\n")
+    assert records[1]["linesift_text"] == MODEL.clean(page(3)) and "linesift_blocks" not in records[1]
 
 
 def test_parquet_without_output_dir_gives_jsonl(tmp_path: Path) -> None:

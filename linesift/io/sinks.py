@@ -6,11 +6,13 @@ input          output
 text, html     the kept lines (or, with ``line_records``, one JSON record per line of
                the page: ``line``, ``text``, ``label``, ``p_content``); HTML pages are
                written as ``NAME.txt`` (``NAME.jsonl``)
-jsonl          every input field unchanged, plus ``linesift_text`` (and ``linesift_spans``, ``linesift_cut``)
+jsonl          every input field unchanged, plus ``linesift_text`` (and ``linesift_spans``, ``linesift_cut``;
+               ``linesift_blocks``, the blocks the spans index, when the field held an HTML page)
 warc           JSONL: ``warc_record_id``, ``url``, ``warc_date``, ``text`` (the WET text or
                the rendered HTML), plus the same added fields; file ``NAME.jsonl``
 parquet        Parquet with every input column, plus ``linesift_text`` (string) and
-               ``linesift_spans`` (list of ``{start, end, p_content}``), ``linesift_cut``; JSONL on stdout
+               ``linesift_spans`` (list of ``{start, end, p_content}``), ``linesift_cut``, ``linesift_blocks``
+               (null but for rows holding an HTML page); JSONL on stdout
 =============  ==========================================================================
 
 Files under the output directory keep the input's ``.gz``/``.zst`` suffix and are compressed the
@@ -29,7 +31,7 @@ from pathlib import Path, PurePosixPath
 from typing import IO, Any, Protocol
 
 from linesift.atomic import atomic_path
-from linesift.io.cleaning import CUT_FIELD, P_CONTENT_DIGITS, SPANS_FIELD, TEXT_FIELD, Cleaned
+from linesift.io.cleaning import BLOCKS_FIELD, CUT_FIELD, P_CONTENT_DIGITS, SPANS_FIELD, TEXT_FIELD, Cleaned
 from linesift.io.compression import (
     compressed_writer,
     compression_of_name,
@@ -132,6 +134,8 @@ class JsonlSink:
         if cleaned is not None and cleaned.spans is not None:
             fields[SPANS_FIELD] = cleaned.spans
             fields[CUT_FIELD] = cleaned.cut
+            if self._kind != "warc" and cleaned.rendered is not None:
+                fields[BLOCKS_FIELD] = cleaned.rendered
         return fields
 
     def write(self, record: Record, cleaned: Cleaned) -> None:
@@ -167,12 +171,14 @@ class ParquetSink:
         span = pa.struct([("start", pa.int64()), ("end", pa.int64()), ("p_content", pa.float64())])
         added = [pa.field(TEXT_FIELD, pa.string())]
         if spans:
-            added += [pa.field(SPANS_FIELD, pa.list_(span)), pa.field(CUT_FIELD, pa.float64())]
+            added += [pa.field(SPANS_FIELD, pa.list_(span)), pa.field(CUT_FIELD, pa.float64()),
+                      pa.field(BLOCKS_FIELD, pa.string())]
         self._schema = pa.schema(list(schema) + added, metadata=schema.metadata)
         self._writer = pq.ParquetWriter(str(path), self._schema)
         self._texts: list[str | None] = []
         self._span_rows: list[list[dict[str, float]] | None] = []
         self._cuts: list[float | None] = []
+        self._blocks: list[str | None] = []
 
     def _add(self, record: Record, cleaned: Cleaned | None) -> None:
         batch, row = record.payload
@@ -180,13 +186,15 @@ class ParquetSink:
         self._texts.append(None if cleaned is None else cleaned.text)
         self._span_rows.append(None if spans is None else [{"start": s, "end": e, "p_content": p} for s, e, p in spans])
         self._cuts.append(None if cleaned is None else cleaned.cut)
+        self._blocks.append(None if cleaned is None else cleaned.rendered)
         if row == batch.num_rows - 1:
             columns = [*batch.columns, self._pa.array(self._texts, self._pa.string())]
             if self._spans:
                 columns.append(self._pa.array(self._span_rows, self._schema.field(SPANS_FIELD).type))
                 columns.append(self._pa.array(self._cuts, self._pa.float64()))
+                columns.append(self._pa.array(self._blocks, self._pa.string()))
             self._writer.write_batch(self._pa.RecordBatch.from_arrays(columns, schema=self._schema))
-            self._texts, self._span_rows, self._cuts = [], [], []
+            self._texts, self._span_rows, self._cuts, self._blocks = [], [], [], []
 
     def write(self, record: Record, cleaned: Cleaned) -> None:
         self._add(record, cleaned)

@@ -255,7 +255,7 @@ class Source:
             elif not isinstance(fields[field], str):
                 yield self.bad_record(number, f"field {field!r} is {_json_type(fields[field])}, not a string", line)
             else:
-                yield Record(number, Document(text=fields[field]), fields, size=len(line))
+                yield Record(number, _field_document(fields[field]), fields, size=len(line))
 
     def _warc(self) -> Iterator[Record]:
         from fastwarc.warc import ArchiveIterator, WarcRecordType
@@ -300,7 +300,7 @@ class Source:
             for row, value in enumerate(batch.column(field).to_pylist()):
                 number += 1
                 if isinstance(value, str):
-                    yield Record(number, Document(text=value), (batch, row), size=len(value))
+                    yield Record(number, _field_document(value), (batch, row), size=len(value))
                 else:
                     yield self.bad_record(number, f"column {field!r} is {_json_type(value)}, not a string", (batch, row))
 
@@ -388,6 +388,14 @@ def _starts_with_json_objects(stream: IO[bytes]) -> bool:
     except _STREAM_ERRORS:
         pass  # a damaged stream is reported, with its record, when it is read
     return seen > 0
+
+
+def _field_document(value: str) -> Document:
+    """The document of a record's text field: an HTML page when the field holds one (a crawl's ``html``
+    column), else text."""
+    if HTML_START.match(value[:HTML_SNIFF_BYTES].encode("utf-8", errors="replace")):
+        return Document(html=value.encode("utf-8", errors="replace"))
+    return Document(text=value)
 
 
 def _starts_like_html(stream: IO[bytes]) -> bool:
