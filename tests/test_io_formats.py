@@ -212,3 +212,17 @@ def test_per_line_format_applies_to_pages_only(tmp_path: Path) -> None:
     *lines, record = read_jsonl(run(str(tmp_path / "p.txt"), str(tmp_path / "docs.jsonl"), "--format", "jsonl").stdout)
     assert [line["text"] for line in lines] == page(2).split("\n")
     assert record == {"text": page(1), "linesift_text": MODEL.clean(page(1))}
+
+
+def test_a_jsonl_text_with_a_lone_surrogate_is_written_back_escaped(tmp_path: Path) -> None:
+    # JSON may escape a lone surrogate, which UTF-8 cannot hold: the record comes back escaped, not as a crash.
+    text = "caf\ud800 is half a character, and the rest of this sentence is plain text."
+    shard = tmp_path / "odd.jsonl"
+    shard.write_text(json.dumps({"id": 1, "text": text}) + "\n", encoding="utf-8")
+    result = run(str(shard))
+    assert result.exit_code == 0, result.output
+    record = json.loads(result.stdout)
+    assert record["text"] == text and record["linesift_text"] == MODEL.clean(text)
+    out = tmp_path / "out"
+    assert run(str(shard), "--output-dir", str(out)).exit_code == 0
+    assert json.loads((out / "odd.jsonl").read_text(encoding="utf-8"))["text"] == text

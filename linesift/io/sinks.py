@@ -139,14 +139,22 @@ class JsonlSink:
         return fields
 
     def write(self, record: Record, cleaned: Cleaned) -> None:
-        self._stream.write(json.dumps(self._fields(record, cleaned), ensure_ascii=False, default=str) + "\n")
+        self._write_json(self._fields(record, cleaned))
+
+    def _write_json(self, fields: dict[str, Any]) -> None:
+        try:
+            self._stream.write(json.dumps(fields, ensure_ascii=False, default=str) + "\n")
+        except UnicodeEncodeError:
+            # A lone surrogate (JSON's "\ud800" escape holds one) or an output that is not UTF-8: the
+            # record is written with escapes, which read back as the same strings.
+            self._stream.write(json.dumps(fields, ensure_ascii=True, default=str) + "\n")
 
     def write_bad(self, record: Record) -> None:
         if self._kind == "jsonl":
             line = record.payload.decode("utf-8", errors="replace") if isinstance(record.payload, bytes) else ""
             self._stream.write(line if line.endswith("\n") else line + "\n")
         elif record.payload is not None:
-            self._stream.write(json.dumps(self._fields(record, None), ensure_ascii=False, default=str) + "\n")
+            self._write_json(self._fields(record, None))
 
 
 class NoOutput:
