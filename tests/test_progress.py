@@ -49,8 +49,9 @@ def test_training_reports_each_phase_in_order_and_changes_nothing(seed_labels_pa
 def test_cross_validated_evaluation_reports_each_fold(seed_labels_path: Path, builtin_model: Sifter) -> None:
     recorder = Recorder()
     evaluate([seed_labels_path], [], builtin_model, EvalOptions(max_folds=2), recorder)
-    # Both folds' models are fitted, then the pages are scored with their fold's model.
-    folds = [*(report for k in (1, 2) for report in fits(f"cross-validating fold {k} of 2: ", 5)),
+    # Both folds' first passes, then both second passes, then the pages scored with their fold's model.
+    folds = [*(report for k in (1, 2) for report in fits(f"cross-validating fold {k} of 2: ", 5)[:-1]),
+             *((f"cross-validating fold {k} of 2: fitting the second pass", 0, None) for k in (1, 2)),
              *((f"cross-validating fold {k} of 2: scoring held-out pages", 0, 1) for k in (1, 2))]
     curve = len(CURVE_THRESHOLDS) + 1  # and each page's own cut
     learnt = 1 + EXCERPTS_PER_PAGE

@@ -23,7 +23,16 @@ from linesift.training.corpus import read_html
 from linesift.training.data import BLANK, LabelledPage
 from linesift.training.metrics import word_scores
 from linesift.training.progress import Progress, no_progress, within
-from linesift.training.train import Example, LineTable, TrainingParams, fit_sifter, line_folds, prepare
+from linesift.training.train import (
+    Example,
+    LineTable,
+    TrainingParams,
+    fit_first_pass,
+    fit_second_pass,
+    line_folds,
+    prepare,
+    return_freed_memory,
+)
 
 CURVE_THRESHOLDS = tuple(np.round(np.arange(0.05, 1.0, 0.05), 2))
 
@@ -154,13 +163,16 @@ def fold_models(pages: Sequence[LabelledPage], params: TrainingParams = Training
     if len(folds) < 2:
         raise ValueError("cross-validation needs at least two folds: give more pages or a page with more blocks")
     progress("line table", 0, None)
-    table = LineTable(examples, take_ngrams=prepared_here)  # shared by every fold's fit
+    table = LineTable(examples, take_ngrams=prepared_here)  # shared by every fold's first pass
     evaluated = folds[:max_folds]
-    models = {}
-    for k, fold in enumerate(evaluated, start=1):
-        models[fold] = fit_sifter(examples, [ex.folds != fold for ex in examples], params, n_jobs, table,
-                                  within(progress, f"cross-validating fold {k} of {len(evaluated)}"),
-                                  last_use=k == len(evaluated))
+    in_fold = {fold: within(progress, f"cross-validating fold {k} of {len(evaluated)}") for k, fold in enumerate(evaluated, start=1)}
+    lines_of = {fold: [ex.folds != fold for ex in examples] for fold in evaluated}
+    # Every fold's first pass, then every second pass: the second passes never read the table, so it is let go
+    # before any of their rows are made.
+    first = {fold: fit_first_pass(examples, lines_of[fold], params, n_jobs, table, in_fold[fold]) for fold in evaluated}
+    del table
+    return_freed_memory()
+    models = {fold: fit_second_pass(examples, lines_of[fold], first.pop(fold), params, n_jobs, in_fold[fold]) for fold in evaluated}
     return FoldModels(models, params.n_folds, groups)
 
 

@@ -293,18 +293,12 @@ class LineTable:
             k += 1
         return sp.vstack(parts, format="csr", dtype=np.float32)
 
-    def empty(self) -> None:
-        """Let go of the table's rows: nothing can be fitted from it afterwards."""
-        self.blocks = []
-
     def rows(self, per_page: Sequence[np.ndarray]) -> np.ndarray:
         """The table's rows of the lines marked in ``per_page`` (one boolean array per example)."""
         return np.concatenate([per_page[i][lines] for _, i, lines in self.segments])
 
     def blocks_of(self, rows: np.ndarray) -> list[RowBlock]:
         """The blocks holding ``rows``; a block only partly in ``rows`` is cut down to them (a copy)."""
-        if not self.blocks and len(self.y):
-            raise ValueError("the line table was emptied after its last use: build another to fit again")
         chosen = []
         for start, block in self.blocks:
             inside = rows[start : start + len(block.y)]
@@ -378,20 +372,40 @@ def _mean_model(models: Sequence[LineClassifier]) -> LineClassifier:
 
 # One BLAS thread, as in the fits: the first pass's scores feed the second, and a sum split between
 # threads differs in its last bits, so the model would depend on the machine's number of cores.
+@dataclass(frozen=True, slots=True)
+class FirstPass:
+    """A fitted first pass and what the second pass learns from: every example's first-pass scores (held out
+    on the lines it was fitted on) and the standardisation of the first pass's own columns."""
+
+    model: LineClassifier
+    p_first: list[np.ndarray]
+    mean: np.ndarray
+    scale: np.ndarray
+
+
 @threadpool_limits.wrap(limits=1)
 def fit_sifter(examples: Sequence[Example], train_lines: Sequence[np.ndarray], params: TrainingParams,
-               n_jobs: int = 1, table: LineTable | None = None, progress: Progress = no_progress,
-               last_use: bool = False) -> Sifter:
+               n_jobs: int = 1, table: LineTable | None = None, progress: Progress = no_progress) -> Sifter:
     """Fit on the lines marked in ``train_lines`` (one boolean mask per example).
 
     ``table``, the examples' :class:`LineTable`, is built when not given, and then takes their n-grams: pass
-    one to fit the same examples several times, and ``last_use`` on the last fit, which empties it once its
-    first pass is done.
+    one to fit the same examples several times.
     """
     own_table = table is None
     if table is None:
         progress("line table", 0, None)
         table = LineTable(examples, take_ngrams=True)
+    first = fit_first_pass(examples, train_lines, params, n_jobs, table, progress)
+    if own_table:
+        del table  # the second pass never reads it: its memory goes back before the second pass's rows are made
+        return_freed_memory()
+    return fit_second_pass(examples, train_lines, first, params, n_jobs, progress)
+
+
+@threadpool_limits.wrap(limits=1)
+def fit_first_pass(examples: Sequence[Example], train_lines: Sequence[np.ndarray], params: TrainingParams,
+                   n_jobs: int, table: LineTable, progress: Progress = no_progress) -> FirstPass:
+    """The first pass of :func:`fit_sifter`, from the examples' line table."""
     train = table.rows(train_lines)
     folds = sorted({int(f) for f in np.unique(table.fold[train])})
     held_out = folds if len(folds) > 1 else []
@@ -408,34 +422,32 @@ def fit_sifter(examples: Sequence[Example], train_lines: Sequence[np.ndarray], p
         inner.append(first_pass(train & (table.fold != f)))
     progress("fitting the first pass", len(inner), len(held_out) + 1)
     first = first_pass(train, _mean_model(inner) if inner else None)
-    progress("fitting the second pass", 0, None)
     # Training lines get held-out scores; other lines (a single fold, or lines outside the
     # training set that sit next to training lines) get the full first pass's score, as on a new page.
     z = table.decision(first, np.ones(len(table.fold), dtype=bool))
     for f, model in zip(held_out, inner):
         rows = train & (table.fold == f)
         z[rows] = table.decision(model, rows)
-    p_first = table.to_pages(sigmoid(z))
-    first_mean, first_scale = table.mean, table.scale
-    # The second pass never reads the table: its memory goes back before the second pass's rows are made.
-    if last_use:
-        table.empty()
-    if own_table:
-        del table
-    if own_table or last_use:
-        return_freed_memory()
+    return FirstPass(first, table.to_pages(sigmoid(z)), table.mean, table.scale)
+
+
+@threadpool_limits.wrap(limits=1)
+def fit_second_pass(examples: Sequence[Example], train_lines: Sequence[np.ndarray], first: FirstPass,
+                    params: TrainingParams, n_jobs: int = 1, progress: Progress = no_progress) -> Sifter:
+    """The second pass of :func:`fit_sifter` over ``first``'s scores; it never reads the line table."""
+    progress("fitting the second pass", 0, None)
     labelled = [mask & ~ex.blank for ex, mask in zip(examples, train_lines)]
     y2 = np.concatenate([ex.labels[mask] for ex, mask in zip(examples, labelled)]).astype(np.float64)
     w2 = np.concatenate([line_weights(ex, mask) for ex, mask in zip(examples, labelled)])
     # The second pass's rows, stored in single precision as they are made: the first pass's own columns
     # standardised as in the table, the context columns (probabilities, logits, logarithms) as they are.
     mean, scale, stored, at = None, None, None, 0
-    for ex, mask, p in zip(examples, labelled, p_first):
+    for ex, mask, p in zip(examples, labelled, first.p_first):
         rows = ex.second(p)[mask]
         if stored is None:
-            n_context = rows.shape[1] - first_mean.size
-            mean = np.concatenate([np.zeros(n_context), first_mean])
-            scale = np.concatenate([np.ones(n_context), first_scale])
+            n_context = rows.shape[1] - first.mean.size
+            mean = np.concatenate([np.zeros(n_context), first.mean])
+            scale = np.concatenate([np.ones(n_context), first.scale])
             stored = np.empty((len(y2), rows.shape[1]), dtype=np.float32)
         stored[at : at + len(rows)] = (rows - mean) / scale
         at += len(rows)
@@ -443,7 +455,7 @@ def fit_sifter(examples: Sequence[Example], train_lines: Sequence[np.ndarray], p
     blocks = [RowBlock(stored[start : start + BLOCK_ROWS], None, y2[start : start + BLOCK_ROWS], w2[start : start + BLOCK_ROWS])
               for start in range(0, len(y2), BLOCK_ROWS)]
     second = LineClassifier(C=params.second_c).fit_blocks(blocks, CLASSES, mean, scale, n_threads=n_jobs)
-    return Sifter(first, second, params.threshold, input="html" if examples[0].n_structure else "text")
+    return Sifter(first.model, second, params.threshold, input="html" if examples[0].n_structure else "text")
 
 
 def train(pages: Sequence[LabelledPage], params: TrainingParams = TrainingParams(), n_jobs: int = 1,
