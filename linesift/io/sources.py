@@ -400,12 +400,7 @@ def _field_document(value: str) -> Document:
 
 def _starts_like_html(stream: IO[bytes]) -> bool:
     """Whether ``stream`` opens as an HTML page does (see :data:`HTML_START`), read without using it up."""
-    peek = getattr(stream, "peek", None)
-    try:
-        head = peek(HTML_SNIFF_BYTES)[:HTML_SNIFF_BYTES] if peek else b""
-    except _STREAM_ERRORS:
-        return False  # a damaged stream is reported, with its record, when it is read
-    return HTML_START.match(head) is not None
+    return HTML_START.match(_peek(stream, HTML_SNIFF_BYTES)) is not None
 
 
 def _json_or_none(line: bytes) -> Any:
@@ -415,11 +410,11 @@ def _json_or_none(line: bytes) -> Any:
         return None
 
 
-def _peek(stream: IO[bytes]) -> bytes:
-    """The first bytes of ``stream`` without consuming them (empty if the stream cannot peek)."""
+def _peek(stream: IO[bytes], size: int = len(WARC_MAGIC)) -> bytes:
+    """The first ``size`` bytes of ``stream`` (or fewer) without consuming them (empty if the stream cannot peek)."""
     peek = getattr(stream, "peek", None)
     try:
-        return peek(len(WARC_MAGIC))[: len(WARC_MAGIC)] if peek else b""
+        return peek(size)[:size] if peek else b""
     except _STREAM_ERRORS:
         return b""  # a damaged stream is reported, with its record, when it is read
 

@@ -370,8 +370,6 @@ def _mean_model(models: Sequence[LineClassifier]) -> LineClassifier:
     return average
 
 
-# One BLAS thread, as in the fits: the first pass's scores feed the second, and a sum split between
-# threads differs in its last bits, so the model would depend on the machine's number of cores.
 @dataclass(frozen=True, slots=True)
 class FirstPass:
     """A fitted first pass and what the second pass learns from: every example's first-pass scores (held out
@@ -383,7 +381,7 @@ class FirstPass:
     scale: np.ndarray
 
 
-@threadpool_limits.wrap(limits=1)
+@threadpool_limits.wrap(limits=1)  # the line table's moments too are sums that threads would split
 def fit_sifter(examples: Sequence[Example], train_lines: Sequence[np.ndarray], params: TrainingParams,
                n_jobs: int = 1, table: LineTable | None = None, progress: Progress = no_progress) -> Sifter:
     """Fit on the lines marked in ``train_lines`` (one boolean mask per example).
@@ -402,6 +400,8 @@ def fit_sifter(examples: Sequence[Example], train_lines: Sequence[np.ndarray], p
     return fit_second_pass(examples, train_lines, first, params, n_jobs, progress)
 
 
+# One BLAS thread, as in the fits: the first pass's scores feed the second, and a sum split between
+# threads differs in its last bits, so the model would depend on the machine's number of cores.
 @threadpool_limits.wrap(limits=1)
 def fit_first_pass(examples: Sequence[Example], train_lines: Sequence[np.ndarray], params: TrainingParams,
                    n_jobs: int, table: LineTable, progress: Progress = no_progress) -> FirstPass:
