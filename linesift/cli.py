@@ -383,6 +383,10 @@ def predict(
         where = error.filename or "output"
         fail(f"cannot write {where}: {error.strerror or error}", EXIT_BAD_DATA)
     _print_summary(summary, time.monotonic() - started, quiet)
+    if summary.bytes == 0 and summary.skipped == 0:
+        # An empty stdin is most often an upstream step that failed (a curl error, a wrong path in a pipe).
+        names = ", ".join("stdin" if name == STDIN else name for name in files)
+        fail(f"{names}: empty, nothing to clean", EXIT_BAD_DATA)
 
 
 def _read_options(input_format: InputFormat, text_field: str | None, strict: bool) -> ReadOptions:

@@ -367,13 +367,27 @@ def test_predict_nul_bytes_are_an_error_naming_the_file(runner: CliRunner, tmp_p
 
 
 @pytest.mark.parametrize("output_format", ["text", "jsonl"])
-def test_predict_empty_file_gives_empty_output(runner: CliRunner, tmp_path: Path, output_format: str) -> None:
+def test_predict_empty_file_is_an_error_not_a_silent_success(runner: CliRunner, tmp_path: Path, output_format: str) -> None:
     page = tmp_path / "empty.txt"
     page.write_bytes(b"")
     result = runner.invoke(cli.app, ["predict", str(page), "--format", output_format])
-    assert result.exit_code == 0, result.output
+    assert assert_clean_failure(result, cli.EXIT_BAD_DATA) == f"error: {page}: empty, nothing to clean"
     assert result.stdout == ""
-    assert result.stderr == ""
+
+
+def test_predict_empty_stdin_is_an_error(runner: CliRunner) -> None:
+    """An empty pipe is most often a step before it that failed: exit 0 would hide it."""
+    result = runner.invoke(cli.app, ["predict", "-"], input="")
+    assert assert_clean_failure(result, cli.EXIT_BAD_DATA) == "error: stdin: empty, nothing to clean"
+
+
+def test_predict_an_empty_file_among_others_is_cleaned_as_an_empty_page(runner: CliRunner, tmp_path: Path) -> None:
+    (tmp_path / "empty.txt").write_bytes(b"")
+    (tmp_path / "page.txt").write_text("Bring the water to the boil in a kettle, then pour it over the leaves and wait four minutes.\n",
+                                       encoding="utf-8")
+    result = runner.invoke(cli.app, ["predict", str(tmp_path / "empty.txt"), str(tmp_path / "page.txt")])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("\f\n") and "kettle" in result.stdout
 
 
 def test_predict_missing_file_among_good_ones(runner: CliRunner, tmp_path: Path) -> None:

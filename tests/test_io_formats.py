@@ -50,11 +50,11 @@ def test_text_file_to_stdout_and_per_line_records(tmp_path: Path) -> None:
     assert records[1] == {"line": 2, "text": "", "label": "noise", "p_content": 0.0}
 
 
-def test_empty_and_blank_files_give_empty_output(tmp_path: Path) -> None:
-    for name, content in (("empty.txt", ""), ("blank.txt", " \n\n\t\n"), ("empty.html", "")):
+def test_blank_files_give_empty_output_and_empty_ones_an_error(tmp_path: Path) -> None:
+    for name, content, code in (("empty.txt", "", 1), ("blank.txt", " \n\n\t\n", 0), ("empty.html", "", 1), ("blank.html", "\n", 0)):
         (tmp_path / name).write_text(content)
         result = run(str(tmp_path / name))
-        assert (result.exit_code, result.stdout) == (0, "")
+        assert (result.exit_code, result.stdout) == (code, ""), name
 
 
 def test_stdin_page(tmp_path: Path) -> None:
