@@ -22,6 +22,7 @@ from rich.table import Table
 from rich.text import Text
 
 from linesift import __version__
+from linesift.atomic import WouldReplaceError, check_replaceable
 from linesift.explain import DEFAULT_TOP, LineExplanation, PassExplanation, Reason, explain_lines, explanation_record
 from linesift.io.cleaning import SPANS_FIELD
 from linesift.io.corpus import OnError, RunOptions, Summary, clean_corpus
@@ -45,9 +46,9 @@ from linesift.io.usable_options import (
     text_field_option,
 )
 from linesift.limits import PageTooLargeError
-from linesift.model.modelfile import ModelFileError, load_model, save_model
+from linesift.model.modelfile import ModelFileError, is_model_file, load_model, save_model
 from linesift.model.sifter import ModelInput, Sifter
-from linesift.report import write_report
+from linesift.report import is_report, write_report
 from linesift.training.data import DataError, MissingDataError
 
 # Training, evaluation and plots import scikit-learn and matplotlib, which take about a second to load:
@@ -100,6 +101,15 @@ def fail(message: str, code: int = EXIT_USAGE) -> None:
     raise typer.Exit(code)
 
 
+def _refuse_replacing(path: Path | None, is_own: Callable[[bytes], bool], own_kind: str, option: str) -> None:
+    """Fail, before any work, when ``path`` would be written over a file that is not ``own_kind``."""
+    if path is not None:
+        try:
+            check_replaceable(path, is_own, own_kind, option)
+        except WouldReplaceError as error:
+            fail(str(error))
+
+
 def _load(model_path: Path | None, model_input: ModelInput = "text") -> Sifter:
     try:
         return load_model(model_path, model_input)
@@ -142,6 +152,7 @@ def train(
     from linesift.training.train import TrainingParams
 
     out_path = out_path or (DEFAULT_HTML_MODEL_OUT if model_input == "html" else DEFAULT_MODEL_OUT)
+    _refuse_replacing(out_path, is_model_file, "a linesift model file", "--out")
     try:
         with _phases(quiet or not err.is_terminal) as progress:
             model = train_from_files(data or _default_data(model_input), TrainingParams(), n_jobs=jobs, progress=progress,
@@ -259,7 +270,15 @@ def evaluate(
     """Precision, recall and word F1 of a model on labelled pages, beside baselines (cross-validated when trained on them)."""
     from linesift.training import evaluation
     from linesift.training.conventions import CONVENTIONS
-    from linesift.training.plots import PlotError, plot_precision_recall, plot_probability_histograms
+    from linesift.training.plots import (
+        PLOT_NAMES,
+        PRECISION_RECALL_PNG,
+        PROBABILITIES_PNG,
+        PlotError,
+        is_plot,
+        plot_precision_recall,
+        plot_probability_histograms,
+    )
 
     named = list(CONVENTIONS) if conventions and "all" in conventions else conventions or []
     unknown = [name for name in named if name not in CONVENTIONS]
@@ -268,6 +287,10 @@ def evaluate(
     if sites not in evaluation.SITES:
         fail(f"--sites {sites}: choose from {', '.join(evaluation.SITES)}")
     model = _load(model_path, model_input)
+    _refuse_replacing(save, is_model_file, "a linesift model file", "--save")
+    if plot is not None:
+        for name in PLOT_NAMES:
+            _refuse_replacing(plot / name, is_plot, "a plot linesift wrote", "--plot")
     paths = data or _default_data(model_input)
     options = evaluation.EvalOptions(min_precision, min_recall, max_folds, html_root, jobs, tuple(named),
                                      cast("evaluation.Sites", sites))
@@ -291,8 +314,8 @@ def evaluate(
         out.print(_word_table(comparison))
     if plot is not None:
         try:
-            plot_precision_recall(result.y_true, result.p_content, result.report, plot / "precision_recall.png")
-            plot_probability_histograms(result.y_true, result.p_content, plot / "probabilities.png")
+            plot_precision_recall(result.y_true, result.p_content, result.report, plot / PRECISION_RECALL_PNG)
+            plot_probability_histograms(result.y_true, result.p_content, plot / PROBABILITIES_PNG)
         except PlotError as error:
             fail(str(error))
         out.print(f"plots written to {plot}")
@@ -338,6 +361,9 @@ def predict(
     report: Annotated[Optional[Path], typer.Option("--report", help="Also write an HTML page showing every line's decision and reasons (one text or HTML page).")] = None,
     html_model_path: HtmlModelOption = None,
     html_as_text: HtmlAsTextOption = False,
+    overwrite: Annotated[bool, typer.Option("--overwrite", help=(
+        "Replace files already in --output-dir (the outputs of an earlier run); without it they are refused. "
+        "An input is never replaced."))] = False,
 ) -> None:
     """Clean pages, JSONL, WARC/WET or Parquet: text pages give their content lines, records gain linesift_text.
 
@@ -368,6 +394,7 @@ def predict(
         on_error=on_error,
         jobs=jobs,
         pattern=glob,
+        overwrite=overwrite,
     )
     started = time.monotonic()
     try:
@@ -404,6 +431,7 @@ def _write_report(files: list[str], report: Path, model: Sifter, html_model_path
         fail(f"--report {report} is the input {name}: choose another file for the report")
     if (output := report_replaces_output(report, name, kind, output_dir, line_records)) is not None:
         fail(f"--report {report} is where the cleaned page goes ({output}): choose another file for the report")
+    _refuse_replacing(report, is_report, "a linesift report", "--report")
     try:
         page = read_page_text(name, read, parse_html=not html_as_text)
         scorer = model if page.structure is None else _load(html_model_path, "html")
@@ -585,6 +613,8 @@ def corpus_build(
         summary = build_corpus(source, out_dir, renderers or [DEFAULT_RENDERER], prefix=prefix, n_jobs=jobs)
     except KeyError as error:
         fail(str(error.args[0]))
+    except WouldReplaceError as error:
+        fail(str(error))
     for renderer, path in summary.files.items():
         out.print(f"{renderer}: {summary.written[renderer]} of {summary.pages} pages written to {path}", highlight=False)
     for (renderer, reason), count in sorted(summary.skip_counts().items()):

@@ -21,6 +21,8 @@ from linesift.model.sifter import Line, Sifter
 from linesift.model.structure import Structure
 
 DEFAULT_TITLE = "linesift report"
+# Marks a report as linesift's, so that writing one again may replace it and nothing else.
+GENERATOR = '<meta name="generator" content="linesift report">'
 
 # Characters a browser would hide, drop or choke on are shown as visible stand-ins: C0 controls and
 # DEL as their Unicode "control pictures", lone surrogates (undecodable input bytes) as U+FFFD, since
@@ -108,7 +110,7 @@ def render_report(lines: Sequence[Line], explanations: Sequence[LineExplanation]
         raise ValueError(f"{len(lines)} lines but {len(explanations)} explanations: they must describe the same page")
     body = "\n".join(_line_html(line, explanation) for line, explanation in zip(lines, explanations))
     return (
-        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        f'<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n{GENERATOR}\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{_visible(title)}</title>\n<style>{_STYLE}</style>\n</head>\n<body>\n"
         f"<h1>{_visible(title)}</h1>\n<dl id=\"summary\">{_summary(lines, cut)}</dl>\n"
@@ -116,6 +118,11 @@ def render_report(lines: Sequence[Line], explanations: Sequence[LineExplanation]
         "Struck through: dropped. Hover over a line, or move to it with Tab, to see why.</p>\n"
         f'<main id="page">\n{body}\n</main>\n</body>\n</html>\n'
     )
+
+
+def is_report(head: bytes) -> bool:
+    """Whether ``head``, the first bytes of a file, is the start of a report that :func:`write_report` wrote."""
+    return GENERATOR.encode() in head
 
 
 def write_report(path: str | os.PathLike[str], model: Sifter, text: str, threshold: float | None = None,

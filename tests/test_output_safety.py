@@ -194,16 +194,41 @@ def test_a_named_file_and_a_directory_file_with_one_name_are_refused(tmp_path: P
     assert "would both be written to" in message
 
 
-def test_the_same_run_again_into_the_same_output_dir_overwrites_its_outputs(tmp_path: Path) -> None:
+def test_the_same_run_again_is_refused_unless_it_may_overwrite(tmp_path: Path) -> None:
     (tmp_path / "in" / "sub").mkdir(parents=True)
     (tmp_path / "in" / "a.txt").write_text(page(1))
     (tmp_path / "in" / "sub" / "b.html").write_text(html_page(2))
     (tmp_path / "c.txt").write_text(page(3))
     out = tmp_path / "out"
-    for _ in range(2):
-        with unchanged(tmp_path / "in", tmp_path / "c.txt"):
-            assert predict(tmp_path / "in", tmp_path / "c.txt", "--output-dir", out).exit_code == 0
+    with unchanged(tmp_path / "in", tmp_path / "c.txt"):
+        assert predict(tmp_path / "in", tmp_path / "c.txt", "--output-dir", out).exit_code == 0
+    with unchanged(tmp_path):
+        message = refused(predict(tmp_path / "in", tmp_path / "c.txt", "--output-dir", out))
+    assert message == (f"error: the output {out / 'c.txt'} exists: pass --overwrite to replace the outputs of an earlier run, "
+                       "or choose another --output-dir")
+    (out / "c.txt").unlink()
+    with unchanged(tmp_path / "in", tmp_path / "c.txt", out / "sub"):
+        assert refused(predict(tmp_path / "in", tmp_path / "c.txt", "--output-dir", out)).startswith(f"error: the output {out / 'a.txt'} exists")
+    with unchanged(tmp_path / "in", tmp_path / "c.txt"):
+        assert predict(tmp_path / "in", tmp_path / "c.txt", "--output-dir", out, "--overwrite").exit_code == 0
     assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()) == ["a.txt", "c.txt", "sub/b.txt"]
+    assert (out / "c.txt").read_text() == cleaned(page(3))
+
+
+def test_a_users_file_in_the_output_dir_is_kept(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text(page(1))
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "a.txt").write_text("my notes\n")
+    (tmp_path / "out" / "README").write_text("my folder\n")
+    with unchanged(tmp_path):
+        refused(predict(tmp_path / "a.txt", "--output-dir", tmp_path / "out"))
+
+
+def test_overwrite_never_replaces_an_input(tmp_path: Path) -> None:
+    (tmp_path / "page.txt").write_text(page(1))
+    with unchanged(tmp_path):
+        message = refused(predict(tmp_path / "page.txt", "--output-dir", tmp_path, "--overwrite"))
+    assert "would replace the input" in message
 
 
 # Nothing to clean

@@ -47,6 +47,7 @@ class RunOptions:
     on_error: OnError = "fail"
     jobs: int = 1
     pattern: str = DEFAULT_GLOB
+    overwrite: bool = False  # replace files already under output_dir (the outputs of an earlier run); never an input
 
 
 @dataclass(slots=True)
@@ -95,7 +96,7 @@ def clean_corpus(
     check_inputs(names, options.pattern)
     plan = None
     if options.output_dir is not None:
-        plan = OutputPlan(names, options.output_dir, options.pattern, lambda item: _output_of(item, options))
+        plan = OutputPlan(names, options.output_dir, options.pattern, lambda item: _output_of(item, options), options.overwrite)
         plan.check()
     summary = Summary()
     after_page = False  # a page went to stdout already: the next one is separated from it

@@ -5,8 +5,9 @@ directory could replace the inputs themselves, and two inputs could share one ou
 (``page.html`` and ``page.txt`` both give ``page.txt``). :class:`OutputPlan` refuses both with an
 :class:`InputError` naming the files: for the output directory and the files named on the command
 line before anything is written; for the files found in directories as the walk reaches them,
-before their output is written. Outputs of an earlier run are replaced: running a command again is
-normal, writing one output twice in one run is not.
+before their output is written. A file already where an output goes is refused too, unless the run
+may ``overwrite`` (to replace the outputs of an earlier run): a folder may hold a user's own files.
+Writing one output twice in one run, or over an input, is refused even then.
 
 Two inputs can share an output only inside one output directory, since outputs mirror directories.
 So the plan keeps the output names of the directory being written, and those of the files named on
@@ -56,8 +57,9 @@ def _file_id(path: str | os.PathLike[str]) -> tuple[int, int] | None:
 class OutputPlan:
     """Checks every output of a run before it is written; ``output_of`` opens an input to name its output."""
 
-    def __init__(self, names: list[str], output_dir: Path, pattern: str, output_of: OutputOf) -> None:
+    def __init__(self, names: list[str], output_dir: Path, pattern: str, output_of: OutputOf, overwrite: bool = False) -> None:
         self._output_dir = output_dir
+        self._overwrite = overwrite
         self._pattern = pattern
         self._output_of = output_of
         self._input_dirs = [(index, name, os.path.realpath(name)) for index, name in enumerate(names) if os.path.isdir(name)]
@@ -95,10 +97,14 @@ class OutputPlan:
     def _claim(self, claims: dict[PurePosixPath, str], item: Input, output: PurePosixPath) -> None:
         if output in claims:
             self._refuse_clash(claims[output], item, output)
+        target = self._output_dir / output
         if self._named_ids:
-            replaced = self._named_ids.get(_file_id(self._output_dir / output))
+            replaced = self._named_ids.get(_file_id(target))
             if replaced is not None:
-                raise InputError(f"the output {self._output_dir / output} would replace the input {replaced}: choose another --output-dir")
+                raise InputError(f"the output {target} would replace the input {replaced}: choose another --output-dir")
+        if not self._overwrite and os.path.lexists(target):
+            raise InputError(f"the output {target} exists: pass --overwrite to replace the outputs of an earlier run, "
+                             "or choose another --output-dir")
         claims[output] = item.name
 
     def _enter(self, index: int, directory: PurePosixPath) -> None:

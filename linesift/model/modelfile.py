@@ -99,6 +99,11 @@ def save_model(model: Sifter, path: Path) -> None:
     write_json_atomically(path, model_to_dict(model))
 
 
+def is_model_file(head: bytes) -> bool:
+    """Whether ``head``, the first bytes of a file, opens a model file as :func:`save_model` writes it."""
+    return f'"format": "{FORMAT}"'.encode() in head[:64]
+
+
 def _is_finite_number(value: Any) -> bool:
     """A JSON number that is a finite float; an integer literal too large for a float is not."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import zlib
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -31,7 +32,7 @@ from typing import Any, Literal
 
 from joblib import Parallel, delayed
 
-from linesift.atomic import atomic_path
+from linesift.atomic import atomic_path, check_replaceable
 from linesift.io.render import (
     DEFAULT_RENDERER,
     RENDERERS,
@@ -189,6 +190,16 @@ def iter_rows(
     yield from Parallel(n_jobs=n_jobs, return_as="generator")(tasks)
 
 
+def is_corpus_file(head: bytes) -> bool:
+    """Whether ``head``, the first bytes of a file, starts a corpus file as :func:`build_corpus` writes it: gzip
+    holding labelled pages, their id first."""
+    try:
+        start = zlib.decompressobj(wbits=31).decompress(head, 64)
+    except zlib.error:
+        return False
+    return start.startswith(b'{"id": ')
+
+
 def build_corpus(
     source: Path,
     out: Path,
@@ -201,13 +212,17 @@ def build_corpus(
     """Write ``out/<prefix>.<renderer>.jsonl.gz`` for each renderer and return what was done.
 
     Files are written to a temporary name and moved into place, so a failed build leaves no
-    half-written corpus. Raises ``KeyError`` for an unknown renderer before any work.
+    half-written corpus; a build replaces the corpus files of an earlier one, nothing else. Raises
+    ``KeyError`` for an unknown renderer and :class:`~linesift.atomic.WouldReplaceError` for a target
+    that exists and is not a corpus file, before any work.
     """
     for renderer in renderers:
         if renderer not in CORPUS_RENDERERS:
             raise KeyError(f"unknown renderer {renderer!r}; known: {', '.join(CORPUS_RENDERERS)}")
-    out.mkdir(parents=True, exist_ok=True)
     name = prefix or source.resolve().name
+    for renderer in renderers:
+        check_replaceable(out / f"{name}.{renderer}.jsonl.gz", is_corpus_file, "a corpus file", "the corpus file")
+    out.mkdir(parents=True, exist_ok=True)
     summary = CorpusSummary()
     for renderer in renderers:
         target = out / f"{name}.{renderer}.jsonl.gz"

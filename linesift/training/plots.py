@@ -19,6 +19,11 @@ from linesift.training.evaluate import LineReport
 HISTOGRAM_BINS = 20  # bins of width 0.05 over [0, 1]: fine enough to see where the classes overlap
 FIGURE_SIZE = (6.0, 4.5)  # inches
 DPI = 120
+# The files `eval --plot DIR` writes in DIR.
+PRECISION_RECALL_PNG = "precision_recall.png"
+PROBABILITIES_PNG = "probabilities.png"
+PLOT_NAMES = (PRECISION_RECALL_PNG, PROBABILITIES_PNG)
+SOFTWARE = "linesift"  # written into each PNG, so that writing a plot again may replace it and nothing else
 
 
 class PlotError(RuntimeError):
@@ -49,7 +54,12 @@ def _save(figure: Any, path: str | os.PathLike[str]) -> None:
     """Write the figure as PNG atomically: a failed or interrupted save leaves no partial image."""
     target = Path(path)
     with atomic_writer(target) as stream:
-        figure.savefig(stream.buffer, format="png", dpi=DPI)  # type: ignore[attr-defined]
+        figure.savefig(stream.buffer, format="png", dpi=DPI, metadata={"Software": SOFTWARE})  # type: ignore[attr-defined]
+
+
+def is_plot(head: bytes) -> bool:
+    """Whether ``head``, the first bytes of a file, is the start of a PNG these functions wrote (it names linesift)."""
+    return head.startswith(b"\x89PNG") and b"Software\x00" + SOFTWARE.encode() in head
 
 
 def plot_precision_recall(y_true: Any, p: Any, decided: LineReport, path: str | os.PathLike[str]) -> None:
