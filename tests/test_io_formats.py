@@ -190,6 +190,33 @@ def test_a_jsonl_field_holding_an_html_page_is_cleaned_as_html(tmp_path: Path) -
     assert records[1]["linesift_text"] == MODEL.clean(page(3)) and "linesift_blocks" not in records[1]
 
 
+# An article's body as a scraper keeps it: an element's inner HTML, with no <html> around it.
+FRAGMENT = ('<div class="article"><h1>Local bakery wins award</h1><p>A family bakery in the old town has won the regional '
+            'prize for the best sourdough, beating forty other entries from across the county.</p><p>The owners said they '
+            'would use the prize money to train two new apprentices next year.</p></div><div class="share"><a href="#">'
+            'Share on Facebook</a> <a href="#">Tweet</a></div>')
+
+
+def test_a_field_or_stdin_holding_an_html_fragment_is_cleaned_as_html(tmp_path: Path) -> None:
+    shard = tmp_path / "bodies.jsonl"
+    shard.write_text(json.dumps({"text": FRAGMENT}) + "\n")
+    cleaned_html = HTML_MODEL.clean_html(FRAGMENT)
+    assert "two new apprentices" in cleaned_html and "Share on Facebook" not in cleaned_html
+    assert json.loads(run(str(shard)).stdout)["linesift_text"] == cleaned_html
+    assert run("-", stdin=FRAGMENT).stdout == cleaned_html + "\n"
+    # Read as text it was one line, and dropped whole.
+    assert MODEL.clean(FRAGMENT) == ""
+
+
+@pytest.mark.parametrize("text", ["<p>Open the lid, then press the button twice.", "<b>Note:</b> the meeting moved to Tuesday.",
+                                  "The <div> element holds a block; close it with </div> when the block ends."])
+def test_text_that_opens_a_tag_without_closing_a_block_stays_text(tmp_path: Path, text: str) -> None:
+    shard = tmp_path / "notes.jsonl"
+    shard.write_text(json.dumps({"text": text}) + "\n")
+    assert json.loads(run(str(shard)).stdout)["linesift_text"] == MODEL.clean(text)
+    assert "linesift_blocks" not in json.loads(run(str(shard), "--spans").stdout)
+
+
 def test_parquet_without_output_dir_gives_jsonl(tmp_path: Path) -> None:
     pa = pytest.importorskip("pyarrow")
     pq = pytest.importorskip("pyarrow.parquet")

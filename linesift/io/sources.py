@@ -69,8 +69,12 @@ STDIN_OUTPUT = "stdin"
 PARQUET_MAGIC = b"PAR1"
 WARC_MAGIC = b"WARC/"
 # An HTML page opens, after a byte order mark, blanks and comments, with its doctype or <html> tag: what a
-# crawler saves and ``curl`` prints, whatever the file is called (``index.php``, a page on stdin).
-HTML_START = re.compile(rb"^(?:\xef\xbb\xbf)?\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html[\s>])", re.IGNORECASE | re.DOTALL)
+# crawler saves and ``curl`` prints, whatever the file is called (``index.php``, a page on stdin). A fragment
+# of one (an element's inner HTML, as scrapers keep an article's body in a record) opens with a block
+# element's start tag and closes a block element soon after: text that only mentions a tag does not.
+_BLOCK_TAG = rb"(?:address|article|aside|blockquote|body|div|dl|figure|footer|form|h[1-6]|header|main|nav|ol|p|pre|section|table|ul)"
+HTML_START = re.compile(rb"^(?:\xef\xbb\xbf)?\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html[\s>]|" + _BLOCK_TAG
+                        + rb"[\s>/].*?</" + _BLOCK_TAG + rb"\s*>)", re.IGNORECASE | re.DOTALL)
 HTML_SNIFF_BYTES = 1024
 PARQUET_BATCH_ROWS = 256  # rows read at once: a few MB of page text
 PARQUET_EXTRA = "parquet"
