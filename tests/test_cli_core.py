@@ -324,14 +324,29 @@ def test_model_error_names_a_path_with_brackets_exactly(runner: CliRunner, tmp_p
     assert f"{missing}: cannot read the model file" in message
 
 
-def test_predict_invalid_utf8_warns_and_still_cleans(runner: CliRunner, tmp_path: Path) -> None:
-    page = tmp_path / "latin1.txt"
-    page.write_bytes("Caf\xe9 au lait is a drink.\n\nSecond paragraph here.\n".encode("latin-1"))
+@pytest.mark.parametrize(("text", "encoding"), [
+    ("Café au lait is a drink, à la française.\n\nSecond paragraph here.\n", "cp1252"),
+    ("Москва — столица России, крупнейший город страны.\n\nВторой абзац здесь.\n", "cp1251"),
+])
+def test_predict_text_in_a_legacy_encoding_is_decoded_in_it_with_a_warning(runner: CliRunner, tmp_path: Path, text: str,
+                                                                          encoding: str) -> None:
+    page = tmp_path / "legacy.txt"
+    page.write_bytes(text.encode(encoding))
     result = runner.invoke(cli.app, ["predict", str(page), "--format", "jsonl"])
     assert result.exit_code == 0, result.output
-    assert squeeze(result.stderr) == f"warning: {page}: not valid UTF-8 at byte 3; invalid bytes replaced with U+FFFD"
-    got = records(result.stdout)
-    assert [r["text"] for r in got] == ["Caf\ufffd au lait is a drink.", "", "Second paragraph here."]
+    assert squeeze(result.stderr).startswith(f"warning: {page}: not valid UTF-8 at byte ")
+    assert squeeze(result.stderr).endswith(f"; decoded as {encoding}, the encoding its bytes fit best")
+    assert [r["text"] for r in records(result.stdout)] == text.splitlines()
+
+
+def test_predict_utf8_with_a_few_broken_bytes_keeps_utf8(runner: CliRunner, tmp_path: Path) -> None:
+    """A legacy decoding would garble every other accented letter: the broken bytes alone are replaced."""
+    page = tmp_path / "mostly.txt"
+    page.write_bytes("Grüße aus München, schöne Straße.\n".encode() + b"One broken byte: \xff here.\n")
+    result = runner.invoke(cli.app, ["predict", str(page), "--format", "jsonl"])
+    assert result.exit_code == 0, result.output
+    assert squeeze(result.stderr) == f"warning: {page}: not valid UTF-8 at byte 56; invalid bytes replaced with U+FFFD"
+    assert [r["text"] for r in records(result.stdout)] == ["Grüße aus München, schöne Straße.", "One broken byte: \ufffd here."]
 
 
 def test_predict_strict_refuses_invalid_utf8(runner: CliRunner, tmp_path: Path) -> None:

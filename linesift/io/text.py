@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import io
+import re
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -23,7 +24,9 @@ class MissingExtraError(InputError):
 
 
 def decode_text(data: bytes, name: str, strict: bool = False) -> tuple[str, str | None]:
-    """Decode UTF-8 bytes; invalid bytes become U+FFFD and a warning is returned (an error when ``strict``)."""
+    """Decode UTF-8 bytes, with a warning when they are not valid UTF-8 (an error when ``strict``): text in a
+    legacy encoding (cp1252, cp1251...) is decoded in the one its bytes fit best, and UTF-8 with a few broken
+    bytes has them replaced with U+FFFD."""
     if b"\x00" in data[:BINARY_SNIFF_BYTES]:
         raise InputError(f"{name}: binary data (NUL bytes), not text")
     try:
@@ -33,7 +36,39 @@ def decode_text(data: bytes, name: str, strict: bool = False) -> tuple[str, str 
         where = f"byte {error.start + bom}"
         if strict:
             raise InputError(f"{name}: not valid UTF-8 at {where}") from None
-        return data.decode("utf-8-sig", errors="replace"), f"{name}: not valid UTF-8 at {where}; invalid bytes replaced with U+FFFD"
+        replaced = data.decode("utf-8-sig", errors="replace")
+        legacy = _legacy_decoding(data, replaced)
+        if legacy is not None:
+            text, encoding = legacy
+            return text, f"{name}: not valid UTF-8 at {where}; decoded as {encoding}, the encoding its bytes fit best"
+        return replaced, f"{name}: not valid UTF-8 at {where}; invalid bytes replaced with U+FFFD"
+
+
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+# The legacy encodings most used on the web, most used first (charset-normalizer's names).
+_WEB_LEGACY_ENCODINGS = ("cp1252", "cp1251", "gb18030", "shift_jis", "euc_kr", "cp1250", "big5", "euc_jp", "latin_1",
+                         "cp1256", "cp1254", "cp1253", "iso8859_2", "cp1255", "cp1257", "koi8_r")
+
+
+def _legacy_decoding(data: bytes, replaced: str) -> tuple[str, str] | None:
+    """``data`` decoded in the legacy encoding it fits best, and that encoding's name; None when it is mostly
+    UTF-8 (more characters decode as UTF-8 than break), whose other characters a legacy decoding would garble."""
+    broken = replaced.count("\ufffd")
+    if len(_NON_ASCII.findall(replaced)) - broken >= broken:
+        return None
+    import charset_normalizer  # only for text that is not UTF-8: rare, and the import takes time
+
+    matches = charset_normalizer.from_bytes(data)
+    best = matches.best()
+    if best is None or best.encoding.startswith("utf"):
+        return None
+    # Encodings that share a script often decode a text equally cleanly (cp1250, cp1252 and cp1257 for French), and
+    # the language guess that ranks them is unsure on a short text: the one the web uses most wins the tie, as
+    # browsers fall back to windows-1252 for Western text.
+    tied = [match for match in matches if match.chaos == best.chaos]
+    chosen = min(tied, key=lambda match: _WEB_LEGACY_ENCODINGS.index(match.encoding)
+                 if match.encoding in _WEB_LEGACY_ENCODINGS else len(_WEB_LEGACY_ENCODINGS))
+    return str(chosen), chosen.encoding
 
 
 @contextmanager
