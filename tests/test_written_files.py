@@ -96,7 +96,7 @@ def test_corpus_build_replaces_its_corpus_not_a_users_file(tmp_path: Path) -> No
     target = tmp_path / "fx.resiliparse.jsonl.gz"
     target.write_bytes(NOTES)
     message = refused(run("corpus", "build", FIXTURES / "wcxb", "--out", tmp_path, "--prefix", "fx"))
-    assert message == f"error: the corpus file {target} exists and is not a corpus file: choose another path, or move the file away"
+    assert message == f"error: the output {target} exists and is not a corpus file: choose another path, or move the file away"
     assert target.read_bytes() == NOTES
     target.unlink()
     for _ in range(2):

@@ -221,7 +221,7 @@ def build_corpus(
             raise KeyError(f"unknown renderer {renderer!r}; known: {', '.join(CORPUS_RENDERERS)}")
     name = prefix or source.resolve().name
     for renderer in renderers:
-        check_replaceable(out / f"{name}.{renderer}.jsonl.gz", is_corpus_file, "a corpus file", "the corpus file")
+        check_replaceable(out / f"{name}.{renderer}.jsonl.gz", is_corpus_file, "a corpus file", "the output")
     out.mkdir(parents=True, exist_ok=True)
     summary = CorpusSummary()
     for renderer in renderers:
