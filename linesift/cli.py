@@ -410,9 +410,12 @@ def predict(
         where = error.filename or "output"
         fail(f"cannot write {where}: {error.strerror or error}", EXIT_BAD_DATA)
     _print_summary(summary, time.monotonic() - started, quiet)
-    if summary.bytes == 0 and summary.skipped == 0:
-        # An empty stdin is most often an upstream step that failed (a curl error, a wrong path in a pipe).
-        names = ", ".join("stdin" if name == STDIN else name for name in files)
+    # An empty stdin is most often an upstream step that failed (a curl error, a wrong path in a pipe); every record
+    # skipped, a --text-field that no record has.
+    names = ", ".join("stdin" if name == STDIN else name for name in files)
+    if summary.skipped and not summary.documents:
+        fail(f"{names}: every record was bad, nothing cleaned", EXIT_BAD_DATA)
+    if not summary.bytes and not summary.skipped:
         fail(f"{names}: empty, nothing to clean", EXIT_BAD_DATA)
 
 
@@ -605,7 +608,10 @@ def corpus_build(
 ) -> None:
     """Render each page, label its lines by aligning them to the gold text, write OUT/PREFIX.RENDERER.jsonl.gz."""
     from linesift.io.render import DEFAULT_RENDERER
-    from linesift.training.corpus import build_corpus  # joblib and the aligner: only this command needs them
+    from linesift.training.corpus import (  # joblib and the aligner: only this command needs them
+        EmptyCorpusError,
+        build_corpus,
+    )
 
     if not source.is_dir():
         fail(f"{source}: not a folder of pages")
@@ -615,6 +621,8 @@ def corpus_build(
         fail(str(error.args[0]))
     except WouldReplaceError as error:
         fail(str(error))
+    except EmptyCorpusError as error:
+        fail(str(error), EXIT_BAD_DATA)
     for renderer, path in summary.files.items():
         out.print(f"{renderer}: {summary.written[renderer]} of {summary.pages} pages written to {path}", highlight=False)
     for (renderer, reason), count in sorted(summary.skip_counts().items()):

@@ -65,6 +65,17 @@ def test_corpus_build_writes_labelled_pages_and_counts_skips(tmp_path: Path) -> 
         assert any(label == 1 for label in row["labels"]) and any(label == 0 for label in row["labels"])
 
 
+def test_corpus_build_that_labels_no_page_fails_and_writes_nothing(tmp_path: Path) -> None:
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    (pages / "a.html").write_text("<html><body><p>The council met on Tuesday to discuss the budget.</p></body></html>")
+    (pages / "a.txt").write_text("A gold text about something else entirely, with no word in common.\n")
+    result = CliRunner().invoke(cli.app, ["corpus", "build", str(pages), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert f"{pages}: no page could be labelled with resiliparse (1 page(s): 1 " in result.stderr
+    assert not list((tmp_path / "out").iterdir())
+
+
 def test_corpus_build_unknown_renderer_is_a_usage_error(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli.app, ["corpus", "build", str(FIXTURES / "wcxb"), "--out", str(tmp_path), "--renderer", "nope"])
     assert result.exit_code == 2

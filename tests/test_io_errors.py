@@ -73,6 +73,15 @@ def test_skip_writes_bad_records_through_and_counts_them(tmp_path: Path) -> None
     assert "4 bad record(s) skipped" in result.stderr and "docs.jsonl: 4" in result.stderr
 
 
+def test_skip_with_every_record_bad_is_an_error_not_a_silent_success(tmp_path: Path) -> None:
+    """A --text-field that no record has skips them all: exit 0 would pass for a clean corpus."""
+    (tmp_path / "docs.jsonl").write_text(json.dumps({"body": page(1)}) + "\n" + json.dumps({"body": page(2)}) + "\n")
+    result = run(str(tmp_path / "docs.jsonl"), "--on-error", "skip")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[-1] == f"error: {tmp_path / 'docs.jsonl'}: every record was bad, nothing cleaned"
+    assert [json.loads(line) for line in result.stdout.splitlines()] == [{"body": page(1)}, {"body": page(2)}]
+
+
 @pytest.mark.parametrize("suffix", [".gz", ".zst"])
 def test_truncated_compressed_file(tmp_path: Path, suffix: str) -> None:
     data = "".join(json.dumps({"text": page(i)}) + "\n" for i in range(200)).encode()

@@ -190,6 +190,10 @@ def iter_rows(
     yield from Parallel(n_jobs=n_jobs, return_as="generator")(tasks)
 
 
+class EmptyCorpusError(ValueError):
+    """No page of a source could be labelled with a renderer: a corpus file would hold nothing."""
+
+
 def is_corpus_file(head: bytes) -> bool:
     """Whether ``head``, the first bytes of a file, starts a corpus file as :func:`build_corpus` writes it: gzip
     holding labelled pages, their id first."""
@@ -214,7 +218,8 @@ def build_corpus(
     Files are written to a temporary name and moved into place, so a failed build leaves no
     half-written corpus; a build replaces the corpus files of an earlier one, nothing else. Raises
     ``KeyError`` for an unknown renderer and :class:`~linesift.atomic.WouldReplaceError` for a target
-    that exists and is not a corpus file, before any work.
+    that exists and is not a corpus file, before any work; :class:`EmptyCorpusError` when no page of
+    ``source`` could be labelled with a renderer (its file is then not written).
     """
     for renderer in renderers:
         if renderer not in CORPUS_RENDERERS:
@@ -237,6 +242,10 @@ def build_corpus(
                     continue
                 gz.write(json.dumps(result, ensure_ascii=False).encode("utf-8") + b"\n")
                 summary.written[renderer] += 1
+            if not summary.written[renderer]:  # raised inside the write: no empty corpus replaces an earlier one
+                reasons = ", ".join(f"{count} {reason}" for (of, reason), count in sorted(summary.skip_counts().items()) if of == renderer)
+                raise EmptyCorpusError(f"{source}: no page could be labelled with {renderer} ({pages} page(s): {reasons or 'none found'}); "
+                                       f"nothing written to {target}")
         summary.pages = max(summary.pages, pages)
         summary.files[renderer] = target
     return summary
