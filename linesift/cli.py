@@ -415,6 +415,8 @@ def predict(
     names = ", ".join("stdin" if name == STDIN else name for name in files)
     if summary.skipped and not summary.documents:
         fail(f"{names}: every record was bad, nothing cleaned", EXIT_BAD_DATA)
+    if not summary.documents and not summary.skipped:
+        fail(f"{names}: nothing to clean: no page, nor any record holding one", EXIT_BAD_DATA)
     if not summary.bytes and not summary.skipped:
         fail(f"{names}: empty, nothing to clean", EXIT_BAD_DATA)
 

@@ -190,6 +190,15 @@ def test_a_jsonl_field_holding_an_html_page_is_cleaned_as_html(tmp_path: Path) -
     assert records[1]["linesift_text"] == MODEL.clean(page(3)) and "linesift_blocks" not in records[1]
 
 
+def test_a_warc_file_with_no_page_in_it_is_an_error_not_a_silent_success(tmp_path: Path) -> None:
+    (tmp_path / "requests.warc").write_bytes(
+        warc_record("warcinfo", b"software: test\r\n", content_type="application/warc-fields")
+        + warc_record("request", b"GET / HTTP/1.1\r\n\r\n", content_type="application/http; msgtype=request"))
+    result = run(str(tmp_path / "requests.warc"))
+    assert result.exit_code == 1 and result.stdout == ""
+    assert result.stderr == f"error: {tmp_path / 'requests.warc'}: nothing to clean: no page, nor any record holding one\n"
+
+
 # An article's body as a scraper keeps it: an element's inner HTML, with no <html> around it.
 FRAGMENT = ('<div class="article"><h1>Local bakery wins award</h1><p>A family bakery in the old town has won the regional '
             'prize for the best sourdough, beating forty other entries from across the county.</p><p>The owners said they '
