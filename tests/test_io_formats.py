@@ -206,19 +206,25 @@ FRAGMENT = ('<div class="article"><h1>Local bakery wins award</h1><p>A family ba
             'Share on Facebook</a> <a href="#">Tweet</a></div>')
 
 
-def test_a_field_or_stdin_holding_an_html_fragment_is_cleaned_as_html(tmp_path: Path) -> None:
+# A README: Markdown under an HTML banner, whose lines an HTML parser would run together.
+README = ('<p align="center">\n  <img src="logo.png" alt="Kettle">\n</p>\n\n# Kettle\n\nKettle boils water for you, on time, '
+          'every morning.\n\n## Install\n\nRun `pip install kettle`, then `kettle init` in your kitchen folder.\n\n## Use\n\n'
+          'Call `kettle boil` before you wake up, and the water is ready when you are.\n')
+
+
+@pytest.mark.parametrize("fragment", [FRAGMENT, FRAGMENT.replace("><", ">\n  <")], ids=["one-line", "pretty-printed"])
+def test_a_field_holding_an_html_fragment_is_cleaned_as_html(tmp_path: Path, fragment: str) -> None:
     shard = tmp_path / "bodies.jsonl"
-    shard.write_text(json.dumps({"text": FRAGMENT}) + "\n")
-    cleaned_html = HTML_MODEL.clean_html(FRAGMENT)
+    shard.write_text(json.dumps({"text": fragment}) + "\n")
+    cleaned_html = HTML_MODEL.clean_html(fragment)
     assert "two new apprentices" in cleaned_html and "Share on Facebook" not in cleaned_html
     assert json.loads(run(str(shard)).stdout)["linesift_text"] == cleaned_html
-    assert run("-", stdin=FRAGMENT).stdout == cleaned_html + "\n"
-    # Read as text it was one line, and dropped whole.
+    # Read as text the one-line fragment was one line, and dropped whole.
     assert MODEL.clean(FRAGMENT) == ""
 
 
 @pytest.mark.parametrize("text", ["<p>Open the lid, then press the button twice.", "<b>Note:</b> the meeting moved to Tuesday.",
-                                  "The <div> element holds a block; close it with </div> when the block ends."])
+                                  "The <div> element holds a block; close it with </div> when the block ends.", README])
 def test_text_that_opens_a_tag_without_closing_a_block_stays_text(tmp_path: Path, text: str) -> None:
     shard = tmp_path / "notes.jsonl"
     shard.write_text(json.dumps({"text": text}) + "\n")

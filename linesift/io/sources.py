@@ -69,12 +69,16 @@ STDIN_OUTPUT = "stdin"
 PARQUET_MAGIC = b"PAR1"
 WARC_MAGIC = b"WARC/"
 # An HTML page opens, after a byte order mark, blanks and comments, with its doctype or <html> tag: what a
-# crawler saves and ``curl`` prints, whatever the file is called (``index.php``, a page on stdin). A fragment
-# of one (an element's inner HTML, as scrapers keep an article's body in a record) opens with a block
-# element's start tag and closes a block element soon after: text that only mentions a tag does not.
+# crawler saves and ``curl`` prints, whatever the file is called (``index.php``, a page on stdin).
+HTML_START = re.compile(rb"^(?:\xef\xbb\xbf)?\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html[\s>])", re.IGNORECASE | re.DOTALL)
+# A record's field may hold a fragment of a page instead (an element's inner HTML, as scrapers keep an article's
+# body): it opens with a block element's start tag and closes a block element soon after, and most of its lines
+# hold a tag. Text that only mentions a tag, or Markdown under an HTML banner (a README's logo and badges), does not.
 _BLOCK_TAG = rb"(?:address|article|aside|blockquote|body|div|dl|figure|footer|form|h[1-6]|header|main|nav|ol|p|pre|section|table|ul)"
-HTML_START = re.compile(rb"^(?:\xef\xbb\xbf)?\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html[\s>]|" + _BLOCK_TAG
-                        + rb"[\s>/].*?</" + _BLOCK_TAG + rb"\s*>)", re.IGNORECASE | re.DOTALL)
+HTML_FRAGMENT_START = re.compile(rb"^(?:\xef\xbb\xbf)?\s*(?:<!--.*?-->\s*)*<" + _BLOCK_TAG + rb"[\s>/].*?</" + _BLOCK_TAG + rb"\s*>",
+                                 re.IGNORECASE | re.DOTALL)
+_NON_BLANK_LINE = re.compile(r"^[ \t]*\S", re.MULTILINE)
+_LINE_WITH_TAG = re.compile(r"^[^\n]*?</?[A-Za-z]", re.MULTILINE)
 HTML_SNIFF_BYTES = 1024
 PARQUET_BATCH_ROWS = 256  # rows read at once: a few MB of page text
 PARQUET_EXTRA = "parquet"
@@ -396,8 +400,10 @@ def _starts_with_json_objects(stream: IO[bytes]) -> bool:
 
 def _field_document(value: str) -> Document:
     """The document of a record's text field: an HTML page when the field holds one (a crawl's ``html``
-    column), else text."""
-    if HTML_START.match(value[:HTML_SNIFF_BYTES].encode("utf-8", errors="replace")):
+    column) or a fragment of one (see :data:`HTML_FRAGMENT_START`), else text."""
+    head = value[:HTML_SNIFF_BYTES].encode("utf-8", errors="replace")
+    if HTML_START.match(head) or (HTML_FRAGMENT_START.match(head)
+                                  and 2 * len(_LINE_WITH_TAG.findall(value)) >= len(_NON_BLANK_LINE.findall(value))):
         return Document(html=value.encode("utf-8", errors="replace"))
     return Document(text=value)
 
