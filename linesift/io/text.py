@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import codecs
 import io
-import re
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -44,7 +43,6 @@ def decode_text(data: bytes, name: str, strict: bool = False) -> tuple[str, str 
         return replaced, f"{name}: not valid UTF-8 at {where}; invalid bytes replaced with U+FFFD"
 
 
-_NON_ASCII = re.compile(r"[^\x00-\x7f]")
 # The legacy encodings most used on the web, most used first (charset-normalizer's names).
 _WEB_LEGACY_ENCODINGS = ("cp1252", "cp1251", "gb18030", "shift_jis", "euc_kr", "cp1250", "big5", "euc_jp", "latin_1",
                          "cp1256", "cp1254", "cp1253", "iso8859_2", "cp1255", "cp1257", "koi8_r")
@@ -54,7 +52,8 @@ def _legacy_decoding(data: bytes, replaced: str) -> tuple[str, str] | None:
     """``data`` decoded in the legacy encoding it fits best, and that encoding's name; None when it is mostly
     UTF-8 (more characters decode as UTF-8 than break), whose other characters a legacy decoding would garble."""
     broken = replaced.count("\ufffd")
-    if len(_NON_ASCII.findall(replaced)) - broken >= broken:
+    non_ascii = len(replaced) - len(replaced.encode("ascii", errors="ignore"))  # counted without a list of matches
+    if non_ascii - broken >= broken:
         return None
     import charset_normalizer  # only for text that is not UTF-8: rare, and the import takes time
 
