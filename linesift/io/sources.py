@@ -77,6 +77,7 @@ HTML_START = re.compile(rb"^(?:\xef\xbb\xbf)?\s*(?:<!--.*?-->\s*)*<(?:!doctype\s
 _BLOCK_TAG = rb"(?:address|article|aside|blockquote|body|div|dl|figure|footer|form|h[1-6]|header|main|nav|ol|p|pre|section|table|ul)"
 HTML_FRAGMENT_START = re.compile(rb"^(?:\xef\xbb\xbf)?\s*(?:<!--.*?-->\s*)*<" + _BLOCK_TAG + rb"[\s>/].*?</" + _BLOCK_TAG + rb"\s*>",
                                  re.IGNORECASE | re.DOTALL)
+FRAGMENT_MIN_TAGGED_SHARE = 0.5  # of a fragment's non-blank lines that hold a tag
 _NON_BLANK_LINE = re.compile(r"^[ \t]*\S", re.MULTILINE)
 _LINE_WITH_TAG = re.compile(r"^[^\n]*?</?[A-Za-z]", re.MULTILINE)
 HTML_SNIFF_BYTES = 1024
@@ -402,8 +403,8 @@ def _field_document(value: str) -> Document:
     """The document of a record's text field: an HTML page when the field holds one (a crawl's ``html``
     column) or a fragment of one (see :data:`HTML_FRAGMENT_START`), else text."""
     head = value[:HTML_SNIFF_BYTES].encode("utf-8", errors="replace")
-    if HTML_START.match(head) or (HTML_FRAGMENT_START.match(head)
-                                  and 2 * len(_LINE_WITH_TAG.findall(value)) >= len(_NON_BLANK_LINE.findall(value))):
+    if HTML_START.match(head) or (HTML_FRAGMENT_START.match(head) and len(_LINE_WITH_TAG.findall(value))
+                                  >= FRAGMENT_MIN_TAGGED_SHARE * len(_NON_BLANK_LINE.findall(value))):
         return Document(html=value.encode("utf-8", errors="replace"))
     return Document(text=value)
 
