@@ -403,10 +403,15 @@ def _field_document(value: str) -> Document:
     """The document of a record's text field: an HTML page when the field holds one (a crawl's ``html``
     column) or a fragment of one (see :data:`HTML_FRAGMENT_START`), else text."""
     head = value[:HTML_SNIFF_BYTES].encode("utf-8", errors="replace")
-    if HTML_START.match(head) or (HTML_FRAGMENT_START.match(head) and len(_LINE_WITH_TAG.findall(value))
-                                  >= FRAGMENT_MIN_TAGGED_SHARE * len(_NON_BLANK_LINE.findall(value))):
+    if HTML_START.match(head) or (HTML_FRAGMENT_START.match(head) and _count(_LINE_WITH_TAG, value)
+                                  >= FRAGMENT_MIN_TAGGED_SHARE * _count(_NON_BLANK_LINE, value)):
         return Document(html=value.encode("utf-8", errors="replace"))
     return Document(text=value)
+
+
+def _count(pattern: re.Pattern[str], text: str) -> int:
+    """Matches of ``pattern`` in ``text``, counted without keeping them (a field may hold a whole page)."""
+    return sum(1 for _ in pattern.finditer(text))
 
 
 def _starts_like_html(stream: IO[bytes]) -> bool:
