@@ -46,7 +46,7 @@ from linesift.io.usable_options import (
     text_field_option,
 )
 from linesift.limits import PageTooLargeError
-from linesift.model.modelfile import ModelFileError, is_model_file, load_model, save_model
+from linesift.model.modelfile import ModelFileError, builtin_model, is_model_file, load_model, save_model
 from linesift.model.sifter import ModelInput, Sifter
 from linesift.report import is_report, write_report
 from linesift.training.data import DataError, MissingDataError
@@ -287,6 +287,8 @@ def evaluate(
     if sites not in evaluation.SITES:
         fail(f"--sites {sites}: choose from {', '.join(evaluation.SITES)}")
     model = _load(model_path, model_input)
+    if save is not None and same_file(save, str(model_path or builtin_model(model_input))):
+        fail(f"--save {save} is the model being evaluated: choose another file")
     _refuse_replacing(save, is_model_file, "a linesift model file", "--save")
     if plot is not None:
         for name in PLOT_NAMES:

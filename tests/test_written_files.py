@@ -14,7 +14,7 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from linesift import cli
-from linesift.model.modelfile import is_model_file
+from linesift.model.modelfile import builtin_model, is_model_file
 from linesift.report import is_report
 from linesift.training.corpus import is_corpus_file
 from linesift.training.plots import PLOT_NAMES, is_plot
@@ -73,6 +73,17 @@ def test_eval_save_and_plot_refuse_other_files_before_evaluating(labels: Path, t
     message = refused(run("eval", labels, "--plot", plots))
     assert message.startswith(f"error: --plot {plots / PLOT_NAMES[1]} exists and is not a plot linesift wrote")
     assert (plots / PLOT_NAMES[1]).read_bytes() == NOTES and not (plots / PLOT_NAMES[0]).exists()
+
+
+def test_eval_save_refuses_the_model_it_evaluates(labels: Path, tmp_path: Path) -> None:
+    model = tmp_path / "model.json"
+    assert run("train", labels, "--out", model).exit_code == 0
+    before = model.read_bytes()
+    assert refused(run("eval", labels, "--model", model, "--save", model)) == (
+        f"error: --save {model} is the model being evaluated: choose another file")
+    assert model.read_bytes() == before
+    builtin = Path(str(builtin_model()))
+    assert "is the model being evaluated" in refused(run("eval", labels, "--save", builtin))
 
 
 def test_eval_plots_again_over_its_own_plots(labels: Path, tmp_path: Path) -> None:

@@ -12,7 +12,7 @@ import math
 import os
 from importlib import resources
 from pathlib import Path
-from typing import Any, get_args
+from typing import TYPE_CHECKING, Any, get_args
 
 import numpy as np
 
@@ -25,6 +25,9 @@ from linesift.model.ngrams import N_BUCKETS
 from linesift.model.sifter import READS, ModelInput, Sifter
 from linesift.model.structure import N_STRUCTURE_BUCKETS, SECTION_NAMES
 from linesift.model.structure import NAMES as STRUCTURE_NAMES
+
+if TYPE_CHECKING:  # importlib.resources.abc is new in Python 3.11
+    from importlib.resources.abc import Traversable
 
 FORMAT = "linesift-model"
 FORMAT_VERSION = 1
@@ -179,6 +182,11 @@ def model_from_dict(document: Any) -> Sifter:
     return Sifter(first, second, None if threshold is None else float(threshold), metadata, model_input)
 
 
+def builtin_model(input: ModelInput = "text") -> Traversable:
+    """The built-in model file of ``input``, inside the installed package."""
+    return resources.files("linesift.model").joinpath(DEFAULT_HTML_MODEL if input == "html" else DEFAULT_MODEL)
+
+
 def load_model(path: str | os.PathLike[str] | None = None, input: ModelInput = "text") -> Sifter:
     """Load a model of ``input`` from a file, or the built-in one when ``path`` is None: of text, or of HTML pages
     (it cleans with :meth:`Sifter.clean_html`). Never unpickles anything.
@@ -188,9 +196,8 @@ def load_model(path: str | os.PathLike[str] | None = None, input: ModelInput = "
     if input not in get_args(ModelInput):
         raise ValueError(f"input must be one of {', '.join(get_args(ModelInput))}, not {input!r}")
     if path is None:
-        builtin = DEFAULT_HTML_MODEL if input == "html" else DEFAULT_MODEL
-        source = resources.files("linesift.model").joinpath(builtin)
-        name = f"built-in model ({builtin})"
+        source = builtin_model(input)
+        name = f"built-in model ({source.name})"
         try:
             raw = source.read_bytes()
         except FileNotFoundError:
