@@ -70,13 +70,13 @@ PARQUET_MAGIC = b"PAR1"
 WARC_MAGIC = b"WARC/"
 # An HTML page opens, after a byte order mark, blanks and comments, with its doctype or <html> tag: what a
 # crawler saves and ``curl`` prints, whatever the file is called (``index.php``, a page on stdin).
-HTML_START = re.compile(rb"^(?:\xef\xbb\xbf)?\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html[\s>])", re.IGNORECASE | re.DOTALL)
+_PREAMBLE = rb"^(?:\xef\xbb\xbf)?\s*(?:<!--.*?-->\s*)*"  # a byte order mark, blanks and comments
+HTML_START = re.compile(_PREAMBLE + rb"<(?:!doctype\s+html|html[\s>])", re.IGNORECASE | re.DOTALL)
 # A record's field may hold a fragment of a page instead (an element's inner HTML, as scrapers keep an article's
 # body): it opens with a block element's start tag and closes a block element soon after, and most of its lines
 # hold a tag. Text that only mentions a tag, or Markdown under an HTML banner (a README's logo and badges), does not.
 _BLOCK_TAG = rb"(?:address|article|aside|blockquote|body|div|dl|figure|footer|form|h[1-6]|header|main|nav|ol|p|pre|section|table|ul)"
-HTML_FRAGMENT_START = re.compile(rb"^(?:\xef\xbb\xbf)?\s*(?:<!--.*?-->\s*)*<" + _BLOCK_TAG + rb"[\s>/].*?</" + _BLOCK_TAG + rb"\s*>",
-                                 re.IGNORECASE | re.DOTALL)
+HTML_FRAGMENT_START = re.compile(_PREAMBLE + rb"<" + _BLOCK_TAG + rb"[\s>/].*?</" + _BLOCK_TAG + rb"\s*>", re.IGNORECASE | re.DOTALL)
 FRAGMENT_MIN_TAGGED_SHARE = 0.5  # of a fragment's non-blank lines that hold a tag
 _NON_BLANK_LINE = re.compile(r"^[ \t]*\S", re.MULTILINE)
 _LINE_WITH_TAG = re.compile(r"^[^\n]*?</?[A-Za-z]", re.MULTILINE)
