@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import replace
 
 import numpy as np
 import pytest
 
+from linesift.model.dom import parse_html_page
 from linesift.training.conventions import (
     AS_RENDERED,
     CONVENTIONS,
@@ -20,7 +22,7 @@ from linesift.training.conventions import (
     training_mix,
 )
 from linesift.training.data import BLANK, LabelledPage
-from linesift.training.excerpts import MAX_LINES, excerpts, with_excerpts
+from linesift.training.excerpts import MAX_LINES, PLAIN_PER_PAGE, excerpts, with_excerpts
 
 LONG = ("Volunteers counted two hundred and fourteen swifts over the old mill on Saturday evening, the highest "
         "number since the survey began, and the group now plans a second count in early August.")
@@ -122,6 +124,27 @@ def test_excerpts_are_short_runs_of_the_page_with_its_labels_and_site(seed_pages
 def test_excerpts_of_a_page_without_a_site_stay_with_it() -> None:
     page = _page(["one", "two"], [1, 0], page_id="alone", domain="")
     assert {cut.group for cut in excerpts(page)} == {"alone"}
+
+
+def test_excerpts_of_an_html_page_keep_its_markup_and_some_keep_only_each_blocks_tag() -> None:
+    parsed = parse_html_page(
+        '<!doctype html><html><body><nav class="site-menu" hidden><ul><li><a href="/">Home</a></li>'
+        '<li><a href="/news">News</a></li></ul></nav><main id="story"><h1>Swifts return</h1>'
+        f'<p>{LONG}</p><p class="lead">{LONG.upper()}</p></main><footer><p>© 2026 Example</p></footer></body></html>')
+    page = replace(_page(parsed.lines, [0, 0, 1, 1, 1, 0]), renderer="blocks", structure=parsed.structure)
+    cut = excerpts(page, 2)
+    assert len(cut) == 2 + PLAIN_PER_PAGE
+    for excerpt in cut[:2]:  # as on the page
+        first = page.lines.index(excerpt.lines[0])
+        assert excerpt.structure.to_dict() == page.structure.take(np.arange(first, first + len(excerpt.lines))).to_dict()
+    for excerpt in cut[2:]:
+        structure = excerpt.structure
+        own = [page.structure.tags[page.lines.index(line)].split("|")[0] for line in excerpt.lines]
+        assert structure.tags == [f"{tag}|body|html" for tag in own] and set(structure.names) == {"||"}
+        assert structure.alike.tolist() == [own.count(tag) - 1 for tag in own] and not structure.hidden.any()
+        rows = [page.lines.index(line) for line in excerpt.lines]
+        assert excerpt.labels.tolist() == page.labels[rows].tolist()
+        assert structure.links.tolist() == page.structure.links[rows].tolist()  # link text is still link text
 
 
 def test_a_page_without_labelled_lines_gives_no_excerpt() -> None:

@@ -16,6 +16,7 @@ from dataclasses import replace
 
 import numpy as np
 
+from linesift.model.structure import LEVEL, Structure
 from linesift.training.data import BLANK, LabelledPage
 
 MAX_LINES = 5
@@ -23,6 +24,9 @@ PER_PAGE = 3
 # Excerpts starting on a content line, out of all: pages are mostly noise, and short texts users clean are
 # often one piece of content.
 CONTENT_START_SHARE = 0.3
+# Excerpts of a page parsed from HTML that keep only each block's own tag, in a bare <body>: hand-written and
+# simple pages say little in their markup, and a block there must be judged by its text.
+PLAIN_PER_PAGE = 3
 
 
 def _rng(page: LabelledPage) -> np.random.Generator:
@@ -39,7 +43,8 @@ def excerpts(page: LabelledPage, count: int = PER_PAGE) -> list[LabelledPage]:
     content = np.flatnonzero(page.labels == 1)
     rng = _rng(page)
     cut: list[LabelledPage] = []
-    for number in range(count):
+    plain = PLAIN_PER_PAGE if page.structure is not None else 0
+    for number in range(count + plain):
         starts = content if len(content) and rng.random() < CONTENT_START_SHARE else labelled
         first = int(np.searchsorted(labelled, starts[rng.integers(len(starts))]))
         last = min(first + int(rng.integers(1, MAX_LINES + 1)), len(labelled)) - 1
@@ -47,9 +52,22 @@ def excerpts(page: LabelledPage, count: int = PER_PAGE) -> list[LabelledPage]:
         # No gold text: the page's gold is the whole page's content, not the excerpt's. The page's site
         # (its id when it names none) stays the excerpt's, so that the two are held out together.
         structure = None if page.structure is None else page.structure.take(np.arange(lines.start, lines.stop))
+        if structure is not None and number >= count:
+            structure = plain_markup(structure)
         cut.append(replace(page, id=f"{page.id}#excerpt{number}", domain=page.group, lines=page.lines[lines],
                            labels=page.labels[lines], main_content=None, structure=structure))
     return cut
+
+
+def plain_markup(structure: Structure) -> Structure:
+    """``structure`` with each block's own tag alone in a bare ``<body>``: no classes, ids or roles, nothing
+    hidden; a block's look-alike siblings are the other blocks of its tag."""
+    own = [tags.split(LEVEL, 1)[0] for tags in structure.tags]
+    counts = {tag: own.count(tag) for tag in set(own)}
+    return Structure([f"{tag}{LEVEL}body{LEVEL}html" if tag else "" for tag in own],
+                     [LEVEL * 2 if tag else "" for tag in own], structure.link_chars, structure.links,
+                     np.array([counts[tag] - 1 if tag else 0 for tag in own], dtype=structure.alike.dtype),
+                     np.zeros(len(own), dtype=bool))
 
 
 def with_excerpts(pages: Sequence[LabelledPage], count: int = PER_PAGE) -> list[LabelledPage]:
