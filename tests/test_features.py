@@ -71,6 +71,16 @@ def test_spaces_above_the_class_table_are_spaces_not_punctuation() -> None:
     assert columns("terminal", lines)["ends_terminal"] == [1, 1, 0]
 
 
+def test_full_width_punctuation_separates_words_as_ascii_punctuation_does() -> None:
+    # Chinese and Japanese write commas, colons and brackets in their full-width forms: "今年夏天，我们" is two
+    # words, as "summer, we" is, not one long word (which reads as a URL or a hash).
+    lines = ["今年夏天，我们（村）：图书馆。", "summer, we (village): library."]
+    got = columns("punctuation", lines)
+    assert columns("length", lines)["log_words"] == approx([log1p(4), log1p(4)])
+    assert got["punct_density"] == approx([5 / 15, 5 / 27])  # the brackets and the full stop count too
+    assert columns("terminal", lines)["ends_terminal"] == [1, 1]
+
+
 # --- terminal -----------------------------------------------------------------------------------
 
 

@@ -62,6 +62,9 @@ _WIDE_CLASSES = {  # classes of characters above the table that matter for the f
     # Spaces, as ``str.isspace`` says (U+1680, U+2000 to U+200A, U+2028, U+3000, ...): all lie below U+3001.
     **{code: SPACE for code in range(TABLE_SIZE, 0x3001) if chr(code).isspace()},
 }
+# Ranges of code points above the table (first, last) that are punctuation unless listed above.
+_WIDE_PUNCTUATION = ((0x2000, 0x206F), (0x3000, 0x303F), (0xFF01, 0xFF0F), (0xFF1A, 0xFF20), (0xFF3B, 0xFF40),
+                     (0xFF5B, 0xFF65))
 # The same, sorted by code point, to be looked up by a search.
 _WIDE_CODES = np.array(sorted(_WIDE_CLASSES), dtype=np.uint32)
 _WIDE_CODE_CLASSES = np.array([_WIDE_CLASSES[code] for code in _WIDE_CODES.tolist()], dtype=np.uint8)
@@ -188,9 +191,12 @@ class PageStats:
             at = np.minimum(np.searchsorted(_WIDE_CODES, wide_codes), len(_WIDE_CODES) - 1)
             listed = _WIDE_CODES[at] == wide_codes
             wide_classes[listed] = _WIDE_CODE_CLASSES[at[listed]]
-            # General punctuation (dashes, bullets, ellipsis) and CJK punctuation are not letters.
-            general = ((wide_codes >= 0x2000) & (wide_codes < 0x2070)) | ((wide_codes >= 0x3000) & (wide_codes < 0x3040))
-            wide_classes[general & (wide_classes == OTHER_LETTER)] = PUNCT
+            # General punctuation (dashes, bullets, ellipsis), CJK punctuation and the full-width forms of ASCII
+            # punctuation (the comma, colon and brackets of Chinese and Japanese text) are not letters.
+            punctuation = np.zeros(len(wide_codes), dtype=bool)
+            for first, last in _WIDE_PUNCTUATION:
+                punctuation |= (wide_codes >= first) & (wide_codes <= last)
+            wide_classes[punctuation & (wide_classes == OTHER_LETTER)] = PUNCT
             wide_classes[(wide_codes >= 0xD800) & (wide_codes < 0xE000)] = OTHER
             classes[wide] = wide_classes
         return classes
