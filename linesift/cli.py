@@ -24,10 +24,10 @@ from rich.text import Text
 from linesift import __version__
 from linesift.atomic import WouldReplaceError, check_replaceable
 from linesift.explain import DEFAULT_TOP, LineExplanation, PassExplanation, Reason, explain_lines, explanation_record
-from linesift.io.cleaning import SPANS_FIELD
+from linesift.io.cleaning import SPANS_FIELD, reads_markup
 from linesift.io.corpus import OnError, RunOptions, Summary, clean_corpus
 from linesift.io.outputs import report_replaces_output, same_file
-from linesift.io.page_text import read_page_text
+from linesift.io.page_text import PageText, read_page_text
 from linesift.io.parallel import CleanOptions
 from linesift.io.sources import (
     DEFAULT_GLOB,
@@ -48,6 +48,7 @@ from linesift.io.usable_options import (
 from linesift.limits import PageTooLargeError
 from linesift.model.modelfile import ModelFileError, builtin_model, is_model_file, load_model, save_model
 from linesift.model.sifter import ModelInput, Sifter
+from linesift.model.structure import Structure
 from linesift.report import is_report, write_report
 from linesift.training.data import DataError, MissingDataError
 
@@ -116,6 +117,17 @@ def _load(model_path: Path | None, model_input: ModelInput = "text") -> Sifter:
     except ModelFileError as error:
         fail(str(error))
         raise  # unreachable: fail() exits
+
+
+def _scorer_of(page: PageText, model: Sifter, html_model_path: Path | None) -> tuple[Sifter, Structure | None]:
+    """The model that scores ``page`` as predict cleans it, and the structure it reads: the model of HTML pages for
+    blocks whose markup names them, ``model`` for text and for blocks whose markup names fewer than half of them."""
+    if reads_markup(page.structure):
+        return _load(html_model_path, "html"), page.structure
+    if page.structure is not None:
+        _warn(f"{page.where}: its markup names fewer than half of its blocks (no class, id or role, no <nav>, "
+              "<article>... around them): its blocks are read as text, by the model of text")
+    return model, None
 
 
 def _data_failure(error: DataError) -> None:
@@ -441,8 +453,8 @@ def _write_report(files: list[str], report: Path, model: Sifter, html_model_path
     _refuse_replacing(report, is_report, "a linesift report", "--report")
     try:
         page = read_page_text(name, read, parse_html=not html_as_text)
-        scorer = model if page.structure is None else _load(html_model_path, "html")
-        write_report(report, scorer, page.text, threshold, title=name, structure=page.structure)
+        scorer, structure = _scorer_of(page, model, html_model_path)
+        write_report(report, scorer, page.text, threshold, title=name, structure=structure)
     except (InputError, PageTooLargeError) as error:
         fail(f"{name}: {error}" if isinstance(error, PageTooLargeError) else str(error))
     except OSError as error:
@@ -581,8 +593,8 @@ def explain(
         fail(str(error))
     if page.warning:
         _warn(page.warning)
-    scorer = model if page.structure is None else _load(html_model_path, "html")
-    explanations = explain_lines(scorer, page.text, top, threshold, page.structure)
+    scorer, structure = _scorer_of(page, model, html_model_path)
+    explanations = explain_lines(scorer, page.text, top, threshold, structure)
     if line is not None:
         if not 1 <= line <= len(explanations):
             fail(f"--line {line} is out of range: {page.where} has {len(explanations)} line(s)")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,9 @@ from typer.testing import CliRunner
 
 from linesift import ModelFileError, load_model
 from linesift.cli import app
+from linesift.io.cleaning import clean_html_pages
+from linesift.model.dom import parse_html_page
+from linesift.model.structure import markup_names_blocks
 
 runner = CliRunner()
 HTML_MODEL = load_model(input="html")
@@ -130,7 +134,66 @@ def test_an_html_page_over_the_limit_is_refused_before_it_is_parsed() -> None:
 def test_text_at_every_level_of_deep_nesting_gets_a_score_per_block() -> None:
     # Each block sits one level deeper than the last: the main-region pass walks each element once, not each path.
     depth = 1500
-    html = "".join(f"<div>line {k} of a deep page" for k in range(depth)) + "</div>" * depth
+    # Named, so that the model of HTML pages reads it rather than leaving it to the model of text.
+    html = "".join(f'<div class="level">line {k} of a deep page' for k in range(depth)) + "</div>" * depth
     lines = HTML_MODEL.predict_html(html)
     assert [line.text for line in lines] == [f"line {k} of a deep page" for k in range(depth)]
     assert all(0.0 <= line.p_content <= 1.0 and line.label in ("content", "noise") for line in lines)
+
+
+BARE_PAGE = f"""<html><body>
+<p><a href="/">Home</a> | <a href="/about">About</a> | <a href="/blog">Blog</a></p>
+<h1>Library hours extended</h1><p>{ARTICLE}</p>
+<p>Residents had asked for longer evening hours since the spring, when a petition gathered two thousand names.</p>
+<p>Tags: library, council</p><p>Leave a comment</p><form><button>Post comment</button></form>
+<p>&copy; 2024 Example News. Powered by WordPress.</p></body></html>"""
+
+
+def test_a_page_whose_markup_names_few_blocks_is_read_by_the_text_model(tmp_path: Path) -> None:
+    # Bare <p>s in the <body>: the model of HTML pages learnt from pages that name their blocks, so the blocks are
+    # read as text, as the model of text reads them.
+    blocks = parse_html_page(BARE_PAGE)
+    assert not markup_names_blocks(blocks.structure)
+    as_text = load_model().predict_lines("\n".join(blocks.lines))
+    routed = HTML_MODEL.predict_html(BARE_PAGE)
+    assert [(line.text, line.label, line.p_content) for line in routed] == [
+        (line.text, line.label, line.p_content) for line in as_text]
+    kept = {line.text for line in routed if line.label == "content"}
+    assert ARTICLE in kept and not kept & {"Tags: library, council", "Leave a comment", "Home | About | Blog"}
+    # Without a model of text beside it, the model of HTML pages reads the page's markup as it is.
+    alone = replace(HTML_MODEL, text_model=None)
+    assert [line.p_content for line in alone.predict_html(BARE_PAGE)] != [line.p_content for line in routed]
+    (tmp_path / "bare.html").write_text(BARE_PAGE, encoding="utf-8")
+    records = [json.loads(row) for row in predict(str(tmp_path / "bare.html"), "--format", "jsonl").stdout.splitlines()]
+    assert [(r["text"], r["p_content"]) for r in records] == [(line.text, round(line.p_content, 6)) for line in as_text]
+    explained = runner.invoke(app, ["explain", str(tmp_path / "bare.html"), "--line", "4"])
+    assert explained.exit_code == 0 and "read as text, by the model of text" in explained.stderr
+
+
+def test_a_page_whose_markup_names_its_blocks_is_read_by_the_model_of_html_pages() -> None:
+    blocks = parse_html_page(PAGE)
+    assert markup_names_blocks(blocks.structure)
+    decided = HTML_MODEL.decide_many([blocks.text_page()], None, [blocks.structure])[0]
+    assert [line.p_content for line in HTML_MODEL.predict_html(PAGE)] == decided.p.tolist()
+
+
+@pytest.mark.parametrize(("html", "named"), [
+    ("<p>one</p><p>two</p><p>three</p>", False),
+    ("<nav><p>one</p><p>two</p></nav><p>three</p>", True),  # two of three inside <nav>
+    ('<p class="lead">one</p><p>two</p><p>three</p>', False),  # one of three named
+    ('<div id="story"><p>one</p><p>two</p></div><p>three</p>', True),  # an ancestor's id names two
+    ("", False),
+])
+def test_markup_names_blocks_counts_blocks_with_a_name_or_a_naming_container(html: str, named: bool) -> None:
+    assert markup_names_blocks(parse_html_page(f"<html><body>{html}</body></html>").structure) is named
+
+
+def test_the_pipelines_read_pages_with_little_markup_as_predict_does() -> None:
+    # clean_html_pages is what Dask's clean_bag and datatrove's step call with the model of HTML pages.
+    routed, named = clean_html_pages(HTML_MODEL, [BARE_PAGE, PAGE])
+    blocks = parse_html_page(BARE_PAGE)
+    assert routed.text == load_model().clean("\n".join(blocks.lines)).replace("\n\n", "\n")
+    assert named.text == HTML_MODEL.clean_html(PAGE)
+    # A model of HTML pages with no model of text beside it reads every page's markup, and says nothing is amiss.
+    alone = replace(HTML_MODEL, text_model=None)
+    assert [cleaned.text for cleaned in clean_html_pages(alone, [BARE_PAGE])] == [alone.clean_html(BARE_PAGE)]

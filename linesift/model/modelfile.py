@@ -189,7 +189,8 @@ def builtin_model(input: ModelInput = "text") -> Traversable:
 
 def load_model(path: str | os.PathLike[str] | None = None, input: ModelInput = "text") -> Sifter:
     """Load a model of ``input`` from a file, or the built-in one when ``path`` is None: of text, or of HTML pages
-    (it cleans with :meth:`Sifter.clean_html`). Never unpickles anything.
+    (it cleans with :meth:`Sifter.clean_html`, and leaves pages whose markup names fewer than half of their blocks to
+    the built-in model of text, its :attr:`Sifter.text_model`). Never unpickles anything.
 
     Raises ValueError for an unknown ``input``, :class:`ModelFileError` for a file that is not a model of ``input``.
     """
@@ -222,6 +223,9 @@ def load_model(path: str | os.PathLike[str] | None = None, input: ModelInput = "
         where = ("predict and explain --html-model, eval --input html, load_model(path, input='html')" if model.input == "html"
                  else "predict and explain --model, eval without --input html, load_model(path)")
         raise ModelFileError(f"{name}: a model of {READS[model.input]}, not of {READS[input]} (give it to {where})")
+    if model.input == "html":
+        # Pages whose markup names few of their blocks are read as text (see Sifter.text_model).
+        model.text_model = load_model()
     return model
 
 

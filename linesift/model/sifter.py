@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, cast
 
 import numpy as np
 
@@ -24,7 +24,14 @@ from linesift.model.ngrams import N_BUCKETS, ngram_scores
 from linesift.model.pagestats import PageStats
 from linesift.model.segment import Page
 from linesift.model.structure import NAMES as STRUCTURE_NAMES
-from linesift.model.structure import SECTION_NAMES, Structure, section_features, structure_features, token_scores
+from linesift.model.structure import (
+    SECTION_NAMES,
+    Structure,
+    markup_names_blocks,
+    section_features,
+    structure_features,
+    token_scores,
+)
 
 if TYPE_CHECKING:
     from linesift.model.dom import HtmlPage
@@ -107,6 +114,9 @@ class Sifter:
     metadata: dict = field(default_factory=dict)
     # "html": the model reads each line's markup too (a Structure beside every page), and only HTML pages.
     input: ModelInput = "text"
+    # For a model of HTML pages: the model of text that cleans the blocks of a page whose markup names fewer than
+    # half of them (see linesift.model.structure.markup_names_blocks); None: this model cleans every page.
+    text_model: Sifter | None = field(default=None, compare=False)
 
     def scored(self, page: Page, threshold: float | None = None, structure: Structure | None = None) -> Scored:
         """Both passes' inputs and scores and the cut of ``page``, a :class:`Page` (see :class:`Scored`), with its
@@ -202,13 +212,25 @@ class Sifter:
             yield self._scored(joined, rule, self._checked_structure(joined, given))
 
     def decide_html_many(self, pages: Sequence[HtmlPage], threshold: float | None = None) -> list[Decision]:
-        """``decide`` of every page parsed from HTML (:func:`linesift.model.dom.parse_html_page`), in order.
+        """``decide`` of every page parsed from HTML (:func:`linesift.model.dom.parse_html_page`), in order; a page
+        whose markup names fewer than half of its blocks is decided by :attr:`text_model`, when set, from its blocks.
 
         Raises ValueError when this model reads text only; otherwise as :meth:`decide_many`.
         """
         if self.input != "html":
             raise ValueError("this model reads text only: load the HTML model (load_model(input='html')) for HTML pages")
-        return self.decide_many([page.text_page() for page in pages], threshold, [page.structure for page in pages])
+        as_text = [self.text_model is not None and not markup_names_blocks(page.structure) for page in pages]
+        decisions: list[Decision | None] = [None] * len(pages)
+        for read_as_text in (False, True):
+            chosen = [k for k, flag in enumerate(as_text) if flag == read_as_text]
+            if not chosen:
+                continue
+            text_pages = [pages[k].text_page() for k in chosen]
+            made = (cast(Sifter, self.text_model).decide_many(text_pages, threshold) if read_as_text
+                    else self.decide_many(text_pages, threshold, [pages[k].structure for k in chosen]))
+            for k, decision in zip(chosen, made):
+                decisions[k] = decision
+        return cast(list[Decision], decisions)
 
     def predict_html(self, html: str, threshold: float | None = None) -> list[Line]:
         """One :class:`Line` per block of the HTML page ``html``, a ``str``, in the order a browser shows them.
