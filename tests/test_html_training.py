@@ -14,8 +14,11 @@ from linesift import ModelFileError, load_model
 from linesift.cli import app
 from linesift.model.dom import parse_html_page
 from linesift.model.modelfile import save_model
+from linesift.model.structure import Structure
 from linesift.training.corpus import build_corpus
 from linesift.training.data import DataError, load_pages
+from linesift.training.evaluation import evaluate
+from linesift.training.excerpts import plain_markup
 from linesift.training.pipeline import train_from_files
 
 WCXB = Path(__file__).parent / "fixtures" / "wcxb"  # CC-BY-4.0, see its ATTRIBUTION.md
@@ -68,3 +71,17 @@ def test_train_and_eval_commands_take_input_html(blocks: Path, tmp_path: Path) -
     assert "rendered by blocks" in result.stdout and "ceiling" in result.stdout
     result = runner.invoke(app, ["eval", str(blocks), "--model", str(tmp_path / "m.json"), "-q"])
     assert result.exit_code == 2 and "a model of HTML pages, not of text (give it to predict and explain --html-model, eval --input html" in " ".join(result.output.split())
+
+
+def test_eval_warns_of_pages_that_predict_reads_as_text(blocks: Path, tmp_path: Path) -> None:
+    # One page's markup stripped to each block's own tag: predict leaves such a page to the model of text.
+    rows = [json.loads(line) for line in gzip.decompress(blocks.read_bytes()).decode().splitlines()]
+    bare = plain_markup(Structure.from_dict(rows[0]["structure"], len(rows[0]["lines"])))
+    rows[0]["structure"] = bare.to_dict()
+    data = tmp_path / "blocks.jsonl"
+    data.write_text("".join(json.dumps(row) + "\n" for row in rows), encoding="utf-8")
+    model = train_from_files([data], model_input="html")
+    warnings = evaluate([data], [], model).warnings
+    assert warnings == ["1 of the 3 pages name fewer than half of their blocks in their markup: predict reads them "
+                        "with the model of text, this evaluation with the model of HTML pages"]
+    assert evaluate([blocks], [], train_from_files([blocks], model_input="html")).warnings == []

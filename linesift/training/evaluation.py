@@ -15,6 +15,7 @@ from typing import Literal, get_args
 import numpy as np
 
 from linesift.model.sifter import Sifter
+from linesift.model.structure import markup_names_blocks
 from linesift.training.baselines import BaselineUnavailable
 from linesift.training.conventions import in_convention
 from linesift.training.data import LabelledPage, check_scorable, data_files, describe_files, load_pages
@@ -129,6 +130,7 @@ def evaluate(paths: Sequence[Path], unseen_paths: Sequence[Path], model: Sifter,
     warning = check_scorable(pages, describe_files([*files, *unseen_files]))
     warnings = [] if warning is None else [warning]
     pages, n_trainable = _of_sites(pages, n_trainable, options.sites, training_params(model).n_folds)
+    warnings += _little_markup_warning(pages)
     pages, probabilities, cross_validation = _scored(pages, n_trainable, model, files, unseen_files, options, progress)
     y, p = labelled_lines(pages, probabilities)
     threshold = model.threshold
@@ -147,6 +149,16 @@ def evaluate(paths: Sequence[Path], unseen_paths: Sequence[Path], model: Sifter,
     return Evaluation(pages, probabilities, y, p, cross_validation, threshold, chosen, report,
                       _curve(pages, probabilities, keeps, report, y, p, progress),
                       _comparisons(pages, keeps, threshold, html_texts, progress), warnings)
+
+
+def _little_markup_warning(pages: list[LabelledPage]) -> list[str]:
+    """A warning when some pages parsed from HTML name few of their blocks: predict leaves them to the model of
+    text, but this evaluation scores every page with the model of HTML pages."""
+    few = sum(page.structure is not None and not markup_names_blocks(page.structure) for page in pages)
+    if not few:
+        return []
+    return [f"{few} of the {len(pages)} pages name fewer than half of their blocks in their markup: predict reads "
+            "them with the model of text, this evaluation with the model of HTML pages"]
 
 
 def _scored(pages: list[LabelledPage], n_trainable: int, model: Sifter, files: list[Path], unseen_files: list[Path],
