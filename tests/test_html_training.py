@@ -82,6 +82,6 @@ def test_eval_warns_of_pages_that_predict_reads_as_text(blocks: Path, tmp_path: 
     data.write_text("".join(json.dumps(row) + "\n" for row in rows), encoding="utf-8")
     model = train_from_files([data], model_input="html")
     warnings = evaluate([data], [], model).warnings
-    assert warnings == ["1 of the 3 pages name fewer than half of their blocks in their markup: predict reads them "
-                        "with the model of text, this evaluation with the model of HTML pages"]
+    assert warnings == ["1 of the 3 pages scored name fewer than half of their blocks in their markup: predict reads "
+                        "them with the model of text, this evaluation with the model of HTML pages"]
     assert evaluate([blocks], [], train_from_files([blocks], model_input="html")).warnings == []

@@ -130,8 +130,8 @@ def evaluate(paths: Sequence[Path], unseen_paths: Sequence[Path], model: Sifter,
     warning = check_scorable(pages, describe_files([*files, *unseen_files]))
     warnings = [] if warning is None else [warning]
     pages, n_trainable = _of_sites(pages, n_trainable, options.sites, training_params(model).n_folds)
-    warnings += _little_markup_warning(pages)
     pages, probabilities, cross_validation = _scored(pages, n_trainable, model, files, unseen_files, options, progress)
+    warnings += _little_markup_warning(pages)
     y, p = labelled_lines(pages, probabilities)
     threshold = model.threshold
     chosen = options.min_precision is not None or options.min_recall is not None
@@ -157,8 +157,8 @@ def _little_markup_warning(pages: list[LabelledPage]) -> list[str]:
     few = sum(page.structure is not None and not markup_names_blocks(page.structure) for page in pages)
     if not few:
         return []
-    return [f"{few} of the {len(pages)} pages name fewer than half of their blocks in their markup: predict reads "
-            "them with the model of text, this evaluation with the model of HTML pages"]
+    return [f"{few} of the {len(pages)} pages scored name fewer than half of their blocks in their markup: predict "
+            "reads them with the model of text, this evaluation with the model of HTML pages"]
 
 
 def _scored(pages: list[LabelledPage], n_trainable: int, model: Sifter, files: list[Path], unseen_files: list[Path],
