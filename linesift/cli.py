@@ -24,7 +24,7 @@ from rich.text import Text
 from linesift import __version__
 from linesift.atomic import WouldReplaceError, check_replaceable
 from linesift.explain import DEFAULT_TOP, LineExplanation, PassExplanation, Reason, explain_lines, explanation_record
-from linesift.io.cleaning import SPANS_FIELD, reads_markup
+from linesift.io.cleaning import SPANS_FIELD
 from linesift.io.corpus import OnError, RunOptions, Summary, clean_corpus
 from linesift.io.outputs import report_replaces_output, same_file
 from linesift.io.page_text import PageText, read_page_text
@@ -121,12 +121,14 @@ def _load(model_path: Path | None, model_input: ModelInput = "text") -> Sifter:
 
 def _scorer_of(page: PageText, model: Sifter, html_model_path: Path | None) -> tuple[Sifter, Structure | None]:
     """The model that scores ``page`` as predict cleans it, and the structure it reads: the model of HTML pages for
-    blocks whose markup names them, ``model`` for text and for blocks whose markup names fewer than half of them."""
-    if reads_markup(page.structure):
-        return _load(html_model_path, "html"), page.structure
-    if page.structure is not None:
-        _warn(f"{page.where}: its markup names fewer than half of its blocks (no class, id or role, no <nav>, "
-              "<article>... around them): its blocks are read as text, by the model of text")
+    blocks whose markup names them, ``model`` for text and for blocks it leaves to a model of text."""
+    if page.structure is None:
+        return model, None
+    html_model = _load(html_model_path, "html")
+    if not html_model.reads_as_text(page.structure):
+        return html_model, page.structure
+    _warn(f"{page.where}: its markup names fewer than half of its blocks (no class, id or role, no <nav>, "
+          "<article>... around them): its blocks are read as text, by the model of text")
     return model, None
 
 

@@ -20,7 +20,7 @@ from linesift.io.html import parse, render
 from linesift.limits import PageTooLargeError, check_page_size
 from linesift.model.segment import Page
 from linesift.model.sifter import Decision, Line, Sifter, decide_lines, join_kept
-from linesift.model.structure import Structure, markup_names_blocks
+from linesift.model.structure import Structure
 
 TEXT_FIELD = "linesift_text"
 SPANS_FIELD = "linesift_spans"
@@ -103,20 +103,13 @@ def document_text(document: Document, parse_html: bool = False) -> tuple[str, St
     return text, structure, error
 
 
-def reads_markup(structure: Structure | None) -> bool:
-    """Whether a page parsed into blocks with this ``structure`` is cleaned by the model of HTML pages: it has one,
-    and its markup names its blocks (:func:`~linesift.model.structure.markup_names_blocks`). Its blocks are cleaned
-    by the model of text otherwise."""
-    return structure is not None and markup_names_blocks(structure)
-
-
 def clean_documents(model: Sifter, documents: Sequence[Document], threshold: float | None = None, spans: bool = False,
                     reasons: bool = False, html_model: Sifter | None = None) -> list[Cleaned]:
     """Clean every :class:`Document`, scored together (see :meth:`Sifter.scored_many`); an HTML page
     that cannot be rendered, or a page over the size limits, gives a ``Cleaned`` with ``error``.
-    With ``html_model`` HTML pages are parsed into blocks and cleaned by it, but for pages whose markup names fewer
-    than half of their blocks, whose blocks ``model`` cleans (see :func:`reads_markup`); without, they are rendered
-    to text and cleaned by ``model``. ``reasons`` adds each page's ``drop_reasons``, read from the same scores."""
+    With ``html_model`` HTML pages are parsed into blocks and cleaned by it, but for those it leaves to a model of
+    text (:meth:`Sifter.reads_as_text`), whose blocks ``model`` cleans; without, they are rendered to text and
+    cleaned by ``model``. ``reasons`` adds each page's ``drop_reasons``, read from the same scores."""
     results: list[Cleaned] = []
     by_model: dict[bool, dict[int, tuple[str, Structure | None]]] = {False: {}, True: {}}
     for index, document in enumerate(documents):
@@ -124,8 +117,7 @@ def clean_documents(model: Sifter, documents: Sequence[Document], threshold: flo
         text, structure, error = document_text(document, as_blocks)
         results.append(Cleaned(error=error))
         if error is None:
-            # A model of HTML pages given as ``model`` has no model of text beside it: it reads every page's markup.
-            with_markup = structure is not None and (reads_markup(structure) or model.input == "html")
+            with_markup = structure is not None and not cast(Sifter, html_model).reads_as_text(structure)
             by_model[with_markup][index] = (text, structure if with_markup else None)
     for with_markup, texts in by_model.items():
         if texts:
@@ -160,6 +152,7 @@ def clean_html_pages(html_model: Sifter, pages: Sequence[str], threshold: float 
     those whose markup names few blocks (see :func:`clean_documents`); a page that cannot be parsed, or is over the
     size limits, gives a ``Cleaned`` with ``error`` and no text."""
     documents = [Document(html=page.encode("utf-8", "replace")) for page in pages]
+    # Without a text_model the model of HTML pages leaves no page to one, and ``model`` cleans nothing.
     return clean_documents(html_model.text_model or html_model, documents, threshold, spans, reasons, html_model=html_model)
 
 

@@ -211,6 +211,11 @@ class Sifter:
             # memory went back to the system and was faulted in again page by page.
             yield self._scored(joined, rule, self._checked_structure(joined, given))
 
+    def reads_as_text(self, structure: Structure) -> bool:
+        """Whether a page parsed from HTML with this ``structure`` is left to :attr:`text_model`: there is one, and
+        the page's markup names fewer than half of its blocks (:func:`~linesift.model.structure.markup_names_blocks`)."""
+        return self.text_model is not None and not markup_names_blocks(structure)
+
     def decide_html_many(self, pages: Sequence[HtmlPage], threshold: float | None = None) -> list[Decision]:
         """``decide`` of every page parsed from HTML (:func:`linesift.model.dom.parse_html_page`), in order; a page
         whose markup names fewer than half of its blocks is decided by :attr:`text_model`, when set, from its blocks.
@@ -219,7 +224,7 @@ class Sifter:
         """
         if self.input != "html":
             raise ValueError("this model reads text only: load the HTML model (load_model(input='html')) for HTML pages")
-        as_text = [self.text_model is not None and not markup_names_blocks(page.structure) for page in pages]
+        as_text = [self.reads_as_text(page.structure) for page in pages]
         decisions: list[Decision | None] = [None] * len(pages)
         for read_as_text in (False, True):
             chosen = [k for k, flag in enumerate(as_text) if flag == read_as_text]
