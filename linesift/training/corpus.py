@@ -225,12 +225,12 @@ def build_corpus(
         if renderer not in CORPUS_RENDERERS:
             raise KeyError(f"unknown renderer {renderer!r}; known: {', '.join(CORPUS_RENDERERS)}")
     name = prefix or source.resolve().name
-    for renderer in renderers:
-        check_replaceable(out / f"{name}.{renderer}.jsonl.gz", is_corpus_file, "a corpus file", "the output")
+    targets = {renderer: out / f"{name}.{renderer}.jsonl.gz" for renderer in renderers}
+    for target in targets.values():
+        check_replaceable(target, is_corpus_file, "a corpus file", "the output")
     out.mkdir(parents=True, exist_ok=True)
     summary = CorpusSummary()
-    for renderer in renderers:
-        target = out / f"{name}.{renderer}.jsonl.gz"
+    for renderer, target in targets.items():
         pages = 0
         # The header names the target, not the temporary file: the same pages give the same bytes.
         with (atomic_path(target) as temporary, open(temporary, "wb") as raw,
