@@ -196,6 +196,39 @@ def test_first_visible_character_per_line_around_empty_lines() -> None:
     assert column("json", "starts_with_bracket", ["", "{x}", "", "  ", "[", ""]) == [0, 1, 0, 0, 1, 0]
 
 
+# --- browser notices ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("line", [
+    "Your browser does not support the video tag.",
+    "Sorry, your browser doesn’t support embedded videos.",
+    "To view this video please enable JavaScript, and consider upgrading to a web",
+    "Please enable JavaScript to view the comments powered by Disqus.",
+    "JavaScript is disabled. For a better experience, please enable JavaScript in your browser.",
+    "This site requires JavaScript to run correctly.",
+    "You are using an outdated browser.",
+    "Please enable cookies to continue.",
+    "Bitte aktivieren Sie JavaScript, um dieses Video zu sehen.",
+    "Votre navigateur ne prend pas en charge la vidéo HTML5.",
+    "Habilita JavaScript para ver este contenido.",
+    "Seu navegador não suporta vídeos.",
+    "JAVASCRIPT IS DISABLED",
+])
+def test_notices_about_the_readers_browser(line: str) -> None:
+    assert column("notice", "browser_notice", ["An ordinary sentence of the article.", line]) == [0, 1]
+
+
+@pytest.mark.parametrize("line", [
+    "JavaScript is a programming language that runs in the browser.",
+    "The browser caches each page it fetches.",
+    "We use cookies to remember your settings.",
+    "Safari does not support this API yet, so the polyfill loads instead.",
+    "Enabled by default since version 12.",
+])
+def test_lines_about_javascript_browsers_or_cookies_are_not_notices(line: str) -> None:
+    assert column("notice", "browser_notice", [line]) == [0]
+
+
 # --- links --------------------------------------------------------------------------------------
 
 

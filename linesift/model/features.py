@@ -110,9 +110,33 @@ def _hash_text_words(words: list[str]) -> np.ndarray:
     return hash_words(PageStats(Page.from_lines([text])).hash_sums, starts, starts + lengths)
 
 
+# A notice that the reader's browser lacks what the page needs (JavaScript, cookies, video, a newer
+# version): what a page shows a scraper in place of a player, a form or comments. Matched only on lines
+# holding one of the cue words, in the languages the corpus has most.
+_NOTICE_CUES = ("javascript", "browser", "navigateur", "navegador", "cookies")
+_NOTICE = re.compile(
+    r"\b(?:please\s+)?(?:enable|turn\s+on|activate|allow|switch\s+on)\s+(?:your\s+)?(?:javascript|cookies)\b"
+    r"|\b(?:javascript|cookies)\s+(?:is\s+|are\s+|must\s+be\s+|needs\s+to\s+be\s+|seems\s+to\s+be\s+)?"
+    r"(?:currently\s+)?(?:disabled|required|turned\s+off|not\s+enabled|blocked)\b"
+    r"|\brequires?\s+javascript\b"
+    r"|\byour\s+(?:web\s+|current\s+|internet\s+)?browser\s+(?:does\s*n[o'’]?t|doesn['’]t|do\s+not|cannot|can['’]t|is\s+not"
+    r"|isn['’]t|is\s+no\s+longer|is\s+out\s*(?:of\s*)?dated|is\s+unsupported|version\s+is)"
+    r"|\b(?:upgrade|update|switch)\s+(?:to\s+)?(?:your|a\s+(?:modern|newer|different|supported|more\s+recent))\s+(?:web\s+)?browser\b"
+    r"|\b(?:outdated|unsupported)\s+(?:web\s+)?browser\b"
+    r"|\bjavascript\s+(?:aktivieren|aktiviert|einschalten|deaktiviert)\b|\baktivieren\s+sie\s+javascript\b|\bbrowser\s+unterst[üu]tzt\b"
+    r"|\bactive[zr]?\s+(?:le\s+)?javascript\b|\bjavascript\s+(?:est\s+)?d[ée]sactiv[ée]\b|\bnavigateur\s+ne\s+(?:prend|supporte|permet)\b"
+    r"|\b(?:habilit|activ|ativ|abilit|attiv)\w*\s+(?:el\s+|o\s+|il\s+)?javascript\b"
+    r"|\bjavascript\s+(?:est[aá]\s+)?(?:deshabilitado|desactivado|desativado|disattivato)\b"
+    r"|\bnavegador\s+(?:no|n[ãa]o)\s+(?:soporta|admite|es\s+compatible|suporta|[ée]\s+compat[íi]vel|permite)\b"
+    r"|\bbrowser\s+non\s+supporta\b|\bjavascript\s+(?:in\s+te\s+schakelen|inschakelen|is\s+uitgeschakeld)\b|\bbrowser\s+ondersteunt\b",
+    re.IGNORECASE,
+)
+
+
 _STOP_WORD_HASHES = np.unique(_hash_text_words(_STOP_WORDS))
 _STOP_WORD_TABLE = hash_set(_STOP_WORD_HASHES)
 _JS_KEYWORD_HASHES = hash_set(_hash_text_words(list(_JS_KEYWORDS)))
+_NOTICE_CUE_HASHES = hash_set(_hash_text_words(list(_NOTICE_CUES)))
 
 
 def _stacked(columns: list[np.ndarray]) -> np.ndarray:
@@ -284,6 +308,19 @@ def json_features(stats: PageStats) -> np.ndarray:
     return _stacked([context > 0, log1p_counts(pairs), opens])
 
 
+@family("notice",
+        Column("browser_notice", Wording("tells the reader their browser lacks JavaScript, cookies or support",
+                                         "no notice about the reader's browser")))
+def notice_features(stats: PageStats) -> np.ndarray:
+    """Whether a line asks the reader to enable JavaScript or cookies, or says their browser lacks support."""
+    page = stats.page
+    cues = stats.word_spans[0][in_hash_set(stats.word_hashes, _NOTICE_CUE_HASHES)]
+    found = np.zeros(stats.n_lines)
+    for line in np.unique(stats.line_of_char[cues]).tolist():
+        found[line] = _NOTICE.search(page.text, int(page.starts[line]), int(page.ends[line])) is not None
+    return _stacked([found])
+
+
 @family("links",
         Column("urls", Wording("{value:.0f} URLs")),
         Column("emails", Wording("{value:.0f} e-mail addresses")))
@@ -429,6 +466,7 @@ FAMILIES: dict[str, Family] = {family.name: family for family in (
     terminal_features,
     javascript_features,
     json_features,
+    notice_features,
     link_features,
     markup_features,
     capitalisation_features,
