@@ -67,8 +67,16 @@ class _Open:
     names: str
     hidden: bool
     alike: int
-    children: dict[tuple[str, str | None], int] | None  # its children by tag and class, when it has several
+    element: _Element | None  # until a block child asks for its look-alike siblings (see ``siblings``)
     alike_self: int = 0
+    children: dict[tuple[str, str | None], int] | None = None
+
+    def siblings(self) -> dict[tuple[str, str | None], int] | None:
+        """Its children by tag and class, when it has several; counted when a block child first asks: most
+        elements hold only inline children (a paragraph's links), which never ask."""
+        if self.element is not None:
+            self.children, self.element = _children(self.element), None
+        return self.children
 
 
 _ROOT = _Open("", "", "", False, 0, None)  # above the root element: nothing around it
@@ -128,11 +136,14 @@ class _Lines:
         return HtmlPage(self.lines, structure)
 
 
-def _is_hidden(element: _Element) -> bool:
-    if element.get("hidden") is not None or (element.get("aria-hidden") or "").strip().lower() == "true":
+_HIDING_ATTRIBUTES = frozenset(("hidden", "aria-hidden", "style"))  # the attributes that can hide an element
+
+
+def _is_hidden(attributes: dict[str, str]) -> bool:
+    if "hidden" in attributes or attributes.get("aria-hidden", "").strip().lower() == "true":
         return True
-    style = element.get("style")
-    return bool(style) and _HIDDEN_STYLE.search(style) is not None
+    style = attributes.get("style")
+    return style is not None and _HIDDEN_STYLE.search(style) is not None
 
 
 @functools.cache
@@ -143,17 +154,21 @@ def _parser() -> HTMLParser:
 
 def _opened(element: _Element, tag: str, parent: _Open, grandparent: _Open) -> _Open:
     """``element``, a block, open inside ``parent`` (itself inside ``grandparent``)."""
-    value = " ".join(filter(None, (element.get("class"), element.get("id"), element.get("role"))))
+    # One call for all its attributes: most blocks have none, and a dict answers the rest without lxml.
+    items = element.items()
+    attributes = dict(items) if items else {}
+    class_ = attributes.get("class")
+    value = " ".join(filter(None, (class_, attributes.get("id"), attributes.get("role"))))
     words = _words(value) if value else ""
-    siblings = parent.children
-    alike = siblings.get((tag, element.get("class")), 1) - 1 if siblings else 0
+    siblings = parent.siblings()
+    alike = siblings.get((tag, class_), 1) - 1 if siblings else 0
     return _Open(
         tag,
         f"{tag}{LEVEL}{parent.tags}" if parent.tags else tag,
         f"{words}{LEVEL}{parent.names}" if parent.tags else words,
-        parent.hidden or _is_hidden(element),
+        parent.hidden or (not _HIDING_ATTRIBUTES.isdisjoint(attributes) and _is_hidden(attributes)),
         max(alike, parent.alike_self, grandparent.alike_self),
-        _children(element),
+        element,
         alike,
     )
 
@@ -178,9 +193,7 @@ def parse_html_page(html: str) -> HtmlPage:
     path = [_ROOT, _ROOT]
     links_open = pre_depth = 0
 
-    def add(text: str | None) -> None:
-        if not text:
-            return
+    def add(text: str) -> None:
         if pre_depth and "\n" in text:
             first, *rest = text.split("\n")
             out.add(first, links_open > 0)
@@ -196,7 +209,7 @@ def parse_html_page(html: str) -> HtmlPage:
             return _rendered_lines(html)
         tag = element.tag
         if not isinstance(tag, str):  # an entity or a comment lxml kept: only its tail shows
-            if event == "end":
+            if event == "end" and element.tail:
                 add(element.tail)
             continue
         if event == "start":
@@ -205,7 +218,8 @@ def parse_html_page(html: str) -> HtmlPage:
                 path.append(_ROOT)  # its end event still comes, and closes it
                 continue
             if tag in BLOCKS:
-                out.end(path[-1])
+                if out.pieces:
+                    out.end(path[-1])
                 path.append(_opened(element, tag, path[-1], path[-2]))
             else:
                 # An inline element's text joins the line of the block around it, which says where the line sits:
@@ -218,10 +232,13 @@ def parse_html_page(html: str) -> HtmlPage:
                 out.open_links += 1
             elif tag == "pre":
                 pre_depth += 1
-            add(element.text)
+            text = element.text
+            if text:
+                add(text)
             continue
         if tag in BLOCKS:
-            out.end(path[-1], preformatted=pre_depth > 0)
+            if out.pieces:
+                out.end(path[-1], preformatted=pre_depth > 0)
         elif tag in CELLS:
             out.add(" ", False)
         path.pop()
@@ -229,7 +246,9 @@ def parse_html_page(html: str) -> HtmlPage:
             links_open -= 1
         elif tag == "pre":
             pre_depth -= 1
-        add(element.tail)
+        tail = element.tail
+        if tail:
+            add(tail)
     out.end(path[-1])
     return out.page()
 
