@@ -64,6 +64,15 @@ def test_each_line_knows_the_markup_around_it():
     assert structure.tags[line["© 2024 Example"]] == "footer|body|html"
 
 
+def test_a_buttons_label_is_a_block_of_its_own():
+    page = parse_html_page('<div class="signup"><p>Get the news every morning.</p><button class="btn">Subscribe</button>'
+                           '</div><p>Pick a size: <button>S</button> <button>M</button> then go on reading.</p>')
+    assert page.lines == ["Get the news every morning.", "Subscribe", "Pick a size:", "S", "M", "then go on reading."]
+    assert page.structure.tags[1] == "button|div|body|html"
+    assert page.structure.names[1] == "btn|signup||"
+    assert page.structure.alike[3] == 1  # the other size button beside it
+
+
 GOLD = {row["file_id"]: row for row in map(json.loads, (FIXTURES / "wcxb" / "ground-truth.jsonl").read_text().splitlines())}
 
 

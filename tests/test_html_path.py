@@ -65,6 +65,15 @@ def test_explain_gives_the_markups_reasons(tmp_path: Path) -> None:
     assert any("inside <nav>" in text or "link text" in text or "its markup" in text for text in markup)
 
 
+def test_a_newsletter_boxs_button_inside_an_article_is_dropped() -> None:
+    # A button's label is a block of its own, read by its tag: glued to no tag of its own, "Subscribe" was kept.
+    page = PAGE.replace("</p>\n<p>Residents", "</p>\n<div class=\"newsletter-signup\"><p>Sign up for our newsletter and "
+                        "get the top stories every morning.</p><button>Subscribe</button></div>\n<p>Residents")
+    lines = {line.text: line for line in HTML_MODEL.predict_html(page)}
+    assert lines["Subscribe"].label == "noise"
+    assert lines[ARTICLE].label == "content"
+
+
 def test_html_as_text_renders_and_uses_the_text_model(tmp_path: Path) -> None:
     from linesift.io.render import render_html
 

@@ -1,7 +1,8 @@
 """An HTML page as blocks: the text a browser shows, one block a line, each with what the markup says of it.
 
 A block is what a text renderer puts on a line of its own: a paragraph, a heading, a list item, a table row,
-a line of a ``<pre>``, the text between two ``<br>``. Scripts, styles, templates and the ``<head>`` show
+a line of a ``<pre>``, the text between two ``<br>``; and a button's label, which names a control ("Subscribe",
+"Add to cart", a size to pick) and is never part of the sentence beside it. Scripts, styles, templates and the ``<head>`` show
 nothing; ``<noscript>`` content is kept, as a scraper without JavaScript sees it. Beside each line the
 :class:`~linesift.model.structure.Structure` records the elements around it (tags, class, id and role words),
 its link text, its look-alike siblings and whether the markup hides it.
@@ -26,8 +27,8 @@ from linesift.model.segment import Page
 from linesift.model.structure import LEVEL, Structure
 
 BLOCKS = frozenset((
-    "address", "article", "aside", "blockquote", "body", "caption", "center", "dd", "details", "dialog", "dir",
-    "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6",
+    "address", "article", "aside", "blockquote", "body", "button", "caption", "center", "dd", "details", "dialog",
+    "dir", "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6",
     "header", "hgroup", "hr", "html", "legend", "li", "main", "menu", "nav", "noscript", "ol", "option", "p", "pre",
     "section", "summary", "table", "tbody", "tfoot", "thead", "tr", "ul",
 ))
