@@ -127,7 +127,7 @@ def _scorer_of(page: PageText, model: Sifter, html_model_path: Path | None) -> t
     html_model = _load(html_model_path, "html")
     if not html_model.reads_as_text(page.structure):
         return html_model, page.structure
-    _warn(f"{page.where}: its markup names fewer than half of its blocks (no class, id or role, no <nav>, "
+    _warn(f"{page.where}: its markup names fewer than half of its blocks (no class, id, role or aria-label, no <nav>, "
           "<article>... around them): its blocks are read as text, by the model of text")
     return model, None
 

@@ -46,7 +46,7 @@ DEFAULT_TOP = 3  # reasons shown each way: enough to see the decision, few enoug
 NGRAMS = "ngrams"  # the name of the one reason that sums all hashed n-gram columns
 NGRAMS_DESCRIPTION = "words/phrases at the start of the line"
 NAMED_NGRAMS = 3  # n-grams named inside the n-gram reason
-MARKUP = "markup"  # the name of the one reason that sums the hashed tags and class, id and role words of a line
+MARKUP = "markup"  # the name of the one reason that sums the hashed tags and naming words of a line
 MARKUP_DESCRIPTION = "its markup"
 NAMED_TOKENS = 3  # tags and words named inside the markup reason
 

@@ -73,6 +73,13 @@ def test_a_buttons_label_is_a_block_of_its_own():
     assert page.structure.alike[3] == 1  # the other size button beside it
 
 
+def test_aria_label_and_data_testid_name_a_block_as_its_class_does():
+    page = parse_html_page('<nav aria-label="Breadcrumb"><ol><li>Home</li></ol></nav>'
+                           '<div class="x9f3k" data-testid="productDescription"><p>Soft cotton.</p></div>')
+    assert page.structure.names[0] == "||breadcrumb||"
+    assert page.structure.names[1] == "|x9f3k product description||"
+
+
 GOLD = {row["file_id"]: row for row in map(json.loads, (FIXTURES / "wcxb" / "ground-truth.jsonl").read_text().splitlines())}
 
 

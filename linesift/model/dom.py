@@ -2,10 +2,10 @@
 
 A block is what a text renderer puts on a line of its own: a paragraph, a heading, a list item, a table row,
 a line of a ``<pre>``, the text between two ``<br>``; and a button's label, which names a control ("Subscribe",
-"Add to cart", a size to pick) and is never part of the sentence beside it. Scripts, styles, templates and the ``<head>`` show
-nothing; ``<noscript>`` content is kept, as a scraper without JavaScript sees it. Beside each line the
-:class:`~linesift.model.structure.Structure` records the elements around it (tags, class, id and role words),
-its link text, its look-alike siblings and whether the markup hides it.
+"Add to cart", a size to pick) and is never part of the sentence beside it. Scripts, styles, templates and the
+``<head>`` show nothing; ``<noscript>`` content is kept, as a scraper without JavaScript sees it. Beside each line
+the :class:`~linesift.model.structure.Structure` records the elements around it (tags; class, id, role,
+aria-label and data-testid words), its link text, its look-alike siblings and whether the markup hides it.
 
 The tree is parsed by lxml (libxml2's HTML parser) and walked by its event iterator, without recursion; a page
 nested deeper than libxml2 nests (see :data:`MAX_DEPTH`) is read as plain lines instead.
@@ -59,8 +59,8 @@ class HtmlPage:
 
 @dataclass(slots=True)
 class _Open:
-    """An element open on the walk's path, with what a line ending inside it records: the tags and the class, id
-    and role words of it and its ancestors (innermost first, see :class:`Structure`), whether it or an ancestor is
+    """An element open on the walk's path, with what a line ending inside it records: the tags and the naming
+    words of it and its ancestors (innermost first, see :class:`Structure`), whether it or an ancestor is
     hidden, and the most look-alike siblings of it and its two nearest ancestors."""
 
     tag: str
@@ -85,7 +85,7 @@ _ROOT = _Open("", "", "", False, 0, None)  # above the root element: nothing aro
 
 @functools.lru_cache(maxsize=1 << 16)  # pages of a site, and elements of a page, repeat their classes
 def _words(value: str) -> str:
-    """The lower-cased words of class, id and role values: ``postBody main-content`` → ``post body main content``."""
+    """The lower-cased words of class and naming attributes' values: ``postBody main-content`` → ``post body main content``."""
     found = [word.lower() for word in _WORD_SPLIT.split(value) if len(word) > 1 and not word.isdigit()]
     return " ".join(list(dict.fromkeys(found))[:MAX_WORDS_PER_LEVEL])
 
@@ -137,6 +137,9 @@ class _Lines:
         return HtmlPage(self.lines, structure)
 
 
+# Besides the class, the attributes whose words name an element: ``aria-label`` says in words what a block is
+# ("Breadcrumb", "Share this article") and ``data-testid`` names it where the class is a hash of the styles.
+_NAMING_ATTRIBUTES = ("id", "role", "aria-label", "data-testid")
 _HIDING_ATTRIBUTES = frozenset(("hidden", "aria-hidden", "style"))  # the attributes that can hide an element
 
 
@@ -159,7 +162,7 @@ def _opened(element: _Element, tag: str, parent: _Open, grandparent: _Open) -> _
     items = element.items()
     attributes = dict(items) if items else {}
     class_ = attributes.get("class")
-    value = " ".join(filter(None, (class_, attributes.get("id"), attributes.get("role"))))
+    value = " ".join(filter(None, (class_, *map(attributes.get, _NAMING_ATTRIBUTES))))
     words = _words(value) if value else ""
     siblings = parent.siblings()
     alike = siblings.get((tag, class_), 1) - 1 if siblings else 0

@@ -1,11 +1,11 @@
 """What the markup says of each block of a page rendered from HTML, and the features a model reads from it.
 
 A page parsed from HTML (:mod:`linesift.model.dom`) has one line per block, as a text renderer writes it,
-and beside its text a :class:`Structure`: the tags and the class, id and role words around each block,
-how much of it is link text, how many siblings look like it, and whether the markup hides it. The HTML
-model reads these next to the text features: dense columns (inside ``<nav>``, link share...) and hashed
-tokens of the tags and words, learnt like the text's n-grams (a class word such as ``related`` or
-``sidebar`` is noise on most sites, but no list of such words is written here).
+and beside its text a :class:`Structure`: the tags and the naming words (class, id, role, aria-label,
+data-testid) around each block, how much of it is link text, how many siblings look like it, and whether
+the markup hides it. The HTML model reads these next to the text features: dense columns (inside ``<nav>``,
+link share...) and hashed tokens of the tags and words, learnt like the text's n-grams (a class word such
+as ``related`` or ``sidebar`` is noise on most sites, but no list of such words is written here).
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ CONTAINERS = ("main", "article", "nav", "header", "footer", "aside", "form", "fi
 HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 # Containers whose tag alone says what the blocks in them are, named or not.
 NAMING_CONTAINERS = frozenset(("main", "article", "nav", "header", "footer", "aside", "form", "dialog"))
-# A page whose markup names fewer of its blocks than this share (a class, id or role word on or around a block, or
+# A page whose markup names fewer of its blocks than this share (a naming word on or around a block, or
 # one of NAMING_CONTAINERS) says little in it: bare <p>s and <h1>s, as simple sites and hand-written pages have.
 # The model of HTML pages learns from pages that name nearly every block (3 of the 1,329 WCXB pages name fewer than
 # half) and reads such a page worse than the text model reads its blocks (docs/html.md#pages-with-little-markup).
@@ -166,8 +166,8 @@ def _tag_columns(tags: str) -> tuple[float, ...]:
 
 
 def line_tokens(tags: str, names: str) -> list[str]:
-    """The hashed tokens of one line: its element's tag and its parent's, every tag around it, and the class,
-    id and role words of its near levels and of all levels (see :data:`NEAR_LEVELS`)."""
+    """The hashed tokens of one line: its element's tag and its parent's, every tag around it, and the naming
+    words of its near levels and of all levels (see :data:`NEAR_LEVELS`)."""
     tag_levels, name_levels = _levels(tags), _levels(names)
     tokens = [f"tag:{tag_levels[0]}"] if tag_levels else []
     if len(tag_levels) > 1:
