@@ -181,8 +181,14 @@ def _matches_per_line(stats: PageStats, pattern: re.Pattern[str], candidates: np
 
 def _matches_per_line_with(stats: PageStats, pattern: re.Pattern[str], char: str) -> np.ndarray:
     """``_matches_per_line`` of a pattern whose matches all hold ``char`` and stay in one line: only lines with ``char`` are searched."""
+    return _matches_on_lines(stats, pattern, stats.positions(char))
+
+
+def _matches_on_lines(stats: PageStats, pattern: re.Pattern[str], offsets: np.ndarray) -> np.ndarray:
+    """How many matches of ``pattern``, which stay in one line, start on each line; only the lines holding one of
+    ``offsets`` are searched."""
     page = stats.page
-    lines = np.unique(stats.line_of_char[stats.positions(char)]).tolist()
+    lines = np.unique(stats.line_of_char[offsets]).tolist()
     return _count_per_line(
         stats, [m.start() for i in lines for m in pattern.finditer(page.text, int(page.starts[i]), int(page.ends[i]))]
     )
@@ -313,12 +319,8 @@ def json_features(stats: PageStats) -> np.ndarray:
                                          "no notice about the reader's browser")))
 def notice_features(stats: PageStats) -> np.ndarray:
     """Whether a line asks the reader to enable JavaScript or cookies, or says their browser lacks support."""
-    page = stats.page
     cues = stats.word_spans[0][in_hash_set(stats.word_hashes, _NOTICE_CUE_HASHES)]
-    found = np.zeros(stats.n_lines)
-    for line in np.unique(stats.line_of_char[cues]).tolist():
-        found[line] = _NOTICE.search(page.text, int(page.starts[line]), int(page.ends[line])) is not None
-    return _stacked([found])
+    return _stacked([_matches_on_lines(stats, _NOTICE, cues) > 0])
 
 
 @family("links",
