@@ -125,6 +125,9 @@ SECTION_COLUMNS: tuple[Column, ...] = (
     Column("log_section_lines", Wording("{value:.0f} other lines in its section", transform=from_log1p)),
     Column("in_main_region", Wording("inside the page's main region", "outside the page's main region")),
     Column("section_mass_share", Wording("its section holds {value:.0%} of the page's likely content")),
+    Column("before_h1", Wording("before the page's first <h1>", "not before the page's first <h1>")),
+    Column("log_steps_to_h1", Wording("{value:.0f} elements apart from the page's first <h1>", transform=from_log1p)),
+    Column("no_h1", Wording("on a page with no <h1>", "on a page with an <h1>")),
 )
 SECTION_NAMES = [column.name for column in SECTION_COLUMNS]
 _COLUMN_OF_TAG = {tag: k for k, tag in enumerate((*CONTAINERS, *HEADINGS))}
@@ -219,7 +222,8 @@ def section_features(structure: Structure, p_first: np.ndarray, page_of_line: np
                      lengths: np.ndarray) -> np.ndarray:
     """``(n_lines, len(SECTION_COLUMNS))``: the mean first-pass logit of the lines in each line's section (the lines of
     its page whose block has the same parent path, tags and words), how many other lines it holds, whether the line
-    is in its page's main region (see :func:`_region_features`) and its section's share of the page's likely content."""
+    is in its page's main region (see :func:`_region_features`), its section's share of the page's likely content,
+    and where it stands from the page's headline (see :func:`_headline_features`)."""
     ids = np.empty(len(structure), dtype=np.int64)
     sections: dict[tuple[int, str, str], int] = {}
     for row, (page, tags, names) in enumerate(zip(page_of_line.tolist(), structure.tags, structure.names)):
@@ -230,7 +234,9 @@ def section_features(structure: Structure, p_first: np.ndarray, page_of_line: np
     out = np.empty((len(structure), len(SECTION_COLUMNS)))
     out[:, 0] = sums[ids] / counts[ids]
     out[:, 1] = np.log(counts[ids])  # log1p of the other lines
-    out[:, 2:] = _region_features(structure, p_first * lengths, page_of_line)
+    elements, of_line = _elements_of_lines(structure, page_of_line)
+    out[:, 2:4] = _region_features(elements, of_line, p_first * lengths, page_of_line)
+    out[:, 4:] = _headline_features(elements, of_line, page_of_line)
     return out
 
 
@@ -268,13 +274,18 @@ class _Elements:
         return above
 
 
-def _region_features(structure: Structure, mass: np.ndarray, page_of_line: np.ndarray) -> np.ndarray:
-    """``(n_lines, 2)``: whether each line is inside its page's main region, the deepest element whose lines hold
-    at least :data:`MAIN_REGION_SHARE` of the page's likely content (``mass``: characters times first-pass score),
-    and the share of it that the line's parent element holds (a readability-like view of the page's layout)."""
+def _elements_of_lines(structure: Structure, page_of_line: np.ndarray) -> tuple[_Elements, np.ndarray]:
+    """The elements of the lines' pages, and each line's element (-1 for a line with no markup)."""
     elements = _Elements()
     of_line = np.fromiter((elements.of(page, tags, names) for page, tags, names in
                            zip(page_of_line.tolist(), structure.tags, structure.names)), dtype=np.int64, count=len(structure))
+    return elements, of_line
+
+
+def _region_features(elements: _Elements, of_line: np.ndarray, mass: np.ndarray, page_of_line: np.ndarray) -> np.ndarray:
+    """``(n_lines, 2)``: whether each line is inside its page's main region, the deepest element whose lines hold
+    at least :data:`MAIN_REGION_SHARE` of the page's likely content (``mass``: characters times first-pass score),
+    and the share of it that the line's parent element holds (a readability-like view of the page's layout)."""
     parent, page = np.array(elements.parent, dtype=np.int64), np.array(elements.page, dtype=np.int64)
     depth = np.array(elements.depth, dtype=np.int64)
     marked = of_line >= 0
@@ -290,10 +301,47 @@ def _region_features(structure: Structure, mass: np.ndarray, page_of_line: np.nd
     inside = np.zeros(len(parent), dtype=bool)
     for element in range(len(parent)):  # parents come first
         inside[element] = main[page[element]] == element or (parent[element] >= 0 and inside[parent[element]])
-    out = np.zeros((len(structure), 2))
+    out = np.zeros((len(of_line), 2))
     rows = np.flatnonzero(marked)
     elements_of_rows = of_line[rows]
     around = np.where(parent[elements_of_rows] >= 0, parent[elements_of_rows], elements_of_rows)
     out[rows, 0] = inside[elements_of_rows]
     out[rows, 1] = np.divide(held[around], totals[page[around]], out=np.zeros(len(rows)), where=totals[page[around]] > 0)
+    return out
+
+
+def _headline_features(elements: _Elements, of_line: np.ndarray, page_of_line: np.ndarray) -> np.ndarray:
+    """``(n_lines, 3)``: whether each line comes before its page's first ``<h1>`` block, how many elements apart the
+    two blocks are in the tree (up from the line to the innermost element around both, then down to the ``<h1>``),
+    and whether the page has no ``<h1>`` block. A page's main text mostly sits in the element around its headline;
+    menus and teasers sit before it or far from it. Elements are told apart by their paths' tags and naming words
+    only, so look-alike siblings count as one element."""
+    parent, depth = elements.parent, np.array([*elements.depth, -1], dtype=np.int64)  # -1: a line with no markup
+    is_h1 = np.fromiter((tags[:2] == "h1" and tags[2:3] in ("", LEVEL) for _, tags, _ in elements.index),
+                        dtype=bool, count=len(parent))
+    rows = np.arange(len(of_line))
+    at_h1 = np.append(is_h1, False)[of_line]
+    headline_row = np.full(int(page_of_line.max(initial=-1)) + 1, len(of_line))
+    np.minimum.at(headline_row, page_of_line[at_h1], rows[at_h1])
+    has_headline = headline_row < len(of_line)
+    headline = np.full(len(headline_row), -1)
+    headline[has_headline] = of_line[headline_row[has_headline]]
+    around_headline = np.zeros(len(parent), dtype=bool)
+    for element in headline[has_headline].tolist():
+        while element >= 0:
+            around_headline[element] = True
+            element = parent[element]
+    # The depth of the innermost element around both an element and its page's headline (-1: none).
+    shared = np.full(len(parent) + 1, -1)
+    for element in range(len(parent)):  # parents come first
+        if around_headline[element]:
+            shared[element] = depth[element]
+        elif parent[element] >= 0:
+            shared[element] = shared[parent[element]]
+    steps = depth[of_line] + depth[headline[page_of_line]] - 2 * shared[of_line]
+    line_has_headline = has_headline[page_of_line]
+    out = np.zeros((len(of_line), 3))
+    out[:, 0] = line_has_headline & (rows < headline_row[page_of_line])
+    out[:, 1] = np.where(line_has_headline, np.log1p(np.maximum(steps, 0)), 0.0)
+    out[:, 2] = ~line_has_headline
     return out
