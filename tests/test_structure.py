@@ -87,6 +87,28 @@ def test_the_main_region_is_the_deepest_element_holding_half_the_likely_content(
     assert np.array_equal(features[:4], features[4:])
 
 
+def test_blocks_are_placed_from_the_pages_first_headline():
+    # A page: a menu, the <h1>, a paragraph beside it, one in a <div> below it, a footer; then a page with no <h1>.
+    tags = ["li|ul|nav|body|html", "h1|article|main|body|html", "p|article|main|body|html",
+            "p|div|article|main|body|html", "p|footer|body|html", "h1|footer|body|html", "p|div|body|html"]
+    structure = Structure(tags, ["|" * t.count("|") for t in tags], *(np.zeros(7, dtype=np.int64),) * 3,
+                          np.zeros(7, dtype=bool))
+    page_of_line = np.array([0, 0, 0, 0, 0, 1, 1])
+    features = section_features(structure, np.full(7, 0.5), page_of_line, np.full(7, 50.0))
+    column = {name: k for k, name in enumerate(SECTION_NAMES)}
+    assert features[:5, column["before_h1"]].tolist() == [1.0, 0.0, 0.0, 0.0, 0.0]
+    # Steps up to the innermost element around both, then down: <body>; none (the <h1> itself); <article>,
+    # from the paragraph beside it and from the one a level further down; <body>.
+    steps = [3 + 3, 0, 1 + 1, 2 + 1, 2 + 3]
+    assert features[:5, column["log_steps_to_h1"]] == pytest.approx(np.log1p(steps))
+    assert features[:5, column["no_h1"]].tolist() == [0.0] * 5
+    # The second page's <h1> is its own: its <div> paragraph is two steps up to <body> and two down.
+    assert features[5:, column["no_h1"]].tolist() == [0.0, 0.0]
+    assert features[6, column["log_steps_to_h1"]] == pytest.approx(np.log1p(2 + 2))
+    alone = section_features(structure.take(np.array([6])), np.array([0.5]), np.zeros(1, dtype=np.int64), np.array([50.0]))
+    assert alone[0, column["no_h1"]] == 1.0 and alone[0, column["before_h1"]] == 0.0
+
+
 def test_tokens_name_the_tags_and_the_near_and_far_words():
     tokens = line_tokens("li|ul|nav|body|html", "menu item|main menu|site nav||")
     assert tokens[:2] == ["tag:li", "parent:ul"]
