@@ -102,11 +102,14 @@ def test_blocks_are_placed_from_the_pages_first_headline():
     steps = [3 + 3, 0, 1 + 1, 2 + 1, 2 + 3]
     assert features[:5, column["log_steps_to_h1"]] == pytest.approx(np.log1p(steps))
     assert features[:5, column["no_h1"]].tolist() == [0.0] * 5
+    # The article holds the headline and three of the page's five equal lines: the main region, and the story.
+    assert features[:5, column["in_story"]].tolist() == [0.0, 1.0, 1.0, 1.0, 0.0]
     # The second page's <h1> is its own: its <div> paragraph is two steps up to <body> and two down.
     assert features[5:, column["no_h1"]].tolist() == [0.0, 0.0]
     assert features[6, column["log_steps_to_h1"]] == pytest.approx(np.log1p(2 + 2))
     alone = section_features(structure.take(np.array([6])), np.array([0.5]), np.zeros(1, dtype=np.int64), np.array([50.0]))
     assert alone[0, column["no_h1"]] == 1.0 and alone[0, column["before_h1"]] == 0.0
+    assert alone[0, column["in_story"]] == 0.0
 
 
 def test_tokens_name_the_tags_and_the_near_and_far_words():

@@ -128,6 +128,8 @@ SECTION_COLUMNS: tuple[Column, ...] = (
     Column("before_h1", Wording("before the page's first <h1>", "not before the page's first <h1>")),
     Column("log_steps_to_h1", Wording("{value:.0f} elements apart from the page's first <h1>", transform=from_log1p)),
     Column("no_h1", Wording("on a page with no <h1>", "on a page with an <h1>")),
+    Column("in_story", Wording("inside the element around both the page's first <h1> and its main region",
+                               "outside the element around both the page's first <h1> and its main region")),
 )
 SECTION_NAMES = [column.name for column in SECTION_COLUMNS]
 _COLUMN_OF_TAG = {tag: k for k, tag in enumerate((*CONTAINERS, *HEADINGS))}
@@ -235,8 +237,8 @@ def section_features(structure: Structure, p_first: np.ndarray, page_of_line: np
     out[:, 0] = sums[ids] / counts[ids]
     out[:, 1] = np.log(counts[ids])  # log1p of the other lines
     elements, of_line = _elements_of_lines(structure, page_of_line)
-    out[:, 2:4] = _region_features(elements, of_line, p_first * lengths, page_of_line)
-    out[:, 4:] = _headline_features(elements, of_line, page_of_line)
+    out[:, 2:4], main = _region_features(elements, of_line, p_first * lengths, page_of_line)
+    out[:, 4:] = _headline_features(elements, of_line, page_of_line, main)
     return out
 
 
@@ -282,10 +284,12 @@ def _elements_of_lines(structure: Structure, page_of_line: np.ndarray) -> tuple[
     return elements, of_line
 
 
-def _region_features(elements: _Elements, of_line: np.ndarray, mass: np.ndarray, page_of_line: np.ndarray) -> np.ndarray:
+def _region_features(elements: _Elements, of_line: np.ndarray, mass: np.ndarray,
+                     page_of_line: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """``(n_lines, 2)``: whether each line is inside its page's main region, the deepest element whose lines hold
     at least :data:`MAIN_REGION_SHARE` of the page's likely content (``mass``: characters times first-pass score),
-    and the share of it that the line's parent element holds (a readability-like view of the page's layout)."""
+    and the share of it that the line's parent element holds (a readability-like view of the page's layout); then
+    each page's main region (-1 for none)."""
     parent, page = np.array(elements.parent, dtype=np.int64), np.array(elements.page, dtype=np.int64)
     depth = np.array(elements.depth, dtype=np.int64)
     marked = of_line >= 0
@@ -307,15 +311,18 @@ def _region_features(elements: _Elements, of_line: np.ndarray, mass: np.ndarray,
     around = np.where(parent[elements_of_rows] >= 0, parent[elements_of_rows], elements_of_rows)
     out[rows, 0] = inside[elements_of_rows]
     out[rows, 1] = np.divide(held[around], totals[page[around]], out=np.zeros(len(rows)), where=totals[page[around]] > 0)
-    return out
+    return out, main
 
 
-def _headline_features(elements: _Elements, of_line: np.ndarray, page_of_line: np.ndarray) -> np.ndarray:
-    """``(n_lines, 3)``: whether each line comes before its page's first ``<h1>`` block, how many elements apart the
+def _headline_features(elements: _Elements, of_line: np.ndarray, page_of_line: np.ndarray,
+                       main: np.ndarray) -> np.ndarray:
+    """``(n_lines, 4)``: whether each line comes before its page's first ``<h1>`` block, how many elements apart the
     two blocks are in the tree (up from the line to the innermost element around both, then down to the ``<h1>``),
-    and whether the page has no ``<h1>`` block. A page's main text mostly sits in the element around its headline;
-    menus and teasers sit before it or far from it. Elements are told apart by their paths' tags and naming words
-    only, so look-alike siblings count as one element."""
+    whether the page has no ``<h1>`` block, and whether the line is inside the page's story, the innermost element
+    around both the ``<h1>`` and the page's main region (``main``, by page). A page's main text mostly sits in the
+    element around its headline; menus and teasers sit before it or far from it, comments and related links outside
+    the story. Elements are told apart by their paths' tags and naming words only, so look-alike siblings count as
+    one element."""
     parent, depth = elements.parent, np.array([*elements.depth, -1], dtype=np.int64)  # -1: a line with no markup
     is_h1 = np.fromiter((tags[:2] == "h1" and tags[2:3] in ("", LEVEL) for _, tags, _ in elements.index),
                         dtype=bool, count=len(parent))
@@ -339,9 +346,20 @@ def _headline_features(elements: _Elements, of_line: np.ndarray, page_of_line: n
         elif parent[element] >= 0:
             shared[element] = shared[parent[element]]
     steps = depth[of_line] + depth[headline[page_of_line]] - 2 * shared[of_line]
+    # Each page's story: up from its main region to the first element around the headline too.
+    story = np.full(len(headline_row), -1)
+    for page in np.flatnonzero(has_headline[: len(main)]).tolist():
+        element = int(main[page])
+        while element >= 0 and not around_headline[element]:
+            element = parent[element]
+        story[page] = element
+    in_story = np.zeros(len(parent) + 1, dtype=bool)  # the last entry: a line with no markup
+    for element, page in enumerate(elements.page):  # parents come first
+        in_story[element] = story[page] == element or (parent[element] >= 0 and in_story[parent[element]])
     line_has_headline = has_headline[page_of_line]
-    out = np.zeros((len(of_line), 3))
+    out = np.zeros((len(of_line), 4))
     out[:, 0] = line_has_headline & (rows < headline_row[page_of_line])
     out[:, 1] = np.where(line_has_headline, np.log1p(np.maximum(steps, 0)), 0.0)
     out[:, 2] = ~line_has_headline
+    out[:, 3] = in_story[of_line]
     return out
