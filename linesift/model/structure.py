@@ -226,17 +226,17 @@ def section_features(structure: Structure, p_first: np.ndarray, page_of_line: np
     its page whose block has the same parent path, tags and words), how many other lines it holds, whether the line
     is in its page's main region (see :func:`_region_features`), its section's share of the page's likely content,
     and where it stands from the page's headline (see :func:`_headline_features`)."""
-    ids = np.empty(len(structure), dtype=np.int64)
-    sections: dict[tuple[int, str, str], int] = {}
-    for row, (page, tags, names) in enumerate(zip(page_of_line.tolist(), structure.tags, structure.names)):
-        ids[row] = sections.setdefault((page, tags.partition(LEVEL)[2], names.partition(LEVEL)[2]), len(sections))
+    elements, of_line = _elements_of_lines(structure, page_of_line)
+    # A line's section is its block's parent element; the blocks at the top of a page and the lines with no
+    # markup make one section of the page.
+    parent_of_line = np.array([*elements.parent, -1], dtype=np.int64)[of_line]
+    ids = np.where(parent_of_line >= 0, parent_of_line, len(elements.parent) + page_of_line)
     logits = logit(p_first)
-    counts = np.bincount(ids, minlength=len(sections)).astype(np.float64)
-    sums = np.bincount(ids, weights=logits, minlength=len(sections))
+    counts = np.bincount(ids).astype(np.float64)
+    sums = np.bincount(ids, weights=logits)
     out = np.empty((len(structure), len(SECTION_COLUMNS)))
     out[:, 0] = sums[ids] / counts[ids]
     out[:, 1] = np.log(counts[ids])  # log1p of the other lines
-    elements, of_line = _elements_of_lines(structure, page_of_line)
     out[:, 2:4], main = _region_features(elements, of_line, p_first * lengths, page_of_line)
     out[:, 4:] = _headline_features(elements, of_line, page_of_line, main)
     return out
@@ -302,9 +302,7 @@ def _region_features(elements: _Elements, of_line: np.ndarray, mass: np.ndarray,
     for element in np.flatnonzero(held >= MAIN_REGION_SHARE * totals[page]).tolist():
         if main[page[element]] < 0 or depth[element] > depth[main[page[element]]]:
             main[page[element]] = element
-    inside = np.zeros(len(parent), dtype=bool)
-    for element in range(len(parent)):  # parents come first
-        inside[element] = main[page[element]] == element or (parent[element] >= 0 and inside[parent[element]])
+    inside = _within(elements, main)
     out = np.zeros((len(of_line), 2))
     rows = np.flatnonzero(marked)
     elements_of_rows = of_line[rows]
@@ -312,6 +310,15 @@ def _region_features(elements: _Elements, of_line: np.ndarray, mass: np.ndarray,
     out[rows, 0] = inside[elements_of_rows]
     out[rows, 1] = np.divide(held[around], totals[page[around]], out=np.zeros(len(rows)), where=totals[page[around]] > 0)
     return out, main
+
+
+def _within(elements: _Elements, chosen: np.ndarray) -> np.ndarray:
+    """Whether each element is its page's ``chosen`` element (by page, -1 for none) or inside it; then a last entry,
+    False, for a line with no markup (element -1)."""
+    inside = np.zeros(len(elements.parent) + 1, dtype=bool)
+    for element, (parent, page) in enumerate(zip(elements.parent, elements.page)):  # parents come first
+        inside[element] = chosen[page] == element or (parent >= 0 and inside[parent])
+    return inside
 
 
 def _headline_features(elements: _Elements, of_line: np.ndarray, page_of_line: np.ndarray,
@@ -353,9 +360,7 @@ def _headline_features(elements: _Elements, of_line: np.ndarray, page_of_line: n
         while element >= 0 and not around_headline[element]:
             element = parent[element]
         story[page] = element
-    in_story = np.zeros(len(parent) + 1, dtype=bool)  # the last entry: a line with no markup
-    for element, page in enumerate(elements.page):  # parents come first
-        in_story[element] = story[page] == element or (parent[element] >= 0 and in_story[parent[element]])
+    in_story = _within(elements, story)
     line_has_headline = has_headline[page_of_line]
     out = np.zeros((len(of_line), 4))
     out[:, 0] = line_has_headline & (rows < headline_row[page_of_line])
