@@ -364,7 +364,7 @@ def predict(
     threshold: ThresholdOption = None,
     output_dir: Annotated[Optional[Path], typer.Option("--output-dir", help="Write one output per input here, mirroring directories. Refused if it is inside an "
                                                                           "input directory, or if an output would replace an input or another output of the run.")] = None,
-    strict: Annotated[bool, typer.Option("--strict", help="Refuse text pages that are not valid UTF-8 (refused when no input is a text page).")] = False,
+    strict: Annotated[bool, typer.Option("--strict", help="Refuse text pages that are not valid UTF-8 (or UTF-16/32 when a byte order mark says so; refused when no input is a text page).")] = False,
     input_format: InputFormatOption = "auto",
     text_field: TextFieldOption = None,
     glob: Annotated[str, typer.Option("--glob", help="File names to take from directories, e.g. '*.jsonl.gz'.")] = DEFAULT_GLOB,

@@ -372,6 +372,45 @@ def test_predict_byte_order_mark_is_not_part_of_the_first_line(runner: CliRunner
     assert [r["text"] for r in records(result.stdout)] == ["First line.", "Second line."]
 
 
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be", "utf-32"])
+def test_predict_text_with_a_utf16_or_utf32_byte_order_mark_is_decoded_as_it_says(runner: CliRunner, tmp_path: Path,
+                                                                                  seed_text: str, encoding: str) -> None:
+    """Windows tools save text as UTF-16 with a byte order mark (Notepad's "Unicode", a redirect in Windows
+    PowerShell): its NUL bytes are not binary data, and the page is cleaned as its UTF-8 copy is."""
+    marks = {"utf-16-le": b"\xff\xfe", "utf-16-be": b"\xfe\xff"}
+    wide = tmp_path / "wide.txt"
+    wide.write_bytes(marks.get(encoding, b"") + seed_text.encode(encoding))
+    narrow = tmp_path / "narrow.txt"
+    narrow.write_bytes(seed_text.encode("utf-8"))
+    from_wide = runner.invoke(cli.app, ["predict", str(wide), "--format", "jsonl", "--strict"])
+    from_narrow = runner.invoke(cli.app, ["predict", str(narrow), "--format", "jsonl"])
+    assert from_wide.exit_code == 0 and from_wide.stderr == "", from_wide.output
+    assert from_wide.stdout == from_narrow.stdout
+    assert any(r["label"] == "content" for r in records(from_wide.stdout))
+
+
+def test_predict_broken_utf16_is_replaced_with_a_warning_or_refused_when_strict(runner: CliRunner, tmp_path: Path) -> None:
+    page = tmp_path / "odd.txt"
+    page.write_bytes("Two lines.\nSecond one.\n".encode("utf-16") + b"\x41")  # a last byte that is half a unit
+    result = runner.invoke(cli.app, ["predict", str(page), "--format", "jsonl"])
+    assert result.exit_code == 0, result.output
+    assert squeeze(result.stderr) == f"warning: {page}: not valid UTF-16 at byte 48; invalid bytes replaced with U+FFFD"
+    assert [r["text"] for r in records(result.stdout)] == ["Two lines.", "Second one.", "\ufffd"]
+    message = assert_clean_failure(runner.invoke(cli.app, ["predict", str(page), "--strict"]))
+    assert f"{page}: not valid UTF-16 at byte 48" in message
+
+
+def test_predict_a_utf16_html_page_on_stdin_is_read_as_html(runner: CliRunner) -> None:
+    html = ("<!doctype html><html><body><nav><a href='/'>Home</a> | <a href='/about'>About</a></nav>"
+            "<p>Grüße aus München: a paragraph of prose that the page was written for.</p></body></html>")
+    as_utf8 = runner.invoke(cli.app, ["predict", "-", "--format", "jsonl"], input=html.encode("utf-8"))
+    as_utf16 = runner.invoke(cli.app, ["predict", "-", "--format", "jsonl"], input=html.encode("utf-16"))
+    assert as_utf16.exit_code == 0, as_utf16.output
+    assert as_utf16.stdout == as_utf8.stdout
+    assert "<" not in as_utf16.stdout  # its blocks, not its markup read as text
+    assert "Grüße aus München" in as_utf16.stdout
+
+
 def test_predict_nul_bytes_are_an_error_naming_the_file(runner: CliRunner, tmp_path: Path) -> None:
     page = tmp_path / "binary.txt"
     page.write_bytes(b"PK\x03\x04\x00\x00some zip")

@@ -36,6 +36,8 @@ import charset_normalizer
 from resiliparse.extract.html2text import extract_plain_text
 from resiliparse.parse.html import HTMLTree
 
+from linesift.io.text import bom_encoding
+
 if TYPE_CHECKING:
     from lxml.html import HtmlElement
     from markdownify import MarkdownConverter
@@ -71,11 +73,6 @@ MARKDOWN_BLOCKS = (
 )
 _BLANK_RUNS = re.compile(r"\n{3,}")
 _TRAILING_SPACE = re.compile(r"[ \t]+$", re.MULTILINE)
-_BOMS = (
-    (b"\xef\xbb\xbf", "utf-8-sig"),
-    (b"\xff\xfe", "utf-16"),
-    (b"\xfe\xff", "utf-16"),
-)
 
 
 class RenderError(ValueError):
@@ -103,9 +100,9 @@ def decode_html(data: bytes) -> str:
     """
     if not data.strip():
         raise RenderError("empty input: no bytes to render")
-    for bom, encoding in _BOMS:
-        if data.startswith(bom):
-            return data.decode(encoding, errors="replace")
+    marked = bom_encoding(data)
+    if marked is not None:
+        return data.decode(marked, errors="replace")
     head = data[:CONTROL_SNIFF_BYTES].decode("latin-1")
     if len(_CONTROL.findall(head)) > MAX_CONTROL_SHARE * len(head):
         raise RenderError("binary input: too many control bytes to be an HTML page")

@@ -46,6 +46,7 @@ from linesift.io.text import (
     STDIN_NAME,
     InputError,
     MissingExtraError,
+    bom_encoding,
     decode_text,
     open_binary,
     stdin,
@@ -415,8 +416,13 @@ def _count(pattern: re.Pattern[str], text: str) -> int:
 
 
 def _starts_like_html(stream: IO[bytes]) -> bool:
-    """Whether ``stream`` opens as an HTML page does (see :data:`HTML_START`), read without using it up."""
-    return HTML_START.match(_peek(stream, HTML_SNIFF_BYTES)) is not None
+    """Whether ``stream`` opens as an HTML page does (see :data:`HTML_START`), read without using it up; a page in
+    UTF-16 or UTF-32 with a byte order mark is read in its encoding."""
+    head = _peek(stream, HTML_SNIFF_BYTES)
+    encoding = bom_encoding(head)
+    if encoding is not None and encoding != "utf-8-sig":
+        head = head.decode(encoding, errors="ignore").encode("utf-8")  # the peek may end inside a character
+    return HTML_START.match(head) is not None
 
 
 def _json_or_none(line: bytes) -> Any:

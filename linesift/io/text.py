@@ -10,6 +10,12 @@ from contextlib import contextmanager
 from typing import IO
 
 BINARY_SNIFF_BYTES = 8192  # a NUL byte this early means the file is binary, not text
+# Byte order marks and the codecs that read past them. Text saved by Windows tools ("Unicode" in Notepad, a
+# redirect in Windows PowerShell) is UTF-16 with a mark; UTF-32's little-endian mark begins with UTF-16's, so
+# it is tried first.
+_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF8, "utf-8-sig"),
+         (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+_WIDE = frozenset(("utf-16", "utf-32"))
 STDIN = "-"
 STDIN_NAME = "<stdin>"  # how messages name stdin
 
@@ -22,10 +28,19 @@ class MissingExtraError(InputError):
     """An input format whose optional dependencies are not installed; the message says what to install."""
 
 
+def bom_encoding(data: bytes) -> str | None:
+    """The codec named by the byte order mark ``data`` starts with (one that skips the mark), or None."""
+    return next((encoding for bom, encoding in _BOMS if data.startswith(bom)), None)
+
+
 def decode_text(data: bytes, name: str, strict: bool = False) -> tuple[str, str | None]:
     """Decode UTF-8 bytes, with a warning when they are not valid UTF-8 (an error when ``strict``): text in a
     legacy encoding (cp1252, cp1251...) is decoded in the one its bytes fit best, and UTF-8 with a few broken
-    bytes has them replaced with U+FFFD."""
+    bytes has them replaced with U+FFFD. Text that opens with a UTF-16 or UTF-32 byte order mark is decoded
+    as the mark says."""
+    encoding = bom_encoding(data)
+    if encoding in _WIDE:
+        return _decode_marked(data, encoding, name, strict)
     if b"\x00" in data[:BINARY_SNIFF_BYTES]:
         raise InputError(f"{name}: binary data (NUL bytes), not text")
     try:
@@ -41,6 +56,19 @@ def decode_text(data: bytes, name: str, strict: bool = False) -> tuple[str, str 
             text, encoding = legacy
             return text, f"{name}: not valid UTF-8 at {where}; decoded as {encoding}, the encoding its bytes fit best"
         return replaced, f"{name}: not valid UTF-8 at {where}; invalid bytes replaced with U+FFFD"
+
+
+def _decode_marked(data: bytes, encoding: str, name: str, strict: bool) -> tuple[str, str | None]:
+    """``data`` in the UTF-16 or UTF-32 its byte order mark names; broken units are replaced with U+FFFD, with a
+    warning (an error when ``strict``)."""
+    label = encoding.upper()
+    try:
+        return data.decode(encoding), None
+    except UnicodeDecodeError as error:
+        where = f"{label} at byte {error.start}"
+        if strict:
+            raise InputError(f"{name}: not valid {where}") from None
+        return data.decode(encoding, errors="replace"), f"{name}: not valid {where}; invalid bytes replaced with U+FFFD"
 
 
 # The legacy encodings most used on the web, most used first (charset-normalizer's names).
