@@ -400,15 +400,16 @@ def test_predict_broken_utf16_is_replaced_with_a_warning_or_refused_when_strict(
     assert f"{page}: not valid UTF-16 at byte 48" in message
 
 
-def test_predict_a_utf16_html_page_on_stdin_is_read_as_html(runner: CliRunner) -> None:
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "utf-16", "utf-32"])
+def test_predict_an_html_page_with_a_byte_order_mark_on_stdin_is_read_as_html(runner: CliRunner, encoding: str) -> None:
     html = ("<!doctype html><html><body><nav><a href='/'>Home</a> | <a href='/about'>About</a></nav>"
             "<p>Grüße aus München: a paragraph of prose that the page was written for.</p></body></html>")
     as_utf8 = runner.invoke(cli.app, ["predict", "-", "--format", "jsonl"], input=html.encode("utf-8"))
-    as_utf16 = runner.invoke(cli.app, ["predict", "-", "--format", "jsonl"], input=html.encode("utf-16"))
-    assert as_utf16.exit_code == 0, as_utf16.output
-    assert as_utf16.stdout == as_utf8.stdout
-    assert "<" not in as_utf16.stdout  # its blocks, not its markup read as text
-    assert "Grüße aus München" in as_utf16.stdout
+    marked = runner.invoke(cli.app, ["predict", "-", "--format", "jsonl"], input=html.encode(encoding))
+    assert marked.exit_code == 0, marked.output
+    assert marked.stdout == as_utf8.stdout
+    assert "<" not in marked.stdout  # its blocks, not its markup read as text
+    assert "Grüße aus München" in marked.stdout
 
 
 def test_predict_nul_bytes_are_an_error_naming_the_file(runner: CliRunner, tmp_path: Path) -> None:

@@ -420,7 +420,7 @@ def _starts_like_html(stream: IO[bytes]) -> bool:
     UTF-16 or UTF-32 with a byte order mark is read in its encoding."""
     head = _peek(stream, HTML_SNIFF_BYTES)
     encoding = bom_encoding(head)
-    if encoding is not None and encoding != "utf-8-sig":
+    if encoding is not None:
         head = head.decode(encoding, errors="ignore").encode("utf-8")  # the peek may end inside a character
     return HTML_START.match(head) is not None
 

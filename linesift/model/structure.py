@@ -355,7 +355,7 @@ def _headline_features(elements: _Elements, of_line: np.ndarray, page_of_line: n
     steps = depth[of_line] + depth[headline[page_of_line]] - 2 * shared[of_line]
     # Each page's story: up from its main region to the first element around the headline too.
     story = np.full(len(headline_row), -1)
-    for page in np.flatnonzero(has_headline[: len(main)]).tolist():
+    for page in np.flatnonzero(has_headline).tolist():
         element = int(main[page])
         while element >= 0 and not around_headline[element]:
             element = parent[element]
