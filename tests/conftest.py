@@ -35,6 +35,12 @@ SEED_TEXT_PATH = SEEDS / f"{SEED_ID}.txt"
 SEED_LABELS_PATH = SEEDS / f"{SEED_ID}.jsonl"
 
 
+def encoded_twice(text: str) -> bytes:
+    """``text`` as UTF-8 bytes read as Windows-1252 and written out as UTF-8 again, as some sites serve it (the
+    five bytes Windows-1252 leaves out read as Latin-1, as browsers read them: ``”`` ends in one)."""
+    return "".join(bytes((byte,)).decode("cp1252", errors="ignore") or chr(byte) for byte in text.encode("utf-8")).encode("utf-8")
+
+
 def sha256_of(path: Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 

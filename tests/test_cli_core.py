@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import shutil
 from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import encoded_twice
 from typer.testing import CliRunner
 
 import linesift.cli as cli
@@ -410,6 +412,21 @@ def test_predict_an_html_page_with_a_byte_order_mark_on_stdin_is_read_as_html(ru
     assert marked.stdout == as_utf8.stdout
     assert "<" not in marked.stdout  # its blocks, not its markup read as text
     assert "Grüße aus München" in marked.stdout
+
+
+def test_predict_an_html_page_encoded_twice_is_cleaned_as_the_page_itself(runner: CliRunner, tmp_path: Path) -> None:
+    """A page whose UTF-8 was read as Windows-1252 and saved as UTF-8 again shows ``â€™`` for ``’``; its text is
+    repaired before it is parsed, so the clean text is the page's own."""
+    fixture = Path(__file__).parent / "fixtures" / "wcxb" / "html" / "0541.html.gz"  # CC-BY-4.0, see its ATTRIBUTION.md
+    page = gzip.decompress(fixture.read_bytes()).decode("utf-8")
+    original, twice = tmp_path / "page.html", tmp_path / "twice.html"
+    original.write_text(page, encoding="utf-8")
+    twice.write_bytes(encoded_twice(page))
+    as_is = runner.invoke(cli.app, ["predict", str(original)])
+    repaired = runner.invoke(cli.app, ["predict", str(twice)])
+    assert repaired.exit_code == 0 and repaired.stderr == "", repaired.output
+    assert repaired.stdout == as_is.stdout
+    assert "’" in as_is.stdout and "â€" not in repaired.stdout
 
 
 def test_predict_nul_bytes_are_an_error_naming_the_file(runner: CliRunner, tmp_path: Path) -> None:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import codecs
 import gzip
 from itertools import pairwise
 from pathlib import Path
 
 import pytest
+from conftest import encoded_twice
 
 from linesift.io.render import RENDERERS, SCRIPT_LINE_CHARS, SCRIPT_LINES, RenderError, decode_html, render_html
 from linesift.model.segment import split_lines
@@ -115,6 +117,29 @@ def test_decode_detects_an_undeclared_encoding() -> None:
 
 def test_decode_honours_a_byte_order_mark() -> None:
     assert decode_html("<p>x</p>".encode("utf-16")) == "<p>x</p>"
+
+
+PAGE = "<html><body><p>It doesn’t matter — the café’s “crème brûlée” costs 5 €™.</p></body></html>"
+
+
+@pytest.mark.parametrize("bom", [b"", codecs.BOM_UTF8])
+def test_decode_repairs_textencoded_twice(bom: bytes) -> None:
+    data = bom + encoded_twice(PAGE)
+    assert "doesnâ€™t" in data.decode("utf-8-sig")
+    assert decode_html(data) == PAGE
+
+
+def test_decode_repairs_only_the_stretchesencoded_twice() -> None:
+    # A page whose own text has Czech and French letters, with a quote pasted in twice encoded.
+    page = "<p>Tom Křížek, NESCAFÉ® à la carte: {}</p>"
+    data = page.format("").encode("utf-8")[:-4] + encoded_twice("“it’s fine”") + b"</p>"
+    assert decode_html(data) == page.format("“it’s fine”")
+
+
+@pytest.mark.parametrize("text", ["Tom Křížek", "NESCAFÉ® Classic", "Rosa × media", "São Paulo, Ærø, Ørsted", "fiancé—a", "ÂÃ"])
+def test_decode_leaves_text_encoded_once_alone(text: str) -> None:
+    html = f"<p>{text}</p>"
+    assert decode_html(html.encode("utf-8")) == html
 
 
 @pytest.mark.parametrize(

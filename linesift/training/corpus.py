@@ -39,6 +39,7 @@ from linesift.io.render import (
     RenderError,
     decode_html,
     render_html,
+    repair_double_encoding,
 )
 from linesift.model.dom import parse_html_page
 from linesift.model.segment import split_lines
@@ -165,7 +166,8 @@ def label_page(
             lines = split_lines(render_html(read_html(page.html_path), renderer) if text is None else text)
     except RenderError as exc:
         return Skipped(page.id, renderer, "render error", str(exc))
-    alignment = align_lines(lines, page.gold, page.meta.get("title"), include_title=include_title)
+    # Some gold texts hold the page's twice-encoded text as it was; the lines are read repaired, and so is the gold.
+    alignment = align_lines(lines, repair_double_encoding(page.gold), page.meta.get("title"), include_title=include_title)
     if alignment.gold_coverage < MIN_GOLD_COVERAGE:
         detail = f"{alignment.gold_coverage:.1%} of gold tokens found"
         return Skipped(page.id, renderer, "gold not in rendering", detail)
