@@ -31,11 +31,13 @@ FIXTURE = Path(__file__).with_name("fixtures") / "short_html_pages.jsonl"
 # Measured with the built-in model of HTML pages on the 33 pages (70 labelled blocks) of the fixture: 65 blocks
 # agree (0.929), 28 pages on every block, 8 of the 8 lone paragraphs kept, 10 of the 12 pages of lone
 # boilerplate (both cookie banners, menus and JavaScript fallbacks in <noscript>, the footer, the share bar,
-# JSON-LD and a script) dropped whole. Still kept: a sign-in line (P 0.36) and a newsletter line (0.20).
-BLOCK_AGREEMENT_FLOOR = 0.92
-WHOLE_PAGES_FLOOR = 28
+# JSON-LD and a script) dropped whole. Still kept: a sign-in line (P 0.36) and a newsletter line (0.20). Since
+# (the corpus with twice-encoded pages repaired, retrained): 66 blocks (0.943), 29 pages, 11 of the 12 pages of
+# lone boilerplate (the newsletter line at P 0.195).
+BLOCK_AGREEMENT_FLOOR = 0.94
+WHOLE_PAGES_FLOOR = 29
 LONE_PARAGRAPHS_KEPT_FLOOR = 8
-LONE_BOILERPLATE_DROPPED_FLOOR = 10
+LONE_BOILERPLATE_DROPPED_FLOOR = 11
 
 LONE_BOILERPLATE = ("lone-cookie", "lone-menu", "lone-footer", "lone-newsletter", "lone-share", "lone-noscript",
                     "lone-json", "lone-script", "lone-login")
