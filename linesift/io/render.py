@@ -20,8 +20,8 @@ saw such leftovers keeps them, and the lines next to them. Only the start of eac
 
 ``markdown`` is markdownify's Markdown of the whole page: ``#`` headings, ``* `` bullets,
 ``[text](url)`` links, tables as ``| cell |`` rows. Scrapers that feed language models often emit
-this instead of plain text; its corpus is for evaluating models on that convention, not for
-training them (``docs/corpus.md``).
+this instead of plain text; its corpus is shipped and learnt from, as the plain renderings' are
+(``docs/corpus.md``).
 """
 
 from __future__ import annotations
