@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import encoded_twice
 
 from linesift.model.segment import split_lines
 from linesift.training.corpus import Skipped, build_corpus, iter_source, label_page
@@ -109,6 +110,23 @@ def test_directory_layout_with_every_skip_reason(tmp_path: Path) -> None:
     assert row["title"] == "Fox"
     assert row["page_type"] is None
     assert row["source"] == "mypages/good.html"
+
+
+@pytest.mark.parametrize("gold_as_shown", [False, True])
+def test_a_page_encoded_twice_is_labelled_against_its_gold_repaired(tmp_path: Path, gold_as_shown: bool) -> None:
+    """The page's UTF-8 was encoded twice; its gold is either the text itself or, as on some WCXB pages, the
+    broken text the page showed. Either way the lines are the repaired text and the paragraph is content."""
+    paragraph = "Zoë’s café served crème brûlée, piña colada and jalapeño crêpes: “délicieux”, said Renée."
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    (pages / "cafe.html").write_bytes(encoded_twice(f"<html><body><nav>Menü</nav><p>{paragraph}</p></body></html>"))
+    gold = encoded_twice(paragraph).decode("utf-8") if gold_as_shown else paragraph
+    (pages / "cafe.txt").write_text(gold, encoding="utf-8")
+    build_corpus(pages, tmp_path / "out", ["resiliparse"])
+    row = _rows(tmp_path / "out" / "pages.resiliparse.jsonl.gz")["cafe"]
+    assert row["lines"] == ["Menü", "", paragraph]
+    assert row["labels"] == [0, None, 1]
+    assert row["main_content"] == gold  # scored as the benchmark gives it
 
 
 def test_empty_gold_in_wcxb_layout_is_skipped(tmp_path: Path) -> None:
