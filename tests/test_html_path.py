@@ -106,6 +106,18 @@ def test_a_page_declaring_the_wrong_encoding_is_read_without_mojibake(tmp_path: 
     assert any("café budget" in text for text in texts) and not any("Ã" in text for text in texts)
 
 
+@pytest.mark.parametrize("misread_as", ["cp1252", "latin-1"])
+def test_the_library_repairs_a_page_str_holding_utf8_decoded_wrongly(misread_as: str) -> None:
+    """A page str whose UTF-8 bytes were decoded as Windows-1252, or as Latin-1 (as ``requests``' ``.text`` does
+    when no charset is given): clean_html and predict_html read it as the page itself."""
+    page = PAGE.replace("library's", "library’s").replace("the new budget", "the new café budget")
+    misread = page.encode("utf-8").decode(misread_as)
+    assert "cafÃ©" in misread
+    assert HTML_MODEL.clean_html(misread) == HTML_MODEL.clean_html(page)
+    assert "café budget" in HTML_MODEL.clean_html(page) and "library’s" in HTML_MODEL.clean_html(page)
+    assert [line.text for line in HTML_MODEL.predict_html(misread)] == [line.text for line in HTML_MODEL.predict_html(page)]
+
+
 @pytest.mark.parametrize(("content", "message"), [
     (b"\x00\x01\x02\x03" * 500, "binary input"),
     (b"just words, no markup at all", "not HTML"),

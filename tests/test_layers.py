@@ -17,7 +17,7 @@ ROOT = "linesift"
 # Lowest first. Modules in one entry may import each other; the names joined in a tuple are
 # siblings at the same height, which may not import each other.
 LAYERS: list[tuple[str, ...]] = [
-    ("linesift.limits", "linesift.atomic"),
+    ("linesift.limits", "linesift.atomic", "linesift.mojibake"),
     ("linesift.model",),
     ("linesift.explain",),
     ("linesift.io",),

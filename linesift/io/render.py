@@ -37,6 +37,7 @@ from resiliparse.extract.html2text import extract_plain_text
 from resiliparse.parse.html import HTMLTree
 
 from linesift.io.text import bom_encoding
+from linesift.mojibake import repair_double_encoding
 
 if TYPE_CHECKING:
     from lxml.html import HtmlElement
@@ -59,13 +60,6 @@ SCRIPT_LINE_CHARS = 1000
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
-# Text encoded twice: UTF-8 read as Windows-1252 and written out as UTF-8 again ("doesnâ€™t"), as on 34 of
-# the 1,356 WCXB pages. In the bytes, a UTF-8 lead byte's character (Â to ô) before a continuation byte's
-# (Latin-1's U+0080 to U+00BF, or a Windows-1252 letter or punctuation mark). Sought in the bytes because that
-# is fast (under 0.1 ms a page); ftfy then repairs the text.
-_DOUBLE_ENCODED = re.compile(
-    rb"\xc3[\x82-\xb4](?:\xc2[\x80-\xbf]|\xe2\x80[\x93-\xba]|\xe2\x82\xac|\xe2\x84\xa2|\xc5[\x92\x93\xa0\xa1\xb8\xbd\xbe]"
-    rb"|\xc6\x92|\xcb[\x86\x9c])")
 _TAG = re.compile(r"<\s*(?:!doctype|html|head|body|meta|title|div|p|a|span|table|br|ul|h[1-6])\b", re.IGNORECASE)
 # markdown: elements dropped with their content. <noscript> is kept, as resiliparse keeps it: a
 # scraper without JavaScript gets its content (Discourse forums serve their posts there), and
@@ -103,7 +97,7 @@ def decode_html(data: bytes) -> str:
 
     UTF-8 is tried before the declared charset because a strict UTF-8 decode of non-UTF-8 bytes
     almost always fails, while pages often declare ``iso-8859-1`` and are served as UTF-8. UTF-8 text
-    that was encoded twice is repaired (see :func:`repair_double_encoding`).
+    that was encoded twice is repaired (see :mod:`linesift.mojibake`).
     Raises :class:`RenderError` for empty or binary input, or bytes no encoding fits.
     """
     if not data.strip():
@@ -131,17 +125,6 @@ def decode_html(data: bytes) -> str:
     if best is None:
         raise RenderError("undecodable input: no text encoding fits these bytes")
     return str(best)
-
-
-def repair_double_encoding(text: str, utf8: bytes | None = None) -> str:
-    """``text`` with its stretches of twice-encoded UTF-8 decoded once more (``doesnâ€™t`` → ``doesn’t``) by ftfy,
-    which leaves alone what real text holds (``Křížek``, ``NESCAFÉ®``). ``utf8`` is ``text`` in UTF-8, when the
-    caller has the bytes it decoded."""
-    if _DOUBLE_ENCODED.search(text.encode("utf-8", "surrogatepass") if utf8 is None else utf8) is None:
-        return text
-    from ftfy.fixes import decode_inconsistent_utf8  # imported when a page needs it: 70 ms
-
-    return decode_inconsistent_utf8(text)
 
 
 def check_is_html(html: str) -> None:

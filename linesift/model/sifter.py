@@ -32,6 +32,7 @@ from linesift.model.structure import (
     structure_features,
     token_scores,
 )
+from linesift.mojibake import repair_double_encoding
 
 if TYPE_CHECKING:
     from linesift.model.dom import HtmlPage
@@ -332,7 +333,9 @@ def _checked_html(html: str) -> HtmlPage:
     then check the blocks against the page limits (see :mod:`linesift.limits`)."""
     from linesift.model.dom import parse_html_page  # lxml is loaded for HTML pages only: text starts without it
 
-    page = parse_html_page(html)
+    # A str decoded elsewhere may hold UTF-8 encoded twice (Latin-1 when no charset was given); bytes read by
+    # linesift.io.render.decode_html are repaired there.
+    page = parse_html_page(repair_double_encoding(html) if isinstance(html, str) else html)
     check_page_size("\n".join(page.lines))
     return page
 

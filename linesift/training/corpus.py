@@ -39,10 +39,10 @@ from linesift.io.render import (
     RenderError,
     decode_html,
     render_html,
-    repair_double_encoding,
 )
 from linesift.model.dom import parse_html_page
 from linesift.model.segment import split_lines
+from linesift.mojibake import repair_double_encoding
 from linesift.training.align import align_lines
 
 # Below this share of gold tokens found in the rendering, the page's HTML does not hold the gold
