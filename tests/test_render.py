@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from conftest import encoded_twice
 
+import linesift.mojibake as mojibake
 from linesift.io.render import RENDERERS, SCRIPT_LINE_CHARS, SCRIPT_LINES, RenderError, decode_html, render_html
 from linesift.model.segment import split_lines
 
@@ -134,6 +135,16 @@ def test_decode_repairs_only_the_stretchesencoded_twice() -> None:
     page = "<p>Tom Křížek, NESCAFÉ® à la carte: {}</p>"
     data = page.format("").encode("utf-8")[:-4] + encoded_twice("“it’s fine”") + b"</p>"
     assert decode_html(data) == page.format("“it’s fine”")
+
+
+def test_a_page_over_the_repair_limit_is_decoded_as_it_is(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Repair takes time linear in the page (14 s for 10 million characters of broken text): past the limit a page
+    is decoded without it, so that no page takes minutes."""
+    data = encoded_twice(PAGE)
+    monkeypatch.setattr(mojibake, "MAX_REPAIRED_CHARS", len(data.decode("utf-8")) - 1)
+    assert decode_html(data) == data.decode("utf-8")
+    monkeypatch.setattr(mojibake, "MAX_REPAIRED_CHARS", len(data.decode("utf-8")))
+    assert decode_html(data) == PAGE
 
 
 @pytest.mark.parametrize("text", ["Tom Křížek", "NESCAFÉ® Classic", "Rosa × media", "São Paulo, Ærø, Ørsted", "fiancé—a", "ÂÃ"])
