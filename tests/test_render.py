@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import codecs
 import gzip
 from itertools import pairwise
 from pathlib import Path
@@ -123,14 +122,14 @@ def test_decode_honours_a_byte_order_mark() -> None:
 PAGE = "<html><body><p>It doesn’t matter — the café’s “crème brûlée” costs 5 €™.</p></body></html>"
 
 
-@pytest.mark.parametrize("bom", [b"", codecs.BOM_UTF8])
-def test_decode_repairs_textencoded_twice(bom: bytes) -> None:
-    data = bom + encoded_twice(PAGE)
-    assert "doesnâ€™t" in data.decode("utf-8-sig")
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "utf-16"])
+def test_decode_repairs_text_encoded_twice(encoding: str) -> None:
+    data = encoded_twice(PAGE).decode("utf-8").encode(encoding)  # utf-8-sig and utf-16 with a byte order mark
+    assert "doesnâ€™t" in data.decode(encoding)
     assert decode_html(data) == PAGE
 
 
-def test_decode_repairs_only_the_stretchesencoded_twice() -> None:
+def test_decode_repairs_only_the_stretches_encoded_twice() -> None:
     # A page whose own text has Czech and French letters, with a quote pasted in twice encoded.
     page = "<p>Tom Křížek, NESCAFÉ® à la carte: {}</p>"
     data = page.format("").encode("utf-8")[:-4] + encoded_twice("“it’s fine”") + b"</p>"

@@ -97,34 +97,37 @@ def decode_html(data: bytes) -> str:
 
     UTF-8 is tried before the declared charset because a strict UTF-8 decode of non-UTF-8 bytes
     almost always fails, while pages often declare ``iso-8859-1`` and are served as UTF-8. UTF-8 text
-    that was encoded twice is repaired (see :mod:`linesift.mojibake`).
+    that was encoded twice is repaired, however the page was decoded (see :mod:`linesift.mojibake`).
     Raises :class:`RenderError` for empty or binary input, or bytes no encoding fits.
     """
     if not data.strip():
         raise RenderError("empty input: no bytes to render")
+    return repair_double_encoding(*_decoded(data))
+
+
+def _decoded(data: bytes) -> tuple[str, bytes | None]:
+    """The page's text, and ``data`` when it is that text in UTF-8 (the repair then reads it instead of
+    encoding the text again, 0.1 ms or more a page)."""
     marked = bom_encoding(data)
     if marked is not None:
-        text = data.decode(marked, errors="replace")
-        return repair_double_encoding(text, data) if marked == "utf-8-sig" else text
+        return data.decode(marked, errors="replace"), None
     head = data[:CONTROL_SNIFF_BYTES].decode("latin-1")
     if len(_CONTROL.findall(head)) > MAX_CONTROL_SHARE * len(head):
         raise RenderError("binary input: too many control bytes to be an HTML page")
     try:
-        text = data.decode("utf-8")
+        return data.decode("utf-8"), data
     except UnicodeDecodeError:
         pass
-    else:
-        return repair_double_encoding(text, data)
     declared = _declared_charset(data)
     if declared is not None:
         try:
-            return data.decode(declared)
+            return data.decode(declared), None
         except UnicodeDecodeError:
             pass
     best = charset_normalizer.from_bytes(data).best()
     if best is None:
         raise RenderError("undecodable input: no text encoding fits these bytes")
-    return str(best)
+    return str(best), None
 
 
 def check_is_html(html: str) -> None:
