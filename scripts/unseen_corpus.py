@@ -13,7 +13,7 @@ The renderings:
   ``body_width=0`` it does not.
 * ``soup``: every text node on a line of its own, as the most common scraping recipe writes a page
   (BeautifulSoup's ``get_text("\\n", strip=True)`` once scripts and styles are removed). A link inside a sentence
-  becomes a line of its own, so sentences come in pieces.
+  becomes a line of its own, so sentences come in pieces; a blank line is rare (inside a node, as in a ``<pre>``).
 
 Each page is decoded as ``linesift`` decodes HTML and labelled as ``linesift corpus build`` labels a rendering
 (``label_page``: the same alignment and skip rules). ``--renderer`` picks some; html2text's are skipped, with a
@@ -71,13 +71,13 @@ def _available(names: list[str]) -> list[str]:
     return names
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("source", type=Path, help="a WCXB dataset root (html/ and ground-truth.jsonl)")
     parser.add_argument("out", type=Path, help="folder for the corpus files")
     parser.add_argument("--renderer", action="append", choices=list(RENDERINGS),
                         help="a rendering to build (repeat for several; default: all)")
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
     pages = list(iter_source(args.source))
     for name in _available(args.renderer or list(RENDERINGS)):
