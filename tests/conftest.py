@@ -14,9 +14,12 @@ that, so both are computed once per test session and shared:
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+import importlib.util
+import sys
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 
 import numpy as np
 import pytest
@@ -39,6 +42,20 @@ def encoded_twice(text: str) -> bytes:
     """``text`` as UTF-8 bytes read as Windows-1252 and written out as UTF-8 again, as some sites serve it (the
     five bytes Windows-1252 leaves out read as Latin-1, as browsers read them: ``”`` ends in one)."""
     return "".join(bytes((byte,)).decode("cp1252", errors="ignore") or chr(byte) for byte in text.encode("utf-8")).encode("utf-8")
+
+
+def script_module(name: str) -> Iterator[ModuleType]:
+    """``scripts/NAME.py`` loaded as the module ``name`` for a fixture to yield from; registered in ``sys.modules``
+    while it is in use (dataclasses look their module up by name)."""
+    spec = importlib.util.spec_from_file_location(name, REPO / "scripts" / f"{name}.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    try:
+        spec.loader.exec_module(module)
+        yield module
+    finally:
+        del sys.modules[name]
 
 
 def sha256_of(path: Path) -> str:

@@ -2,25 +2,18 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from importlib import metadata
 from pathlib import Path
 
 import pytest
+from conftest import script_module
 
-ROOT = Path(__file__).parents[1]
 WCXB = Path(__file__).parent / "fixtures" / "wcxb"
 
 
 @pytest.fixture(scope="module")
 def script():
-    spec = importlib.util.spec_from_file_location("compare_renderers", ROOT / "scripts" / "compare_renderers.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up by name
-    spec.loader.exec_module(module)
-    yield module
-    del sys.modules[spec.name]
+    yield from script_module("compare_renderers")
 
 
 def test_fixture_pages_with_resiliparse(script, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -3,23 +3,19 @@
 from __future__ import annotations
 
 import gzip
-import importlib.util
 import json
 import sys
 from pathlib import Path
 
 import pytest
+from conftest import script_module
 
-ROOT = Path(__file__).parents[1]
 WCXB = Path(__file__).parent / "fixtures" / "wcxb"
 
 
 @pytest.fixture(scope="module")
 def script():
-    spec = importlib.util.spec_from_file_location("unseen_corpus", ROOT / "scripts" / "unseen_corpus.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    yield from script_module("unseen_corpus")
 
 
 def test_every_text_node_is_a_line(script) -> None:
