@@ -85,6 +85,26 @@ def _write_page(root: Path, name: str, html: str, gold: str | None, meta: dict |
         (root / f"{name}.json").write_text(json.dumps(meta), encoding="utf-8")
 
 
+def test_soup_corpus_of_the_fixture_pages(tmp_path: Path) -> None:
+    summary = build_corpus(WCXB, tmp_path, ["soup"], prefix="wcxb-fixtures")
+    # 4147's fetched HTML lacks the forum post, as in every other rendering.
+    assert summary.written == {"soup": 3}
+    assert summary.skip_counts() == {("soup", "gold not in rendering"): 1}
+    rows = _rows(tmp_path / "wcxb-fixtures.soup.jsonl.gz")
+    for row in rows.values():
+        assert row["renderer"] == "soup"
+        assert set(row["labels"]) - {None} == {0, 1}
+    # One text node a line: a blank line only inside a node, as in a <pre>'s code.
+    lines = [line for row in rows.values() for line in row["lines"]]
+    assert 0 < lines.count("") < 0.01 * len(lines)
+    # A link inside a sentence is a line of its own, and the sentence goes on on the next one, all content.
+    arch = rows["wcxb-0541"]
+    at = arch["lines"].index("https://archlinux.org/releng/releases/")
+    assert arch["lines"][at - 1] == "According to"
+    assert arch["lines"][at + 1].startswith(", why did the ISO size increase")
+    assert arch["labels"][at - 1 : at + 2] == [1, 1, 1]
+
+
 def test_directory_layout_with_every_skip_reason(tmp_path: Path) -> None:
     pages = tmp_path / "mypages"
     pages.mkdir()

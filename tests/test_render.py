@@ -40,6 +40,13 @@ def test_noscript_content_is_rendered() -> None:
     assert "Post text for crawlers" in render_html(html)
 
 
+def test_soup_puts_every_text_node_on_a_line_without_scripts_styles_or_noscript() -> None:
+    html = (b"<html><head><title>Fillet</title><style>p {}</style></head><body><script>var a = 1;</script>"
+            b"<p>On the <b>Surface</b> menu, click <a href='/f'>Fillet</a>.</p><noscript>Enable JavaScript</noscript>"
+            b"<template><p>Later</p></template></body></html>")
+    assert split_lines(render_html(html, "soup")) == ["Fillet", "On the", "Surface", "menu, click", "Fillet", "."]
+
+
 def test_html_text_scripts_keeps_each_script_line_where_the_script_was_inside_its_tags() -> None:
     html = (b'<html><head><script type="application/ld+json">{"@context": "https://schema.org"}</script></head>'
             b"<body><p>Before</p><script>var a = 1;\n\n  window.x = a;\n</script><p>After</p>"
