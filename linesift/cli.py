@@ -543,8 +543,9 @@ def _reasons_table(title: str, explanation: LineExplanation | PassExplanation) -
 
 
 def _print_explanation(explanation: LineExplanation) -> None:
+    repeat = "" if explanation.repeats_line is None else f": it repeats line {explanation.repeats_line}, kept above"
     out.print(Text(f"line {explanation.number}: {explanation.label} (P(content) {explanation.p_content:.3f}, "
-                   f"page cut {explanation.cut:.3f})", style="bold"))
+                   f"page cut {explanation.cut:.3f}){repeat}", style="bold"))
     out.print(Text(explanation.text), soft_wrap=True)
     if explanation.first_pass is None:
         out.print("a blank line: it only separates blocks and is never content")
@@ -561,7 +562,8 @@ def _explanations_table(explanations: list[LineExplanation]) -> Table:
         table.add_column(column, justify=justify)  # type: ignore[arg-type]
     for e in explanations:
         shown = e.text if len(e.text) <= EXPLAIN_TEXT_WIDTH else e.text[: EXPLAIN_TEXT_WIDTH - 1] + "…"
-        table.add_row(str(e.number), f"{e.p_content:.2f}", e.label, Text(shown), _reason_lines(e.reasons_for), _reason_lines(e.reasons_against))
+        label = e.label if e.repeats_line is None else f"{e.label}: repeats line {e.repeats_line}"
+        table.add_row(str(e.number), f"{e.p_content:.2f}", label, Text(shown), _reason_lines(e.reasons_for), _reason_lines(e.reasons_against))
     return table
 
 

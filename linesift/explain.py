@@ -77,10 +77,11 @@ class LineExplanation:
     text: str
     label: Label
     p_content: float
-    cut: float  # the page's cut: a non-blank line is content when ``p_content >= cut``
+    cut: float  # the page's cut: a non-blank line is content when ``p_content >= cut``, unless it repeats one
     reasons_for: tuple[Reason, ...]
     reasons_against: tuple[Reason, ...]
     first_pass: PassExplanation | None
+    repeats_line: int | None = None  # the number of the content line above that this line repeats, dropped for it
 
 
 # Each column's wording, as its family declares it; a neighbour's column is said as the column it copies.
@@ -275,6 +276,7 @@ def explain_lines(model: Sifter, text: str, top: int = DEFAULT_TOP, threshold: f
         return []
     scored = model.scored(page, threshold, structure)
     cut = float(scored.cuts[0])
+    repeated = scored.decisions()[0].repeated(page)
     # The passes' inputs and terms have one row per non-blank line (see :class:`Scored`).
     first_input, second_input = scored.first_input.matrix(), scored.second_input.matrix()
     first_terms, second_terms = _dense_terms(model.first, first_input), _dense_terms(model.second, second_input)
@@ -302,9 +304,10 @@ def explain_lines(model: Sifter, text: str, top: int = DEFAULT_TOP, threshold: f
         first_for, first_against = _strongest(first_terms[row], first_names, first_input[row],
                                               [reason for reason in extra if reason is not None], top, missing)
         reasons_for, reasons_against = _strongest(second_terms[row], second_names, second_input[row], [], top, missing)
+        repeats_line = int(repeated[i]) + 1 if repeated[i] >= 0 else None
         explanations.append(LineExplanation(
-            i + 1, line, "content" if p >= cut else "noise", p, cut, reasons_for, reasons_against,
-            PassExplanation(float(scored.p_first[row]), first_for, first_against),
+            i + 1, line, "content" if p >= cut and repeats_line is None else "noise", p, cut, reasons_for,
+            reasons_against, PassExplanation(float(scored.p_first[row]), first_for, first_against), repeats_line,
         ))
     return explanations
 
@@ -320,6 +323,8 @@ def explanation_record(explanation: LineExplanation) -> dict:
         "p_content": round(explanation.p_content, 6), "cut": round(explanation.cut, 6),
         "reasons_for": reasons(explanation.reasons_for), "reasons_against": reasons(explanation.reasons_against),
     }
+    if explanation.repeats_line is not None:
+        record["repeats_line"] = explanation.repeats_line
     if explanation.first_pass is not None:
         record["first_pass"] = {
             "p_content": round(explanation.first_pass.p_content, 6),
@@ -332,23 +337,26 @@ def explanation_record(explanation: LineExplanation) -> dict:
 # A dropped line's dominant reason, cheap enough to count over a corpus: its first-pass terms summed per
 # feature family (the neighbours' columns and the hashed n-grams count as one family each), the family with
 # the lowest sum being the reason. A line the first pass scored content was dropped by the second pass for
-# the lines around it (see :mod:`linesift.model.context`): its reason is ``CONTEXT``.
+# the lines around it (see :mod:`linesift.model.context`): its reason is ``CONTEXT``. A line that reached the
+# cut was dropped as a repeat of a content line above it (see :mod:`linesift.model.repeats`): ``REPEAT``.
 NEIGHBOURS = "neighbours"
 CONTEXT = "context"
-DROP_REASONS = (*FAMILIES, NEIGHBOURS, NGRAMS, MARKUP, CONTEXT)
+REPEAT = "repeat"
+_SUMMED_REASONS = (*FAMILIES, NEIGHBOURS, NGRAMS, MARKUP)
+DROP_REASONS = (*_SUMMED_REASONS, CONTEXT, REPEAT)
 
 
 @functools.cache
 def _reason_of_columns(model_input: ModelInput) -> np.ndarray:
-    """``(n_dense, len(DROP_REASONS))``: 1 where a first-pass dense column counts towards a reason; the markup's
+    """``(n_dense, len(_SUMMED_REASONS))``: 1 where a first-pass dense column counts towards a reason; the markup's
     columns of a model of HTML pages count towards ``MARKUP``."""
     family_of = {column.name: family.name for family in FAMILIES.values() for column in family.columns}
     family_of |= {column.name: MARKUP for column in STRUCTURE_COLUMNS}
     names = stage_feature_names(model_input)["first"]
-    indicator = np.zeros((len(names), len(DROP_REASONS)))
+    indicator = np.zeros((len(names), len(_SUMMED_REASONS)))
     for column, name in enumerate(names):
         reason = NEIGHBOURS if neighbour_offset(name) is not None else family_of[name]
-        indicator[column, DROP_REASONS.index(reason)] = 1.0
+        indicator[column, _SUMMED_REASONS.index(reason)] = 1.0
     return indicator
 
 
@@ -363,14 +371,15 @@ def drop_reasons(model: Sifter, scored: Scored, kept: Sequence[np.ndarray]) -> l
     hashed_from = model.first.n_scaled_
     hashed = ngram_scores(stats, model.first.coef_[hashed_from : hashed_from + N_BUCKETS])
     by_reason = terms @ _reason_of_columns(model.input)
-    by_reason[:, DROP_REASONS.index(NGRAMS)] = hashed
+    by_reason[:, _SUMMED_REASONS.index(NGRAMS)] = hashed
     if scored.structure is not None:
         markup = token_scores(scored.structure, model.first.coef_[hashed_from + N_BUCKETS :])
-        by_reason[:, DROP_REASONS.index(MARKUP)] += markup
+        by_reason[:, _SUMMED_REASONS.index(MARKUP)] += markup
         hashed = hashed + markup
     first_pass_content = model.first.intercept_ + terms.sum(axis=1) + hashed >= 0
-    strongest_against = by_reason[:, :-1].argmin(axis=1)  # CONTEXT, last, is no sum of terms
-    reason = np.where(first_pass_content, DROP_REASONS.index(CONTEXT), strongest_against)
+    reason = np.where(first_pass_content, DROP_REASONS.index(CONTEXT), by_reason.argmin(axis=1))
+    reached_cut = scored.p[rows] >= scored.cuts[stats.page_of_line]
+    reason[reached_cut] = DROP_REASONS.index(REPEAT)  # dropped though it reached the cut: a repeat
     dropped = ~np.concatenate(kept)[rows]
     counts = []
     for page_reasons, page_dropped in zip(filled.split(reason), filled.split(dropped)):

@@ -80,8 +80,9 @@ def _line_html(line: Line, explanation: LineExplanation) -> str:
     if explanation.first_pass is None:  # a blank line: nothing to explain, nothing to focus
         return f'<div class="l" style="--p:{shade}">{text}</div>'
     kept = line.label == "content"
+    repeat = "" if line.repeats_line is None else f" \u00b7 repeats line {line.repeats_line}, kept above"
     verdict = (f"{'kept' if kept else 'dropped'} \u00b7 P(content) {line.p_content:.2f} (page cut {explanation.cut:.2f})"
-               f" \u00b7 first pass {explanation.first_pass.p_content:.2f}")
+               f"{repeat} \u00b7 first pass {explanation.first_pass.p_content:.2f}")
     why = (f'<span class="why" role="tooltip" id="w{line.number}"><b>{verdict}</b>'
            f"{_reason_items(explanation.reasons_for, False)}{_reason_items(explanation.reasons_against, True)}</span>")
     return (f'<div class="l {"k" if kept else "d"}" tabindex="0" aria-describedby="w{line.number}" '
@@ -135,7 +136,7 @@ def write_report(path: str | os.PathLike[str], model: Sifter, text: str, thresho
     """
     check_report_size(text)
     explanations = explain_lines(model, text, top, threshold, structure)
-    lines = [Line(e.number, e.text, e.label, e.p_content) for e in explanations]
+    lines = [Line(e.number, e.text, e.label, e.p_content, e.repeats_line) for e in explanations]
     cut = explanations[0].cut if explanations else None  # an empty page has no cut
     with atomic_writer(Path(path)) as out:
         out.write(render_report(lines, explanations, cut, title))

@@ -12,7 +12,7 @@ from conftest import SEED_TEXT_PATH
 from fixtures.io.builders import NAV, page
 
 from linesift import load_model
-from linesift.explain import CONTEXT, DROP_REASONS, NEIGHBOURS, NGRAMS, explain_lines, neighbour_offset
+from linesift.explain import CONTEXT, DROP_REASONS, NEIGHBOURS, NGRAMS, REPEAT, explain_lines, neighbour_offset
 from linesift.model.features import FAMILIES
 
 pytest.importorskip("datatrove")
@@ -94,10 +94,13 @@ def test_reasons_are_the_first_pass_family_that_weighed_most_against_each_line()
     for line in explanations:
         if line.label == "content" or line.first_pass is None:
             continue
+        if line.repeats_line is not None:
+            expected[REPEAT] += 1
+            continue
         if line.first_pass.p_content >= 0.5:
             expected[CONTEXT] += 1
             continue
-        sums = dict.fromkeys(DROP_REASONS[:-1], 0.0)
+        sums = dict.fromkeys((reason for reason in DROP_REASONS if reason not in (CONTEXT, REPEAT)), 0.0)
         for reason in line.first_pass.reasons_for + line.first_pass.reasons_against:
             family = NGRAMS if reason.name == NGRAMS else NEIGHBOURS if neighbour_offset(reason.name) is not None else family_of[reason.name]
             sums[family] += reason.contribution

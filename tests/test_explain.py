@@ -51,8 +51,12 @@ def test_same_labels_and_probabilities_as_prediction(model: Sifter, seed_text: s
 
 def test_threshold_override_moves_labels(model: Sifter, seed_text: str) -> None:
     explained = explain_lines(model, seed_text, threshold=0.0)
-    blank = [not e.text.strip() for e in explained]
-    assert [e.label for e in explained] == ["noise" if b else "content" for b in blank]
+    dropped = [not e.text.strip() or e.repeats_line is not None for e in explained]
+    assert [e.label for e in explained] == ["noise" if d else "content" for d in dropped]
+    # With every line above the cut, only the later copies of the seed's repeated lines are dropped.
+    repeats = [e for e in explained if e.repeats_line is not None]
+    assert repeats and all(e.text.strip().lower() == explained[e.repeats_line - 1].text.strip().lower() for e in repeats)
+    assert all(e.repeats_line < e.number for e in repeats)
 
 
 def _all_terms(reasons_for: tuple, reasons_against: tuple) -> float:

@@ -12,9 +12,10 @@ left with no content line).
 
 ``reason_stats=True`` also counts each dropped line under its dominant reason,
 ``lines_dropped_<reason>`` for each of :data:`linesift.explain.DROP_REASONS` (the feature family
-that weighed most against it, or ``context`` when the first pass scored it content and the lines
-around it had it dropped); they add up to ``lines_dropped``. It is off by default: it reads the
-first pass's inputs from the scores, but multiplies all their columns, about 1.7 times the step's time.
+that weighed most against it, ``context`` when the first pass scored it content and the lines
+around it had it dropped, or ``repeat`` for a copy of a content line above it); they add up to
+``lines_dropped``. It is off by default: it reads the first pass's inputs from the scores, but
+multiplies all their columns, about 1.7 times the step's time.
 
 Documents left without content are passed on with an empty text (a ``LambdaFilter(lambda doc:
 doc.text)`` after the step drops them), unless an ``exclusion_writer`` is given, a datatrove

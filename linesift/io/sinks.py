@@ -38,6 +38,7 @@ from linesift.io.compression import (
     strip_compression_suffix,
 )
 from linesift.io.sources import PAGE_KINDS, InputKind, Record, Source
+from linesift.model.sifter import Line
 
 # Between text pages on stdout: a line holding only a form feed, as pdftotext puts between pages. A
 # page's own output never has such a line (a whitespace-only line is blank, and blank lines are written
@@ -82,11 +83,15 @@ def page_output(cleaned: Cleaned) -> str:
     """A page's output: its kept lines, or one JSON record per line when the lines were asked for."""
     if cleaned.lines is None:
         return cleaned.text + "\n" if cleaned.text else ""
-    return "".join(
-        json.dumps({"line": line.number, "text": line.text, "label": line.label, "p_content": round(line.p_content, P_CONTENT_DIGITS)},
-                   ensure_ascii=False) + "\n"
-        for line in cleaned.lines
-    )
+    return "".join(json.dumps(_line_record(line), ensure_ascii=False) + "\n" for line in cleaned.lines)
+
+
+def _line_record(line: Line) -> dict:
+    record: dict = {"line": line.number, "text": line.text, "label": line.label,
+                    "p_content": round(line.p_content, P_CONTENT_DIGITS)}
+    if line.repeats_line is not None:
+        record["repeats_line"] = line.repeats_line
+    return record
 
 
 class PageSink:

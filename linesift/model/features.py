@@ -20,7 +20,7 @@ import numpy as np
 
 from linesift.model.arrays import log1p_counts, shift_within_pages
 from linesift.model.columns import Column, Wording, from_log1p
-from linesift.model.hashing import LENGTH_MIX, MIX, hash_set, hash_words, in_hash_set, span_hashes
+from linesift.model.hashing import hash_set, hash_words, in_hash_set
 from linesift.model.pagestats import (
     CLASS_TABLE,
     CLOSING,
@@ -391,26 +391,9 @@ def vocabulary_features(stats: PageStats) -> np.ndarray:
         Column("log_repeats", Wording("{value:.0f} repeats elsewhere on the page", transform=from_log1p)))
 def repetition_features(stats: PageStats) -> np.ndarray:
     """Lines repeated elsewhere in the page: menus, share bars and player fallbacks recur; prose rarely does."""
-    # Equal lines of one page share a hash (see ``_line_hashes``): each is counted by sorting the hashes.
-    _, line_key, occurrences = np.unique(_line_hashes(stats), return_inverse=True, return_counts=True)
-    repeats = occurrences[line_key].astype(np.float64)
+    repeats = stats.equal_lines.copies.astype(np.float64)
     repeats -= 1
     return _stacked([repeats > 0, log1p_counts(repeats)])
-
-
-def _line_hashes(stats: PageStats) -> np.ndarray:
-    """A 64-bit hash of each line's text without its surrounding spaces, and of its page. The text is lower-cased
-    through the table, as words are for their hashes (characters above it keep their case): no Python string
-    is made or lower-cased per line.
-    """
-    first = stats.first_visible_index
-    filled = first >= 0
-    start, end = np.where(filled, first, 0), np.where(filled, stats.last_visible_index((SPACE,)) + 1, 0)
-    hashes = span_hashes(stats.hash_sums, start, end)
-    with np.errstate(over="ignore"):
-        hashes += (end - start).astype(np.uint64) * LENGTH_MIX
-        hashes += stats.page_of_line.astype(np.uint64) * MIX
-    return hashes
 
 
 @family("position",

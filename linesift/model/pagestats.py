@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from functools import cached_property
 from itertools import repeat
+from typing import NamedTuple
 
 import numpy as np
 
-from linesift.model.hashing import HashSums, hash_words, running_sums
+from linesift.model.hashing import LENGTH_MIX, MIX, HashSums, hash_words, running_sums, span_hashes
 from linesift.model.segment import Page
 
 # Character classes, looked up per code point through a table. The classes of word characters (letters and
@@ -98,6 +99,14 @@ _CHAR_TABLE = (_LOWER_TABLE | CLASS_TABLE.astype(np.uint32) << _CLASS_SHIFT) | _
 # Characters read at once at a line's start or end before it is stripped as a string. Lines that start or end
 # with characters to skip mostly have a few (indents of 2, 4 or 6 spaces): 8 reads half the cells 16 did.
 _STRIP_WINDOW = 8
+
+
+class EqualLines(NamedTuple):
+    """The equal lines of a page (see :attr:`PageStats.equal_lines`), one entry per line."""
+
+    group: np.ndarray  # the same number for equal lines of one page
+    copies: np.ndarray  # how many lines of its page equal it, itself included
+    chars: np.ndarray  # its characters without the surrounding spaces
 
 
 class PageStats:
@@ -253,6 +262,22 @@ class PageStats:
     def page_of_line(self) -> np.ndarray:
         """Which of the pages joined in ``page`` each line belongs to (all 0 for a single page)."""
         return np.repeat(np.arange(len(self.page.bounds) - 1), np.diff(self.page.bounds))
+
+    @cached_property
+    def equal_lines(self) -> EqualLines:
+        """Which lines of each page are equal, without their surrounding spaces and lower-cased through the table
+        as words are for their hashes (characters above it keep their case): one 64-bit hash of each line's text
+        and page, sorted once, and no Python string made per line."""
+        first = self.first_visible_index
+        filled = first >= 0
+        start, end = np.where(filled, first, 0), np.where(filled, self.last_visible_index((SPACE,)) + 1, 0)
+        hashes = span_hashes(self.hash_sums, start, end)
+        chars = end - start
+        with np.errstate(over="ignore"):
+            hashes += chars.astype(np.uint64) * LENGTH_MIX
+            hashes += self.page_of_line.astype(np.uint64) * MIX
+        _, group, copies = np.unique(hashes, return_inverse=True, return_counts=True)
+        return EqualLines(group, copies[group], chars)
 
     @cached_property
     def text_end_of_line(self) -> np.ndarray:

@@ -22,6 +22,7 @@ from linesift.model.features import DenseFeatures
 from linesift.model.linear import LinearScorer, sigmoid
 from linesift.model.ngrams import N_BUCKETS, ngram_scores
 from linesift.model.pagestats import PageStats
+from linesift.model.repeats import repeat_groups, repeat_of
 from linesift.model.segment import Page
 from linesift.model.structure import NAMES as STRUCTURE_NAMES
 from linesift.model.structure import (
@@ -50,23 +51,32 @@ BATCH_CHARS = 1 << 18
 
 @dataclass(frozen=True, slots=True)
 class Line:
-    """One line of a page with its decision: ``number`` is 1-based."""
+    """One line of a page with its decision: ``number`` is 1-based. A line that reached the cut and is noise
+    repeats the content line numbered ``repeats_line`` (see :mod:`linesift.model.repeats`)."""
 
     number: int
     text: str
     label: Label
     p_content: float
+    repeats_line: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class Decision:
-    """A page's P(content) per line and its cut: a line is content when it is not blank and ``p >= cut``."""
+    """A page's P(content) per line, its cut and its repeated lines: a line is content when it is not blank,
+    ``p >= cut``, and it does not repeat a content line above it (see :mod:`linesift.model.repeats`)."""
 
     p: np.ndarray
     cut: float
+    repeats: np.ndarray  # per line, its group of equal lines (see repeat_groups), -1 for a line with no copy
 
     def keep(self, page: Page) -> np.ndarray:
-        return (self.p >= self.cut) & ~page.blank
+        above = (self.p >= self.cut) & ~page.blank
+        return above & (repeat_of(above, self.repeats) < 0)
+
+    def repeated(self, page: Page) -> np.ndarray:
+        """Per line: the index of the content line above that a line reaching the cut repeats, -1 for the others."""
+        return repeat_of((self.p >= self.cut) & ~page.blank, self.repeats)
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,11 +97,13 @@ class Scored:
     second_input: DenseFeatures  # each line's context (see :mod:`linesift.model.context`), then ``first_input``
     p: np.ndarray  # the final P(content); 0.0 on blank lines
     cuts: np.ndarray  # one per page joined in ``page``: the threshold, or the page's own (see :mod:`linesift.model.cuts`)
+    repeats: np.ndarray  # per line of ``page``: its group of equal lines (see :func:`repeat_groups`), -1 for none
     structure: Structure | None = None  # of the non-blank lines, for a model of HTML pages
 
     def decisions(self) -> list[Decision]:
         """The :class:`Decision` of each page joined in ``page``, in order."""
-        return [Decision(p, float(cut)) for p, cut in zip(self.page.split(self.p), self.cuts.tolist())]
+        return [Decision(p, float(cut), repeats) for p, cut, repeats
+                in zip(self.page.split(self.p), self.cuts.tolist(), self.page.split(self.repeats))]
 
 
 @dataclass
@@ -158,7 +170,9 @@ class Sifter:
         p[rows] = sigmoid(self.second.decision_from_parts(second_input))
         # Blank lines score 0.0 and hold no words: the cuts from the other lines alone are the same.
         page_cuts = cuts(p[rows], stats.words_per_line, filled.bounds, rule)
-        return Scored(page, rows, stats, first_input, p_first, second_input, p, page_cuts, structure)
+        repeats = np.full(len(page), -1, dtype=np.int64)
+        repeats[rows] = repeat_groups(stats)
+        return Scored(page, rows, stats, first_input, p_first, second_input, p, page_cuts, repeats, structure)
 
     def probabilities(self, page: Page, structure: Structure | None = None) -> np.ndarray:
         """P(content) of every line of ``page`` (a :class:`Page`, with its ``structure`` for a model of HTML pages),
@@ -348,9 +362,10 @@ def _check_page(page: object) -> None:
 
 def decide_lines(page: Page, decision: Decision) -> list[Line]:
     """One :class:`Line` per line of ``page``, labelled as ``decision`` keeps it."""
+    kept, repeated = decision.keep(page), decision.repeated(page)
     return [
-        Line(i + 1, line, "content" if kept else "noise", float(prob))
-        for i, (line, kept, prob) in enumerate(zip(page.lines, decision.keep(page).tolist(), decision.p.tolist()))
+        Line(i + 1, line, "content" if keep else "noise", float(prob), of + 1 if of >= 0 else None)
+        for i, (line, keep, prob, of) in enumerate(zip(page.lines, kept.tolist(), decision.p.tolist(), repeated.tolist()))
     ]
 
 

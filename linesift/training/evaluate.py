@@ -16,6 +16,7 @@ import numpy as np
 
 from linesift.model.cuts import cuts
 from linesift.model.pagestats import PageStats
+from linesift.model.repeats import repeat_groups
 from linesift.model.segment import Page
 from linesift.model.sifter import Decision, Sifter, join_kept
 from linesift.training.baselines import LINE_BASELINES, BaselineUnavailable, trafilatura_on_html
@@ -98,8 +99,9 @@ def lines_kept(pages: Sequence[LabelledPage], probabilities: Sequence[np.ndarray
     keeps = []
     for page, p in zip(pages, probabilities):
         segmented = Page.from_lines(page.lines)
-        words = PageStats(segmented).words_per_line
-        keeps.append(Decision(p, float(cuts(p, words, segmented.bounds, threshold)[0])).keep(segmented))
+        stats = PageStats(segmented)
+        cut = float(cuts(p, stats.words_per_line, segmented.bounds, threshold)[0])
+        keeps.append(Decision(p, cut, repeat_groups(stats)).keep(segmented))
     return keeps
 
 

@@ -1,0 +1,101 @@
+"""Repeated lines: a content line equal to a content line above it is dropped, with the line it repeats."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from linesift.cli import app
+from linesift.explain import explain_lines
+from linesift.model.modelfile import load_model
+from linesift.model.pagestats import PageStats
+from linesift.model.repeats import MIN_REPEAT_CHARS, repeat_groups, repeat_of
+from linesift.model.segment import Page
+from linesift.model.sifter import Sifter
+
+SEED = Path(__file__).resolve().parents[1] / "seeds" / "000_bbcd66fa357995a9.txt"
+# The seed's line 30, a content paragraph, repeated after line 37 (its own line 39, after a blank line).
+COPIED, COPY = 30, 39
+
+
+@pytest.fixture(scope="module")
+def model() -> Sifter:
+    return load_model()
+
+
+@pytest.fixture(scope="module")
+def seed_with_copy() -> str:
+    lines = SEED.read_text(encoding="utf-8").split("\n")
+    return "\n".join([*lines[:37], "", lines[COPIED - 1], *lines[37:]])
+
+
+def test_equal_lines_share_a_group_whatever_their_case_and_surrounding_spaces() -> None:
+    sentence = "The committee approved the budget after a long debate."
+    short = "x" * (MIN_REPEAT_CHARS - 1)
+    groups = repeat_groups(PageStats(Page.from_lines([sentence, "  " + sentence.upper() + " ", short, short, "Other text."])))
+    assert groups[0] == groups[1] >= 0
+    assert groups[2:].tolist() == [-1, -1, -1]  # too short to count, or no copy
+
+
+def test_lines_of_pages_joined_for_scoring_are_never_copies_of_each_other() -> None:
+    sentence = "The committee approved the budget after a long debate."
+    joined = Page.join([Page.from_lines([sentence]), Page.from_lines([sentence, sentence])])
+    groups = repeat_groups(PageStats(joined))
+    assert groups[0] == -1 and groups[1] == groups[2] >= 0
+
+
+def test_the_first_kept_copy_stays_and_copies_not_kept_do_not_count() -> None:
+    groups = np.array([5, 5, -1, 5, 7, 7])
+    kept = np.array([False, True, True, True, True, True])
+    assert repeat_of(kept, groups).tolist() == [-1, -1, -1, 1, -1, 4]
+
+
+def test_a_repeated_paragraph_is_cleaned_once_and_its_copy_names_the_line_it_repeats(
+        model: Sifter, seed_with_copy: str) -> None:
+    lines = model.predict_lines(seed_with_copy)
+    first, copy = lines[COPIED - 1], lines[COPY - 1]
+    assert copy.text == first.text and first.label == "content"
+    cut = explain_lines(model, seed_with_copy)[0].cut
+    assert copy.p_content >= cut and copy.label == "noise" and copy.repeats_line == COPIED
+    assert model.clean(seed_with_copy).count(first.text) == 1
+    # Without the copy, the rest of the page is cleaned as before.
+    assert model.clean(seed_with_copy).replace("\n\n", "\n") == model.clean(SEED.read_text(encoding="utf-8")).replace("\n\n", "\n")
+
+
+def test_explain_and_jsonl_output_give_the_repeated_line(model: Sifter, seed_with_copy: str, tmp_path: Path) -> None:
+    explained = explain_lines(model, seed_with_copy)[COPY - 1]
+    assert explained.label == "noise" and explained.repeats_line == COPIED
+    page = tmp_path / "page.txt"
+    page.write_text(seed_with_copy, encoding="utf-8")
+    result = CliRunner().invoke(app, ["predict", str(page), "--format", "jsonl"])
+    assert result.exit_code == 0, result.output
+    records = [json.loads(row) for row in result.stdout.splitlines()]
+    assert records[COPY - 1]["repeats_line"] == COPIED and records[COPY - 1]["label"] == "noise"
+    assert sum("repeats_line" in record for record in records) == sum(line.repeats_line is not None
+                                                                       for line in model.predict_lines(seed_with_copy))
+    shown = CliRunner().invoke(app, ["explain", str(page), "--line", str(COPY)])
+    assert f"repeats line {COPIED}" in shown.stdout
+
+
+def test_an_html_page_showing_its_text_twice_is_cleaned_once() -> None:
+    """A product description written once for small screens and once for large, as shops do."""
+    description = ("This jacket is cut from a waxed cotton that keeps the rain out and softens with every wear, "
+                   "with a corduroy collar and four pockets that close with brass snaps.")
+    care = "Wipe clean with a damp cloth and re-wax once a year to keep it waterproof."
+    html = (f"<html><body><nav><a href='/'>Home</a> <a href='/men'>Men</a></nav><main><h1>Waxed jacket</h1>"
+            f"<div class='description mobile'><p>{description}</p><p>{care}</p></div>"
+            f"<div class='description desktop'><p>{description}</p><p>{care}</p></div></main>"
+            "<footer><p>© 2026 Example Outfitters</p></footer></body></html>")
+    html_model = load_model(input="html")
+    cleaned = html_model.clean_html(html)
+    assert cleaned.count(description) == 1 and cleaned.count(care) == 1
+    blocks = html_model.predict_html(html)
+    copies = [line for line in blocks if line.repeats_line is not None]
+    assert [line.text for line in copies] == [description, care]
+    for line in copies:
+        first = blocks[line.repeats_line - 1]
+        assert first.number < line.number and first.text == line.text and first.label == "content"
