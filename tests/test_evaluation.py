@@ -20,6 +20,7 @@ from linesift.training.evaluate import (
     line_report,
     lines_kept,
     model_probabilities,
+    page_views,
     threshold_for,
     word_report,
 )
@@ -86,9 +87,13 @@ def test_the_curve_scores_each_threshold_then_each_pages_cut(builtin_model: Sift
                                                             never_cross_validate) -> None:
     result = evaluate([news_with_gold_text], [], builtin_model)
     assert [point.line.threshold for point in result.curve] == [*CURVE_THRESHOLDS, None]
+    # The page repeats no line, so what predict keeps at a threshold is every line reaching it.
+    assert all(view.repeats.max(initial=-1) < 0 for view in page_views(result.pages))
     for point in result.curve[:-1]:
+        kept = lines_kept(result.pages, result.probabilities, point.line.threshold)
+        assert point.line == keeps_report(result.pages, kept, point.line.threshold)
         assert point.line == line_report(result.y_true, result.p_content, point.line.threshold)
-        assert point.words == word_report(result.pages, [p >= point.line.threshold for p in result.probabilities])
+        assert point.words == word_report(result.pages, kept)
     per_page = result.curve[-1]
     assert per_page.line == result.report
     assert per_page.words == word_report(result.pages, lines_kept(result.pages, result.probabilities, None))

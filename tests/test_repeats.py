@@ -16,6 +16,8 @@ from linesift.model.pagestats import PageStats
 from linesift.model.repeats import MIN_REPEAT_CHARS, repeat_groups, repeat_of
 from linesift.model.segment import Page
 from linesift.model.sifter import Sifter
+from linesift.training.data import BLANK, LabelledPage
+from linesift.training.evaluate import lines_kept
 
 SEED = Path(__file__).resolve().parents[1] / "seeds" / "000_bbcd66fa357995a9.txt"
 # The seed's line 30, a content paragraph, repeated after line 37 (its own line 39, after a blank line).
@@ -99,3 +101,12 @@ def test_an_html_page_showing_its_text_twice_is_cleaned_once() -> None:
     for line in copies:
         first = blocks[line.repeats_line - 1]
         assert first.number < line.number and first.text == line.text and first.label == "content"
+
+
+def test_evaluation_keeps_what_predict_keeps_at_every_cut() -> None:
+    """The held-out figures and the curve of ``linesift eval`` count a page's lines as predict keeps them."""
+    sentence = "The committee approved the budget after a long debate on Tuesday."
+    page = LabelledPage("copy", [sentence, "", sentence, "Reply"], np.array([1, BLANK, 0, 0], dtype=np.int8))
+    p = np.array([0.9, 0.0, 0.8, 0.6])
+    assert lines_kept([page], [p], 0.5)[0].tolist() == [True, False, False, True]
+    assert not lines_kept([page], [p], None)[0][2]

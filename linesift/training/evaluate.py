@@ -94,15 +94,31 @@ def model_probabilities(model: Sifter, pages: Sequence[LabelledPage], progress: 
     return probabilities
 
 
-def lines_kept(pages: Sequence[LabelledPage], probabilities: Sequence[np.ndarray], threshold: float | None) -> list[np.ndarray]:
-    """The lines kept on each page given their ``probabilities``: cut at ``threshold``, or at each page's own cut when None."""
-    keeps = []
-    for page, p in zip(pages, probabilities):
+@dataclass(frozen=True, slots=True)
+class PageView:
+    """What deciding a labelled page's lines takes besides their probabilities, worked out once for every cut."""
+
+    page: Page
+    words: np.ndarray  # per line
+    repeats: np.ndarray  # per line, its group of equal lines (see :func:`repeat_groups`)
+
+
+def page_views(pages: Sequence[LabelledPage]) -> list[PageView]:
+    views = []
+    for page in pages:
         segmented = Page.from_lines(page.lines)
         stats = PageStats(segmented)
-        cut = float(cuts(p, stats.words_per_line, segmented.bounds, threshold)[0])
-        keeps.append(Decision(p, cut, repeat_groups(stats)).keep(segmented))
-    return keeps
+        views.append(PageView(segmented, stats.words_per_line, repeat_groups(stats)))
+    return views
+
+
+def lines_kept(pages: Sequence[LabelledPage], probabilities: Sequence[np.ndarray], threshold: float | None,
+               views: Sequence[PageView] | None = None) -> list[np.ndarray]:
+    """The lines kept on each page given their ``probabilities``, as ``predict`` keeps them: cut at ``threshold``, or at
+    each page's own cut when None, less the repeats of lines kept above. ``views``: the pages' :func:`page_views`."""
+    views = page_views(pages) if views is None else views
+    return [Decision(p, float(cuts(p, view.words, view.page.bounds, threshold)[0]), view.repeats).keep(view.page)
+            for view, p in zip(views, probabilities)]
 
 
 def keeps_report(pages: Sequence[LabelledPage], keeps: Sequence[np.ndarray], threshold: float | None) -> LineReport:
@@ -225,11 +241,6 @@ def word_report_of_texts(pages: Sequence[LabelledPage], texts: Sequence[str]) ->
         return None
     every = [f1 for values in by_type.values() for f1 in values]
     return WordReport(float(np.mean(every)), {k: float(np.mean(v)) for k, v in sorted(by_type.items())}, len(every))
-
-
-def precision_recall_table(y_true: np.ndarray, p_content: np.ndarray,
-                           thresholds: Sequence[float] = CURVE_THRESHOLDS) -> list[LineReport]:
-    return [line_report(y_true, p_content, float(t)) for t in thresholds]
 
 
 def threshold_for(y_true: np.ndarray, p_content: np.ndarray, min_precision: float | None = None,

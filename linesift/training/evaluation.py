@@ -20,8 +20,10 @@ from linesift.training.baselines import BaselineUnavailable
 from linesift.training.conventions import in_convention
 from linesift.training.data import LabelledPage, check_scorable, data_files, describe_files, load_pages
 from linesift.training.evaluate import (
+    CURVE_THRESHOLDS,
     LineReport,
     MethodScores,
+    PageView,
     WordReport,
     ceiling_scores,
     fold_models,
@@ -33,7 +35,7 @@ from linesift.training.evaluate import (
     line_baseline_scores,
     lines_kept,
     model_probabilities,
-    precision_recall_table,
+    page_views,
     threshold_for,
     trafilatura_texts,
     word_report,
@@ -140,14 +142,15 @@ def evaluate(paths: Sequence[Path], unseen_paths: Sequence[Path], model: Sifter,
         threshold = threshold_for(y, p, options.min_precision, options.min_recall)
         if threshold is None:
             raise UnreachableTargetError("no threshold reaches the requested precision/recall on this data")
-    keeps = lines_kept(pages, probabilities, threshold)
+    views = page_views(pages)
+    keeps = lines_kept(pages, probabilities, threshold, views)
     report = keeps_report(pages, keeps, threshold)
     html_texts: dict[str, str] = {}
     if options.html_root is not None:
         html_texts, warning = _html_texts(pages, options.html_root, progress)
         warnings += [] if warning is None else [warning]
     return Evaluation(pages, probabilities, y, p, cross_validation, threshold, chosen, report,
-                      _curve(pages, probabilities, keeps, report, y, p, progress),
+                      _curve(pages, probabilities, views, keeps, report, progress),
                       _comparisons(pages, keeps, threshold, html_texts, progress), warnings)
 
 
@@ -209,14 +212,15 @@ def _of_sites(pages: list[LabelledPage], n_trainable: int, sites: Sites, n_folds
     return [pages[i] for i in keep], sum(i < n_trainable for i in keep)
 
 
-def _curve(pages: list[LabelledPage], probabilities: list[np.ndarray], keeps: list[np.ndarray], report: LineReport,
-           y: np.ndarray, p: np.ndarray, progress: Progress) -> list[CurvePoint]:
+def _curve(pages: list[LabelledPage], probabilities: list[np.ndarray], views: list[PageView], keeps: list[np.ndarray],
+           report: LineReport, progress: Progress) -> list[CurvePoint]:
     """The precision-recall trade-off at each threshold of the curve, then at each page's cut when that is the rule."""
-    reports = [*precision_recall_table(y, p), *([] if report.threshold is not None else [report])]
+    thresholds: list[float | None] = [*CURVE_THRESHOLDS, *([] if report.threshold is not None else [None])]
     curve: list[CurvePoint] = []
-    for r in reports:  # each point reads the word F1 of every page
-        progress("precision-recall curve", len(curve), len(reports))
-        curve.append(CurvePoint(r, word_report(pages, keeps if r.threshold is None else [prob >= r.threshold for prob in probabilities])))
+    for threshold in thresholds:  # each point reads the lines predict keeps at it, on every page
+        progress("precision-recall curve", len(curve), len(thresholds))
+        kept = keeps if threshold is None else lines_kept(pages, probabilities, threshold, views)
+        curve.append(CurvePoint(report if threshold is None else keeps_report(pages, kept, threshold), word_report(pages, kept)))
     return curve
 
 
