@@ -79,6 +79,9 @@ ThresholdOption = Annotated[Optional[float], typer.Option(callback=_fraction, he
 ModelOption = Annotated[Optional[Path], typer.Option("--model", help="Model file of text (default: the built-in model).")]
 HtmlModelOption = Annotated[Optional[Path], typer.Option("--html-model", help=(
     "Model file of HTML pages, which cleans HTML parsed into blocks with their markup (default: the built-in one)."))]
+KeepRepeatsOption = Annotated[bool, typer.Option("--keep-repeats", help=(
+    "Keep a line equal to a content line above it (40 characters or more), as code samples and reference pages "
+    "repeat on purpose; by default such a copy is dropped."))]
 HtmlAsTextOption = Annotated[bool, typer.Option("--html-as-text", help=(
     "Render HTML pages to text and clean them with the text model, instead of the model of HTML pages."))]
 QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="No progress on stderr.")]
@@ -111,9 +114,10 @@ def _refuse_replacing(path: Path | None, is_own: Callable[[bytes], bool], own_ki
             fail(str(error))
 
 
-def _load(model_path: Path | None, model_input: ModelInput = "text") -> Sifter:
+def _load(model_path: Path | None, model_input: ModelInput = "text", keep_repeats: bool = False) -> Sifter:
     try:
-        return load_model(model_path, model_input)
+        model = load_model(model_path, model_input)
+        return model.keeping_repeats() if keep_repeats else model
     except ModelFileError as error:
         fail(str(error))
         raise  # unreachable: fail() exits
@@ -124,7 +128,7 @@ def _scorer_of(page: PageText, model: Sifter, html_model_path: Path | None) -> t
     blocks whose markup names them, ``model`` for text and for blocks it leaves to a model of text."""
     if page.structure is None:
         return model, None
-    html_model = _load(html_model_path, "html")
+    html_model = _load(html_model_path, "html", keep_repeats=not model.drop_repeats)
     if not html_model.reads_as_text(page.structure):
         return html_model, page.structure
     _warn(f"{page.where}: its markup names fewer than half of its blocks (no class, id, role or aria-label, no <nav>, "
@@ -377,6 +381,7 @@ def predict(
     report: Annotated[Optional[Path], typer.Option("--report", help="Also write an HTML page showing every line's decision and reasons (one text or HTML page).")] = None,
     html_model_path: HtmlModelOption = None,
     html_as_text: HtmlAsTextOption = False,
+    keep_repeats: KeepRepeatsOption = False,
     overwrite: Annotated[bool, typer.Option("--overwrite", help=(
         "Replace files already in --output-dir (the outputs of an earlier run); without it they are refused. "
         "An input is never replaced."))] = False,
@@ -387,7 +392,7 @@ def predict(
     kept block is a line of the output."""
     # A bad model file is a usage error, reported before any input is read. The built-in model of HTML pages is
     # loaded where an HTML page needs it: cleaning text never reads it.
-    model = _load(model_path)
+    model = _load(model_path, keep_repeats=keep_repeats)
     if html_model_path is not None and not html_as_text:
         _load(html_model_path, "html")
     read = _read_options(input_format, text_field, strict)
@@ -404,7 +409,7 @@ def predict(
     options = RunOptions(
         read=read,
         clean=CleanOptions(None if model_path is None else str(model_path), threshold, spans,
-                           None if html_model_path is None else str(html_model_path), html_as_text),
+                           None if html_model_path is None else str(html_model_path), html_as_text, keep_repeats),
         output_dir=output_dir,
         line_records=output_format == "jsonl",
         on_error=on_error,
@@ -582,12 +587,13 @@ def explain(
     threshold: ThresholdOption = None,
     html_model_path: HtmlModelOption = None,
     html_as_text: HtmlAsTextOption = False,
+    keep_repeats: KeepRepeatsOption = False,
 ) -> None:
     """Show why each line was kept or dropped: the features that weighed most for and against it.
 
     An HTML page is explained as predict cleans it: its blocks, with the reasons its markup gives."""
     read = _read_options(input_format, text_field, strict=False)
-    model = _load(model_path)
+    model = _load(model_path, keep_repeats=keep_repeats)
     if html_model_path is not None and not html_as_text:
         _load(html_model_path, "html")  # a bad model file is reported before the input is read
     try:

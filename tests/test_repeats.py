@@ -110,3 +110,51 @@ def test_evaluation_keeps_what_predict_keeps_at_every_cut() -> None:
     p = np.array([0.9, 0.0, 0.8, 0.6])
     assert lines_kept([page], [p], 0.5)[0].tolist() == [True, False, False, True]
     assert not lines_kept([page], [p], None)[0][2]
+
+
+def test_a_model_keeping_repeats_keeps_the_copy_and_shares_its_weights(model: Sifter, seed_with_copy: str) -> None:
+    keeping = model.keeping_repeats()
+    assert keeping.first is model.first and keeping.second is model.second
+    kept = keeping.predict_lines(seed_with_copy)
+    assert kept[COPY - 1].label == "content" and kept[COPY - 1].repeats_line is None
+    assert keeping.clean(seed_with_copy).count(kept[COPIED - 1].text) == 2
+    assert model.clean(seed_with_copy).count(kept[COPIED - 1].text) == 1  # the model it came from still drops it
+    assert [line.label for line in kept if line.number != COPY] == [
+        line.label for line in model.predict_lines(seed_with_copy) if line.number != COPY]
+
+
+def test_an_html_model_keeping_repeats_keeps_them_in_its_model_of_text_too() -> None:
+    keeping = load_model(input="html").keeping_repeats()
+    assert keeping.text_model is not None and not keeping.text_model.drop_repeats and not keeping.drop_repeats
+
+
+def test_the_command_and_the_integrations_keep_repeats_when_asked(seed_with_copy: str, tmp_path: Path) -> None:
+    copied = SEED.read_text(encoding="utf-8").split("\n")[COPIED - 1]
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    for name in ("a.txt", "b.txt"):
+        (pages / name).write_text(seed_with_copy, encoding="utf-8")
+    runner = CliRunner()
+    one = runner.invoke(app, ["predict", str(pages / "a.txt"), "--keep-repeats"])
+    assert one.exit_code == 0, one.output
+    assert one.stdout.count(copied) == 2 and runner.invoke(app, ["predict", str(pages / "a.txt")]).stdout.count(copied) == 1
+    # Worker processes load the model themselves: the option reaches them.
+    out = tmp_path / "out"
+    many = runner.invoke(app, ["predict", str(pages), "--output-dir", str(out), "--jobs", "2", "--keep-repeats"])
+    assert many.exit_code == 0, many.output
+    assert [(out / name).read_text(encoding="utf-8").count(copied) for name in ("a.txt", "b.txt")] == [2, 2]
+    explained = runner.invoke(app, ["explain", str(pages / "a.txt"), "--line", str(COPY), "--keep-repeats"])
+    assert f"line {COPY}: content" in explained.stdout
+    from linesift.integrations.dask import clean_records
+
+    assert clean_records([seed_with_copy], keep_repeats=True)[0].count(copied) == 2
+    assert clean_records([seed_with_copy])[0].count(copied) == 1
+
+
+def test_the_datatrove_step_keeps_repeats_when_asked(seed_with_copy: str) -> None:
+    pytest.importorskip("datatrove", reason="the datatrove step needs linesift[datatrove]")
+    from linesift.integrations.datatrove import LinesiftFormatter
+
+    copied = SEED.read_text(encoding="utf-8").split("\n")[COPIED - 1]
+    assert LinesiftFormatter(keep_repeats=True).format(seed_with_copy).count(copied) == 2
+    assert LinesiftFormatter().format(seed_with_copy).count(copied) == 1

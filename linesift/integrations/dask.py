@@ -6,7 +6,8 @@
 
 Records (dicts) gain ``linesift_text`` (and ``linesift_spans``, ``linesift_cut`` with ``spans=True``), exactly as
 ``linesift predict`` writes them; strings become their cleaned text. With ``html=True`` the texts are HTML pages,
-cleaned by the built-in model of HTML pages (a page that cannot be parsed gives ""). Needs ``linesift[dask]``.
+cleaned by the built-in model of HTML pages (a page that cannot be parsed gives ""). ``keep_repeats=True`` keeps a
+line equal to a content line above it (see :meth:`linesift.Sifter.keeping_repeats`). Needs ``linesift[dask]``.
 """
 
 from __future__ import annotations
@@ -19,10 +20,11 @@ from linesift.io.sources import DEFAULT_TEXT_FIELD
 
 
 def _cleaned_texts(texts: list[str], model_path: str | None, threshold: float | None, spans: bool = False,
-                   html: bool = False) -> list[Cleaned]:
+                   html: bool = False, keep_repeats: bool = False) -> list[Cleaned]:
     """``clean_texts`` (``clean_html_pages`` for HTML, with the model at ``model_path`` or the built-in one) a chunk
-    at a time, so a large partition is not segmented all at once."""
-    model = cached_model(model_path, "html" if html else "text")
+    at a time, so a large partition is not segmented all at once; ``keep_repeats`` as
+    :meth:`linesift.Sifter.keeping_repeats` says."""
+    model = cached_model(model_path, "html" if html else "text", keep_repeats)
     clean = clean_html_pages if html else clean_texts
     return [cleaned for start in range(0, len(texts), CHUNK_DOCUMENTS)
             for cleaned in clean(model, texts[start : start + CHUNK_DOCUMENTS], threshold, spans)]
@@ -30,12 +32,12 @@ def _cleaned_texts(texts: list[str], model_path: str | None, threshold: float | 
 
 def clean_records(
     items: list[Any], model_path: str | None = None, threshold: float | None = None, text_field: str = DEFAULT_TEXT_FIELD,
-    spans: bool = False, html: bool = False,
+    spans: bool = False, html: bool = False, keep_repeats: bool = False,
 ) -> list[Any]:
     """Clean one partition: strings to cleaned strings, dicts to copies with the added fields."""
     texts = [item if isinstance(item, str) else item[text_field] for item in items]
     out: list[Any] = []
-    for item, cleaned in zip(items, _cleaned_texts(texts, model_path, threshold, spans, html)):
+    for item, cleaned in zip(items, _cleaned_texts(texts, model_path, threshold, spans, html, keep_repeats)):
         if isinstance(item, str):
             out.append(cleaned.text)
             continue
@@ -48,20 +50,23 @@ def clean_records(
 
 
 def clean_bag(bag: Any, model_path: str | None = None, threshold: float | None = None, text_field: str = DEFAULT_TEXT_FIELD,
-              spans: bool = False, html: bool = False) -> Any:
+              spans: bool = False, html: bool = False, keep_repeats: bool = False) -> Any:
     """A bag of the cleaned items of ``bag`` (strings or dicts with ``text_field``; HTML pages with ``html``), in the
     same order."""
-    return bag.map_partitions(clean_records, model_path, threshold, text_field, spans, html)
+    return bag.map_partitions(clean_records, model_path, threshold, text_field, spans, html, keep_repeats)
 
 
-def clean_partition(frame: Any, column: str, model_path: str | None = None, threshold: float | None = None, output: str = TEXT_FIELD) -> Any:
+def clean_partition(frame: Any, column: str, model_path: str | None = None, threshold: float | None = None,
+                    output: str = TEXT_FIELD, keep_repeats: bool = False) -> Any:
     """One pandas partition with ``output`` added: the cleaned text of ``column``."""
     frame = frame.copy()
-    frame[output] = [cleaned.text for cleaned in _cleaned_texts(list(frame[column]), model_path, threshold)]
+    frame[output] = [cleaned.text for cleaned in _cleaned_texts(list(frame[column]), model_path, threshold,
+                                                                keep_repeats=keep_repeats)]
     return frame
 
 
-def clean_dataframe(frame: Any, column: str = DEFAULT_TEXT_FIELD, model_path: str | None = None, threshold: float | None = None, output: str = TEXT_FIELD) -> Any:
+def clean_dataframe(frame: Any, column: str = DEFAULT_TEXT_FIELD, model_path: str | None = None, threshold: float | None = None,
+                    output: str = TEXT_FIELD, keep_repeats: bool = False) -> Any:
     """A dask dataframe with column ``output`` added: the cleaned text of ``column``, every other column unchanged."""
     meta = {**frame.dtypes.to_dict(), output: object}
-    return frame.map_partitions(clean_partition, column, model_path, threshold, output, meta=meta)
+    return frame.map_partitions(clean_partition, column, model_path, threshold, output, keep_repeats, meta=meta)

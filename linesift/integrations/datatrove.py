@@ -28,6 +28,9 @@ blocks and cleaned by the model of HTML pages (``html_model_path``, or the built
 place of an extractor such as datatrove's ``Trafilatura``. A page that cannot be parsed is left empty and
 counted ``emptied``.
 
+``keep_repeats=True`` keeps a line equal to a content line above it (see
+:meth:`linesift.Sifter.keeping_repeats`); by default such a copy is dropped.
+
 The model is loaded once per process, on first use, so the step pickles small for executors.
 Needs ``linesift[datatrove]``.
 """
@@ -58,9 +61,10 @@ class LinesiftFormatter(BaseFormatter):
 
     def __init__(self, model_path: str | os.PathLike[str] | None = None, threshold: float | None = None,
                  reason_stats: bool = False, exclusion_writer: DiskWriter | None = None, html: bool = False,
-                 html_model_path: str | os.PathLike[str] | None = None) -> None:
+                 html_model_path: str | os.PathLike[str] | None = None, keep_repeats: bool = False) -> None:
         super().__init__()
         self.model_path = None if model_path is None else str(model_path)
+        self.keep_repeats = keep_repeats
         self.html = html
         self.html_model_path = None if html_model_path is None else str(html_model_path)
         self.threshold = threshold
@@ -99,10 +103,11 @@ class LinesiftFormatter(BaseFormatter):
         if not texts:
             return []
         if self.html:
-            model = cached_model(self.html_model_path, "html")
+            model = cached_model(self.html_model_path, "html", self.keep_repeats)
             cleaned_texts = clean_html_pages(model, texts, self.threshold, reasons=self.reason_stats)
         else:
-            cleaned_texts = clean_texts(cached_model(self.model_path), texts, self.threshold, reasons=self.reason_stats)
+            model = cached_model(self.model_path, "text", self.keep_repeats)
+            cleaned_texts = clean_texts(model, texts, self.threshold, reasons=self.reason_stats)
         for cleaned in cleaned_texts:
             self.stat_update("lines", value=cleaned.text_lines)
             self.stat_update("lines_dropped", value=cleaned.text_lines - cleaned.kept_lines)

@@ -42,18 +42,20 @@ class CleanOptions:
     spans: bool = False
     html_model_path: str | None = None
     html_as_text: bool = False
+    keep_repeats: bool = False  # keep lines equal to a content line above them (see Sifter.keeping_repeats)
 
 
 @functools.lru_cache(maxsize=MODEL_CACHE_SIZE)
-def cached_model(model_path: str | None, model_input: ModelInput = "text") -> Sifter:
+def cached_model(model_path: str | None, model_input: ModelInput = "text", keep_repeats: bool = False) -> Sifter:
     """The model at ``model_path`` (``None``: the built-in model of ``model_input``), loaded once per process
-    however many chunks or partitions use it."""
-    return load_model(model_path, model_input)
+    however many chunks or partitions use it; with ``keep_repeats``, its :meth:`~Sifter.keeping_repeats`."""
+    model = load_model(model_path, model_input)
+    return model.keeping_repeats() if keep_repeats else model
 
 
 def html_model_of(options: CleanOptions) -> Sifter | None:
     """The model that cleans HTML pages under ``options``; None when they are rendered to text."""
-    return None if options.html_as_text else cached_model(options.html_model_path, "html")
+    return None if options.html_as_text else cached_model(options.html_model_path, "html", options.keep_repeats)
 
 
 def clean_chunk(options: CleanOptions, documents: list[Document | None]) -> list[Cleaned | None]:
@@ -61,8 +63,8 @@ def clean_chunk(options: CleanOptions, documents: list[Document | None]) -> list
     given = [document for document in documents if document is not None]
     # The model of HTML pages is read only by a process that meets an HTML page.
     html_model = html_model_of(options) if any(document.html is not None for document in given) else None
-    cleaned = iter(clean_documents(cached_model(options.model_path), given, options.threshold, options.spans,
-                                   html_model=html_model))
+    cleaned = iter(clean_documents(cached_model(options.model_path, "text", options.keep_repeats), given,
+                                   options.threshold, options.spans, html_model=html_model))
     return [None if document is None else next(cleaned) for document in documents]
 
 

@@ -8,7 +8,7 @@ start; the second pass rescores it from its own features and the first pass's sc
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import pairwise
 from typing import TYPE_CHECKING, Literal, cast
 
@@ -130,6 +130,15 @@ class Sifter:
     # For a model of HTML pages: the model of text that cleans the blocks of a page whose markup names fewer than
     # half of them (see linesift.model.structure.markup_names_blocks); None: this model cleans every page.
     text_model: Sifter | None = field(default=None, compare=False)
+    # Whether a content line equal to a content line above it is dropped (see linesift.model.repeats); a setting of
+    # the run, not saved with the model: see keeping_repeats.
+    drop_repeats: bool = field(default=True, compare=False)
+
+    def keeping_repeats(self) -> Sifter:
+        """This model, sharing its weights, deciding every line by its P(content) alone: repeated lines are kept,
+        for text that repeats content on purpose (code samples, reference pages). So is its :attr:`text_model`."""
+        text_model = None if self.text_model is None else self.text_model.keeping_repeats()
+        return replace(self, text_model=text_model, drop_repeats=False)
 
     def scored(self, page: Page, threshold: float | None = None, structure: Structure | None = None) -> Scored:
         """Both passes' inputs and scores and the cut of ``page``, a :class:`Page` (see :class:`Scored`), with its
@@ -171,7 +180,8 @@ class Sifter:
         # Blank lines score 0.0 and hold no words: the cuts from the other lines alone are the same.
         page_cuts = cuts(p[rows], stats.words_per_line, filled.bounds, rule)
         repeats = np.full(len(page), -1, dtype=np.int64)
-        repeats[rows] = repeat_groups(stats)
+        if self.drop_repeats:
+            repeats[rows] = repeat_groups(stats)
         return Scored(page, rows, stats, first_input, p_first, second_input, p, page_cuts, repeats, structure)
 
     def probabilities(self, page: Page, structure: Structure | None = None) -> np.ndarray:

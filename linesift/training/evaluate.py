@@ -103,12 +103,14 @@ class PageView:
     repeats: np.ndarray  # per line, its group of equal lines (see :func:`repeat_groups`)
 
 
-def page_views(pages: Sequence[LabelledPage]) -> list[PageView]:
+def page_views(pages: Sequence[LabelledPage], drop_repeats: bool = True) -> list[PageView]:
+    """The :class:`PageView` of each page; with ``drop_repeats`` False, as a model keeping repeats sees them."""
     views = []
     for page in pages:
         segmented = Page.from_lines(page.lines)
         stats = PageStats(segmented)
-        views.append(PageView(segmented, stats.words_per_line, repeat_groups(stats)))
+        repeats = repeat_groups(stats) if drop_repeats else np.full(len(segmented), -1, dtype=np.int64)
+        views.append(PageView(segmented, stats.words_per_line, repeats))
     return views
 
 

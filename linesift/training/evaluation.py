@@ -142,7 +142,7 @@ def evaluate(paths: Sequence[Path], unseen_paths: Sequence[Path], model: Sifter,
         threshold = threshold_for(y, p, options.min_precision, options.min_recall)
         if threshold is None:
             raise UnreachableTargetError("no threshold reaches the requested precision/recall on this data")
-    views = page_views(pages)
+    views = page_views(pages, model.drop_repeats)
     keeps = lines_kept(pages, probabilities, threshold, views)
     report = keeps_report(pages, keeps, threshold)
     html_texts: dict[str, str] = {}
