@@ -158,3 +158,23 @@ def test_the_datatrove_step_keeps_repeats_when_asked(seed_with_copy: str) -> Non
     copied = SEED.read_text(encoding="utf-8").split("\n")[COPIED - 1]
     assert LinesiftFormatter(keep_repeats=True).format(seed_with_copy).count(copied) == 2
     assert LinesiftFormatter().format(seed_with_copy).count(copied) == 1
+
+
+def test_spans_and_cut_give_the_kept_lines_once_repeats_are_taken_out(seed_with_copy: str, tmp_path: Path) -> None:
+    """As docs/scale.md says: kept when p_content >= linesift_cut, unless it repeats a line kept above it."""
+    shard = tmp_path / "shard.jsonl"
+    shard.write_text(json.dumps({"text": seed_with_copy}) + "\n", encoding="utf-8")
+    for extra, copies in (([], 1), (["--keep-repeats"], 2)):
+        result = CliRunner().invoke(app, ["predict", str(shard), "--spans", *extra])
+        assert result.exit_code == 0, result.output
+        record = json.loads(result.stdout)
+        kept, seen = [], set()
+        for start, end, p in record["linesift_spans"]:
+            line = seed_with_copy[start:end]
+            key = line.strip().lower()
+            if p < record["linesift_cut"] or not key or (not extra and len(key) >= MIN_REPEAT_CHARS and key in seen):
+                continue
+            kept.append(line)
+            seen.add(key)
+        assert [line for line in record["linesift_text"].split("\n") if line] == kept
+        assert record["linesift_text"].count(seed_with_copy.split("\n")[COPIED - 1]) == copies
