@@ -276,7 +276,8 @@ def explain_lines(model: Sifter, text: str, top: int = DEFAULT_TOP, threshold: f
         return []
     scored = model.scored(page, threshold, structure)
     cut = float(scored.cuts[0])
-    repeated = scored.decisions()[0].repeated(page)
+    decision = scored.decisions()[0]
+    kept, repeated = decision.keep(page), decision.repeated(page)
     # The passes' inputs and terms have one row per non-blank line (see :class:`Scored`).
     first_input, second_input = scored.first_input.matrix(), scored.second_input.matrix()
     first_terms, second_terms = _dense_terms(model.first, first_input), _dense_terms(model.second, second_input)
@@ -306,7 +307,7 @@ def explain_lines(model: Sifter, text: str, top: int = DEFAULT_TOP, threshold: f
         reasons_for, reasons_against = _strongest(second_terms[row], second_names, second_input[row], [], top, missing)
         repeats_line = int(repeated[i]) + 1 if repeated[i] >= 0 else None
         explanations.append(LineExplanation(
-            i + 1, line, "content" if p >= cut and repeats_line is None else "noise", p, cut, reasons_for,
+            i + 1, line, "content" if kept[i] else "noise", p, cut, reasons_for,
             reasons_against, PassExplanation(float(scored.p_first[row]), first_for, first_against), repeats_line,
         ))
     return explanations

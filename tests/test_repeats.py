@@ -13,7 +13,7 @@ from linesift.cli import app
 from linesift.explain import explain_lines
 from linesift.model.modelfile import load_model
 from linesift.model.pagestats import PageStats
-from linesift.model.repeats import MIN_REPEAT_CHARS, repeat_groups, repeat_of
+from linesift.model.repeats import MIN_REPEAT_CHARS, later_copies, repeat_groups
 from linesift.model.segment import Page
 from linesift.model.sifter import Sifter
 from linesift.training.data import BLANK, LabelledPage
@@ -53,7 +53,8 @@ def test_lines_of_pages_joined_for_scoring_are_never_copies_of_each_other() -> N
 def test_the_first_kept_copy_stays_and_copies_not_kept_do_not_count() -> None:
     groups = np.array([5, 5, -1, 5, 7, 7])
     kept = np.array([False, True, True, True, True, True])
-    assert repeat_of(kept, groups).tolist() == [-1, -1, -1, 1, -1, 4]
+    copies, firsts = later_copies(kept, groups)
+    assert (copies.tolist(), firsts.tolist()) == ([3, 5], [1, 4])
 
 
 def test_a_repeated_paragraph_is_cleaned_once_and_its_copy_names_the_line_it_repeats(

@@ -27,14 +27,13 @@ def repeat_groups(stats: PageStats) -> np.ndarray:
     return np.where((equal.copies > 1) & (equal.chars >= MIN_REPEAT_CHARS), equal.group, -1)
 
 
-def repeat_of(kept: np.ndarray, groups: np.ndarray) -> np.ndarray:
-    """Per line: for a ``kept`` line equal to a kept line above it (the same ``groups`` entry), the index of the
-    first such line; -1 for every other line."""
-    out = np.full(len(kept), -1, dtype=np.int64)
+def later_copies(kept: np.ndarray, groups: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The ``kept`` lines equal to a kept line above them (the same ``groups`` entry), in order, and for each the
+    index of the first such line."""
     rows = np.flatnonzero(kept & (groups >= 0))
-    if len(rows):
-        _, first, group_of_row = np.unique(groups[rows], return_index=True, return_inverse=True)
-        firsts = rows[first][group_of_row]
-        later = firsts != rows
-        out[rows[later]] = firsts[later]
-    return out
+    if len(rows) < 2:
+        return rows[:0], rows[:0]
+    _, first, group_of_row = np.unique(groups[rows], return_index=True, return_inverse=True)
+    firsts = rows[first][group_of_row]
+    later = firsts != rows
+    return rows[later], firsts[later]

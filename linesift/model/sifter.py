@@ -22,7 +22,7 @@ from linesift.model.features import DenseFeatures
 from linesift.model.linear import LinearScorer, sigmoid
 from linesift.model.ngrams import N_BUCKETS, ngram_scores
 from linesift.model.pagestats import PageStats
-from linesift.model.repeats import repeat_groups, repeat_of
+from linesift.model.repeats import later_copies, repeat_groups
 from linesift.model.segment import Page
 from linesift.model.structure import NAMES as STRUCTURE_NAMES
 from linesift.model.structure import (
@@ -71,12 +71,16 @@ class Decision:
     repeats: np.ndarray  # per line, its group of equal lines (see repeat_groups), -1 for a line with no copy
 
     def keep(self, page: Page) -> np.ndarray:
-        above = (self.p >= self.cut) & ~page.blank
-        return above & (repeat_of(above, self.repeats) < 0)
+        keep = (self.p >= self.cut) & ~page.blank
+        keep[later_copies(keep, self.repeats)[0]] = False
+        return keep
 
     def repeated(self, page: Page) -> np.ndarray:
         """Per line: the index of the content line above that a line reaching the cut repeats, -1 for the others."""
-        return repeat_of((self.p >= self.cut) & ~page.blank, self.repeats)
+        out = np.full(len(self.p), -1, dtype=np.int64)
+        copies, firsts = later_copies((self.p >= self.cut) & ~page.blank, self.repeats)
+        out[copies] = firsts
+        return out
 
 
 @dataclass(frozen=True, slots=True)
