@@ -10,7 +10,6 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Literal, Optional, cast
 
@@ -55,7 +54,7 @@ from linesift.training.data import DataError, MissingDataError
 # Training, evaluation and plots import scikit-learn and matplotlib, which take about a second to load:
 # the commands that need them import them, so that cleaning text starts without them.
 if TYPE_CHECKING:
-    from linesift.training.evaluate import LineReport, MethodScores
+    from linesift.training.evaluate import LineReport
     from linesift.training.evaluation import CurvePoint, Evaluation, RendererComparison
     from linesift.training.progress import Progress as PhaseProgress
 
@@ -220,31 +219,31 @@ def _curve_table(curve: list[CurvePoint]) -> Table:
     return table
 
 
-def _word_table(comparison: RendererComparison) -> Table:
-    """Methods side by side: line-level content scores, then word F1 overall and per page type."""
-    methods = comparison.methods
+def _comparison_tables(comparison: RendererComparison) -> list[Table]:
+    """Methods one a row: their line-level content scores (the methods that label lines), then their word F1 overall
+    and per page type (the methods scored on gold text)."""
     rendered_by = f", rendered by {comparison.renderer}" if comparison.renderer else ""
     rendered_by += f", laid out {comparison.convention}" if comparison.convention else ""
-    page_types = sorted({t for m in methods if m.words for t in m.words.by_type})
-    table = Table(title=f"line level and word F1 (benchmark metric){rendered_by}, {comparison.pages} pages")
-    table.add_column("")
-    for method in methods:
-        table.add_column(method.name, justify="right")
-
-    def row(label: str, value: Callable[[MethodScores], float | None]) -> None:
-        table.add_row(label, *("-" if (v := value(m)) is None else f"{v:.3f}" for m in methods))
-
-    row("content precision (lines)", lambda m: m.line.content.precision if m.line else None)
-    row("content recall (lines)", lambda m: m.line.content.recall if m.line else None)
-    row("content F1 (lines)", lambda m: m.line.content.f1 if m.line else None)
-    row("word F1, all pages", lambda m: m.words.overall if m.words else None)
-    for page_type in page_types:
-        row(f"word F1, {page_type}", partial(_type_word_f1, page_type))
-    return table
-
-
-def _type_word_f1(page_type: str, method: MethodScores) -> float | None:
-    return method.words.by_type.get(page_type) if method.words else None
+    lines = Table(title=f"content lines{rendered_by}, {comparison.pages} pages")
+    for column in ("", "precision", "recall", "F1"):
+        lines.add_column(column, justify="right" if column else "left")
+    for method in comparison.methods:
+        if method.line is not None:
+            c = method.line.content
+            lines.add_row(method.name, f"{c.precision:.3f}", f"{c.recall:.3f}", f"{c.f1:.3f}")
+    # An HTML extractor has no lines to score: its row says "-" where the pages have no gold text to score it on.
+    scored = [method for method in comparison.methods if method.words is not None or method.line is None]
+    if not scored:
+        return [lines]
+    page_types = sorted({t for method in scored if method.words for t in method.words.by_type})
+    words = Table(title=f"word F1 (benchmark metric){rendered_by}, {comparison.pages} pages")
+    for column in ("", "all", *page_types):
+        words.add_column(column, justify="right" if column else "left")
+    for method in scored:
+        report = method.words
+        shown = [None] * (1 + len(page_types)) if report is None else [report.overall, *map(report.by_type.get, page_types)]
+        words.add_row(method.name, *("-" if value is None else f"{value:.3f}" for value in shown))
+    return [lines, words]
 
 
 def _print_notes(result: Evaluation) -> None:
@@ -270,7 +269,7 @@ def evaluate(
     save: Annotated[Optional[Path], typer.Option("--save", help="Write the model with the chosen threshold here.")] = None,
     max_folds: Annotated[Optional[int], typer.Option(min=1, help="Cross-validate on only the first K folds (quicker).")] = None,
     html_root: Annotated[Optional[Path], typer.Option(exists=True, file_okay=False,
-                                                     help="Folder the pages' `source` paths are under: adds trafilatura on the HTML.")] = None,
+                                                     help="Folder the pages' `source` paths are under: adds the HTML extractors (trafilatura, jusText, Readability, BoilerPy3).")] = None,
     plot: Annotated[Optional[Path], typer.Option("--plot", help="Write the precision-recall curve and score histograms (PNG) here.")] = None,
     jobs: Annotated[int, typer.Option("--jobs", min=1, help="Processes for cross-validation.")] = 1,
     unseen: Annotated[Optional[list[Path]], typer.Option(
@@ -331,7 +330,8 @@ def evaluate(
     out.print(_confusion_table(result.report))
     out.print(_curve_table(result.curve))
     for comparison in result.comparisons:
-        out.print(_word_table(comparison))
+        for table in _comparison_tables(comparison):
+            out.print(table)
     if plot is not None:
         try:
             plot_precision_recall(result.y_true, result.p_content, result.report, plot / PRECISION_RECALL_PNG)

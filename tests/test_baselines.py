@@ -8,16 +8,40 @@ import pytest
 
 from linesift.training import baselines
 from linesift.training.baselines import (
+    HTML_EXTRACTORS,
     LINE_BASELINES,
     BaselineUnavailable,
+    boilerpy3_on_html,
     c4_line_rules,
     c4_page_rules,
+    justext_on_html,
     keep_all,
+    readability_on_html,
     trafilatura_on_html,
 )
 
 needs_datatrove = pytest.mark.usefixtures("_datatrove")
 needs_trafilatura = pytest.mark.usefixtures("_trafilatura")
+# The extractors besides trafilatura, with the package each needs.
+OTHER_EXTRACTORS = [(justext_on_html, "justext"), (readability_on_html, "readability"), (boilerpy3_on_html, "boilerpy3")]
+# jusText calls no paragraph good under 200 characters (its LENGTH_HIGH), and keeps nothing from a page without one.
+_LONG_PARAGRAPHS = [
+    (
+        "The river rose by almost two metres overnight after three days of steady rain in the hills above the "
+        "town, and by morning the lower streets near the old mill were under water, with cars left where their "
+        "owners had parked them the evening before."
+    ),
+    (
+        "Residents who had lived on the embankment for decades said they had never seen the water climb so "
+        "quickly, and several families spent the night with neighbours on higher ground while volunteers carried "
+        "sandbags from the fire station to the bakery."
+    ),
+    (
+        "The council has opened the school gymnasium as a shelter and asked drivers to avoid the bridge road "
+        "until engineers have checked the supports once the level starts to fall, which the weather service "
+        "expects by Thursday afternoon at the earliest."
+    ),
+]
 
 
 @pytest.fixture
@@ -238,3 +262,46 @@ def test_trafilatura_extracts_the_article_not_the_nav(page: str | bytes) -> None
 @needs_trafilatura
 def test_trafilatura_gives_empty_text_when_nothing_is_extracted() -> None:
     assert trafilatura_on_html("<html><body></body></html>") == ""
+
+
+def test_registry_names_the_html_extractors() -> None:
+    assert {"trafilatura": trafilatura_on_html, "jusText": justext_on_html, "Readability": readability_on_html,
+            "BoilerPy3": boilerpy3_on_html} == HTML_EXTRACTORS
+
+
+@pytest.mark.parametrize(("extract", "package"), OTHER_EXTRACTORS, ids=[package for _, package in OTHER_EXTRACTORS])
+def test_each_extractor_takes_the_article_not_the_menu(extract, package: str) -> None:
+    pytest.importorskip(package, reason="the HTML extractors need the 'eval' extra")
+    page = _PAGE
+    for short, long in zip(_PARAGRAPHS, _LONG_PARAGRAPHS):
+        page = page.replace(short, long)
+    text = extract(page.encode("utf-8"))
+    for paragraph in _LONG_PARAGRAPHS:
+        assert paragraph in " ".join(text.split())
+    for link in ("News desk", "Sport pages", "Weather forecast"):  # BoilerPy3 keeps the menu's last item
+        assert link not in text
+
+
+@pytest.mark.parametrize(("extract", "package"), OTHER_EXTRACTORS, ids=[package for _, package in OTHER_EXTRACTORS])
+@pytest.mark.parametrize("page", [b"", b"   \n", b"\x00\x01\x02binary", b"<html><body></body></html>"],
+                         ids=["empty", "blank", "binary", "empty body"])
+def test_each_extractor_gives_empty_text_for_a_page_it_cannot_read(extract, package: str, page: bytes,
+                                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    pytest.importorskip(package, reason="the HTML extractors need the 'eval' extra")
+    assert extract(page) == ""
+    assert capsys.readouterr().err == ""  # no library traceback on the evaluation's terminal
+
+
+def test_each_extractor_decodes_a_page_in_its_declared_encoding() -> None:
+    pytest.importorskip("justext", reason="the HTML extractors need the 'eval' extra")
+    page = ('<html><head><meta charset="iso-8859-1"></head><body><article><p>'
+            + _LONG_PARAGRAPHS[0].replace("old mill", "old mill café") + "</p></article></body></html>").encode("iso-8859-1")
+    for extract, _ in OTHER_EXTRACTORS:
+        assert "café" in extract(page)
+
+
+@pytest.mark.parametrize(("extract", "package"), OTHER_EXTRACTORS, ids=[package for _, package in OTHER_EXTRACTORS])
+def test_each_extractor_without_its_package_says_how_to_install(extract, package: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    _block_import(monkeypatch, package)
+    with pytest.raises(BaselineUnavailable, match=r"pip install 'linesift\[eval\]'"):
+        extract(b"<html><body><p>Text.</p></body></html>")

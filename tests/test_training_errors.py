@@ -147,36 +147,44 @@ def test_eval_html_root_holding_none_of_the_sources_warns(runner: CliRunner, two
     result = run(runner, ["eval", str(two_pages), "--html-root", str(root)], [two_pages])
     assert result.exit_code == 0, result.output
     assert squeeze(result.stderr) == (f"warning: {root}: holds the HTML of none of the 2 page(s) (looked for their 'source' "
-                                      f"paths, such as {root / 'site' / 'a.html'}): trafilatura is left out of the comparison")
-    assert "trafilatura" not in result.stdout
+                                      f"paths, such as {root / 'site' / 'a.html'}): the HTML extractors are left out of the "
+                                      "comparison")
+    assert "(HTML)" not in result.stdout
+
+
+def _extractors(monkeypatch: pytest.MonkeyPatch, **extract: object) -> None:
+    """Only the extractors named, doing what is given: the evaluation's wiring, not the libraries, is under test."""
+    monkeypatch.setattr(evaluate, "HTML_EXTRACTORS", extract)
 
 
 def test_eval_html_root_holding_some_sources_warns_with_a_count(runner: CliRunner, two_pages: Path, tmp_path: Path,
                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(evaluate, "trafilatura_on_html", lambda html: "The council approved the new budget.")
+    _extractors(monkeypatch, trafilatura=lambda html: "The council approved the new budget.", jusText=lambda html: "")
     root = tmp_path / "html"
     (root / "site").mkdir(parents=True)
     page = root / "site" / "a.html"
     page.write_text("<html><body><p>The council approved the new budget.</p></body></html>", encoding="utf-8")
     result = run(runner, ["eval", str(two_pages), "--html-root", str(root)], [two_pages, page])
     assert result.exit_code == 0, result.output
-    assert squeeze(result.stderr) == f"warning: {root}: holds the HTML of 1 of 2 page(s): trafilatura is scored on those pages only"
-    assert "trafilatura" in result.stdout and "(HTML)" in result.stdout  # a header an 80-column table may wrap
+    assert squeeze(result.stderr) == (f"warning: {root}: holds the HTML of 1 of 2 page(s): the HTML extractors are scored "
+                                      "on those pages only")
+    assert "trafilatura" in result.stdout and "jusText" in result.stdout and "(HTML)" in result.stdout
 
 
-def test_eval_html_root_without_trafilatura_warns(runner: CliRunner, two_pages: Path, tmp_path: Path,
-                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+def test_eval_html_root_without_an_extractor_warns_and_scores_the_others(runner: CliRunner, two_pages: Path,
+                                                                        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     def unavailable(html: object) -> str:
         raise BaselineUnavailable(TRAFILATURA_UNAVAILABLE)
 
-    monkeypatch.setattr(evaluate, "trafilatura_on_html", unavailable)
+    _extractors(monkeypatch, trafilatura=unavailable, jusText=lambda html: "The council approved the new budget.")
     root = tmp_path / "html"
     (root / "site").mkdir(parents=True)
-    (root / "site" / "a.html").write_text("<p>Text.</p>", encoding="utf-8")
+    for name in ("a", "b"):
+        (root / "site" / f"{name}.html").write_text("<p>Text.</p>", encoding="utf-8")
     result = run(runner, ["eval", str(two_pages), "--html-root", str(root)], [two_pages])
     assert result.exit_code == 0, result.output
     assert squeeze(result.stderr) == f"warning: {TRAFILATURA_UNAVAILABLE}; trafilatura is left out of the comparison"
-    assert "trafilatura" not in result.stdout
+    assert "trafilatura" not in result.stdout and "jusText" in result.stdout
 
 
 @pytest.mark.parametrize("labels", [[], [1, None, 1, 1]], ids=["no pages", "one class"])

@@ -19,7 +19,7 @@ from linesift.model.pagestats import PageStats
 from linesift.model.repeats import repeat_groups
 from linesift.model.segment import Page
 from linesift.model.sifter import Decision, Sifter, join_kept
-from linesift.training.baselines import LINE_BASELINES, BaselineUnavailable, trafilatura_on_html
+from linesift.training.baselines import HTML_EXTRACTORS, LINE_BASELINES, BaselineUnavailable
 from linesift.training.corpus import read_html
 from linesift.training.data import BLANK, LabelledPage
 from linesift.training.metrics import word_scores
@@ -291,35 +291,48 @@ def line_baseline_scores(pages: Sequence[LabelledPage]) -> list[MethodScores]:
     return results
 
 
-def trafilatura_texts(pages: Sequence[LabelledPage], html_root: Path, progress: Progress = no_progress) -> dict[str, str]:
-    """trafilatura's text of each page's HTML found under ``html_root`` at its ``source`` path, by source.
-
-    Raises :class:`BaselineUnavailable` when trafilatura is not installed.
-    """
-    texts: dict[str, str] = {}
+def extractor_texts(pages: Sequence[LabelledPage], html_root: Path,
+                    progress: Progress = no_progress) -> tuple[dict[str, dict[str, str]], list[str]]:
+    """The text each HTML extractor (:data:`~linesift.training.baselines.HTML_EXTRACTORS`) takes from each page's
+    HTML found under ``html_root`` at its ``source`` path, by extractor and source; and, for each extractor that is
+    not installed, what to install."""
+    texts: dict[str, dict[str, str]] = {name: {} for name in HTML_EXTRACTORS}
+    missing: dict[str, str] = {}
+    read: set[str] = set()
     for done, page in enumerate(pages):
-        progress("trafilatura on the HTML", done, len(pages))
+        progress("HTML extractors", done, len(pages))
         path = html_root / page.source
-        if page.source and page.source not in texts and path.is_file():
-            texts[page.source] = trafilatura_on_html(read_html(path))
-    return texts
+        if not page.source or page.source in read or not path.is_file():
+            continue
+        read.add(page.source)
+        html = read_html(path)
+        for name, extract in HTML_EXTRACTORS.items():
+            if name in missing:
+                continue
+            try:
+                texts[name][page.source] = extract(html)
+            except BaselineUnavailable as error:
+                missing[name] = f"{error}; {name} is left out of the comparison"
+    return {name: found for name, found in texts.items() if name not in missing}, list(missing.values())
 
 
-def html_coverage_warning(pages: Sequence[LabelledPage], html_root: Path, texts: dict[str, str]) -> str | None:
-    """A warning when ``html_root`` held the HTML of only some of ``pages`` (``texts``, by source), or none."""
-    found = sum(page.source in texts for page in pages)
+def html_coverage_warning(pages: Sequence[LabelledPage], html_root: Path, sources: set[str]) -> str | None:
+    """A warning when ``html_root`` held the HTML of only some of ``pages`` (``sources`` found), or none."""
+    found = sum(page.source in sources for page in pages)
     if found == len(pages):
         return None
     if found:
-        return f"{html_root}: holds the HTML of {found} of {len(pages)} page(s): trafilatura is scored on those pages only"
+        return f"{html_root}: holds the HTML of {found} of {len(pages)} page(s): the HTML extractors are scored on those pages only"
     example = next((page.source for page in pages if page.source), None)
     looked = f"looked for their 'source' paths, such as {html_root / example}" if example else "the pages name no 'source'"
-    return f"{html_root}: holds the HTML of none of the {len(pages)} page(s) ({looked}): trafilatura is left out of the comparison"
+    return (f"{html_root}: holds the HTML of none of the {len(pages)} page(s) ({looked}): "
+            "the HTML extractors are left out of the comparison")
 
 
-def html_baseline_scores(pages: Sequence[LabelledPage], texts: dict[str, str]) -> MethodScores | None:
-    """trafilatura's word F1 on the pages whose HTML it extracted (``texts``, by source); None when there are none."""
-    covered = [page for page in pages if page.source in texts]
+def html_baseline_scores(pages: Sequence[LabelledPage], texts: dict[str, dict[str, str]]) -> list[MethodScores]:
+    """Each extractor's word F1 on the pages whose HTML it read (``texts``, by extractor and source)."""
+    covered = [page for page in pages if any(page.source in found for found in texts.values())]
     if not covered:
-        return None
-    return MethodScores("trafilatura (HTML)", None, word_report_of_texts(covered, [texts[page.source] for page in covered]))
+        return []
+    return [MethodScores(f"{name} (HTML)", None, word_report_of_texts(covered, [found.get(page.source, "") for page in covered]))
+            for name, found in texts.items()]

@@ -16,7 +16,6 @@ import numpy as np
 
 from linesift.model.sifter import Sifter
 from linesift.model.structure import markup_names_blocks
-from linesift.training.baselines import BaselineUnavailable
 from linesift.training.conventions import in_convention
 from linesift.training.data import LabelledPage, check_scorable, data_files, describe_files, load_pages
 from linesift.training.evaluate import (
@@ -26,6 +25,7 @@ from linesift.training.evaluate import (
     PageView,
     WordReport,
     ceiling_scores,
+    extractor_texts,
     fold_models,
     held_out_probabilities,
     html_baseline_scores,
@@ -37,7 +37,6 @@ from linesift.training.evaluate import (
     model_probabilities,
     page_views,
     threshold_for,
-    trafilatura_texts,
     word_report,
 )
 from linesift.training.pipeline import trained_on, training_pages, training_params
@@ -60,7 +59,7 @@ class UnreachableTargetError(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class EvalOptions:
-    """A content precision or recall to choose the threshold for, fewer folds, trafilatura on the HTML, processes."""
+    """A content precision or recall to choose the threshold for, fewer folds, the HTML extractors, processes."""
 
     min_precision: float | None = None
     min_recall: float | None = None
@@ -145,10 +144,10 @@ def evaluate(paths: Sequence[Path], unseen_paths: Sequence[Path], model: Sifter,
     views = page_views(pages, model.drop_repeats)
     keeps = lines_kept(pages, probabilities, threshold, views)
     report = keeps_report(pages, keeps, threshold)
-    html_texts: dict[str, str] = {}
+    html_texts: dict[str, dict[str, str]] = {}
     if options.html_root is not None:
-        html_texts, warning = _html_texts(pages, options.html_root, progress)
-        warnings += [] if warning is None else [warning]
+        html_texts, html_warnings = _html_texts(pages, options.html_root, progress)
+        warnings += html_warnings
     return Evaluation(pages, probabilities, y, p, cross_validation, threshold, chosen, report,
                       _curve(pages, probabilities, views, keeps, report, progress),
                       _comparisons(pages, keeps, threshold, html_texts, progress), warnings)
@@ -224,18 +223,18 @@ def _curve(pages: list[LabelledPage], probabilities: list[np.ndarray], views: li
     return curve
 
 
-def _html_texts(pages: list[LabelledPage], html_root: Path, progress: Progress) -> tuple[dict[str, str], str | None]:
-    """trafilatura's text of the pages' HTML under ``html_root``, by source, and a warning for what is missing."""
-    try:
-        texts = trafilatura_texts(pages, html_root, progress)
-    except BaselineUnavailable as error:
-        return {}, f"{error}; trafilatura is left out of the comparison"
-    return texts, html_coverage_warning(pages, html_root, texts)
+def _html_texts(pages: list[LabelledPage], html_root: Path,
+                progress: Progress) -> tuple[dict[str, dict[str, str]], list[str]]:
+    """Each HTML extractor's text of the pages' HTML under ``html_root``, by extractor and source, and warnings for
+    extractors not installed and pages whose HTML is missing."""
+    texts, warnings = extractor_texts(pages, html_root, progress)
+    coverage = html_coverage_warning(pages, html_root, {source for found in texts.values() for source in found})
+    return texts, warnings + ([] if coverage is None or not texts else [coverage])
 
 
 def _comparisons(pages: list[LabelledPage], keeps: list[np.ndarray], threshold: float | None,
-                 html_texts: dict[str, str], progress: Progress) -> list[RendererComparison]:
-    """For each renderer, the model's decisions beside the line baselines and trafilatura on the HTML."""
+                 html_texts: dict[str, dict[str, str]], progress: Progress) -> list[RendererComparison]:
+    """For each renderer, the model's decisions beside the line baselines and the HTML extractors."""
     comparisons: list[RendererComparison] = []
     layouts = sorted({(page.renderer, page.convention) for page in pages})
     for renderer, convention in layouts:
@@ -244,6 +243,5 @@ def _comparisons(pages: list[LabelledPage], keeps: list[np.ndarray], threshold: 
         rendered, kept = [pages[i] for i in subset], [keeps[i] for i in subset]
         methods = [MethodScores("linesift", keeps_report(rendered, kept, threshold), word_report(rendered, kept)),
                    *line_baseline_scores(rendered), ceiling_scores(rendered)]
-        html = html_baseline_scores(rendered, html_texts)
-        comparisons.append(RendererComparison(renderer, convention, len(subset), [*methods, *([html] if html is not None else [])]))
+        comparisons.append(RendererComparison(renderer, convention, len(subset), [*methods, *html_baseline_scores(rendered, html_texts)]))
     return comparisons
