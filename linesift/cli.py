@@ -551,6 +551,10 @@ def _print_explanation(explanation: LineExplanation) -> None:
     repeat = "" if explanation.repeats_line is None else f": it repeats line {explanation.repeats_line}, kept above"
     out.print(Text(f"line {explanation.number}: {explanation.label} (P(content) {explanation.p_content:.3f}, "
                    f"page cut {explanation.cut:.3f}){repeat}", style="bold"))
+    if explanation.code_block is not None:
+        start, end = explanation.code_block
+        out.print(f"in the fenced code block of lines {start} to {end}: its P(content) is the block's mean, so the "
+                  "block is kept or dropped whole")
     out.print(Text(explanation.text), soft_wrap=True)
     if explanation.first_pass is None:
         out.print("a blank line: it only separates blocks and is never content")
@@ -568,6 +572,7 @@ def _explanations_table(explanations: list[LineExplanation]) -> Table:
     for e in explanations:
         shown = e.text if len(e.text) <= EXPLAIN_TEXT_WIDTH else e.text[: EXPLAIN_TEXT_WIDTH - 1] + "…"
         label = e.label if e.repeats_line is None else f"{e.label}: repeats line {e.repeats_line}"
+        label += "" if e.code_block is None else f" (code block {e.code_block[0]}-{e.code_block[1]})"
         table.add_row(str(e.number), f"{e.p_content:.2f}", label, Text(shown), _reason_lines(e.reasons_for), _reason_lines(e.reasons_against))
     return table
 

@@ -82,6 +82,8 @@ class LineExplanation:
     reasons_against: tuple[Reason, ...]
     first_pass: PassExplanation | None
     repeats_line: int | None = None  # the number of the content line above that this line repeats, dropped for it
+    # The first and last line numbers of the fenced code block the line is in: its P(content) is the block's mean.
+    code_block: tuple[int, int] | None = None
 
 
 # Each column's wording, as its family declares it; a neighbour's column is said as the column it copies.
@@ -287,6 +289,7 @@ def explain_lines(model: Sifter, text: str, top: int = DEFAULT_TOP, threshold: f
     first_names, second_names = names["first"], names["second"]
     filled = len(scored.rows)
     rank = np.cumsum(~page.blank) - 1  # a non-blank line's row among the non-blank lines
+    code_block_lines = _line_spans(scored.code_blocks)
     explanations = []
     for i, line in enumerate(page.lines):
         p = float(scored.p[i])
@@ -309,8 +312,18 @@ def explain_lines(model: Sifter, text: str, top: int = DEFAULT_TOP, threshold: f
         explanations.append(LineExplanation(
             i + 1, line, "content" if kept[i] else "noise", p, cut, reasons_for,
             reasons_against, PassExplanation(float(scored.p_first[row]), first_for, first_against), repeats_line,
+            code_block_lines.get(int(scored.code_blocks[i])),
         ))
     return explanations
+
+
+def _line_spans(groups: np.ndarray) -> dict[int, tuple[int, int]]:
+    """The first and last line numbers (1-based) of each group of lines (``groups``, -1 for none)."""
+    spans: dict[int, tuple[int, int]] = {}
+    for number, group in enumerate(groups.tolist(), start=1):
+        if group >= 0:
+            spans[group] = (spans[group][0], number) if group in spans else (number, number)
+    return spans
 
 
 def explanation_record(explanation: LineExplanation) -> dict:
@@ -326,6 +339,8 @@ def explanation_record(explanation: LineExplanation) -> dict:
     }
     if explanation.repeats_line is not None:
         record["repeats_line"] = explanation.repeats_line
+    if explanation.code_block is not None:
+        record["code_block"] = list(explanation.code_block)
     if explanation.first_pass is not None:
         record["first_pass"] = {
             "p_content": round(explanation.first_pass.p_content, 6),

@@ -19,6 +19,7 @@ from linesift.model.context import NAMES as CONTEXT_NAMES
 from linesift.model.context import context_features
 from linesift.model.cuts import check_threshold, cuts
 from linesift.model.features import DenseFeatures
+from linesift.model.fences import fenced_blocks, with_blocks_whole
 from linesift.model.linear import LinearScorer, sigmoid
 from linesift.model.ngrams import N_BUCKETS, ngram_scores
 from linesift.model.pagestats import PageStats
@@ -99,9 +100,10 @@ class Scored:
     first_input: DenseFeatures  # the first pass's dense features
     p_first: np.ndarray
     second_input: DenseFeatures  # each line's context (see :mod:`linesift.model.context`), then ``first_input``
-    p: np.ndarray  # the final P(content); 0.0 on blank lines
+    p: np.ndarray  # the final P(content); 0.0 on blank lines; a fenced code block's lines share its mean
     cuts: np.ndarray  # one per page joined in ``page``: the threshold, or the page's own (see :mod:`linesift.model.cuts`)
     repeats: np.ndarray  # per line of ``page``: its group of equal lines (see :func:`repeat_groups`), -1 for none
+    code_blocks: np.ndarray  # per line of ``page``: its fenced code block (see :mod:`linesift.model.fences`), -1 for none
     structure: Structure | None = None  # of the non-blank lines, for a model of HTML pages
 
     def decisions(self) -> list[Decision]:
@@ -180,13 +182,16 @@ class Sifter:
         p_first = sigmoid(self.first.decision_from_parts(first_input, hashed))
         second_input = _second_features(stats, first_input, p_first, structure)
         p = np.zeros(len(page))
-        p[rows] = sigmoid(self.second.decision_from_parts(second_input))
+        blocks = fenced_blocks(stats)
+        p[rows] = with_blocks_whole(sigmoid(self.second.decision_from_parts(second_input)), blocks, stats.lengths)
+        code_blocks = np.full(len(page), -1, dtype=np.int64)
+        code_blocks[rows] = blocks
         # Blank lines score 0.0 and hold no words: the cuts from the other lines alone are the same.
         page_cuts = cuts(p[rows], stats.words_per_line, filled.bounds, rule)
         repeats = np.full(len(page), -1, dtype=np.int64)
         if self.drop_repeats:
             repeats[rows] = repeat_groups(stats)
-        return Scored(page, rows, stats, first_input, p_first, second_input, p, page_cuts, repeats, structure)
+        return Scored(page, rows, stats, first_input, p_first, second_input, p, page_cuts, repeats, code_blocks, structure)
 
     def probabilities(self, page: Page, structure: Structure | None = None) -> np.ndarray:
         """P(content) of every line of ``page`` (a :class:`Page`, with its ``structure`` for a model of HTML pages),
