@@ -72,6 +72,13 @@ def test_only_a_fence_of_the_same_character_at_least_as_long_closes() -> None:
     assert blocks_of("```\ncode\n``` not a fence\n```") == [0, 0, 0, 0]
 
 
+def test_a_divider_line_is_not_a_fence() -> None:
+    divider = "~" * 20
+    assert blocks_of(f"Part one\n{divider}\nA paragraph.\nAnother one.\n{divider}\nPart two") == [-1] * 6
+    assert blocks_of("`" * 9 + "\ntext\n" + "`" * 9) == [-1, -1, -1]
+    assert blocks_of("`" * 8 + "\ncode\n" + "`" * 8) == [0, 0, 0]
+
+
 def test_an_unclosed_fence_opens_no_block() -> None:
     assert blocks_of("```\nthe rest of the page\nand more") == [-1, -1, -1]
     assert blocks_of("```\na\n```\n```\nunclosed") == [0, 0, 0, -1, -1]

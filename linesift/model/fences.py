@@ -5,7 +5,8 @@ at most three spaces, and closes it with a line holding only a fence of the same
 (CommonMark). The lines of one code block score unevenly, a function's signature like prose and a lone call like
 a script's leftover, and a block cut in pieces is broken code: so every line of a closed block, its fences
 included, takes the block's mean P(content), weighted by characters, and the block is kept or dropped whole. An
-unclosed fence opens no block, so that a stray line of backticks cannot swallow the rest of a page.
+unclosed fence opens no block, so that a stray line of backticks cannot swallow the rest of a page; nor does a
+line of more than :data:`MAX_FENCE` of them, which in plain text is a divider between sections, not a fence.
 """
 
 from __future__ import annotations
@@ -16,7 +17,10 @@ import numpy as np
 
 from linesift.model.pagestats import PageStats
 
-_FENCE = re.compile(r" {0,3}(`{3,}|~{3,})(.*)")
+# Markdown writers fence code with three backticks, four or five to fence a block that shows a fence; plain text
+# draws lines of ten or more tildes or backticks between sections, in pairs that must not make a block.
+MAX_FENCE = 8
+_FENCE = re.compile(rf" {{0,3}}(`{{3,{MAX_FENCE}}}|~{{3,{MAX_FENCE}}})(?![`~])(.*)")
 _FENCE_CHARS = (ord("`"), ord("~"))
 
 
