@@ -18,6 +18,7 @@ import itertools
 import json
 import os
 import platform
+import re
 import resource
 import statistics
 import subprocess
@@ -145,6 +146,20 @@ def _load() -> str:
     return ", ".join(f"{value:.2f}" for value in os.getloadavg())
 
 
+TITLE = "# Predict throughput"
+_DATE = re.compile(r"^- Date: (.+)$", re.MULTILINE)
+
+
+def with_earlier_runs(earlier: str) -> str:
+    """What follows a new run in the results file: the file's runs before it, the last one under a heading of its
+    own, so that a run never writes over the record of the runs before it."""
+    if not earlier.startswith(TITLE):
+        return ""
+    body = earlier[len(TITLE) :].strip("\n")
+    date = _DATE.search(body)
+    return f"\n## An earlier run ({date.group(1) if date else 'undated'})\n\n{body}\n"
+
+
 def report(results: list[dict], alternating: dict | None, scaling: list[dict], skipped: list[str], n_pages: int, runs: int,
            load_before: str) -> str:
     """The results as markdown: one row per tool, linesift against C4 in turns, then the scaling with processes."""
@@ -152,7 +167,7 @@ def report(results: list[dict], alternating: dict | None, scaling: list[dict], s
     reference = by_tool.get("c4-pages")
     c4_rate = reference["bytes"] / statistics.median(reference["seconds"]) / MB if reference else None
     lines = [
-        "# Predict throughput",
+        TITLE,
         "",
         f"- Date: {datetime.datetime.now().astimezone():%Y-%m-%d %H:%M %Z}",
         f"- Machine: {_machine()}",
@@ -251,7 +266,8 @@ def main() -> None:
         print(f"measuring {jobs} process(es) ...", file=sys.stderr)
         scaling.append(_in_fresh_process(["--worker-jobs", jobs, "--pages", str(args.scaling_pages), "--runs", str(args.runs)]))
     text = report(results, alternating, scaling, skipped, args.pages, args.runs, load_before)
-    args.output.write_text(text, encoding="utf-8")
+    earlier = args.output.read_text(encoding="utf-8") if args.output.is_file() else ""
+    args.output.write_text(text + with_earlier_runs(earlier), encoding="utf-8")
     print(text)
 
 
