@@ -31,8 +31,7 @@ TRAFILATURA_UNAVAILABLE = "the trafilatura baseline needs trafilatura: pip insta
 JUSTEXT_UNAVAILABLE = "the jusText baseline needs justext: pip install 'linesift[eval]'"
 READABILITY_UNAVAILABLE = "the Readability baseline needs readability-lxml: pip install 'linesift[eval]'"
 BOILERPY3_UNAVAILABLE = "the BoilerPy3 baseline needs boilerpy3: pip install 'linesift[eval]'"
-# jusText decides by the share of a language's stop words; WCXB's pages are mostly English, and the benchmark
-# ran jusText with its English list.
+# jusText decides by the share of a language's stop words, from one language's list: WCXB's pages are mostly English.
 JUSTEXT_LANGUAGE = "English"
 
 
@@ -157,11 +156,10 @@ def _quiet(*loggers: str) -> None:
 def _text_or_empty(html: bytes, extract: Callable[[str], str], unreadable: tuple[type[Exception], ...]) -> str:
     """``extract`` of the page as linesift decodes it; ``""`` for bytes that hold no text (empty or binary) and for a
     page the extractor cannot parse (it raises one of ``unreadable``), as the benchmark scores such a page."""
+    failures: tuple[type[Exception], ...] = (RenderError, *unreadable)
     try:
         return extract(decode_html(html))
-    except RenderError:
-        return ""
-    except unreadable:
+    except failures:
         return ""
 
 
