@@ -187,6 +187,23 @@ def test_eval_html_root_without_an_extractor_warns_and_scores_the_others(runner:
     assert "trafilatura" not in result.stdout and "jusText" in result.stdout
 
 
+def test_eval_counts_the_pages_an_extractor_fails_on_and_goes_on(runner: CliRunner, two_pages: Path, tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(html: bytes) -> str:
+        raise AttributeError("'NoneType' object has no attribute 'lower'")
+
+    _extractors(monkeypatch, trafilatura=lambda html: "The council approved the new budget.", BoilerPy3=broken)
+    root = tmp_path / "html"
+    (root / "site").mkdir(parents=True)
+    for name in ("a", "b"):
+        (root / "site" / f"{name}.html").write_text("<p>Text.</p>", encoding="utf-8")
+    result = run(runner, ["eval", str(two_pages), "--html-root", str(root)], [two_pages])
+    assert result.exit_code == 0, result.output
+    assert squeeze(result.stderr) == (f"warning: BoilerPy3 failed on 2 page(s), scored as extracting nothing (first: "
+                                      f"{root / 'site' / 'a.html'}: AttributeError: 'NoneType' object has no attribute 'lower')")
+    assert "BoilerPy3 (HTML)" in result.stdout and "trafilatura (HTML)" in result.stdout
+
+
 @pytest.mark.parametrize("labels", [[], [1, None, 1, 1]], ids=["no pages", "one class"])
 def test_the_library_train_refuses_what_it_cannot_learn_from(labels: list) -> None:
     from linesift.training.data import DataError, parse_page

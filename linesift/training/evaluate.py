@@ -294,10 +294,12 @@ def line_baseline_scores(pages: Sequence[LabelledPage]) -> list[MethodScores]:
 def extractor_texts(pages: Sequence[LabelledPage], html_root: Path,
                     progress: Progress = no_progress) -> tuple[dict[str, dict[str, str]], list[str]]:
     """The text each HTML extractor (:data:`~linesift.training.baselines.HTML_EXTRACTORS`) takes from each page's
-    HTML found under ``html_root`` at its ``source`` path, by extractor and source; and, for each extractor that is
-    not installed, what to install."""
+    HTML found under ``html_root`` at its ``source`` path, by extractor and source; and warnings: for each extractor
+    that is not installed, what to install, and for each that raised an error on some pages, how many (those pages
+    score as extracting nothing)."""
     texts: dict[str, dict[str, str]] = {name: {} for name in HTML_EXTRACTORS}
     missing: dict[str, str] = {}
+    failed: dict[str, list[str]] = {name: [] for name in HTML_EXTRACTORS}
     read: set[str] = set()
     for done, page in enumerate(pages):
         progress("HTML extractors", done, len(pages))
@@ -313,7 +315,13 @@ def extractor_texts(pages: Sequence[LabelledPage], html_root: Path,
                 texts[name][page.source] = extract(html)
             except BaselineUnavailable as error:
                 missing[name] = f"{error}; {name} is left out of the comparison"
-    return {name: found for name, found in texts.items() if name not in missing}, list(missing.values())
+            except Exception as error:  # another library's bug on one page must not stop the evaluation
+                texts[name][page.source] = ""
+                failed[name].append(f"{path}: {type(error).__name__}: {error}")
+    warnings = list(missing.values())
+    warnings += [f"{name} failed on {len(errors)} page(s), scored as extracting nothing (first: {errors[0]})"
+                 for name, errors in failed.items() if errors and name not in missing]
+    return {name: found for name, found in texts.items() if name not in missing}, warnings
 
 
 def html_coverage_warning(pages: Sequence[LabelledPage], html_root: Path, sources: set[str]) -> str | None:
