@@ -149,7 +149,9 @@ def test_scores_are_the_passes_inputs_as_matrices_times_the_coefficients() -> No
 def test_pages_scored_together_score_as_alone() -> None:
     """Joined pages see nothing of each other: no neighbour, window, block, run or pattern crosses a page."""
     model = load_model()
-    pages = [Page.from_text(text) for text in [*PAGES, "", "\n", ")", "{", ") {", '"key"', ":", "a@b.c"]]
+    # A fence left open at the end of one page must not close on the next (see linesift.model.fences).
+    fenced = ["Install it:\n\n```sh\npip install linesift\n```\n\nThen run it.", "Notes\n```\nunclosed", "```\nclosing"]
+    pages = [Page.from_text(text) for text in [*PAGES, "", "\n", ")", "{", ") {", '"key"', ":", "a@b.c", *fenced]]
     alone = [model.decide(page) for page in pages]
     for together, single in zip(model.scored(Page.join(pages)).decisions(), alone):
         np.testing.assert_allclose(together.p, single.p, rtol=0, atol=1e-9)
