@@ -157,6 +157,15 @@ def _extractors(monkeypatch: pytest.MonkeyPatch, **extract: object) -> None:
     monkeypatch.setattr(evaluate, "HTML_EXTRACTORS", extract)
 
 
+def _html_of_both_pages(tmp_path: Path) -> Path:
+    """A folder holding the HTML of both of ``two_pages``' sources."""
+    root = tmp_path / "html"
+    (root / "site").mkdir(parents=True)
+    for name in ("a", "b"):
+        (root / "site" / f"{name}.html").write_text("<p>Text.</p>", encoding="utf-8")
+    return root
+
+
 def test_eval_html_root_holding_some_sources_warns_with_a_count(runner: CliRunner, two_pages: Path, tmp_path: Path,
                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     _extractors(monkeypatch, trafilatura=lambda html: "The council approved the new budget.", jusText=lambda html: "")
@@ -177,10 +186,7 @@ def test_eval_html_root_without_an_extractor_warns_and_scores_the_others(runner:
         raise BaselineUnavailable(TRAFILATURA_UNAVAILABLE)
 
     _extractors(monkeypatch, trafilatura=unavailable, jusText=lambda html: "The council approved the new budget.")
-    root = tmp_path / "html"
-    (root / "site").mkdir(parents=True)
-    for name in ("a", "b"):
-        (root / "site" / f"{name}.html").write_text("<p>Text.</p>", encoding="utf-8")
+    root = _html_of_both_pages(tmp_path)
     result = run(runner, ["eval", str(two_pages), "--html-root", str(root)], [two_pages])
     assert result.exit_code == 0, result.output
     assert squeeze(result.stderr) == f"warning: {TRAFILATURA_UNAVAILABLE}; trafilatura is left out of the comparison"
@@ -193,10 +199,7 @@ def test_eval_counts_the_pages_an_extractor_fails_on_and_goes_on(runner: CliRunn
         raise AttributeError("'NoneType' object has no attribute 'lower'")
 
     _extractors(monkeypatch, trafilatura=lambda html: "The council approved the new budget.", BoilerPy3=broken)
-    root = tmp_path / "html"
-    (root / "site").mkdir(parents=True)
-    for name in ("a", "b"):
-        (root / "site" / f"{name}.html").write_text("<p>Text.</p>", encoding="utf-8")
+    root = _html_of_both_pages(tmp_path)
     result = run(runner, ["eval", str(two_pages), "--html-root", str(root)], [two_pages])
     assert result.exit_code == 0, result.output
     assert squeeze(result.stderr) == (f"warning: BoilerPy3 failed on 2 page(s), scored as extracting nothing (first: "
