@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -16,41 +17,7 @@ from linesift.model.pagestats import PageStats
 from linesift.model.segment import Page
 
 # A documentation page as a scraper writes it in Markdown: menus, prose, two code blocks, a footer.
-DOCS = """[pandas](/) [Docs](/docs) [Community](/community) [Blog](/blog)
-
-* [Input/output](#io)
-* [DataFrame](#frame)
-
-# Skipping bad lines when reading CSV
-
-Files exported from older systems often contain rows with more fields than the header. By default `read_csv` raises a `ParserError` when it meets one.
-
-Pass `on_bad_lines="skip"` to drop such rows silently, or `"warn"` to drop them with a warning:
-
-```python
-import pandas as pd
-
-frame = pd.read_csv("export.csv", on_bad_lines="skip")
-print(frame.head())
-```
-
-To keep a record of what was dropped, pass a callable. It receives the bad line as a list of strings and returns either a fixed line or `None` to drop it. Callables need the Python engine:
-
-```python
-bad = []
-
-def remember(line):
-    bad.append(line)
-    return None
-
-frame = pd.read_csv("export.csv", on_bad_lines=remember, engine="python")
-print(len(bad), "rows skipped")
-```
-
-© 2025 pandas via NumFOCUS, Inc. Hosted by OVHcloud.
-
-[Privacy](/privacy) · [Terms](/terms)
-"""
+DOCS = (Path(__file__).with_name("fixtures") / "hand_made" / "docs.md").read_text(encoding="utf-8")
 
 
 def blocks_of(text: str) -> list[int]:

@@ -1,0 +1,72 @@
+"""The built-in models on whole hand-made pages of the kinds users clean: documentation, a forum thread, a product.
+
+``tests/fixtures/hand_made`` holds pages written for this test (original text, not taken from any site): a
+documentation page as HTML and as Markdown, a forum thread as HTML and as plain text without blank lines, and a
+product page as HTML. ``labels.json`` labels each page's lines by their text, as ``predict`` numbers them (blocks
+for HTML): content is the prose, the code samples, the posts and the product's description and facts; noise is
+the menus, breadcrumbs, the headline (the page's title, as ``seeds/LABELING.md`` says), per-post chrome (user
+names, post counts, "Quote Report", a signature), reviews, related items, buttons, footers and cookie prompts. A
+product's price is left unlabelled: the benchmark's gold text keeps it on some shops and not on others.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from linesift import Line, Sifter, load_model
+
+FIXTURES = Path(__file__).with_name("fixtures") / "hand_made"
+LABELS: dict[str, dict[str, str]] = json.loads((FIXTURES / "labels.json").read_text(encoding="utf-8"))
+
+# Lines right with the built-in models, of the labelled ones. What the models get wrong now:
+# - docs.html: the <h1> headline is kept (P 0.68);
+# - docs.md: the headline is kept (0.70), and the second code block is dropped whole (0.32), its fences included;
+# - forum.txt: the second poster's name, "Joined" and "Posts" lines are kept (0.44 to 0.57), between the first
+#   post and the answer, and the last reply is dropped (0.30); as HTML the same thread comes out right;
+# - product.html: the "Add to bag" button is kept (0.46).
+# Raise them when the models improve.
+FLOORS = {"docs.html": 24, "docs.md": 13, "forum.html": 29, "forum.txt": 28, "product.html": 29}
+
+
+@pytest.fixture(scope="module")
+def models() -> tuple[Sifter, Sifter]:
+    return load_model(), load_model(input="html")
+
+
+def decided(name: str, models: tuple[Sifter, Sifter]) -> list[Line]:
+    text_model, html_model = models
+    page = (FIXTURES / name).read_text(encoding="utf-8")
+    lines = html_model.predict_html(page) if name.endswith(".html") else text_model.predict_lines(page)
+    return [line for line in lines if line.text.strip()]
+
+
+def test_every_page_has_labels_of_both_kinds_and_a_floor() -> None:
+    pages = {path.name for path in FIXTURES.iterdir() if path.name != "labels.json"}
+    assert pages == set(LABELS) == set(FLOORS)
+    for labels in LABELS.values():
+        assert {"content", "noise"} == set(labels.values())
+
+
+@pytest.mark.parametrize("name", sorted(FLOORS))
+def test_each_page_gets_at_least_its_floor_of_lines_right(name: str, models: tuple[Sifter, Sifter]) -> None:
+    labels = LABELS[name]
+    lines = decided(name, models)
+    assert set(labels) <= {line.text for line in lines}  # every labelled line is still one of the page's lines
+    right = sum(line.label == labels[line.text] for line in lines if line.text in labels)
+    assert right >= FLOORS[name], f"{name}: {right} lines right, floor {FLOORS[name]}"
+
+
+def test_the_forum_thread_as_html_keeps_every_post_and_drops_their_chrome(models: tuple[Sifter, Sifter]) -> None:
+    lines = decided("forum.html", models)
+    kept = [line.text for line in lines if line.label == "content"]
+    assert kept == [text for text, label in LABELS["forum.html"].items() if label == "content"]
+
+
+def test_the_product_page_drops_its_reviews_and_related_items(models: tuple[Sifter, Sifter]) -> None:
+    kept = {line.text for line in decided("product.html", models) if line.label == "content"}
+    assert not any(text.startswith(("I ran a 50 km", "Comfortable from the first run", "Trail Runner 2", "Ridge GTX"))
+                   for text in kept)
+    assert any(text.startswith("The Trail Runner 3 is built for long days") for text in kept)
