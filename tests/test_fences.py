@@ -12,7 +12,6 @@ from typer.testing import CliRunner
 import linesift.cli as cli
 from linesift import Sifter, load_model
 from linesift.explain import explain_lines
-from linesift.model.features import FAMILIES
 from linesift.model.fences import fenced_blocks, with_blocks_whole
 from linesift.model.pagestats import PageStats
 from linesift.model.segment import Page
@@ -110,11 +109,3 @@ def test_explain_jsonl_records_the_code_block(tmp_path) -> None:
     fences = [number for number, line in enumerate(DOCS.splitlines(), start=1) if line.startswith("```")]
     assert {tuple(record["code_block"]) for record in fenced} == {(fences[0], fences[1]), (fences[2], fences[3])}
     assert all(record["code_block"][0] <= record["line"] <= record["code_block"][1] for record in fenced)
-
-
-def test_the_fences_family_marks_the_lines_of_closed_blocks() -> None:
-    lines = ["Intro", "```python", "x = 1", "", "y = 2", "```", "After", "```", "unclosed"]
-    stats = PageStats(Page.from_lines(lines))
-    values = FAMILIES["fences"].compute(stats)
-    assert [column.name for column in FAMILIES["fences"].columns] == ["in_code_block"]
-    assert values[:, 0].tolist() == [0, 1, 1, 1, 1, 1, 0, 0, 0]

@@ -20,7 +20,6 @@ import numpy as np
 
 from linesift.model.arrays import log1p_counts, shift_within_pages
 from linesift.model.columns import Column, Wording, from_log1p
-from linesift.model.fences import fenced_blocks
 from linesift.model.hashing import hash_set, hash_words, in_hash_set
 from linesift.model.pagestats import (
     CLASS_TABLE,
@@ -368,13 +367,6 @@ def capitalisation_features(stats: PageStats) -> np.ndarray:
     return _stacked([_ratio(counts[:, UPPER], letters), _ratio(capital_words, stats.words_per_line), first_upper])
 
 
-@family("fences",
-        Column("in_code_block", Wording("inside a fenced code block", "not inside a fenced code block")))
-def fence_features(stats: PageStats) -> np.ndarray:
-    """Lines of a Markdown code block between fences (see :mod:`linesift.model.fences`): code samples."""
-    return (fenced_blocks(stats) >= 0).astype(np.float64)[:, None]
-
-
 @family("digits",
         Column("digit_ratio", Wording("digits {value:.0%} of visible characters")))
 def digit_features(stats: PageStats) -> np.ndarray:
@@ -463,7 +455,6 @@ FAMILIES: dict[str, Family] = {family.name: family for family in (
     link_features,
     markup_features,
     capitalisation_features,
-    fence_features,
     digit_features,
     vocabulary_features,
     repetition_features,
