@@ -80,11 +80,11 @@ def _line_html(line: Line, explanation: LineExplanation) -> str:
     if explanation.first_pass is None:  # a blank line: nothing to explain, nothing to focus
         return f'<div class="l" style="--p:{shade}">{text}</div>'
     kept = line.label == "content"
-    repeat = "" if line.repeats_line is None else f" \u00b7 repeats line {line.repeats_line}, kept above"
     block = explanation.code_block
-    repeat += "" if block is None else f" \u00b7 the mean of code block {block[0]}\u2013{block[1]}"
+    notes = ("" if line.repeats_line is None else f" \u00b7 repeats line {line.repeats_line}, kept above") + (
+        "" if block is None else f" \u00b7 the mean of code block {block[0]}\u2013{block[1]}")
     verdict = (f"{'kept' if kept else 'dropped'} \u00b7 P(content) {line.p_content:.2f} (page cut {explanation.cut:.2f})"
-               f"{repeat} \u00b7 first pass {explanation.first_pass.p_content:.2f}")
+               f"{notes} \u00b7 first pass {explanation.first_pass.p_content:.2f}")
     why = (f'<span class="why" role="tooltip" id="w{line.number}"><b>{verdict}</b>'
            f"{_reason_items(explanation.reasons_for, False)}{_reason_items(explanation.reasons_against, True)}</span>")
     return (f'<div class="l {"k" if kept else "d"}" tabindex="0" aria-describedby="w{line.number}" '
