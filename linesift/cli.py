@@ -80,7 +80,7 @@ HtmlModelOption = Annotated[Optional[Path], typer.Option("--html-model", help=(
     "Model file of HTML pages, which cleans HTML parsed into blocks with their markup (default: the built-in one)."))]
 KeepRepeatsOption = Annotated[bool, typer.Option("--keep-repeats", help=(
     "Keep a line equal to a content line above it (40 characters or more), as code samples and reference pages "
-    "repeat on purpose; by default such a copy is dropped."))]
+    "repeat on purpose, and a line saying its text twice; by default such a copy is dropped."))]
 HtmlAsTextOption = Annotated[bool, typer.Option("--html-as-text", help=(
     "Render HTML pages to text and clean them with the text model, instead of the model of HTML pages."))]
 QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="No progress on stderr.")]
@@ -548,7 +548,7 @@ def _reasons_table(title: str, explanation: LineExplanation | PassExplanation) -
 
 
 def _print_explanation(explanation: LineExplanation) -> None:
-    repeat = "" if explanation.repeats_line is None else f": it repeats line {explanation.repeats_line}, kept above"
+    repeat = "" if explanation.copy_note is None else f": it {explanation.copy_note}"
     out.print(Text(f"line {explanation.number}: {explanation.label} (P(content) {explanation.p_content:.3f}, "
                    f"page cut {explanation.cut:.3f}){repeat}", style="bold"))
     if explanation.code_block is not None:
@@ -571,7 +571,7 @@ def _explanations_table(explanations: list[LineExplanation]) -> Table:
         table.add_column(column, justify=justify)  # type: ignore[arg-type]
     for e in explanations:
         shown = e.text if len(e.text) <= EXPLAIN_TEXT_WIDTH else e.text[: EXPLAIN_TEXT_WIDTH - 1] + "…"
-        label = e.label if e.repeats_line is None else f"{e.label}: repeats line {e.repeats_line}"
+        label = e.label if e.copy_note is None else f"{e.label}: {e.copy_note}"
         label += "" if e.code_block is None else f" (code block {e.code_block[0]}-{e.code_block[1]})"
         table.add_row(str(e.number), f"{e.p_content:.2f}", label, Text(shown), _reason_lines(e.reasons_for), _reason_lines(e.reasons_against))
     return table

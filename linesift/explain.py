@@ -77,13 +77,24 @@ class LineExplanation:
     text: str
     label: Label
     p_content: float
-    cut: float  # the page's cut: a non-blank line is content when ``p_content >= cut``, unless it repeats one
+    cut: float  # the page's cut: a non-blank line is content when ``p_content >= cut``, unless it is a copy
     reasons_for: tuple[Reason, ...]
     reasons_against: tuple[Reason, ...]
     first_pass: PassExplanation | None
-    repeats_line: int | None = None  # the number of the content line above that this line repeats, dropped for it
+    # The number of the content line above that this line repeats, dropped for it; its own for a line that says its
+    # text twice (see linesift.model.repeats).
+    repeats_line: int | None = None
     # The first and last line numbers of the fenced code block the line is in: its P(content) is the block's mean.
     code_block: tuple[int, int] | None = None
+
+    @property
+    def copy_note(self) -> str | None:
+        """Why a line that reached the cut was dropped as a copy, in words; None for any other line."""
+        if self.repeats_line is None:
+            return None
+        if self.repeats_line == self.number:
+            return "says its text twice"
+        return f"repeats line {self.repeats_line}, kept above"
 
 
 # Each column's wording, as its family declares it; a neighbour's column is said as the column it copies.
@@ -354,7 +365,8 @@ def explanation_record(explanation: LineExplanation) -> dict:
 # feature family (the neighbours' columns and the hashed n-grams count as one family each), the family with
 # the lowest sum being the reason. A line the first pass scored content was dropped by the second pass for
 # the lines around it (see :mod:`linesift.model.context`): its reason is ``CONTEXT``. A line that reached the
-# cut was dropped as a repeat of a content line above it (see :mod:`linesift.model.repeats`): ``REPEAT``.
+# cut was dropped as a repeat of a content line above it or of its own text (see :mod:`linesift.model.repeats`):
+# ``REPEAT``.
 NEIGHBOURS = "neighbours"
 CONTEXT = "context"
 REPEAT = "repeat"

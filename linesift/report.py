@@ -81,7 +81,7 @@ def _line_html(line: Line, explanation: LineExplanation) -> str:
         return f'<div class="l" style="--p:{shade}">{text}</div>'
     kept = line.label == "content"
     block = explanation.code_block
-    notes = ("" if line.repeats_line is None else f" \u00b7 repeats line {line.repeats_line}, kept above") + (
+    notes = ("" if explanation.copy_note is None else f" \u00b7 {explanation.copy_note}") + (
         "" if block is None else f" \u00b7 the mean of code block {block[0]}\u2013{block[1]}")
     verdict = (f"{'kept' if kept else 'dropped'} \u00b7 P(content) {line.p_content:.2f} (page cut {explanation.cut:.2f})"
                f"{notes} \u00b7 first pass {explanation.first_pass.p_content:.2f}")

@@ -53,10 +53,14 @@ def test_threshold_override_moves_labels(model: Sifter, seed_text: str) -> None:
     explained = explain_lines(model, seed_text, threshold=0.0)
     dropped = [not e.text.strip() or e.repeats_line is not None for e in explained]
     assert [e.label for e in explained] == ["noise" if d else "content" for d in dropped]
-    # With every line above the cut, only the later copies of the seed's repeated lines are dropped.
-    repeats = [e for e in explained if e.repeats_line is not None]
+    # With every line above the cut, only the later copies of the seed's repeated lines are dropped, and the two
+    # lines that say their text twice (related videos' titles glued to their images' alt text).
+    repeats = [e for e in explained if e.repeats_line is not None and e.repeats_line != e.number]
     assert repeats and all(e.text.strip().lower() == explained[e.repeats_line - 1].text.strip().lower() for e in repeats)
     assert all(e.repeats_line < e.number for e in repeats)
+    twice = [e for e in explained if e.repeats_line == e.number]
+    assert [e.copy_note for e in twice] == ["says its text twice"] * 2
+    assert all(e.text[: len(e.text) // 2] == e.text[len(e.text) // 2 :] for e in twice)
 
 
 def _all_terms(reasons_for: tuple, reasons_against: tuple) -> float:

@@ -1,4 +1,5 @@
-"""Repeated lines: a content line equal to a content line above it is dropped, with the line it repeats."""
+"""Repeated lines: a content line equal to a content line above it is dropped, with the line it repeats, and so is
+a content line saying its text twice."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from linesift.cli import app
 from linesift.explain import explain_lines
 from linesift.model.modelfile import load_model
 from linesift.model.pagestats import PageStats
-from linesift.model.repeats import MIN_REPEAT_CHARS, later_copies, repeat_groups
+from linesift.model.repeats import MIN_REPEAT_CHARS, SAYS_TWICE, later_copies, repeat_groups, says_twice
 from linesift.model.segment import Page
 from linesift.model.sifter import Sifter
 from linesift.training.data import BLANK, LabelledPage
@@ -55,6 +56,45 @@ def test_the_first_kept_copy_stays_and_copies_not_kept_do_not_count() -> None:
     kept = np.array([False, True, True, True, True, True])
     copies, firsts = later_copies(kept, groups)
     assert (copies.tolist(), firsts.tolist()) == ([3, 5], [1, 4])
+
+
+def test_a_line_saying_its_text_twice_glued_or_a_few_characters_apart() -> None:
+    lines = [
+        "Apple AirPods Pro 2nd generation Apple AirPods Pro 2nd generation",  # alt text beside its caption
+        "Behind the scenes shot of a filming studioBehind the scenes shot of a filming studio",  # glued
+        "  Discover offers\t\tDISCOVER OFFERS ",  # case, tabs and surrounding spaces aside
+        "Read moreRead more",  # too short to tell a doubled text from a label
+        "Seller's other items | more | Seller's other items",  # copies too far apart
+        "EUR 1,893.54 EUR 1,893 54",  # not the same text
+        "## [Setting realistic goals](#setting-realistic-goals)",  # a Markdown heading's anchor
+        "The committee approved the budget after a long debate.",
+        "",
+    ]
+    assert says_twice(PageStats(Page.from_lines(lines))).tolist() == [True, True, True] + [False] * 6
+
+
+def test_a_line_saying_its_text_twice_is_a_copy_of_itself() -> None:
+    lines = ["Seller's other items Seller's other items", "The committee approved the budget after a long debate."]
+    assert repeat_groups(PageStats(Page.from_lines(lines))).tolist() == [SAYS_TWICE, -1]
+    groups = np.array([5, SAYS_TWICE, 5, SAYS_TWICE, -1])
+    kept = np.array([True, True, True, False, True])
+    copies, firsts = later_copies(kept, groups)
+    assert (copies.tolist(), firsts.tolist()) == ([1, 2], [1, 0])
+
+
+def test_a_content_line_saying_its_text_twice_is_dropped_and_says_why(model: Sifter, tmp_path: Path) -> None:
+    lines = SEED.read_text(encoding="utf-8").split("\n")
+    doubled = f"{lines[COPIED - 1]} {lines[COPIED - 1]}"
+    text = "\n".join([*lines[:COPIED], doubled, *lines[COPIED:]])
+    line = model.predict_lines(text)[COPIED]
+    assert line.text == doubled and line.label == "noise" and line.repeats_line == line.number
+    explained = explain_lines(model, text)[COPIED]
+    assert explained.p_content >= explained.cut and explained.copy_note == "says its text twice"
+    assert doubled not in model.clean(text) and doubled in model.keeping_repeats().clean(text)
+    page = tmp_path / "page.txt"
+    page.write_text(text, encoding="utf-8")
+    shown = CliRunner().invoke(app, ["explain", str(page), "--line", str(line.number)])
+    assert shown.exit_code == 0 and f"line {line.number}: noise" in shown.stdout and "says its text twice" in shown.stdout
 
 
 def test_a_repeated_paragraph_is_cleaned_once_and_its_copy_names_the_line_it_repeats(

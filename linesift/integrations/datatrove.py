@@ -13,7 +13,7 @@ left with no content line).
 ``reason_stats=True`` also counts each dropped line under its dominant reason,
 ``lines_dropped_<reason>`` for each of :data:`linesift.explain.DROP_REASONS` (the feature family
 that weighed most against it, ``context`` when the first pass scored it content and the lines
-around it had it dropped, or ``repeat`` for a copy of a content line above it); they add up to
+around it had it dropped, or ``repeat`` for a copy of a content line above it or of its own text); they add up to
 ``lines_dropped``. It is off by default: it reads the first pass's inputs from the scores, but
 multiplies all their columns, about 1.7 times the step's time.
 
@@ -28,7 +28,7 @@ blocks and cleaned by the model of HTML pages (``html_model_path``, or the built
 place of an extractor such as datatrove's ``Trafilatura``. A page that cannot be parsed is left empty and
 counted ``emptied``.
 
-``keep_repeats=True`` keeps a line equal to a content line above it (see
+``keep_repeats=True`` keeps a line equal to a content line above it, and one saying its text twice (see
 :meth:`linesift.Sifter.keeping_repeats`); by default such a copy is dropped.
 
 The model is loaded once per process, on first use, so the step pickles small for executors.

@@ -264,13 +264,18 @@ class PageStats:
         return np.repeat(np.arange(len(self.page.bounds) - 1), np.diff(self.page.bounds))
 
     @cached_property
+    def stripped_spans(self) -> tuple[np.ndarray, np.ndarray]:
+        """Start and end offsets of each line's text without its surrounding spaces (both 0 for a line of spaces)."""
+        first = self.first_visible_index
+        filled = first >= 0
+        return np.where(filled, first, 0), np.where(filled, self.last_visible_index((SPACE,)) + 1, 0)
+
+    @cached_property
     def equal_lines(self) -> EqualLines:
         """Which lines of each page are equal, without their surrounding spaces and lower-cased through the table
         as words are for their hashes (characters above it keep their case): one 64-bit hash of each line's text
         and page, sorted once, and no Python string made per line."""
-        first = self.first_visible_index
-        filled = first >= 0
-        start, end = np.where(filled, first, 0), np.where(filled, self.last_visible_index((SPACE,)) + 1, 0)
+        start, end = self.stripped_spans
         hashes = span_hashes(self.hash_sums, start, end)
         chars = end - start
         with np.errstate(over="ignore"):

@@ -53,7 +53,8 @@ BATCH_CHARS = 1 << 18
 @dataclass(frozen=True, slots=True)
 class Line:
     """One line of a page with its decision: ``number`` is 1-based. A line that reached the cut and is noise
-    repeats the content line numbered ``repeats_line`` (see :mod:`linesift.model.repeats`)."""
+    repeats the content line numbered ``repeats_line``, or says its text twice when that is its own number (see
+    :mod:`linesift.model.repeats`)."""
 
     number: int
     text: str
@@ -65,11 +66,12 @@ class Line:
 @dataclass(frozen=True, slots=True)
 class Decision:
     """A page's P(content) per line, its cut and its repeated lines: a line is content when it is not blank,
-    ``p >= cut``, and it does not repeat a content line above it (see :mod:`linesift.model.repeats`)."""
+    ``p >= cut``, and it neither repeats a content line above it nor says its text twice (see
+    :mod:`linesift.model.repeats`)."""
 
     p: np.ndarray
     cut: float
-    repeats: np.ndarray  # per line, its group of equal lines (see repeat_groups), -1 for a line with no copy
+    repeats: np.ndarray  # per line, its group of equal lines or SAYS_TWICE (see repeat_groups), -1 for neither
 
     def keep(self, page: Page) -> np.ndarray:
         keep = (self.p >= self.cut) & ~page.blank
@@ -77,7 +79,8 @@ class Decision:
         return keep
 
     def repeated(self, page: Page) -> np.ndarray:
-        """Per line: the index of the content line above that a line reaching the cut repeats, -1 for the others."""
+        """Per line: the index of the content line above that a line reaching the cut repeats (its own when it says
+        its text twice), -1 for the others."""
         out = np.full(len(self.p), -1, dtype=np.int64)
         copies, firsts = later_copies((self.p >= self.cut) & ~page.blank, self.repeats)
         out[copies] = firsts
@@ -102,7 +105,7 @@ class Scored:
     second_input: DenseFeatures  # each line's context (see :mod:`linesift.model.context`), then ``first_input``
     p: np.ndarray  # the final P(content); 0.0 on blank lines; a fenced code block's lines share its mean
     cuts: np.ndarray  # one per page joined in ``page``: the threshold, or the page's own (see :mod:`linesift.model.cuts`)
-    repeats: np.ndarray  # per line of ``page``: its group of equal lines (see :func:`repeat_groups`), -1 for none
+    repeats: np.ndarray  # per line of ``page``: its group of equal lines or SAYS_TWICE (see :func:`repeat_groups`)
     code_blocks: np.ndarray  # per line of ``page``: its fenced code block (see :mod:`linesift.model.fences`), -1 for none
     structure: Structure | None = None  # of the non-blank lines, for a model of HTML pages
 
@@ -136,13 +139,13 @@ class Sifter:
     # For a model of HTML pages: the model of text that cleans the blocks of a page whose markup names fewer than
     # half of them (see linesift.model.structure.markup_names_blocks); None: this model cleans every page.
     text_model: Sifter | None = field(default=None, compare=False)
-    # Whether a content line equal to a content line above it is dropped (see linesift.model.repeats); a setting of
-    # the run, not saved with the model: see keeping_repeats.
+    # Whether a content line equal to a content line above it, or saying its text twice, is dropped (see
+    # linesift.model.repeats); a setting of the run, not saved with the model: see keeping_repeats.
     drop_repeats: bool = field(default=True, compare=False)
 
     def keeping_repeats(self) -> Sifter:
-        """This model, sharing its weights, deciding every line by its P(content) alone: repeated lines are kept,
-        for text that repeats content on purpose (code samples, reference pages). So is its :attr:`text_model`."""
+        """This model, sharing its weights, deciding every line by its P(content) alone: repeated lines and lines
+        saying their text twice are kept, for text that repeats content on purpose (code samples, reference pages). So is its :attr:`text_model`."""
         text_model = None if self.text_model is None else self.text_model.keeping_repeats()
         return replace(self, text_model=text_model, drop_repeats=False)
 
