@@ -48,14 +48,19 @@ def says_twice(stats: PageStats) -> np.ndarray:
     """Per line: whether, without its surrounding spaces, it is one text of ``MIN_TWICE_CHARS`` or more twice, the
     copies glued or at most ``MAX_TWICE_GAP`` characters apart (case aside), and it has two words or more."""
     start, end = stats.stripped_spans
-    words = stats.words_per_line  # one word or none: a run of one character, "xxxx" or "----", is no text twice
+    # One word or none: a run of one character, "xxxx" or "----", is no text twice.
+    lines = np.flatnonzero((end - start >= 2 * MIN_TWICE_CHARS) & (stats.words_per_line >= 2))
+    # Each line with each gap, where the gap leaves two halves of equal length (one row a pair).
+    length = (end - start)[lines, None] - np.arange(MAX_TWICE_GAP + 1)
+    row, gap = np.nonzero((length % 2 == 0) & (length >= 2 * MIN_TWICE_CHARS))
+    starts, ends, halves = start[lines[row]], end[lines[row]], length[row, gap] // 2
+    # The second copy begins with the line's first character: one read before hashing both halves.
+    lowered = stats.lowered
+    maybe = np.flatnonzero(lowered[ends - halves] == lowered[starts])
+    starts, ends, halves = starts[maybe], ends[maybe], halves[maybe]
+    same = span_hashes(stats.hash_sums, starts, starts + halves) == span_hashes(stats.hash_sums, ends - halves, ends)
     twice = np.zeros(stats.n_lines, dtype=bool)
-    for gap in range(MAX_TWICE_GAP + 1):
-        half = (end - start - gap) // 2
-        rows = np.flatnonzero((half >= MIN_TWICE_CHARS) & ((end - start - gap) % 2 == 0) & (words >= 2))
-        starts, ends, halves = start[rows], end[rows], half[rows]
-        same = span_hashes(stats.hash_sums, starts, starts + halves) == span_hashes(stats.hash_sums, ends - halves, ends)
-        twice[rows[same]] = True
+    twice[lines[row[maybe[same]]]] = True
     return twice
 
 
