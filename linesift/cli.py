@@ -555,6 +555,10 @@ def _print_explanation(explanation: LineExplanation) -> None:
         start, end = explanation.code_block
         out.print(f"in the fenced code block of lines {start} to {end}: its P(content) is the block's mean, so the "
                   "block is kept or dropped whole")
+    if explanation.paragraph is not None:
+        start, end = explanation.paragraph
+        out.print(f"in the paragraph wrapped over lines {start} to {end}: its P(content) is the paragraph's mean, so "
+                  "the paragraph is kept or dropped whole")
     out.print(Text(explanation.text), soft_wrap=True)
     if explanation.first_pass is None:
         out.print("a blank line: it only separates blocks and is never content")
@@ -573,6 +577,7 @@ def _explanations_table(explanations: list[LineExplanation]) -> Table:
         shown = e.text if len(e.text) <= EXPLAIN_TEXT_WIDTH else e.text[: EXPLAIN_TEXT_WIDTH - 1] + "…"
         label = e.label if e.copy_note is None else f"{e.label}: {e.copy_note}"
         label += "" if e.code_block is None else f" (code block {e.code_block[0]}-{e.code_block[1]})"
+        label += "" if e.paragraph is None else f" (paragraph {e.paragraph[0]}-{e.paragraph[1]})"
         table.add_row(str(e.number), f"{e.p_content:.2f}", label, Text(shown), _reason_lines(e.reasons_for), _reason_lines(e.reasons_against))
     return table
 

@@ -86,6 +86,8 @@ class LineExplanation:
     repeats_line: int | None = None
     # The first and last line numbers of the fenced code block the line is in: its P(content) is the block's mean.
     code_block: tuple[int, int] | None = None
+    # The same for the hard-wrapped paragraph the line is in (see linesift.model.wrapping).
+    paragraph: tuple[int, int] | None = None
 
     @property
     def copy_note(self) -> str | None:
@@ -300,7 +302,7 @@ def explain_lines(model: Sifter, text: str, top: int = DEFAULT_TOP, threshold: f
     first_names, second_names = names["first"], names["second"]
     filled = len(scored.rows)
     rank = np.cumsum(~page.blank) - 1  # a non-blank line's row among the non-blank lines
-    code_block_lines = _line_spans(scored.code_blocks)
+    code_block_lines, paragraph_lines = _line_spans(scored.code_blocks), _line_spans(scored.paragraphs)
     explanations = []
     for i, line in enumerate(page.lines):
         p = float(scored.p[i])
@@ -323,7 +325,7 @@ def explain_lines(model: Sifter, text: str, top: int = DEFAULT_TOP, threshold: f
         explanations.append(LineExplanation(
             i + 1, line, "content" if kept[i] else "noise", p, cut, reasons_for,
             reasons_against, PassExplanation(float(scored.p_first[row]), first_for, first_against), repeats_line,
-            code_block_lines.get(int(scored.code_blocks[i])),
+            code_block_lines.get(int(scored.code_blocks[i])), paragraph_lines.get(int(scored.paragraphs[i])),
         ))
     return explanations
 
@@ -352,6 +354,8 @@ def explanation_record(explanation: LineExplanation) -> dict:
         record["repeats_line"] = explanation.repeats_line
     if explanation.code_block is not None:
         record["code_block"] = list(explanation.code_block)
+    if explanation.paragraph is not None:
+        record["paragraph"] = list(explanation.paragraph)
     if explanation.first_pass is not None:
         record["first_pass"] = {
             "p_content": round(explanation.first_pass.p_content, 6),

@@ -34,6 +34,7 @@ from linesift.model.structure import (
     structure_features,
     token_scores,
 )
+from linesift.model.wrapping import wrapped_paragraphs
 from linesift.mojibake import repair_double_encoding
 
 if TYPE_CHECKING:
@@ -103,10 +104,11 @@ class Scored:
     first_input: DenseFeatures  # the first pass's dense features
     p_first: np.ndarray
     second_input: DenseFeatures  # each line's context (see :mod:`linesift.model.context`), then ``first_input``
-    p: np.ndarray  # the final P(content); 0.0 on blank lines; a fenced code block's lines share its mean
+    p: np.ndarray  # the final P(content); 0.0 on blank lines; a code block's or wrapped paragraph's lines share its mean
     cuts: np.ndarray  # one per page joined in ``page``: the threshold, or the page's own (see :mod:`linesift.model.cuts`)
     repeats: np.ndarray  # per line of ``page``: its group of equal lines or SAYS_TWICE (see :func:`repeat_groups`)
     code_blocks: np.ndarray  # per line of ``page``: its fenced code block (see :mod:`linesift.model.fences`), -1 for none
+    paragraphs: np.ndarray  # per line of ``page``: its hard-wrapped paragraph (see :mod:`linesift.model.wrapping`), or -1
     structure: Structure | None = None  # of the non-blank lines, for a model of HTML pages
 
     def decisions(self) -> list[Decision]:
@@ -186,15 +188,23 @@ class Sifter:
         second_input = _second_features(stats, first_input, p_first, structure)
         p = np.zeros(len(page))
         blocks = fenced_blocks(stats)
-        p[rows] = with_blocks_whole(sigmoid(self.second.decision_from_parts(second_input)), blocks, stats.lengths)
+        p_rows = with_blocks_whole(sigmoid(self.second.decision_from_parts(second_input)), blocks, stats.lengths)
         code_blocks = np.full(len(page), -1, dtype=np.int64)
         code_blocks[rows] = blocks
+        paragraphs = np.full(len(page), -1, dtype=np.int64)
+        if structure is None:  # an HTML page's blocks are never wrapped at a width
+            wrapped = wrapped_paragraphs(stats, rows)
+            wrapped[blocks >= 0] = -1  # a code block's lines are its own
+            p_rows = with_blocks_whole(p_rows, wrapped, stats.lengths)
+            paragraphs[rows] = np.where(wrapped >= 0, rows[np.maximum(wrapped, 0)], -1)
+        p[rows] = p_rows
         # Blank lines score 0.0 and hold no words: the cuts from the other lines alone are the same.
         page_cuts = cuts(p[rows], stats.words_per_line, filled.bounds, rule)
         repeats = np.full(len(page), -1, dtype=np.int64)
         if self.drop_repeats:
             repeats[rows] = repeat_groups(stats)
-        return Scored(page, rows, stats, first_input, p_first, second_input, p, page_cuts, repeats, code_blocks, structure)
+        return Scored(page, rows, stats, first_input, p_first, second_input, p, page_cuts, repeats, code_blocks,
+                      paragraphs, structure)
 
     def probabilities(self, page: Page, structure: Structure | None = None) -> np.ndarray:
         """P(content) of every line of ``page`` (a :class:`Page`, with its ``structure`` for a model of HTML pages),

@@ -1,0 +1,72 @@
+"""Hard-wrapped paragraphs: a paragraph broken into lines at a fixed width is kept or dropped whole.
+
+Terminal browsers, text dumps and mail break each paragraph into lines of at most some width (80 columns, or 76
+indented by three, as ``lynx -dump`` writes). The model scores each line by its own words, so the lines of one
+paragraph score unevenly (0.02 to 0.49 on one held-out page) and the cut keeps some of them: half sentences. So
+every line of a wrapped paragraph takes the paragraph's mean P(content), weighted by characters, as a fenced code
+block does (:mod:`linesift.model.fences`).
+
+A line was wrapped into the next when the next line's first word would not have fitted after it: its length plus
+a space plus that word's passes the page's width (its longest line), and the line fills at least
+``MIN_WRAPPED_SHARE`` of that width. Lines with a blank line between them, or on different pages of a batch, are
+never one paragraph. A page is read as wrapped only when many of its lines wrap so (``MIN_WRAPPED_PAIRS``,
+``MIN_WRAPPED_PAIR_SHARE``): text with a paragraph a line has one longest line, and the test holds for it and the
+line after. Nor is a page whose longest line is under ``MIN_WRAP_WIDTH`` characters.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from linesift.model.pagestats import PageStats
+
+# The shortest line that a wrapped line fills, as a share of its page's width: a short line ends a paragraph.
+MIN_WRAPPED_SHARE = 0.75
+# Pages narrower than this are lists and menus, not text wrapped at a width.
+MIN_WRAP_WIDTH = 40
+# A page is read as wrapped when at least this many of its lines, and this share of its lines of two words or more,
+# are wrapped into the next.
+MIN_WRAPPED_PAIRS = 3
+MIN_WRAPPED_PAIR_SHARE = 0.1
+
+
+def wrapped_paragraphs(stats: PageStats, rows: np.ndarray) -> np.ndarray:
+    """Per line of ``stats.page`` (a page's non-blank lines, ``rows`` their indexes in it): the number of the wrapped
+    paragraph it is in (that of its first line), -1 for a line that is none."""
+    page = stats.page
+    n_lines = len(page)
+    paragraphs = np.full(n_lines, -1, dtype=np.int64)
+    if n_lines < 2:
+        return paragraphs
+    start, end = stats.stripped_spans
+    length = end - page.starts  # indentation counts: a wrapped page's width holds it
+    filled = np.flatnonzero(np.diff(page.bounds))
+    width = np.zeros(len(page.bounds) - 1, dtype=np.int64)
+    width[filled] = np.maximum.reduceat(length, page.bounds[:-1][filled])
+    line_width = width[stats.page_of_line]
+    # The next line's first word, with what leads it up to its first letter or digit: "(defined" counts whole.
+    words = stats.words_per_line.astype(np.int64)
+    first_word = np.cumsum(words) - words
+    word_ends = stats.word_spans[1]
+    first_token = end - start  # a line without a letter or digit: all of it
+    has_word = np.flatnonzero(words > 0)
+    first_token[has_word] = word_ends[first_word[has_word]] - start[has_word]
+    page_of_line = stats.page_of_line
+    wraps = ((length[:-1] >= MIN_WRAPPED_SHARE * line_width[:-1]) & (line_width[:-1] >= MIN_WRAP_WIDTH)
+             & (length[:-1] + 1 + first_token[1:] > line_width[:-1])
+             & (rows[1:] == rows[:-1] + 1) & (page_of_line[1:] == page_of_line[:-1]))
+    # A page that is not wrapped has a few such pairs too, its longest line and the next: a wrapped page has many.
+    n_pages = len(page.bounds) - 1
+    pairs = np.bincount(page_of_line[:-1][wraps], minlength=n_pages)
+    lines_of_words = np.bincount(page_of_line, weights=words >= 2, minlength=n_pages)
+    wrapped_page = pairs >= np.maximum(MIN_WRAPPED_PAIRS, MIN_WRAPPED_PAIR_SHARE * lines_of_words)
+    wraps &= wrapped_page[page_of_line[:-1]]
+    # A paragraph is a run of lines each wrapped into the next: numbered by its first line.
+    in_paragraph = np.zeros(n_lines, dtype=bool)
+    in_paragraph[:-1] |= wraps
+    in_paragraph[1:] |= wraps
+    opens = np.ones(n_lines, dtype=bool)
+    opens[1:] = ~wraps
+    first_line = np.maximum.accumulate(np.where(opens, np.arange(n_lines), 0))
+    paragraphs[in_paragraph] = first_line[in_paragraph]
+    return paragraphs

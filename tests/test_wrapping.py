@@ -1,0 +1,105 @@
+"""Hard-wrapped paragraphs: the lines of a paragraph wrapped at a width share one P(content) and one decision."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from pathlib import Path
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from linesift.cli import app
+from linesift.explain import explain_lines
+from linesift.model.modelfile import load_model
+from linesift.model.pagestats import PageStats
+from linesift.model.segment import Page
+from linesift.model.sifter import Sifter
+from linesift.model.wrapping import wrapped_paragraphs
+
+SEED = Path(__file__).resolve().parents[1] / "seeds" / "000_bbcd66fa357995a9.txt"
+PARAGRAPHS = [
+    "The river rose three metres overnight, flooding the lower streets of the old town and closing the two "
+    "bridges that link it to the station, the market and the school on the far bank.",
+    "Shopkeepers began pumping out their cellars as soon as the level dropped, counting the cost of ruined stock "
+    "and damaged floors, while volunteers carried sandbags to the houses nearest the water.",
+    "The council said the new flood wall, finished last spring, had held along its whole length, and that the "
+    "water had come in through drains that will now be fitted with valves before the winter storms.",
+]
+MENU = ["Home | News | Sport | Weather", "Sign in   Subscribe"]
+
+
+@pytest.fixture(scope="module")
+def model() -> Sifter:
+    return load_model()
+
+
+def _paragraphs_of(text: str) -> np.ndarray:
+    page = Page.from_text(text)
+    filled, rows = page.non_blank()
+    return wrapped_paragraphs(PageStats(filled), rows)
+
+
+def _wrapped(paragraphs: list[str], width: int = 80, indent: str = "") -> str:
+    return "\n\n".join(textwrap.fill(text, width, initial_indent=indent, subsequent_indent=indent) for text in paragraphs)
+
+
+def test_the_lines_of_each_wrapped_paragraph_are_found() -> None:
+    text = "\n".join(MENU) + "\n\n" + _wrapped(PARAGRAPHS)
+    found = _paragraphs_of(text)
+    sizes = [len(textwrap.wrap(paragraph, 80)) for paragraph in PARAGRAPHS]
+    expected = [-1, -1]
+    for first, size in zip(np.cumsum([2, *sizes[:-1]]).tolist(), sizes):
+        expected += [first] * size
+    assert found.tolist() == expected
+
+
+def test_indented_wrapping_is_found_too() -> None:
+    found = _paragraphs_of(_wrapped(PARAGRAPHS, 76, "   "))
+    assert (found >= 0).all() and len(set(found.tolist())) == len(PARAGRAPHS)
+
+
+def test_a_paragraph_a_line_is_not_read_as_wrapped() -> None:
+    """Text with one paragraph a line and no blank line between: its longest line and the next look wrapped."""
+    assert (_paragraphs_of("\n".join([*MENU, *PARAGRAPHS, *MENU])) == -1).all()
+    assert (_paragraphs_of("\n\n".join([*MENU, *PARAGRAPHS])) == -1).all()
+
+
+def test_a_paragraph_never_crosses_a_blank_line_or_the_pages_of_a_batch() -> None:
+    one = _wrapped(PARAGRAPHS)
+    page = Page.join([Page.from_text(one), Page.from_text(one)])
+    filled, rows = page.non_blank()
+    found = wrapped_paragraphs(PageStats(filled), rows)
+    halves = np.split(found, [len(found) // 2])
+    assert halves[0].tolist() == (halves[1] - len(found) // 2).tolist()
+    assert len(set(found.tolist())) == 2 * len(PARAGRAPHS)
+
+
+def test_the_wrapped_seed_keeps_or_drops_each_paragraph_whole(model: Sifter) -> None:
+    """The seed page, each of its lines wrapped at 80 columns with a blank line between them."""
+    lines = [line for line in SEED.read_text(encoding="utf-8").split("\n") if line.strip()]
+    text = _wrapped(lines)
+    scored = model.scored(Page.from_text(text))
+    assert (scored.paragraphs >= 0).sum() > 40
+    labels = [line.label for line in model.predict_lines(text)]
+    for paragraph in set(scored.paragraphs.tolist()) - {-1}:
+        inside = np.flatnonzero(scored.paragraphs == paragraph)
+        assert len({labels[i] for i in inside}) == 1 and len(set(scored.p[inside].round(12).tolist())) == 1
+    # Lines too short to wrap stay as the model scores them.
+    unwrapped = Page.from_text("\n\n".join(lines))
+    assert set(model.scored(unwrapped).paragraphs.tolist()) == {-1}
+
+
+def test_explain_names_the_paragraph(model: Sifter, tmp_path: Path) -> None:
+    text = "\n".join(MENU) + "\n\n" + _wrapped(PARAGRAPHS)
+    explained = explain_lines(model, text)
+    first = len(textwrap.wrap(PARAGRAPHS[0], 80))
+    assert explained[3].paragraph == (4, 3 + first) and explained[0].paragraph is None
+    page = tmp_path / "page.txt"
+    page.write_text(text, encoding="utf-8")
+    runner = CliRunner()
+    shown = runner.invoke(app, ["explain", str(page), "--line", "4"])
+    assert shown.exit_code == 0 and f"lines 4 to {3 + first}" in shown.stdout
+    records = [json.loads(row) for row in runner.invoke(app, ["explain", str(page), "--format", "jsonl"]).stdout.splitlines()]
+    assert records[3]["paragraph"] == [4, 3 + first] and "paragraph" not in records[0]
