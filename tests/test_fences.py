@@ -12,7 +12,8 @@ from typer.testing import CliRunner
 import linesift.cli as cli
 from linesift import Sifter, load_model
 from linesift.explain import explain_lines
-from linesift.model.fences import fenced_blocks, with_blocks_whole
+from linesift.model.arrays import with_group_means
+from linesift.model.fences import fenced_blocks
 from linesift.model.pagestats import PageStats
 from linesift.model.segment import Page
 
@@ -69,8 +70,8 @@ def test_a_block_takes_its_mean_weighted_by_characters() -> None:
     p = np.array([0.9, 0.2, 0.8, 0.5])
     blocks = np.array([-1, 1, 1, -1])
     weights = np.array([10.0, 30.0, 10.0, 5.0])
-    assert with_blocks_whole(p, blocks, weights).tolist() == pytest.approx([0.9, 0.35, 0.35, 0.5])
-    assert with_blocks_whole(p, np.full(4, -1), weights) is p
+    assert with_group_means(p, blocks, weights).tolist() == pytest.approx([0.9, 0.35, 0.35, 0.5])
+    assert with_group_means(p, np.full(4, -1), weights) is p
 
 
 @pytest.fixture(scope="module")

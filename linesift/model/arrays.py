@@ -41,3 +41,26 @@ def argsort_within_pages(values: np.ndarray, bounds: np.ndarray) -> np.ndarray:
     for start, end in pairwise(bounds.tolist()):
         order[start:end] = np.argsort(values[start:end], kind="stable") + start
     return order
+
+
+def max_within_pages(values: np.ndarray, bounds: np.ndarray) -> np.ndarray:
+    """The largest of each page's ``values`` (page ``k`` is ``bounds[k]:bounds[k + 1]``), 0 for a page without lines."""
+    out = np.zeros(len(bounds) - 1, dtype=values.dtype)
+    filled = np.flatnonzero(np.diff(bounds))
+    if len(filled):
+        out[filled] = np.maximum.reduceat(values, bounds[:-1][filled])
+    return out
+
+
+def with_group_means(values: np.ndarray, groups: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """``values`` with each group's entries (``groups``, -1 for none) given the group's mean, weighted by ``weights``:
+    a fenced code block's or a wrapped paragraph's lines share one P(content)."""
+    inside = groups >= 0
+    if not inside.any():
+        return values
+    ids = groups[inside]
+    sums = np.bincount(ids, weights=values[inside] * weights[inside])
+    totals = np.bincount(ids, weights=weights[inside])
+    out = values.copy()
+    out[inside] = sums[ids] / np.maximum(totals[ids], 1.0)
+    return out

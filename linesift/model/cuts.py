@@ -15,7 +15,7 @@ from numbers import Real
 
 import numpy as np
 
-from linesift.model.arrays import argsort_within_pages
+from linesift.model.arrays import argsort_within_pages, max_within_pages
 
 # Lines below this are never kept, whatever the page: a page the model finds no content in keeps nothing.
 MIN_PAGE_CUT = 0.2
@@ -38,10 +38,7 @@ def page_cuts(p: np.ndarray, words: np.ndarray, bounds: np.ndarray) -> np.ndarra
     total = (expected[bounds[1:]] - expected[bounds[:-1]])[page]
     denominator = kept[1:] - kept[first] + total
     f1 = np.divide(2 * gained, denominator, out=np.zeros_like(gained), where=denominator > 0)
-    best = np.zeros(n_pages)
-    filled = np.flatnonzero(np.diff(bounds))
-    if len(filled):
-        best[filled] = np.maximum.reduceat(f1, bounds[:-1][filled])
+    best = max_within_pages(f1, bounds)
     # An F1 is at most 1, but the running sums span the batch and their differences round: a page after
     # another can reach 1 plus a rounding error, which would cut above 0.5.
     return np.clip(best / 2, MIN_PAGE_CUT, 0.5)

@@ -49,16 +49,3 @@ def fenced_blocks(stats: PageStats) -> np.ndarray:
             opened = None if fence[0] == "`" and "`" in rest else (line, in_page, fence)
     return blocks
 
-
-def with_blocks_whole(p: np.ndarray, blocks: np.ndarray, weights: np.ndarray) -> np.ndarray:
-    """``p`` with the lines of each block (``blocks``, see :func:`fenced_blocks`) given the block's mean, weighted by
-    ``weights`` (each line's characters)."""
-    inside = blocks >= 0
-    if not inside.any():
-        return p
-    ids = blocks[inside]
-    sums = np.bincount(ids, weights=p[inside] * weights[inside])
-    totals = np.bincount(ids, weights=weights[inside])
-    out = p.copy()
-    out[inside] = sums[ids] / np.maximum(totals[ids], 1.0)
-    return out

@@ -15,11 +15,12 @@ from typing import TYPE_CHECKING, Literal, cast
 import numpy as np
 
 from linesift.limits import check_page_size
+from linesift.model.arrays import with_group_means
 from linesift.model.context import NAMES as CONTEXT_NAMES
 from linesift.model.context import context_features
 from linesift.model.cuts import check_threshold, cuts
 from linesift.model.features import DenseFeatures
-from linesift.model.fences import fenced_blocks, with_blocks_whole
+from linesift.model.fences import fenced_blocks
 from linesift.model.linear import LinearScorer, sigmoid
 from linesift.model.ngrams import N_BUCKETS, ngram_scores
 from linesift.model.pagestats import PageStats
@@ -147,7 +148,8 @@ class Sifter:
 
     def keeping_repeats(self) -> Sifter:
         """This model, sharing its weights, deciding every line by its P(content) alone: repeated lines and lines
-        saying their text twice are kept, for text that repeats content on purpose (code samples, reference pages). So is its :attr:`text_model`."""
+        saying their text twice are kept, for text that repeats content on purpose (code samples, reference pages).
+        So is its :attr:`text_model`."""
         text_model = None if self.text_model is None else self.text_model.keeping_repeats()
         return replace(self, text_model=text_model, drop_repeats=False)
 
@@ -187,17 +189,16 @@ class Sifter:
         p_first = sigmoid(self.first.decision_from_parts(first_input, hashed))
         second_input = _second_features(stats, first_input, p_first, structure)
         p = np.zeros(len(page))
+        # The lines of a fenced code block, and of a paragraph wrapped at a width, share their mean.
         blocks = fenced_blocks(stats)
-        p_rows = with_blocks_whole(sigmoid(self.second.decision_from_parts(second_input)), blocks, stats.lengths)
-        code_blocks = np.full(len(page), -1, dtype=np.int64)
-        code_blocks[rows] = blocks
-        paragraphs = np.full(len(page), -1, dtype=np.int64)
+        wrapped = np.full(len(rows), -1, dtype=np.int64)
         if structure is None:  # an HTML page's blocks are never wrapped at a width
             wrapped = wrapped_paragraphs(stats, rows)
             wrapped[blocks >= 0] = -1  # a code block's lines are its own
-            p_rows = with_blocks_whole(p_rows, wrapped, stats.lengths)
-            paragraphs[rows] = np.where(wrapped >= 0, rows[np.maximum(wrapped, 0)], -1)
-        p[rows] = p_rows
+        p_rows = sigmoid(self.second.decision_from_parts(second_input))
+        p[rows] = with_group_means(with_group_means(p_rows, blocks, stats.lengths), wrapped, stats.lengths)
+        code_blocks, paragraphs = np.full(len(page), -1, dtype=np.int64), np.full(len(page), -1, dtype=np.int64)
+        code_blocks[rows], paragraphs[rows] = blocks, wrapped
         # Blank lines score 0.0 and hold no words: the cuts from the other lines alone are the same.
         page_cuts = cuts(p[rows], stats.words_per_line, filled.bounds, rule)
         repeats = np.full(len(page), -1, dtype=np.int64)

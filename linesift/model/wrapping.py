@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from linesift.model.arrays import max_within_pages
 from linesift.model.pagestats import PageStats
 
 # The shortest line that a wrapped line fills, as a share of its page's width: a short line ends a paragraph.
@@ -40,10 +41,7 @@ def wrapped_paragraphs(stats: PageStats, rows: np.ndarray) -> np.ndarray:
         return paragraphs
     start, end = stats.stripped_spans
     length = end - page.starts  # indentation counts: a wrapped page's width holds it
-    filled = np.flatnonzero(np.diff(page.bounds))
-    width = np.zeros(len(page.bounds) - 1, dtype=np.int64)
-    width[filled] = np.maximum.reduceat(length, page.bounds[:-1][filled])
-    line_width = width[stats.page_of_line]
+    line_width = max_within_pages(length, page.bounds)[stats.page_of_line]
     # The next line's first word, with what leads it up to its first letter or digit: "(defined" counts whole.
     words = stats.words_per_line.astype(np.int64)
     first_word = np.cumsum(words) - words
