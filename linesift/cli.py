@@ -557,8 +557,8 @@ def _print_explanation(explanation: LineExplanation) -> None:
                   "block is kept or dropped whole")
     if explanation.paragraph is not None:
         start, end = explanation.paragraph
-        out.print(f"in the paragraph wrapped over lines {start} to {end}: its P(content) is the paragraph's mean, so "
-                  "the paragraph is kept or dropped whole")
+        out.print(f"in the paragraph wrapped over lines {start} to {end}: the paragraph is read as one line, its "
+                  "reasons below, and kept or dropped whole")
     out.print(Text(explanation.text), soft_wrap=True)
     if explanation.first_pass is None:
         out.print("a blank line: it only separates blocks and is never content")

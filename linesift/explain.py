@@ -293,15 +293,17 @@ def explain_lines(model: Sifter, text: str, top: int = DEFAULT_TOP, threshold: f
     cut = float(scored.cuts[0])
     decision = scored.decisions()[0]
     kept, repeated = decision.keep(page), decision.repeated(page)
-    # The passes' inputs and terms have one row per non-blank line (see :class:`Scored`).
+    # The passes' inputs and terms have one row per line they read: a non-blank line, or a wrapped paragraph's lines
+    # joined (see :class:`Scored`).
     first_input, second_input = scored.first_input.matrix(), scored.second_input.matrix()
     first_terms, second_terms = _dense_terms(model.first, first_input), _dense_terms(model.second, second_input)
     hashed = _hashed_terms(model.first, ngram_features(scored.stats))
     named = _ngram_buckets(scored.stats.page.lines)
     names = stage_feature_names(model.input)
     first_names, second_names = names["first"], names["second"]
-    filled = len(scored.rows)
-    rank = np.cumsum(~page.blank) - 1  # a non-blank line's row among the non-blank lines
+    filled = scored.stats.n_lines
+    row_of_line = np.full(len(page), -1, dtype=np.int64)  # the passes' row of each non-blank line
+    row_of_line[scored.rows] = scored.units
     code_block_lines, paragraph_lines = _line_spans(scored.code_blocks), _line_spans(scored.paragraphs)
     explanations = []
     for i, line in enumerate(page.lines):
@@ -309,7 +311,7 @@ def explain_lines(model: Sifter, text: str, top: int = DEFAULT_TOP, threshold: f
         if page.blank[i]:
             explanations.append(LineExplanation(i + 1, line, "noise", p, cut, (), (), None))
             continue
-        row = int(rank[i])
+        row = int(row_of_line[i])
 
         def missing(name: str, position: int = row) -> bool:
             offset = neighbour_offset(name)
@@ -396,7 +398,6 @@ def drop_reasons(model: Sifter, scored: Scored, kept: Sequence[np.ndarray]) -> l
     """For each page joined in ``scored`` (a batch of :meth:`Sifter.scored_many`), how many of its dropped lines
     (non-blank and not ``kept``) have each of ``DROP_REASONS`` as dominant reason, from the first pass's inputs."""
     stats, rows = scored.stats, scored.rows
-    filled = stats.page  # the non-blank lines, as the passes read them
     if not len(rows):
         return [Counter() for _ in kept]
     terms = _dense_terms(model.first, scored.first_input.matrix())
@@ -409,12 +410,16 @@ def drop_reasons(model: Sifter, scored: Scored, kept: Sequence[np.ndarray]) -> l
         by_reason[:, _SUMMED_REASONS.index(MARKUP)] += markup
         hashed = hashed + markup
     first_pass_content = model.first.intercept_ + terms.sum(axis=1) + hashed >= 0
-    reason = np.where(first_pass_content, DROP_REASONS.index(CONTEXT), by_reason.argmin(axis=1))
-    reached_cut = scored.p[rows] >= scored.cuts[stats.page_of_line]
+    # Per line of the page: the lines of a wrapped paragraph, read as one by the passes, share its reason.
+    page = scored.page
+    reason = np.zeros(len(page), dtype=np.int64)
+    reason[rows] = np.where(first_pass_content, DROP_REASONS.index(CONTEXT), by_reason.argmin(axis=1))[scored.units]
+    page_of_line = np.repeat(np.arange(len(page.bounds) - 1), np.diff(page.bounds))
+    reached_cut = scored.p >= scored.cuts[page_of_line]
     reason[reached_cut] = DROP_REASONS.index(REPEAT)  # dropped though it reached the cut: a repeat
-    dropped = ~np.concatenate(kept)[rows]
+    dropped = ~np.concatenate(kept) & ~page.blank
     counts = []
-    for page_reasons, page_dropped in zip(filled.split(reason), filled.split(dropped)):
+    for page_reasons, page_dropped in zip(page.split(reason), page.split(dropped)):
         counted = np.bincount(page_reasons[page_dropped], minlength=len(DROP_REASONS)).tolist()
         counts.append(Counter({name: count for name, count in zip(DROP_REASONS, counted) if count}))
     return counts

@@ -1,4 +1,4 @@
-"""Hard-wrapped paragraphs: the lines of a paragraph wrapped at a width share one P(content) and one decision."""
+"""Hard-wrapped paragraphs: the lines of a paragraph wrapped at a width are scored as the one line they were."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from linesift.cli import app
-from linesift.explain import explain_lines
+from linesift.explain import drop_reasons, explain_lines
 from linesift.model.modelfile import load_model
 from linesift.model.pagestats import PageStats
 from linesift.model.segment import Page
@@ -100,6 +100,53 @@ def test_explain_names_the_paragraph(model: Sifter, tmp_path: Path) -> None:
     page.write_text(text, encoding="utf-8")
     runner = CliRunner()
     shown = runner.invoke(app, ["explain", str(page), "--line", "4"])
-    assert shown.exit_code == 0 and f"lines 4 to {3 + first}" in shown.stdout
+    assert shown.exit_code == 0 and f"lines 4 to {3 + first}: the paragraph is read as one line" in shown.stdout
     records = [json.loads(row) for row in runner.invoke(app, ["explain", str(page), "--format", "jsonl"]).stdout.splitlines()]
     assert records[3]["paragraph"] == [4, 3 + first] and "paragraph" not in records[0]
+    report = tmp_path / "report.html"
+    assert runner.invoke(app, ["predict", str(page), "--report", str(report)]).exit_code == 0
+    assert report.read_text(encoding="utf-8").count(f"paragraph 4\u2013{3 + first}, read as one line") == first
+
+
+@pytest.mark.parametrize("width, indent", [(80, ""), (76, "   ")])
+@pytest.mark.parametrize("between", ["\n\n", "\n"])
+def test_a_wrapped_paragraph_scores_as_the_line_it_was(model: Sifter, width: int, indent: str, between: str) -> None:
+    """With or without blank lines between blocks, as written or as lynx indents it: each line of a wrapped
+    paragraph gets the P(content) its paragraph gets on one line, and so do the lines around it."""
+    menu = "\n".join(MENU)
+    as_written = model.probabilities(Page.from_text(menu + between + between.join(PARAGRAPHS)))
+    wrapped_text = menu + between + between.join(textwrap.fill(text, width, initial_indent=indent, subsequent_indent=indent)
+                                                 for text in PARAGRAPHS)
+    page = Page.from_text(wrapped_text)
+    line_of = np.concatenate([[0, 1], *[[2 + k] * len(textwrap.wrap(text, width - len(indent)))
+                                        for k, text in enumerate(PARAGRAPHS)]])
+    filled_written = as_written[~Page.from_text(menu + between + between.join(PARAGRAPHS)).blank]
+    np.testing.assert_allclose(model.probabilities(page)[~page.blank], filled_written[line_of], rtol=0, atol=1e-12)
+
+
+def test_the_next_lines_first_word_runs_to_a_space() -> None:
+    """A wrapper moves "(“Gift”)" whole to the next line: its closing quote and bracket count, though they are not
+    letters (72 characters, a space and the word's 8 pass 80; its letters up to "Gift" alone would have fitted)."""
+    first = "Receive a small small cleanser with any purchase of forty pounds or more (“Gift”) after discounts"
+    lines = textwrap.wrap(first, 80)
+    assert len(lines[0]) == 72 and lines[1].startswith("(“Gift”)")
+    found = _paragraphs_of(_wrapped(PARAGRAPHS) + "\n\n" + "\n".join(lines))
+    assert found[-2] == found[-1] >= 0
+
+
+def test_a_word_longer_than_the_width_does_not_widen_the_page() -> None:
+    """A wrapper leaves a word longer than the width on a line of its own (a URL, a script's blob): the page's width
+    is its longest line holding a space."""
+    url = "https://example.com/" + "a" * 300
+    text = _wrapped(PARAGRAPHS[:1]) + "\n\n" + url + "\n\n" + _wrapped(PARAGRAPHS[1:])
+    found = _paragraphs_of(text)
+    assert found[len(textwrap.wrap(PARAGRAPHS[0], 80))] == -1  # the URL's line
+    assert len(set(found.tolist()) - {-1}) == len(PARAGRAPHS)
+
+
+def test_drop_reasons_count_each_line_of_a_wrapped_paragraph(model: Sifter) -> None:
+    lines = [line for line in SEED.read_text(encoding="utf-8").split("\n") if line.strip()]
+    page = Page.from_text(_wrapped(lines))
+    scored = model.scored(page)
+    keep = scored.decisions()[0].keep(page)
+    assert sum(drop_reasons(model, scored, [keep])[0].values()) == int((~keep & ~page.blank).sum())

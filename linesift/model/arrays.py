@@ -54,7 +54,7 @@ def max_within_pages(values: np.ndarray, bounds: np.ndarray) -> np.ndarray:
 
 def with_group_means(values: np.ndarray, groups: np.ndarray, weights: np.ndarray) -> np.ndarray:
     """``values`` with each group's entries (``groups``, -1 for none) given the group's mean, weighted by ``weights``:
-    a fenced code block's or a wrapped paragraph's lines share one P(content)."""
+    a fenced code block's lines share one P(content)."""
     inside = groups >= 0
     if not inside.any():
         return values

@@ -114,6 +114,24 @@ class Page:
                         np.zeros(len(rows), dtype=bool), self.block_ids[rows])
         return page, rows
 
+    def merged(self, groups: np.ndarray) -> tuple[Page, np.ndarray]:
+        """This page with each run of adjacent lines of one group (``groups``, one per line, -1 for a line of its own)
+        joined into one line, a space apart and each part without its surrounding spaces; and the index in it of each
+        line here. A run never crosses the pages joined in this one: each keeps its ``bounds``."""
+        n = len(self)
+        opens = np.ones(n, dtype=bool)
+        opens[1:] = (groups[1:] < 0) | (groups[1:] != groups[:-1])
+        opens[self.bounds[:-1][self.bounds[:-1] < n]] = True
+        firsts = np.flatnonzero(opens)
+        lines = [self.lines[first] if last - first == 1 else " ".join(line.strip() for line in self.lines[first:last])
+                 for first, last in zip(firsts.tolist(), [*firsts[1:].tolist(), n])]
+        # Blocks stay numbered in order from 0: a block whose lines were each a block of their own loses numbers.
+        block_ids = self.block_ids[firsts]
+        in_block = block_ids >= 0
+        block_ids[in_block] = np.unique(block_ids[in_block], return_inverse=True)[1]
+        merged = Page._of(lines, "\n".join(lines), np.searchsorted(firsts, self.bounds), block_ids=block_ids)
+        return merged, np.cumsum(opens) - 1
+
     def split(self, values: np.ndarray) -> list[np.ndarray]:
         """``values``, one per line, cut into one array per page joined in this one."""
         return np.split(values, self.bounds[1:-1])

@@ -94,18 +94,20 @@ class Scored:
     """Everything :meth:`Sifter.scored` computed for ``page``, one page or several joined (:meth:`Page.join`):
     decisions, explanations, training and evaluation all read their scores from here.
 
-    Only the non-blank lines are scored, as a page of their own (``stats.page``, see :meth:`Page.non_blank`):
-    blank lines are never content, and every feature of the others is the same without them. So the passes'
-    inputs and ``p_first`` have one row per non-blank line; ``p`` has one per line of ``page``.
+    Only the non-blank lines are scored, as a page of their own (see :meth:`Page.non_blank`): blank lines are never
+    content, and every feature of the others is the same without them. A hard-wrapped paragraph's lines are read as
+    one line (see :mod:`linesift.model.wrapping`). So the passes' inputs and ``p_first`` have one row per line the
+    passes read (``stats.page``), ``units`` the row of each non-blank line, and ``p`` one value per line of ``page``.
     """
 
     page: Page
     rows: np.ndarray  # the index in ``page`` of each non-blank line
-    stats: PageStats  # of the non-blank lines; the first pass's n-grams are hashed from it
+    units: np.ndarray  # per non-blank line, its row in the passes' inputs: a wrapped paragraph's lines share one
+    stats: PageStats  # of the lines the passes read; the first pass's n-grams are hashed from it
     first_input: DenseFeatures  # the first pass's dense features
     p_first: np.ndarray
     second_input: DenseFeatures  # each line's context (see :mod:`linesift.model.context`), then ``first_input``
-    p: np.ndarray  # the final P(content); 0.0 on blank lines; a code block's or wrapped paragraph's lines share its mean
+    p: np.ndarray  # the final P(content); 0.0 on blank lines; a code block's lines share its mean
     cuts: np.ndarray  # one per page joined in ``page``: the threshold, or the page's own (see :mod:`linesift.model.cuts`)
     repeats: np.ndarray  # per line of ``page``: its group of equal lines or SAYS_TWICE (see :func:`repeat_groups`)
     code_blocks: np.ndarray  # per line of ``page``: its fenced code block (see :mod:`linesift.model.fences`), -1 for none
@@ -176,27 +178,29 @@ class Sifter:
         """:meth:`scored` with its arguments already checked: the one place a page's scores are computed."""
         filled, rows = page.non_blank()
         stats = PageStats(filled)
-        first_input = DenseFeatures.of(stats)
-        # No matrix is built: the n-gram part is a sum of coefficients, and the neighbours' columns are
-        # multiplied without being copied out.
-        hashed_from = self.first.n_scaled_
-        hashed = ngram_scores(stats, self.first.coef_[hashed_from : hashed_from + N_BUCKETS])
-        if structure is not None:
-            structure = structure.take(rows)
-            first_input, columns = first_input.prepend(STRUCTURE_NAMES)
-            columns[:] = structure_features(structure, stats.lengths)
-            hashed += token_scores(structure, self.first.coef_[hashed_from + N_BUCKETS :])
-        p_first = sigmoid(self.first.decision_from_parts(first_input, hashed))
-        second_input = _second_features(stats, first_input, p_first, structure)
-        p = np.zeros(len(page))
-        # The lines of a fenced code block, and of a paragraph wrapped at a width, share their mean.
         blocks = fenced_blocks(stats)
         wrapped = np.full(len(rows), -1, dtype=np.int64)
         if structure is None:  # an HTML page's blocks are never wrapped at a width
             wrapped = wrapped_paragraphs(stats, rows)
             wrapped[blocks >= 0] = -1  # a code block's lines are its own
-        p_rows = sigmoid(self.second.decision_from_parts(second_input))
-        p[rows] = with_group_means(with_group_means(p_rows, blocks, stats.lengths), wrapped, stats.lengths)
+        # The passes read a wrapped paragraph as the one line it was, the lines the model learnt paragraphs from.
+        units, unit_of_row = (stats, np.arange(len(rows))) if (wrapped < 0).all() else _merged(filled, wrapped)
+        first_input = DenseFeatures.of(units)
+        # No matrix is built: the n-gram part is a sum of coefficients, and the neighbours' columns are
+        # multiplied without being copied out.
+        hashed_from = self.first.n_scaled_
+        hashed = ngram_scores(units, self.first.coef_[hashed_from : hashed_from + N_BUCKETS])
+        if structure is not None:
+            structure = structure.take(rows)
+            first_input, columns = first_input.prepend(STRUCTURE_NAMES)
+            columns[:] = structure_features(structure, units.lengths)
+            hashed += token_scores(structure, self.first.coef_[hashed_from + N_BUCKETS :])
+        p_first = sigmoid(self.first.decision_from_parts(first_input, hashed))
+        second_input = _second_features(units, first_input, p_first, structure)
+        p = np.zeros(len(page))
+        # The lines of a fenced code block share their mean.
+        p_rows = sigmoid(self.second.decision_from_parts(second_input))[unit_of_row]
+        p[rows] = with_group_means(p_rows, blocks, stats.lengths)
         code_blocks, paragraphs = np.full(len(page), -1, dtype=np.int64), np.full(len(page), -1, dtype=np.int64)
         code_blocks[rows], paragraphs[rows] = blocks, wrapped
         # Blank lines score 0.0 and hold no words: the cuts from the other lines alone are the same.
@@ -204,8 +208,8 @@ class Sifter:
         repeats = np.full(len(page), -1, dtype=np.int64)
         if self.drop_repeats:
             repeats[rows] = repeat_groups(stats)
-        return Scored(page, rows, stats, first_input, p_first, second_input, p, page_cuts, repeats, code_blocks,
-                      paragraphs, structure)
+        return Scored(page, rows, unit_of_row, units, first_input, p_first, second_input, p, page_cuts, repeats,
+                      code_blocks, paragraphs, structure)
 
     def probabilities(self, page: Page, structure: Structure | None = None) -> np.ndarray:
         """P(content) of every line of ``page`` (a :class:`Page`, with its ``structure`` for a model of HTML pages),
@@ -345,6 +349,13 @@ def _second_features(stats: PageStats, dense: DenseFeatures, p_first: np.ndarray
         context[:, len(CONTEXT_NAMES) :] = section_features(structure, p_first, stats.page_of_line[stats.nonblank],
                                                                stats.lengths[stats.nonblank])
     return widened
+
+
+def _merged(filled: Page, wrapped: np.ndarray) -> tuple[PageStats, np.ndarray]:
+    """The lines the passes read when ``filled``, a page's non-blank lines, holds wrapped paragraphs (``wrapped``, see
+    :func:`wrapped_paragraphs`): each paragraph's lines joined into one; and the row of each line of ``filled`` there."""
+    merged, unit_of_row = filled.merged(wrapped)
+    return PageStats(merged), unit_of_row
 
 
 def _batches(pages: Sequence[Page]) -> Iterator[list[int]]:

@@ -1,17 +1,18 @@
-"""Hard-wrapped paragraphs: a paragraph broken into lines at a fixed width is kept or dropped whole.
+"""Hard-wrapped paragraphs: a paragraph broken into lines at a fixed width is scored as the one line it was.
 
 Terminal browsers, text dumps and mail break each paragraph into lines of at most some width (80 columns, or 76
 indented by three, as ``lynx -dump`` writes). The model scores each line by its own words, so the lines of one
-paragraph score unevenly (0.02 to 0.49 on one held-out page) and the cut keeps some of them: half sentences. So
-every line of a wrapped paragraph takes the paragraph's mean P(content), weighted by characters, as a fenced code
-block does (:mod:`linesift.model.fences`).
+paragraph scored unevenly (0.02 to 0.49 on one held-out page), and a paragraph's pieces lack what tells a paragraph
+apart: its length, its sentences. So the lines of a wrapped paragraph are joined again, a space apart, and scored as
+one line (:meth:`linesift.model.segment.Page.merged`); each of them takes its P(content).
 
-A line was wrapped into the next when the next line's first word would not have fitted after it: its length plus
-a space plus that word's passes the page's width (its longest line), and the line fills at least
-``MIN_WRAPPED_SHARE`` of that width. Lines with a blank line between them, or on different pages of a batch, are
-never one paragraph. A page is read as wrapped only when many of its lines wrap so (``MIN_WRAPPED_PAIRS``,
-``MIN_WRAPPED_PAIR_SHARE``): text with a paragraph a line has one longest line, and the test holds for it and the
-line after. Nor is a page whose longest line is under ``MIN_WRAP_WIDTH`` characters.
+A line was wrapped into the next when the next line's first word, up to a space or tab, would not have fitted after it:
+its length plus a space plus that word's passes the page's width, and the line fills at least ``MIN_WRAPPED_SHARE``
+of that width. The width is the page's longest line that holds a space or tab: a wrapper leaves a word longer than the
+width (a URL, a script's blob) on a line of its own, longer than the rest. Lines with a blank line between them, or
+on different pages of a batch, are never one paragraph. A page is read as wrapped only when many of its lines wrap
+so (``MIN_WRAPPED_PAIRS``, ``MIN_WRAPPED_PAIR_SHARE``): text with a paragraph a line has one longest line, and the
+test holds for it and the line after. Nor is a page whose width is under ``MIN_WRAP_WIDTH`` characters.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ MIN_WRAP_WIDTH = 40
 # are wrapped into the next.
 MIN_WRAPPED_PAIRS = 3
 MIN_WRAPPED_PAIR_SHARE = 0.1
+BREAKING_SPACES = (ord(" "), ord("\t"))  # where a wrapper may break a line
 
 
 def wrapped_paragraphs(stats: PageStats, rows: np.ndarray) -> np.ndarray:
@@ -41,17 +43,20 @@ def wrapped_paragraphs(stats: PageStats, rows: np.ndarray) -> np.ndarray:
         return paragraphs
     start, end = stats.stripped_spans
     length = end - page.starts  # indentation counts: a wrapped page's width holds it
-    line_width = max_within_pages(length, page.bounds)[stats.page_of_line]
-    # The next line's first word, with what leads it up to its first letter or digit: "(defined" counts whole.
-    words = stats.words_per_line.astype(np.int64)
-    first_word = np.cumsum(words) - words
-    word_ends = stats.word_spans[1]
-    first_token = end - start  # a line without a letter or digit: all of it
-    has_word = np.flatnonzero(words > 0)
-    first_token[has_word] = word_ends[first_word[has_word]] - start[has_word]
+    # The first space or tab after each line's first visible character, or its end: the line's first word ends
+    # there, as wrappers see words (a no-break space joins two words into one).
+    spaces = np.flatnonzero((stats.codes == BREAKING_SPACES[0]) | (stats.codes == BREAKING_SPACES[1]))
+    first_space = end.copy()
+    if len(spaces):
+        at = np.minimum(np.searchsorted(spaces, start), len(spaces) - 1)
+        first_space = np.minimum(np.where(spaces[at] >= start, spaces[at], end), end)
+    first_word = first_space - start
+    holds_space = first_space < end
+    line_width = max_within_pages(np.where(holds_space, length, 0), page.bounds)[stats.page_of_line]
+    words = stats.words_per_line
     page_of_line = stats.page_of_line
     wraps = ((length[:-1] >= MIN_WRAPPED_SHARE * line_width[:-1]) & (line_width[:-1] >= MIN_WRAP_WIDTH)
-             & (length[:-1] + 1 + first_token[1:] > line_width[:-1])
+             & (length[:-1] + 1 + first_word[1:] > line_width[:-1])
              & (rows[1:] == rows[:-1] + 1) & (page_of_line[1:] == page_of_line[:-1]))
     # A page that is not wrapped has a few such pairs too, its longest line and the next: a wrapped page has many.
     n_pages = len(page.bounds) - 1
