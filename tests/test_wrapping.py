@@ -17,6 +17,8 @@ from linesift.model.pagestats import PageStats
 from linesift.model.segment import Page
 from linesift.model.sifter import Sifter
 from linesift.model.wrapping import wrapped_paragraphs
+from linesift.training.data import LabelledPage
+from linesift.training.evaluate import page_views
 
 SEED = Path(__file__).resolve().parents[1] / "seeds" / "000_bbcd66fa357995a9.txt"
 PARAGRAPHS = [
@@ -150,3 +152,27 @@ def test_drop_reasons_count_each_line_of_a_wrapped_paragraph(model: Sifter) -> N
     scored = model.scored(page)
     keep = scored.decisions()[0].keep(page)
     assert sum(drop_reasons(model, scored, [keep])[0].values()) == int((~keep & ~page.blank).sum())
+
+
+def test_a_wrapped_paragraph_repeats_only_when_the_whole_paragraph_does(model: Sifter) -> None:
+    """Two paragraphs opening with the same 80 columns differ after them: their first lines are equal, and neither
+    repeats the other. A paragraph printed twice repeats line by line: each line of the copy names its twin."""
+    opening = "Receive a fifth off three to five skincare products when you build a set of your own, "
+    first, second = opening + PARAGRAPHS[0], opening + PARAGRAPHS[1]
+    assert textwrap.wrap(first, 80)[0] == textwrap.wrap(second, 80)[0]
+    lines = model.predict_lines(_wrapped([first, second]))
+    assert all(line.label == "content" and line.repeats_line is None for line in lines if line.text)
+    twice = model.predict_lines(_wrapped([first, PARAGRAPHS[2], first]))
+    size = len(textwrap.wrap(first, 80))
+    copy = twice[-size:]
+    assert [line.repeats_line for line in copy] == list(range(1, size + 1))
+    assert all(line.label == "noise" for line in copy) and twice[0].label == "content"
+
+
+def test_evaluation_reads_repeats_as_scoring_does(model: Sifter) -> None:
+    lines = [line for line in SEED.read_text(encoding="utf-8").split("\n") if line.strip()]
+    opening = "Receive a fifth off three to five skincare products when you build a set of your own, "
+    for text in (_wrapped(lines), _wrapped([opening + PARAGRAPHS[0], opening + PARAGRAPHS[1], opening + PARAGRAPHS[0]])):
+        page = Page.from_text(text)
+        labelled = LabelledPage("page", page.lines, np.zeros(len(page), dtype=np.int8))
+        assert page_views([labelled])[0].repeats.tolist() == model.scored(page).repeats.tolist()

@@ -44,6 +44,21 @@ def repeat_groups(stats: PageStats) -> np.ndarray:
     return groups
 
 
+def groups_of_lines(unit_groups: np.ndarray, unit_of_line: np.ndarray) -> np.ndarray:
+    """The groups of lines read as units, several lines joined into one (see :meth:`Page.merged`), from the units'
+    groups (``unit_groups``, see :func:`repeat_groups`) and each line's unit (``unit_of_line``, in order): a line
+    takes its unit's group and its place in the unit, so that the lines of a repeated paragraph repeat the lines of
+    the first copy one by one, and lines equal by chance in two different paragraphs repeat nothing."""
+    group = unit_groups[unit_of_line]
+    in_group = np.flatnonzero(group >= 0)
+    if not len(in_group):
+        return group
+    place = np.arange(len(unit_of_line)) - np.searchsorted(unit_of_line, unit_of_line)
+    keys = group[in_group] * (int(place.max()) + 1) + place[in_group]
+    group[in_group] = np.unique(keys, return_inverse=True)[1]
+    return group
+
+
 def says_twice(stats: PageStats) -> np.ndarray:
     """Per line: whether, without its surrounding spaces, it is one text of ``MIN_TWICE_CHARS`` or more twice, the
     copies glued or at most ``MAX_TWICE_GAP`` characters apart (case aside), and it has two words or more."""

@@ -20,11 +20,11 @@ from linesift.model.context import NAMES as CONTEXT_NAMES
 from linesift.model.context import context_features
 from linesift.model.cuts import check_threshold, cuts
 from linesift.model.features import DenseFeatures
-from linesift.model.fences import fenced_blocks
 from linesift.model.linear import LinearScorer, sigmoid
 from linesift.model.ngrams import N_BUCKETS, ngram_scores
 from linesift.model.pagestats import PageStats
-from linesift.model.repeats import later_copies, repeat_groups
+from linesift.model.reading import read_lines
+from linesift.model.repeats import later_copies
 from linesift.model.segment import Page
 from linesift.model.structure import NAMES as STRUCTURE_NAMES
 from linesift.model.structure import (
@@ -35,7 +35,6 @@ from linesift.model.structure import (
     structure_features,
     token_scores,
 )
-from linesift.model.wrapping import wrapped_paragraphs
 from linesift.mojibake import repair_double_encoding
 
 if TYPE_CHECKING:
@@ -177,14 +176,8 @@ class Sifter:
     def _scored(self, page: Page, rule: float | None, structure: Structure | None = None) -> Scored:
         """:meth:`scored` with its arguments already checked: the one place a page's scores are computed."""
         filled, rows = page.non_blank()
-        stats = PageStats(filled)
-        blocks = fenced_blocks(stats)
-        wrapped = np.full(len(rows), -1, dtype=np.int64)
-        if structure is None:  # an HTML page's blocks are never wrapped at a width
-            wrapped = wrapped_paragraphs(stats, rows)
-            wrapped[blocks >= 0] = -1  # a code block's lines are its own
-        # The passes read a wrapped paragraph as the one line it was, the lines the model learnt paragraphs from.
-        units, unit_of_row = (stats, np.arange(len(rows))) if (wrapped < 0).all() else _merged(filled, wrapped)
+        read = read_lines(filled, rows, structure is None)
+        stats, units, unit_of_row = read.stats, read.units, read.unit_of_row
         first_input = DenseFeatures.of(units)
         # No matrix is built: the n-gram part is a sum of coefficients, and the neighbours' columns are
         # multiplied without being copied out.
@@ -200,14 +193,14 @@ class Sifter:
         p = np.zeros(len(page))
         # The lines of a fenced code block share their mean.
         p_rows = sigmoid(self.second.decision_from_parts(second_input))[unit_of_row]
-        p[rows] = with_group_means(p_rows, blocks, stats.lengths)
+        p[rows] = with_group_means(p_rows, read.code_blocks, stats.lengths)
         code_blocks, paragraphs = np.full(len(page), -1, dtype=np.int64), np.full(len(page), -1, dtype=np.int64)
-        code_blocks[rows], paragraphs[rows] = blocks, wrapped
+        code_blocks[rows], paragraphs[rows] = read.code_blocks, read.paragraphs
         # Blank lines score 0.0 and hold no words: the cuts from the other lines alone are the same.
         page_cuts = cuts(p[rows], stats.words_per_line, filled.bounds, rule)
         repeats = np.full(len(page), -1, dtype=np.int64)
         if self.drop_repeats:
-            repeats[rows] = repeat_groups(stats)
+            repeats[rows] = read.repeats()
         return Scored(page, rows, unit_of_row, units, first_input, p_first, second_input, p, page_cuts, repeats,
                       code_blocks, paragraphs, structure)
 
@@ -349,13 +342,6 @@ def _second_features(stats: PageStats, dense: DenseFeatures, p_first: np.ndarray
         context[:, len(CONTEXT_NAMES) :] = section_features(structure, p_first, stats.page_of_line[stats.nonblank],
                                                                stats.lengths[stats.nonblank])
     return widened
-
-
-def _merged(filled: Page, wrapped: np.ndarray) -> tuple[PageStats, np.ndarray]:
-    """The lines the passes read when ``filled``, a page's non-blank lines, holds wrapped paragraphs (``wrapped``, see
-    :func:`wrapped_paragraphs`): each paragraph's lines joined into one; and the row of each line of ``filled`` there."""
-    merged, unit_of_row = filled.merged(wrapped)
-    return PageStats(merged), unit_of_row
 
 
 def _batches(pages: Sequence[Page]) -> Iterator[list[int]]:

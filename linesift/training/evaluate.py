@@ -15,8 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from linesift.model.cuts import cuts
-from linesift.model.pagestats import PageStats
-from linesift.model.repeats import repeat_groups
+from linesift.model.reading import read_lines
 from linesift.model.segment import Page
 from linesift.model.sifter import Decision, Sifter, join_kept
 from linesift.training.baselines import HTML_EXTRACTORS, LINE_BASELINES, BaselineUnavailable
@@ -104,13 +103,19 @@ class PageView:
 
 
 def page_views(pages: Sequence[LabelledPage], drop_repeats: bool = True) -> list[PageView]:
-    """The :class:`PageView` of each page; with ``drop_repeats`` False, as a model keeping repeats sees them."""
+    """The :class:`PageView` of each page, its repeats read as scoring reads them (see
+    :func:`linesift.model.reading.read_lines`); with ``drop_repeats`` False, as a model keeping repeats sees them."""
     views = []
     for page in pages:
         segmented = Page.from_lines(page.lines)
-        stats = PageStats(segmented)
-        repeats = repeat_groups(stats) if drop_repeats else np.full(len(segmented), -1, dtype=np.int64)
-        views.append(PageView(segmented, stats.words_per_line, repeats))
+        filled, rows = segmented.non_blank()
+        read = read_lines(filled, rows, page.structure is None)
+        words = np.zeros(len(segmented))
+        words[rows] = read.stats.words_per_line
+        repeats = np.full(len(segmented), -1, dtype=np.int64)
+        if drop_repeats:
+            repeats[rows] = read.repeats()
+        views.append(PageView(segmented, words, repeats))
     return views
 
 
