@@ -86,7 +86,7 @@ class LineExplanation:
     repeats_line: int | None = None
     # The first and last line numbers of the fenced code block the line is in: its P(content) is the block's mean.
     code_block: tuple[int, int] | None = None
-    # The same for the hard-wrapped paragraph the line is in (see linesift.model.wrapping).
+    # The same for the hard-wrapped paragraph the line is in, read as one line (see linesift.model.wrapping).
     paragraph: tuple[int, int] | None = None
 
     @property

@@ -4,7 +4,8 @@ Terminal browsers, text dumps and mail break each paragraph into lines of at mos
 indented by three, as ``lynx -dump`` writes). The model scores each line by its own words, so the lines of one
 paragraph scored unevenly (0.02 to 0.49 on one held-out page), and a paragraph's pieces lack what tells a paragraph
 apart: its length, its sentences. So the lines of a wrapped paragraph are joined again, a space apart, and scored as
-one line (:meth:`linesift.model.segment.Page.merged`); each of them takes its P(content).
+one line (:func:`linesift.model.reading.read_lines`); each of them takes its P(content), and they repeat a paragraph
+above only when the whole paragraph does.
 
 A line was wrapped into the next when the next line's first word, up to a space or tab, would not have fitted after it:
 its length plus a space plus that word's passes the page's width, and the line fills at least ``MIN_WRAPPED_SHARE``
