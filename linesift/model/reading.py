@@ -36,10 +36,10 @@ class ReadLines:
         return groups_of_lines(repeat_groups(self.units), self.unit_of_row)
 
 
-def read_lines(filled: Page, rows: np.ndarray, text: bool, stats: PageStats | None = None) -> ReadLines:
-    """How the passes read ``filled``, a page's non-blank lines (``rows``, their indexes in the page; ``stats``, their
-    view when already made). ``text``: False for an HTML page's blocks, which are never wrapped at a width."""
-    stats = PageStats(filled) if stats is None else stats
+def read_lines(filled: Page, rows: np.ndarray, text: bool) -> ReadLines:
+    """How the passes read ``filled``, a page's non-blank lines (``rows``, their indexes in the page). ``text``: False
+    for an HTML page's blocks, which are never wrapped at a width."""
+    stats = PageStats(filled)
     blocks = fenced_blocks(stats)
     wrapped = np.full(len(rows), -1, dtype=np.int64)
     if text:
