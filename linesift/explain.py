@@ -414,12 +414,12 @@ def drop_reasons(model: Sifter, scored: Scored, kept: Sequence[np.ndarray]) -> l
     page = scored.page
     reason = np.zeros(len(page), dtype=np.int64)
     reason[rows] = np.where(first_pass_content, DROP_REASONS.index(CONTEXT), by_reason.argmin(axis=1))[scored.units]
-    page_of_line = np.repeat(np.arange(len(page.bounds) - 1), np.diff(page.bounds))
-    reached_cut = scored.p >= scored.cuts[page_of_line]
-    reason[reached_cut] = DROP_REASONS.index(REPEAT)  # dropped though it reached the cut: a repeat
     dropped = ~np.concatenate(kept) & ~page.blank
     counts = []
-    for page_reasons, page_dropped in zip(page.split(reason), page.split(dropped)):
+    for page_reasons, page_p, cut, page_dropped in zip(page.split(reason), page.split(scored.p), scored.cuts.tolist(),
+                                                       page.split(dropped)):
+        # Dropped though it reached the cut: a repeat.
+        page_reasons = np.where(page_p >= cut, DROP_REASONS.index(REPEAT), page_reasons)
         counted = np.bincount(page_reasons[page_dropped], minlength=len(DROP_REASONS)).tolist()
         counts.append(Counter({name: count for name, count in zip(DROP_REASONS, counted) if count}))
     return counts
