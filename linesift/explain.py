@@ -303,7 +303,7 @@ def explain_lines(model: Sifter, text: str, top: int = DEFAULT_TOP, threshold: f
     first_names, second_names = names["first"], names["second"]
     filled = scored.stats.n_lines
     row_of_line = np.full(len(page), -1, dtype=np.int64)  # the passes' row of each non-blank line
-    row_of_line[scored.rows] = scored.units
+    row_of_line[scored.rows] = scored.unit_of_row
     code_block_lines, paragraph_lines = _line_spans(scored.code_blocks), _line_spans(scored.paragraphs)
     explanations = []
     for i, line in enumerate(page.lines):
@@ -413,7 +413,7 @@ def drop_reasons(model: Sifter, scored: Scored, kept: Sequence[np.ndarray]) -> l
     # Per line of the page: the lines of a wrapped paragraph, read as one by the passes, share its reason.
     page = scored.page
     reason = np.zeros(len(page), dtype=np.int64)
-    reason[rows] = np.where(first_pass_content, DROP_REASONS.index(CONTEXT), by_reason.argmin(axis=1))[scored.units]
+    reason[rows] = np.where(first_pass_content, DROP_REASONS.index(CONTEXT), by_reason.argmin(axis=1))[scored.unit_of_row]
     dropped = ~np.concatenate(kept) & ~page.blank
     counts = []
     for page_reasons, page_p, cut, page_dropped in zip(page.split(reason), page.split(scored.p), scored.cuts.tolist(),

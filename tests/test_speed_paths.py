@@ -137,7 +137,7 @@ def test_hash_powers_are_kept_for_batches_of_twice_the_batch_size() -> None:
 def test_scores_are_the_passes_inputs_as_matrices_times_the_coefficients() -> None:
     """Scoring multiplies the parts of each pass's input; explanations and training read the whole matrices."""
     model = load_model()
-    # The seed wrapped at 80 columns too: the passes read its paragraphs as one line each (Scored.units).
+    # The seed wrapped at 80 columns too: the passes read its paragraphs as one line each (Scored.unit_of_row).
     wrapped = "\n".join(textwrap.fill(line, 80) for line in PAGES[0].split("\n"))
     for text in [*PAGES, *EDGE_TEXTS, wrapped]:
         page = Page.from_text(text)
@@ -145,9 +145,9 @@ def test_scores_are_the_passes_inputs_as_matrices_times_the_coefficients() -> No
         first = sp.hstack([scored.first_input.matrix(), ngram_features(scored.stats)], format="csr")
         np.testing.assert_allclose(scored.p_first, model.first.predict_proba(first)[:, 1], rtol=0, atol=1e-9)
         second = model.second.predict_proba(scored.second_input.matrix())[:, 1]
-        np.testing.assert_allclose(scored.p[scored.rows], second[scored.units], rtol=0, atol=1e-9)
+        np.testing.assert_allclose(scored.p[scored.rows], second[scored.unit_of_row], rtol=0, atol=1e-9)
         assert not scored.p[page.blank].any()
-    assert len(scored.units) > len(set(scored.units.tolist()))  # the wrapped seed's paragraphs were read whole
+    assert len(scored.unit_of_row) > len(set(scored.unit_of_row.tolist()))  # the wrapped seed's paragraphs were read whole
 
 
 def test_pages_scored_together_score_as_alone() -> None:

@@ -96,12 +96,13 @@ class Scored:
     Only the non-blank lines are scored, as a page of their own (see :meth:`Page.non_blank`): blank lines are never
     content, and every feature of the others is the same without them. A hard-wrapped paragraph's lines are read as
     one line (see :mod:`linesift.model.wrapping`). So the passes' inputs and ``p_first`` have one row per line the
-    passes read (``stats.page``), ``units`` the row of each non-blank line, and ``p`` one value per line of ``page``.
+    passes read (``stats.page``), ``unit_of_row`` gives the row of each non-blank line, and ``p`` has one value per line
+    of ``page``.
     """
 
     page: Page
     rows: np.ndarray  # the index in ``page`` of each non-blank line
-    units: np.ndarray  # per non-blank line, its row in the passes' inputs: a wrapped paragraph's lines share one
+    unit_of_row: np.ndarray  # per non-blank line, its row in the passes' inputs: a wrapped paragraph's lines share one
     stats: PageStats  # of the lines the passes read; the first pass's n-grams are hashed from it
     first_input: DenseFeatures  # the first pass's dense features
     p_first: np.ndarray
