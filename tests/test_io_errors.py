@@ -102,6 +102,21 @@ def test_truncated_warc_record(tmp_path: Path) -> None:
     assert skipped.exit_code == 0 and [r["linesift_text"] is None for r in out] == [False, True]
 
 
+@pytest.mark.parametrize("records", [6, 300])
+def test_a_crawl_file_cut_in_its_last_gzip_member_keeps_the_records_before(tmp_path: Path, records: int) -> None:
+    """Common Crawl gzips each record on its own. Cut inside the last member, the records before it are whole: each
+    is cleaned, and the message names the last one. A read of the gzip stream used to fail with all it had read."""
+    members = [gzip.compress(warc_record("conversion", page(k).encode(), uri=f"http://a.example/{k}")) for k in range(records)]
+    members[-1] = members[-1][: len(members[-1]) // 2]
+    (tmp_path / "crawl.warc.gz").write_bytes(b"".join(members))
+    result = run(str(tmp_path / "crawl.warc.gz"), "--on-error", "skip")
+    out = [json.loads(line) for line in result.stdout.splitlines()]
+    assert result.exit_code == 0 and len(out) == records
+    assert [r["url"] for r in out[:-1]] == [f"http://a.example/{k}" for k in range(records - 1)]
+    assert all(r["linesift_text"] for r in out[:-1]) and out[-1]["linesift_text"] is None
+    assert f"crawl.warc.gz: record {records}: " in result.stderr and "1 bad record(s) skipped" in result.stderr
+
+
 def test_a_warc_name_without_warc_records(tmp_path: Path) -> None:
     (tmp_path / "crawl.warc").write_text("this is not an archive\n")
     result = run(str(tmp_path / "crawl.warc"))
@@ -162,3 +177,21 @@ def test_closed_pipe_ends_quietly(tmp_path: Path) -> None:
     process.stdout.close()
     _, stderr = process.communicate(timeout=60)
     assert process.returncode == 141 and stderr == b""
+
+
+@pytest.mark.parametrize("compress", [False, True], ids=["plain", "gzip"])
+def test_a_warc_file_on_a_pipe_is_read_as_from_a_file(tmp_path: Path, compress: bool) -> None:
+    """FastWARC asks its stream where it is, which a pipe cannot say: a plain WARC file on stdin crashed."""
+    archive = warc_record("conversion", page(1).encode(), uri="http://a.example/") + warc_record(
+        "conversion", page(2).encode(), uri="http://b.example/")
+    (tmp_path / "crawl.warc").write_bytes(gzip.compress(archive) if compress else archive)
+    from_file = _cli(str(tmp_path / "crawl.warc"), stdout=subprocess.PIPE).communicate(timeout=60)
+    with open(tmp_path / "crawl.warc", "rb") as source:
+        cat = subprocess.Popen(["cat"], stdin=source, stdout=subprocess.PIPE)
+        process = _cli("-", stdin=cat.stdout, stdout=subprocess.PIPE)
+        assert cat.stdout is not None
+        cat.stdout.close()
+        stdout, stderr = process.communicate(timeout=60)
+    assert process.returncode == 0 and stderr == b"", stderr.decode()
+    assert [json.loads(line)["url"] for line in stdout.splitlines()] == ["http://a.example/", "http://b.example/"]
+    assert stdout == from_file[0]

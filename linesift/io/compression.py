@@ -48,6 +48,27 @@ def strip_compression_suffix(name: str) -> str:
     return name[: -len(suffix)] if suffix.lower() in SUFFIXES else name
 
 
+class _GzipReader(io.RawIOBase):
+    """Decompress concatenated gzip members a step at a time. A read of ``gzip.GzipFile`` fills its whole buffer and,
+    when the stream ends inside a member, raises with all it had decompressed: the complete records before a
+    truncated crawl file's last one went with it."""
+
+    def __init__(self, raw: BinaryIO) -> None:
+        self._gzip = gzip.GzipFile(fileobj=raw, mode="rb")
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
+        data = self._gzip.read1(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+    def close(self) -> None:
+        self._gzip.close()
+        super().close()
+
+
 class _ZstdReader(io.RawIOBase):
     """Decompress concatenated zstd frames; unlike ``zstandard.stream_reader`` it notices truncation."""
 
@@ -93,7 +114,7 @@ def open_decompressed(raw: IO[bytes]) -> io.BufferedReader:
     buffered: io.BufferedReader = raw if isinstance(raw, io.BufferedReader) else io.BufferedReader(raw)  # type: ignore[arg-type]
     compression = sniff_compression(buffered.peek(MAGIC_BYTES)[:MAGIC_BYTES])
     if compression == "gzip":
-        return io.BufferedReader(gzip.GzipFile(fileobj=buffered, mode="rb"))  # type: ignore[arg-type]
+        return io.BufferedReader(_GzipReader(buffered))
     if compression == "zstd":
         return io.BufferedReader(_ZstdReader(buffered))
     return buffered

@@ -271,7 +271,9 @@ class Source:
         from fastwarc.warc import ArchiveIterator, WarcRecordType
 
         number = 0
-        records = iter(ArchiveIterator(self._stream, parse_http=False))
+        cut = False  # whether the last record read was cut short, and said so
+        stream = _WarcStream(self._stream)
+        records = iter(ArchiveIterator(stream, parse_http=False))
         while True:
             try:
                 record = next(records)
@@ -283,6 +285,8 @@ class Source:
                 expected = record.content_length
                 body = record.reader.read()
             except StopIteration:
+                if stream.error is not None and not cut:
+                    yield self.bad_record(number + 1, _stream_problem(stream.error))
                 return
             except _STREAM_ERRORS as error:
                 yield self.bad_record(number + 1, _stream_problem(error))
@@ -292,7 +296,8 @@ class Source:
                 "url": record.headers.get("WARC-Target-URI"),
                 "warc_date": record.headers.get("WARC-Date"),
             }
-            if len(body) < expected:
+            cut = len(body) < expected
+            if cut:
                 yield self.bad_record(number, f"truncated: {len(body)} of {expected} content bytes", headers)
             elif record.record_type == WarcRecordType.conversion:
                 yield Record(number, Document(text=body.decode("utf-8", errors="replace")), headers, size=len(body))
@@ -313,6 +318,43 @@ class Source:
                     yield Record(number, _field_document(value), (batch, row), size=len(value))
                 else:
                     yield self.bad_record(number, f"column {field!r} is {_json_type(value)}, not a string", (batch, row))
+
+
+class _WarcStream(io.RawIOBase):
+    """A WARC file's bytes as FastWARC reads them: it asks where the stream is, which a pipe cannot tell (a WARC file
+    on stdin), and a read that fails (a gzip member cut short, as at the end of a truncated crawl file) would take the
+    records already read in the same chunk with it. So reads are counted, each takes what one read of the stream
+    gives up to the failure, and a failed read ends the stream, its ``error`` kept for the record that was cut."""
+
+    def __init__(self, stream: IO[bytes]) -> None:
+        super().__init__()
+        self._stream = stream
+        self._position = 0
+        self.error: BaseException | None = None
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int = -1) -> bytes:
+        pieces: list[bytes] = []
+        wanted = size
+        # Piece by piece (a short read would end the archive for FastWARC), so that a failure keeps what came before.
+        while self.error is None and wanted != 0:
+            try:
+                piece = self._stream.read1(wanted)  # type: ignore[attr-defined]
+            except _STREAM_ERRORS as error:
+                self.error = error
+                break
+            if not piece:
+                break
+            pieces.append(piece)
+            wanted = wanted - len(piece) if wanted > 0 else wanted
+        data = b"".join(pieces)
+        self._position += len(data)
+        return data
+
+    def tell(self) -> int:
+        return self._position
 
 
 def _open_parquet(stream: IO[bytes], text_field: str) -> ParquetFile | str:
