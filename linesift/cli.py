@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import json
 import os
 import signal
 import sys
@@ -28,6 +27,7 @@ from linesift.io.corpus import OnError, RunOptions, Summary, clean_corpus
 from linesift.io.outputs import report_replaces_output, same_file
 from linesift.io.page_text import PageText, read_page_text
 from linesift.io.parallel import CleanOptions
+from linesift.io.sinks import write_json_line
 from linesift.io.sources import (
     DEFAULT_GLOB,
     DEFAULT_TEXT_FIELD,
@@ -620,8 +620,12 @@ def explain(
             fail(f"--line {line} is out of range: {page.where} has {len(explanations)} line(s)")
         explanations = [explanations[line - 1]]
     if output_format == "jsonl":
-        sys.stdout.write("".join(json.dumps(explanation_record(e), ensure_ascii=False) + "\n" for e in explanations))
-    elif line is not None:
+        for explanation in explanations:
+            write_json_line(sys.stdout, explanation_record(explanation))
+        return
+    if isinstance(sys.stdout, io.TextIOWrapper):
+        sys.stdout.reconfigure(errors="replace")  # a lone surrogate of a record's text ("\ud800" in JSON) shows as "?"
+    if line is not None:
         _print_explanation(explanations[0])
     else:
         out.print(_explanations_table(explanations))

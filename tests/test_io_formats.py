@@ -268,3 +268,16 @@ def test_a_jsonl_text_with_a_lone_surrogate_is_written_back_escaped(tmp_path: Pa
     out = tmp_path / "out"
     assert run(str(shard), "--output-dir", str(out)).exit_code == 0
     assert json.loads((out / "odd.jsonl").read_text(encoding="utf-8"))["text"] == text
+
+
+def test_explain_shows_a_record_with_a_lone_surrogate(tmp_path: Path) -> None:
+    text = "caf\ud800 is half a character, and the rest of this sentence is plain text."
+    shard = tmp_path / "odd.jsonl"
+    shard.write_text(json.dumps({"id": 1, "text": text}) + "\n", encoding="utf-8")
+    for shown in ([], ["--line", "1"]):
+        result = runner.invoke(app, ["explain", str(shard), "--record", "1", *shown])
+        assert result.exit_code == 0 and result.exception is None, result.output
+        assert "caf?" in result.stdout  # shown as "?", in a table cell or whole
+    result = runner.invoke(app, ["explain", str(shard), "--record", "1", "--format", "jsonl"])
+    assert result.exit_code == 0 and result.exception is None, result.output
+    assert json.loads(result.stdout)["text"] == text

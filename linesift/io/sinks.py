@@ -147,12 +147,7 @@ class JsonlSink:
         self._write_json(self._fields(record, cleaned))
 
     def _write_json(self, fields: dict[str, Any]) -> None:
-        try:
-            self._stream.write(json.dumps(fields, ensure_ascii=False, default=str) + "\n")
-        except UnicodeEncodeError:
-            # A lone surrogate (JSON's "\ud800" escape holds one) or an output that is not UTF-8: the
-            # record is written with escapes, which read back as the same strings.
-            self._stream.write(json.dumps(fields, ensure_ascii=True, default=str) + "\n")
+        write_json_line(self._stream, fields)
 
     def write_bad(self, record: Record) -> None:
         if self._kind == "jsonl":
@@ -160,6 +155,16 @@ class JsonlSink:
             self._stream.write(line if line.endswith("\n") else line + "\n")
         elif record.payload is not None:
             self._write_json(self._fields(record, None))
+
+
+def write_json_line(stream: IO[str], fields: dict[str, Any]) -> None:
+    """``fields`` as one line of JSON, its characters as they are, or escaped where ``stream`` cannot take them."""
+    try:
+        stream.write(json.dumps(fields, ensure_ascii=False, default=str) + "\n")
+    except UnicodeEncodeError:
+        # A lone surrogate (JSON's "\ud800" escape holds one) or an output that is not UTF-8: the
+        # record is written with escapes, which read back as the same strings.
+        stream.write(json.dumps(fields, ensure_ascii=True, default=str) + "\n")
 
 
 class NoOutput:
