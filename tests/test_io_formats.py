@@ -179,6 +179,22 @@ def test_parquet_to_parquet_keeps_columns_and_adds_ours(tmp_path: Path) -> None:
     assert [blocks[7][s["start"]:s["end"]] for s in out.column("linesift_spans")[7].as_py()] == blocks[7].split("\n")
 
 
+def test_parquet_cleaned_again_has_its_columns_of_ours_replaced(tmp_path: Path) -> None:
+    """A file cleaned before (or holding a column of the name) gets one column of each name, as a JSONL record gets
+    its field overwritten: two would make a file pyarrow cannot read."""
+    pa = pytest.importorskip("pyarrow")
+    pq = pytest.importorskip("pyarrow.parquet")
+    pq.write_table(pa.table({"linesift_text": [1, 2], "text": [page(1), page(2)]}), tmp_path / "docs.parquet")
+    assert run(str(tmp_path / "docs.parquet"), "--output-dir", str(tmp_path / "once")).exit_code == 0
+    once = pq.read_table(tmp_path / "once" / "docs.parquet")
+    assert once.schema.names == ["text", "linesift_text"] and once.column("text").to_pylist() == [page(1), page(2)]
+    assert once.column("linesift_text").to_pylist() == [MODEL.clean(page(1)), MODEL.clean(page(2))]
+    assert run(str(tmp_path / "once" / "docs.parquet"), "--spans", "--output-dir", str(tmp_path / "twice")).exit_code == 0
+    twice = pq.read_table(tmp_path / "twice" / "docs.parquet")
+    assert twice.schema.names == ["text", "linesift_text", "linesift_spans", "linesift_cut", "linesift_blocks"]
+    assert twice.column("linesift_text").equals(once.column("linesift_text"))
+
+
 def test_a_jsonl_field_holding_an_html_page_is_cleaned_as_html(tmp_path: Path) -> None:
     shard = tmp_path / "crawl.jsonl"
     shard.write_text(json.dumps({"id": 1, "html": html_page(6)}) + "\n" + json.dumps({"id": 2, "html": page(3)}) + "\n")

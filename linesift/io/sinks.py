@@ -178,7 +178,8 @@ class NoOutput:
 
 
 class ParquetSink:
-    """Parquet to Parquet, batch by batch: the input's columns untouched, the added ones appended."""
+    """Parquet to Parquet, batch by batch: the input's columns untouched, the added ones appended (in place of
+    columns of the same names)."""
 
     def __init__(self, path: Path, schema: Any, spans: bool) -> None:
         import pyarrow as pa
@@ -191,7 +192,11 @@ class ParquetSink:
         if spans:
             added += [pa.field(SPANS_FIELD, pa.list_(span)), pa.field(CUT_FIELD, pa.float64()),
                       pa.field(BLOCKS_FIELD, pa.string())]
-        self._schema = pa.schema(list(schema) + added, metadata=schema.metadata)
+        # A column of ours already there (a file cleaned before) is replaced, as a JSONL record's field is: two
+        # columns of one name make a file pyarrow cannot read back.
+        ours = {field.name for field in added}
+        self._kept = [k for k, field in enumerate(schema) if field.name not in ours]
+        self._schema = pa.schema([schema.field(k) for k in self._kept] + added, metadata=schema.metadata)
         self._writer = pq.ParquetWriter(str(path), self._schema)
         self._texts: list[str | None] = []
         self._span_rows: list[list[dict[str, float]] | None] = []
@@ -206,7 +211,7 @@ class ParquetSink:
         self._cuts.append(None if cleaned is None else cleaned.cut)
         self._blocks.append(None if cleaned is None else cleaned.rendered)
         if row == batch.num_rows - 1:
-            columns = [*batch.columns, self._pa.array(self._texts, self._pa.string())]
+            columns = [*map(batch.column, self._kept), self._pa.array(self._texts, self._pa.string())]
             if self._spans:
                 columns.append(self._pa.array(self._span_rows, self._schema.field(SPANS_FIELD).type))
                 columns.append(self._pa.array(self._cuts, self._pa.float64()))
