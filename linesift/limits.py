@@ -12,6 +12,9 @@ MAX_PAGE_CHARS = 10_000_000  # measured: ~0.6 GB peak, ~6 s for one 10 MB line
 MAX_PAGE_LINES = 200_000  # measured: ~1.4 GB peak, ~4 s for 200,000 one-character lines
 # HTML holds several times its text in markup: its text is checked against the limits above once parsed.
 MAX_HTML_CHARS = 64_000_000
+# The most bytes a page file can hold: an HTML page at its limit, every character taking UTF-8's 4 bytes. Reading
+# stops there, so that an endless input (a device, a pipe that never ends) is refused, not read until memory runs out.
+MAX_PAGE_BYTES = 4 * MAX_HTML_CHARS
 # A report holds every line with its reasons, about 500 bytes a line: 20,000 lines make ~10 MB in
 # ~3.5 s, which a browser still opens; 150,000 made 70 MB in 28 s (docs/limits.md).
 MAX_REPORT_LINES = 20_000

@@ -15,8 +15,10 @@ import zstandard
 from fixtures.io.builders import page, warc_record
 from typer.testing import CliRunner
 
+from linesift import load_model
 from linesift.cli import app
 
+MODEL = load_model()
 runner = CliRunner()
 BAD_JSONL = "\n".join([json.dumps({"text": page(1)}), "{not json", json.dumps({"id": 3}), json.dumps({"text": None}), "[1, 2]", json.dumps({"text": page(2)})]) + "\n"
 
@@ -195,3 +197,46 @@ def test_a_warc_file_on_a_pipe_is_read_as_from_a_file(tmp_path: Path, compress: 
     assert process.returncode == 0 and stderr == b"", stderr.decode()
     assert [json.loads(line)["url"] for line in stdout.splitlines()] == ["http://a.example/", "http://b.example/"]
     assert stdout == from_file[0]
+
+
+def test_a_page_or_record_over_the_byte_limit_is_refused_without_reading_on(tmp_path: Path, monkeypatch) -> None:
+    """Reading stops at the most bytes a page can hold, so that an endless input is refused, not read until memory
+    runs out (the limit is lowered here; /dev/zero is read to the real one below)."""
+    import linesift.io.sources as sources
+
+    monkeypatch.setattr(sources, "MAX_PAGE_BYTES", 1_000)
+    (tmp_path / "big.txt").write_text(page(1) * 10)
+    result = run(str(tmp_path / "big.txt"))
+    assert result.exit_code == 1 and "big.txt: more than 1,000 bytes, more than a page linesift cleans" in result.stderr
+    records = [json.dumps({"text": page(1)}), json.dumps({"text": page(1) * 10}), json.dumps({"text": page(2)})]
+    (tmp_path / "docs.jsonl").write_text("\n".join(records) + "\n")
+    result = run(str(tmp_path / "docs.jsonl"), "--on-error", "skip")
+    assert "docs.jsonl: record 2: a line of more than 1,000 bytes" in result.stderr and "the rest of the file is not read" in result.stderr
+    first, cut = result.stdout.splitlines()  # the line cut short is not written through, as a truncated stream's
+    assert json.loads(first)["linesift_text"] == MODEL.clean(page(1)) and cut == ""
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/zero"), reason="needs /dev/zero")
+def test_an_endless_device_is_refused(tmp_path: Path) -> None:
+    process = _cli("/dev/zero", stdout=subprocess.PIPE)
+    _, stderr = process.communicate(timeout=120)
+    assert process.returncode == 1 and b"/dev/zero: more than 256,000,000 bytes" in stderr and b"Traceback" not in stderr
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo") or not os.path.exists("/dev/zero"), reason="needs named pipes and /dev/zero")
+def test_pipes_and_devices_in_a_directory_are_skipped(tmp_path: Path) -> None:
+    """Opening a named pipe waits for a writer, and /dev/zero never ends: in a directory they are not pages."""
+    (tmp_path / "crawl").mkdir()
+    (tmp_path / "crawl" / "a.txt").write_text(page(1))
+    os.mkfifo(tmp_path / "crawl" / "b.fifo")
+    (tmp_path / "crawl" / "c.txt").symlink_to("/dev/zero")
+    process = _cli(str(tmp_path / "crawl"), stdout=subprocess.PIPE)
+    stdout, stderr = process.communicate(timeout=60)
+    assert process.returncode == 0 and stderr == b"" and stdout.decode() == MODEL.clean(page(1)) + "\n"
+
+
+def test_a_loop_of_links_says_so(tmp_path: Path) -> None:
+    (tmp_path / "a").symlink_to(tmp_path / "b")
+    (tmp_path / "b").symlink_to(tmp_path / "a")
+    result = run(str(tmp_path / "a"))
+    assert result.exit_code == 2 and "a: cannot read (Too many levels of symbolic links)" in result.stderr

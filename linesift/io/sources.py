@@ -30,6 +30,7 @@ import io
 import json
 import os
 import re
+import stat
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -51,6 +52,7 @@ from linesift.io.text import (
     open_binary,
     stdin,
 )
+from linesift.limits import MAX_PAGE_BYTES
 
 if TYPE_CHECKING:
     from pyarrow.parquet import ParquetFile
@@ -159,7 +161,19 @@ def _matching(root: str, directory: str, files: list[str], pattern: str) -> Iter
     for file in sorted(files):
         if not file.startswith(".") and fnmatch.fnmatch(file, pattern):
             path = os.path.join(directory, file)
+            if _is_special(path):
+                continue
             yield Input(path, path, PurePosixPath(Path(os.path.relpath(path, root)).as_posix()))
+
+
+def _is_special(path: str) -> bool:
+    """Whether ``path`` (or what it links to) is a named pipe, a device or a socket: opening a pipe in a directory
+    waits for a writer that may never come, and a device such as ``/dev/zero`` never ends. Named on the command
+    line, they are read."""
+    try:
+        return not stat.S_ISREG(os.stat(path).st_mode)
+    except OSError:  # a broken link: read, it says why it cannot be
+        return False
 
 
 def inputs_in(root: str, relative: PurePosixPath, pattern: str = DEFAULT_GLOB) -> Iterator[Input]:
@@ -179,9 +193,20 @@ def check_inputs(names: list[str], pattern: str = DEFAULT_GLOB) -> None:
     a typo should not cost hours of cleaning, nor a wrong ``pattern`` pass for a clean corpus."""
     for name in names:
         if name != STDIN and not os.path.exists(name):
-            raise InputError(f"{name}: no such file")
+            raise InputError(f"{name}: {_why_missing(name)}")
         if os.path.isdir(name) and next(_walk(name, pattern), None) is None:
             raise InputError(f"{name}: no file to clean: none matches --glob {pattern!r} (hidden files and directories are skipped)")
+
+
+def _why_missing(name: str) -> str:
+    """Why ``name``, which does not exist as far as ``os.path.exists`` can tell, cannot be read."""
+    try:
+        os.stat(name)
+    except FileNotFoundError:
+        return "no such file"
+    except OSError as error:  # a loop of links, a path through a file, a directory not searchable
+        return f"cannot read ({error.strerror})"
+    return "no such file"
 
 
 def kind_from_name(name: str) -> InputKind:
@@ -226,9 +251,13 @@ class Source:
 
     def _page(self) -> Iterator[Record]:
         try:
-            data = self._stream.read()
+            data = self._stream.read(MAX_PAGE_BYTES + 1)
         except _STREAM_ERRORS as error:
             yield self.bad_record(1, _stream_problem(error))
+            return
+        if len(data) > MAX_PAGE_BYTES:
+            yield self.bad_record(1, f"more than {MAX_PAGE_BYTES:,} bytes, more than a page linesift cleans at once "
+                                     "(see docs/limits.md); split it into smaller documents")
             return
         if self.kind == "html":
             yield Record(1, Document(html=data), size=len(data))
@@ -243,16 +272,19 @@ class Source:
     def _jsonl(self) -> Iterator[Record]:
         field = self._options.text_field
         number = 0
-        lines = iter(self._stream)
         while True:
             try:
-                line = next(lines)
-            except StopIteration:
-                return
+                line = self._stream.readline(MAX_PAGE_BYTES + 1)
             except _STREAM_ERRORS as error:
                 yield self.bad_record(number + 1, _stream_problem(error))
                 return
+            if not line:
+                return
             number += 1
+            if len(line) > MAX_PAGE_BYTES:
+                yield self.bad_record(number, f"a line of more than {MAX_PAGE_BYTES:,} bytes, more than a record linesift "
+                                              "reads (see docs/limits.md); the rest of the file is not read")
+                return
             try:
                 fields = json.loads(line)
             except (ValueError, RecursionError) as error:
@@ -431,7 +463,7 @@ def _starts_with_json_objects(stream: IO[bytes]) -> bool:
     """
     seen = 0
     try:
-        while seen < SNIFF_JSON_LINES and (line := stream.readline()):
+        while seen < SNIFF_JSON_LINES and (line := stream.readline(MAX_PAGE_BYTES + 1)):
             if not line.strip():
                 continue
             if not isinstance(_json_or_none(line), dict):
