@@ -38,9 +38,12 @@ from linesift.io.sources import (
 )
 from linesift.io.text import STDIN, InputError
 from linesift.io.usable_options import (
+    HTML_AS_TEXT_OPTION,
     LINE_RECORDS_OPTION,
     SPANS_OPTION,
     STRICT_OPTION,
+    KindOption,
+    html_model_option,
     refuse_unusable_options,
     text_field_option,
 )
@@ -393,12 +396,11 @@ def predict(
     # A bad model file is a usage error, reported before any input is read. The built-in model of HTML pages is
     # loaded where an HTML page needs it: cleaning text never reads it.
     model = _load(model_path, keep_repeats=keep_repeats)
-    if html_model_path is not None and not html_as_text:
-        _load(html_model_path, "html")
+    _check_html_options(html_model_path, html_as_text)
     read = _read_options(input_format, text_field, strict)
     given = [*([text_field_option(text_field)] if text_field is not None else []),
              *([SPANS_OPTION] if spans else []), *([LINE_RECORDS_OPTION] if output_format == "jsonl" else []),
-             *([STRICT_OPTION] if strict else [])]
+             *([STRICT_OPTION] if strict else []), *_html_options(html_model_path, html_as_text)]
     try:
         refuse_unusable_options(files, read, given)
     except InputError as error:
@@ -444,6 +446,22 @@ def predict(
 
 def _read_options(input_format: InputFormat, text_field: str | None, strict: bool) -> ReadOptions:
     return ReadOptions(None if input_format == "auto" else input_format, text_field or DEFAULT_TEXT_FIELD, strict)
+
+
+def _check_html_options(html_model_path: Path | None, html_as_text: bool) -> None:
+    """Refuse ``--html-model`` beside ``--html-as-text``, which leaves it unused; load it, so that a bad model file is
+    reported before any input is read."""
+    if html_model_path is not None and html_as_text:
+        fail("--html-model names the model of HTML pages, but --html-as-text reads HTML as text, with the model of "
+             "text (--model): give one of them")
+    if html_model_path is not None:
+        _load(html_model_path, "html")
+
+
+def _html_options(html_model_path: Path | None, html_as_text: bool) -> list[KindOption]:
+    """The options given that only HTML can use (see :func:`refuse_unusable_options`)."""
+    return [*([html_model_option(html_model_path)] if html_model_path is not None else []),
+            *([HTML_AS_TEXT_OPTION] if html_as_text else [])]
 
 
 def _write_report(files: list[str], report: Path, model: Sifter, html_model_path: Path | None, html_as_text: bool,
@@ -604,10 +622,10 @@ def explain(
     An HTML page is explained as predict cleans it: its blocks, with the reasons its markup gives."""
     read = _read_options(input_format, text_field, strict=False)
     model = _load(model_path, keep_repeats=keep_repeats)
-    if html_model_path is not None and not html_as_text:
-        _load(html_model_path, "html")  # a bad model file is reported before the input is read
+    _check_html_options(html_model_path, html_as_text)
     try:
-        refuse_unusable_options([file], read, [text_field_option(text_field)] if text_field is not None else [])
+        refuse_unusable_options([file], read, [*([text_field_option(text_field)] if text_field is not None else []),
+                                                *_html_options(html_model_path, html_as_text)])
         page = read_page_text(file, read, record, parse_html=not html_as_text)
     except InputError as error:
         fail(str(error))

@@ -126,6 +126,25 @@ def test_strict_on_records_only_is_refused(inputs: Path) -> None:
     assert invoke("predict", str(inputs / "page.txt"), "--strict").exit_code == 0
 
 
+def test_html_options_on_text_pages_only_are_refused(inputs: Path) -> None:
+    page = inputs / "page.txt"
+    html_model = REPO / "linesift" / "model" / "html_model.json"
+    for command in ("predict", "explain"):
+        assert refused(command, str(page), "--html-as-text") == (
+            f"error: --html-as-text reads HTML pages and records as text, but {page} is a text page")
+        assert refused(command, str(page), "--html-model", str(html_model)) == (
+            f"error: --html-model {html_model} cleans HTML pages and records, but {page} is a text page")
+        assert "--html-as-text reads HTML as text, with the model of text (--model): give one of them" in refused(
+            command, str(inputs / "page.html.gz"), "--html-as-text", "--html-model", str(html_model))
+    for option in (["--html-as-text"], ["--html-model", str(html_model)]):  # a JSONL field may hold a page
+        assert invoke("predict", str(page), str(inputs / "shard.jsonl"), "--text-field", "body", *option).exit_code == 0
+
+
+def test_stdin_named_twice_is_refused(inputs: Path) -> None:
+    assert refused("predict", "-", "-", stdin=(inputs / "page.txt").read_bytes()) == (
+        "error: <stdin> ('-') is named 2 times: it can be read once")
+
+
 def test_options_that_fit_some_of_mixed_inputs_stand(inputs: Path) -> None:
     result = invoke("predict", str(inputs / "page.txt"), str(inputs / "shard.jsonl"), "--spans", "--format", "jsonl", "--text-field", "body")
     assert result.exit_code == 0, result.output

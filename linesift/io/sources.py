@@ -191,6 +191,8 @@ def inputs_in(root: str, relative: PurePosixPath, pattern: str = DEFAULT_GLOB) -
 def check_inputs(names: list[str], pattern: str = DEFAULT_GLOB) -> None:
     """Fail before any work if a named input does not exist, or a named directory holds nothing to clean:
     a typo should not cost hours of cleaning, nor a wrong ``pattern`` pass for a clean corpus."""
+    if names.count(STDIN) > 1:  # the second read would find it empty
+        raise InputError(f"{STDIN_NAME} ('-') is named {names.count(STDIN)} times: it can be read once")
     for name in names:
         if name != STDIN and not os.path.exists(name):
             raise InputError(f"{name}: {_why_missing(name)}")

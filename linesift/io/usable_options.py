@@ -2,7 +2,7 @@
 
 Some options fit some kinds of input only: ``--text-field`` names a field of records, ``--spans``
 adds a field to records, ``--format jsonl`` turns a page into one record per line, ``--strict``
-refuses text pages that are not UTF-8. Given to inputs
+refuses text pages that are not UTF-8, ``--html-as-text`` and ``--html-model`` say how HTML is read. Given to inputs
 of the wrong kind they would be ignored, and a run that ignores what it was asked looks like one
 that did it. Inputs can be mixed (a text page beside a JSONL shard), so an option is refused only
 when no input can use it. A directory may hold files of any kind and is not listed up front, so an
@@ -39,6 +39,15 @@ SPANS_OPTION = KindOption("--spans", RECORD_KINDS, "adds each line's span to JSO
                           "for the lines of a page, use --format jsonl")
 STRICT_OPTION = KindOption("--strict", frozenset({"text"}), "refuses text pages that are not valid UTF-8",
                            "records and HTML are decoded as their formats say")
+# Records may hold an HTML page (a crawl's html field or column, a WARC response): the HTML options fit them too.
+HTML_KINDS: frozenset[InputKind] = frozenset({"html", *RECORD_KINDS})
+HTML_AS_TEXT_OPTION = KindOption("--html-as-text", HTML_KINDS, "reads HTML pages and records as text")
+
+
+def html_model_option(path: object) -> KindOption:
+    return KindOption(f"--html-model {path}", HTML_KINDS, "cleans HTML pages and records")
+
+
 LINE_RECORDS_OPTION = KindOption("--format jsonl", frozenset({"text", "html"}), "writes a text or HTML page as one record per line",
                                  "records are written as JSONL already; for their lines, use --spans")
 
