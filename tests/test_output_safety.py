@@ -224,6 +224,14 @@ def test_a_users_file_in_the_output_dir_is_kept(tmp_path: Path) -> None:
         refused(predict(tmp_path / "a.txt", "--output-dir", tmp_path / "out"))
 
 
+def test_an_output_dir_that_is_a_file_is_refused_up_front(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text(page(1))
+    (tmp_path / "notes.jsonl").write_text("{}\n")
+    with unchanged(tmp_path):
+        message = refused(predict(tmp_path / "a.txt", "--output-dir", tmp_path / "notes.jsonl", "--overwrite"))
+    assert message == f"error: --output-dir {tmp_path / 'notes.jsonl'} is a file, not a directory: choose a directory"
+
+
 def test_overwrite_never_replaces_an_input(tmp_path: Path) -> None:
     (tmp_path / "page.txt").write_text(page(1))
     with unchanged(tmp_path):

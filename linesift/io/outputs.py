@@ -77,7 +77,10 @@ class OutputPlan:
         self._written: set[PurePosixPath] = set()
 
     def check(self) -> None:
-        """Refuse, before anything is written, an output directory inside an input one and the named files' clashes."""
+        """Refuse, before anything is written, an output directory that is a file or inside an input directory, and
+        the named files' clashes."""
+        if os.path.exists(self._output_dir) and not os.path.isdir(self._output_dir):
+            raise InputError(f"--output-dir {self._output_dir} is a file, not a directory: choose a directory")
         self._refuse_inside_input(self._output_dir, f"--output-dir {self._output_dir}")
         for item in self._named_files:
             self._claim(self._named, item, self._output_of(item))
