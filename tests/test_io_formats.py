@@ -92,6 +92,22 @@ def test_jsonl_keeps_every_field_in_order_and_adds_cleaned_text(tmp_path: Path) 
         assert result["linesift_text"] == MODEL.clean(original["text"])
 
 
+def test_jsonl_records_are_written_back_as_they_came(tmp_path: Path) -> None:
+    """Numbers as written (a parsed 1e400 came back as Infinity, which is not JSON; 1E2 as 100.0), spacing and key
+    order kept, byte for byte before the added field; a record holding a field of ours has it replaced in place."""
+    text = json.dumps(page(1))
+    lines = ['{"id":123456789012345678901234567890,"f":1.0000000000000001,"g":1e400,"e":1E2,"text":' + text + '}',
+             '  {"u": "caf\\u00e9 \\ud83d\\ude00" ,  "text" : ' + text + ' }  \r',
+             '{"linesift_text": 7, "text": ' + text + ', "n": 1E2}']
+    (tmp_path / "docs.jsonl").write_bytes(("\n".join(lines) + "\n").encode())
+    result = run(str(tmp_path / "docs.jsonl"))
+    out = result.stdout.splitlines()
+    added = ', "linesift_text": ' + json.dumps(MODEL.clean(page(1)), ensure_ascii=False) + "}"
+    assert result.exit_code == 0 and out[0] == lines[0][:-1] + added
+    assert out[1] == '  {"u": "caf\\u00e9 \\ud83d\\ude00" ,  "text" : ' + text + added
+    assert list(json.loads(out[2])) == ["linesift_text", "text", "n"] and json.loads(out[2])["linesift_text"] == MODEL.clean(page(1))
+
+
 def test_jsonl_spans_point_into_the_original_text(tmp_path: Path) -> None:
     text = page(4).replace("\n", "\r\n") + "\r\n"
     write_jsonl(tmp_path / "docs.jsonl", [{"text": text}])

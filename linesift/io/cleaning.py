@@ -27,6 +27,7 @@ SPANS_FIELD = "linesift_spans"
 CUT_FIELD = "linesift_cut"  # beside the spans: the page's cut, so that each line's decision can be read back
 # Beside the spans of a record whose field held an HTML page: the page's blocks, one a line, which the spans index.
 BLOCKS_FIELD = "linesift_blocks"
+ADDED_FIELDS = frozenset((TEXT_FIELD, SPANS_FIELD, CUT_FIELD, BLOCKS_FIELD))  # the fields a record gains
 P_CONTENT_DIGITS = 6  # p_content as written in spans and per-line records: more than any threshold needs
 
 _TERMINATOR = re.compile(r"\r\n|\r|\n")

@@ -127,34 +127,56 @@ class JsonlSink:
         self._stream = stream
         self._kind = kind
 
+    def _added(self, record: Record, cleaned: Cleaned | None) -> dict[str, Any]:
+        added: dict[str, Any] = {}
+        if self._kind == "warc":
+            added["text"] = None if cleaned is None else _text_cleaned(record, cleaned)
+        added[TEXT_FIELD] = None if cleaned is None else cleaned.text
+        if cleaned is not None and cleaned.spans is not None:
+            added[SPANS_FIELD] = cleaned.spans
+            added[CUT_FIELD] = cleaned.cut
+            if self._kind != "warc" and cleaned.rendered is not None:
+                added[BLOCKS_FIELD] = cleaned.rendered
+        return added
+
     def _fields(self, record: Record, cleaned: Cleaned | None) -> dict[str, Any]:
         if self._kind == "parquet":
             batch, row = record.payload
             fields = batch.slice(row, 1).to_pylist()[0]
+        elif isinstance(record.payload, bytes):  # a JSONL record's line
+            fields = json.loads(record.payload)
         else:
             fields = dict(record.payload)
-        if self._kind == "warc":
-            fields["text"] = None if cleaned is None else _text_cleaned(record, cleaned)
-        fields[TEXT_FIELD] = None if cleaned is None else cleaned.text
-        if cleaned is not None and cleaned.spans is not None:
-            fields[SPANS_FIELD] = cleaned.spans
-            fields[CUT_FIELD] = cleaned.cut
-            if self._kind != "warc" and cleaned.rendered is not None:
-                fields[BLOCKS_FIELD] = cleaned.rendered
+        fields.update(self._added(record, cleaned))  # a field of ours already there keeps its place
         return fields
 
     def write(self, record: Record, cleaned: Cleaned) -> None:
-        self._write_json(self._fields(record, cleaned))
-
-    def _write_json(self, fields: dict[str, Any]) -> None:
-        write_json_line(self._stream, fields)
+        # A JSONL record is written as it came, the added fields after its last: its numbers as they were written
+        # (1e400, 1.0000000000000001), which a parsed record would write back changed, and no time spent writing its
+        # text again. A record holding a field of ours already comes parsed, and ours replace it.
+        if isinstance(record.payload, bytes):
+            added = self._added(record, cleaned)
+            try:
+                self._stream.write(_appended(record.payload, json.dumps(added, ensure_ascii=False)))
+                return
+            except UnicodeEncodeError:
+                pass  # written escaped below
+        write_json_line(self._stream, self._fields(record, cleaned))
 
     def write_bad(self, record: Record) -> None:
         if self._kind == "jsonl":
             line = record.payload.decode("utf-8", errors="replace") if isinstance(record.payload, bytes) else ""
             self._stream.write(line if line.endswith("\n") else line + "\n")
         elif record.payload is not None:
-            self._write_json(self._fields(record, None))
+            write_json_line(self._stream, self._fields(record, None))
+
+
+def _appended(line: bytes, added: str) -> str:
+    """The JSON object ``line`` (bytes, as ``json.loads`` reads them) with the object ``added`` (JSON text) after its
+    last field, on one line."""
+    text = line.decode(json.detect_encoding(line), "surrogatepass").rstrip()
+    body = text[:-1].rstrip()  # without its closing brace
+    return f"{body}{'' if body.endswith('{') else ', '}{added[1:]}\n"
 
 
 def write_json_line(stream: IO[str], fields: dict[str, Any]) -> None:

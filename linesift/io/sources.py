@@ -40,7 +40,7 @@ from typing import IO, TYPE_CHECKING, Any, Literal
 
 import zstandard
 
-from linesift.io.cleaning import Document
+from linesift.io.cleaning import ADDED_FIELDS, Document
 from linesift.io.compression import open_decompressed, strip_compression_suffix
 from linesift.io.text import (
     STDIN,
@@ -118,7 +118,7 @@ class Input:
 class Record:
     """One document of an input, with what an output needs to write it back.
 
-    ``payload`` depends on the kind: the JSON object (or the raw line of a bad one) for JSONL, the
+    ``payload`` depends on the kind: the line for JSONL (the JSON object when it holds a field the output adds), the
     WARC header fields for WARC, ``(batch, row)`` for Parquet, ``None`` for pages. ``document`` is
     ``None`` when ``error`` says why the record cannot be cleaned.
     """
@@ -299,7 +299,9 @@ class Source:
             elif not isinstance(fields[field], str):
                 yield self.bad_record(number, f"field {field!r} is {_json_type(fields[field])}, not a string", line)
             else:
-                yield Record(number, _field_document(fields[field]), fields, size=len(line))
+                # Its line, to be written back as it came, unless it holds a field the output replaces.
+                payload = fields if not ADDED_FIELDS.isdisjoint(fields) else line
+                yield Record(number, _field_document(fields[field]), payload, size=len(line))
 
     def _warc(self) -> Iterator[Record]:
         from fastwarc.warc import ArchiveIterator, WarcRecordType
