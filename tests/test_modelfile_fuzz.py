@@ -175,9 +175,22 @@ def test_hand_picked_damage(name: str, tmp_path: Path) -> None:
 def test_file_over_the_size_limit_is_not_read(tmp_path: Path) -> None:
     path = tmp_path / "huge.json"
     with path.open("wb") as stream:
-        stream.truncate(MAX_MODEL_BYTES + 1)  # sparse: no disk used, nothing read
+        stream.truncate(MAX_MODEL_BYTES + 1)  # sparse: no disk used; read to one byte past the limit
     with pytest.raises(ModelFileError, match="larger than 64 MB"):
         load_model(path)
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="needs /dev/zero")
+def test_a_stream_that_never_ends_is_read_only_to_the_limit(tmp_path: Path) -> None:
+    """A device or a pipe reports no size: it was read until memory ran out."""
+    (tmp_path / "model.json").symlink_to("/dev/zero")
+    with pytest.raises(ModelFileError, match="larger than 64 MB"):
+        load_model(tmp_path / "model.json")
+
+
+def test_an_empty_path_is_named_in_the_message() -> None:
+    with pytest.raises(ModelFileError, match=r"^'': cannot read the model file"):
+        load_model("")
 
 
 @pytest.mark.parametrize("kind", ["missing", "directory"])

@@ -204,13 +204,15 @@ def load_model(path: str | os.PathLike[str] | None = None, input: ModelInput = "
         except FileNotFoundError:
             raise ModelFileError(f"{name} is missing from the installation; reinstall linesift") from None
     else:
-        name = str(path)
+        name = str(path) or "''"
         try:
-            if Path(path).stat().st_size > MAX_MODEL_BYTES:
-                raise ModelFileError(f"{name}: larger than {MAX_MODEL_BYTES // (1024 * 1024)} MB, not a linesift model")
-            raw = Path(path).read_bytes()
+            # Read to one byte past the limit whatever size the file reports: a device or a pipe reports none.
+            with open(path, "rb") as handle:
+                raw = handle.read(MAX_MODEL_BYTES + 1)
         except OSError as error:
             raise ModelFileError(f"{name}: cannot read the model file ({error.strerror or error})") from None
+        if len(raw) > MAX_MODEL_BYTES:
+            raise ModelFileError(f"{name}: larger than {MAX_MODEL_BYTES // (1024 * 1024)} MB, not a linesift model")
     try:
         document = json.loads(raw.decode("utf-8"), parse_constant=_refuse_constant)
     except (UnicodeDecodeError, json.JSONDecodeError, RecursionError, ValueError) as error:
