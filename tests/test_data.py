@@ -183,6 +183,22 @@ def test_files_and_directories_mix_in_the_given_order(tmp_path: Path) -> None:
     assert [page.id for page in load_pages([single, folder])] == ["s", "x"]
 
 
+def test_a_file_named_twice_is_read_once(tmp_path: Path) -> None:
+    """Named on its own and through its folder, a file's pages would count twice in training and in the folds."""
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    single = write_jsonl(folder / "x.jsonl", [dict(GOOD, id="x")])
+    write_jsonl(folder / "y.jsonl", [dict(GOOD, id="y")])
+    assert [page.id for page in load_pages([single, folder, tmp_path / "folder" / ".." / "folder" / "x.jsonl"])] == ["x", "y"]
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="needs /dev/zero")
+def test_a_device_is_not_labelled_data() -> None:
+    """Data is read twice (its pages, its hash), and /dev/zero never ends: it was read until memory ran out."""
+    with pytest.raises(DataError, match=r"^/dev/zero: not a regular file: labelled data must be a file$"):
+        data_files([Path("/dev/zero")])
+
+
 def test_empty_directory_and_missing_path(tmp_path: Path) -> None:
     with pytest.raises(DataError, match=r"^no labelled data \(\*\.jsonl, \*\.jsonl\.gz\) in "):
         data_files([tmp_path])

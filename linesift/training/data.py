@@ -55,19 +55,25 @@ class LabelledPage:
 
 
 def data_files(paths: Sequence[Path]) -> list[Path]:
-    """Expand directories into their labelled-data files (sorted); files are taken as given."""
+    """Expand directories into their labelled-data files (sorted); files are taken as given, each once however often
+    it is named (a file and its directory, say)."""
     files: list[Path] = []
     for path in paths:
         path = Path(path)
         if path.is_dir():
             files.extend(sorted({f for pattern in PATTERNS for f in path.glob(pattern)}))
-        elif path.exists():
+        elif path.is_file():
             files.append(path)
+        elif path.exists():  # a device or a pipe: read twice (its pages, then its hash), and /dev/zero never ends
+            raise DataError(f"{path}: not a regular file: labelled data must be a file")
         else:
             raise MissingDataError(f"{path}: no such file or directory")
     if not files:
         raise MissingDataError(f"no labelled data (*.jsonl, *.jsonl.gz) in {', '.join(str(p) for p in paths)}")
-    return files
+    first_of: dict[Path, Path] = {}
+    for file in files:
+        first_of.setdefault(file.resolve(), file)
+    return list(first_of.values())
 
 
 def data_sha256(files: Iterable[Path]) -> str:
