@@ -667,7 +667,9 @@ def corpus_build(
     """Render each page, label its lines by aligning them to the gold text, write OUT/PREFIX.RENDERER.jsonl.gz."""
     from linesift.io.render import DEFAULT_RENDERER
     from linesift.training.corpus import (  # joblib and the aligner: only this command needs them
+        CorpusOptionError,
         EmptyCorpusError,
+        SourceError,
         build_corpus,
     )
 
@@ -677,9 +679,9 @@ def corpus_build(
         summary = build_corpus(source, out_dir, renderers or [DEFAULT_RENDERER], prefix=prefix, n_jobs=jobs)
     except KeyError as error:
         fail(str(error.args[0]))
-    except WouldReplaceError as error:
+    except (WouldReplaceError, CorpusOptionError) as error:
         fail(str(error))
-    except EmptyCorpusError as error:
+    except (EmptyCorpusError, SourceError) as error:
         fail(str(error), EXIT_BAD_DATA)
     for renderer, path in summary.files.items():
         out.print(f"{renderer}: {summary.written[renderer]} of {summary.pages} pages written to {path}", highlight=False)

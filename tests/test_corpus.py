@@ -10,7 +10,7 @@ import pytest
 from conftest import encoded_twice
 
 from linesift.model.segment import split_lines
-from linesift.training.corpus import Skipped, build_corpus, iter_source, label_page
+from linesift.training.corpus import CorpusOptionError, Skipped, SourceError, build_corpus, iter_source, label_page
 
 WCXB = Path(__file__).parent / "fixtures" / "wcxb"
 SHARED = Path(__file__).parents[2] / "shared" / "wcxb-dev"
@@ -160,6 +160,59 @@ def test_empty_gold_in_wcxb_layout_is_skipped(tmp_path: Path) -> None:
 def test_unknown_renderer_fails_before_writing(tmp_path: Path) -> None:
     with pytest.raises(KeyError, match="unknown renderer"):
         build_corpus(WCXB, tmp_path / "out", ["nope"])
+    assert not (tmp_path / "out").exists()
+
+
+def test_an_html_file_that_does_not_unpack_is_skipped(tmp_path: Path) -> None:
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    (pages / "good.html").write_text(PAGE, encoding="utf-8")
+    (pages / "good.txt").write_text("The quick brown fox jumps over the lazy dog near the bank.", encoding="utf-8")
+    (pages / "cut.html.gz").write_bytes(gzip.compress(PAGE.encode())[:20])
+    (pages / "cut.txt").write_text("The quick brown fox.", encoding="utf-8")
+    (pages / "plain.html.gz").write_bytes(PAGE.encode())  # named .gz, not gzip
+    (pages / "plain.txt").write_text("The quick brown fox.", encoding="utf-8")
+    summary = build_corpus(pages, tmp_path / "out", ["resiliparse"])
+    assert summary.written == {"resiliparse": 1}
+    assert sorted((s.page_id, s.reason) for s in summary.skipped) == [("cut", "unreadable html"), ("plain", "unreadable html")]
+
+
+@pytest.mark.parametrize(("name", "data", "message"), [
+    ("a.json", b"{bad", "a.json: not a readable JSON object of the page's metadata"),
+    ("a.json", b"[1, 2]", "a.json: the page's metadata must be a JSON object"),
+    ("a.txt", b"The strike hit \xff\xfe the port.", "a.txt: cannot read the gold text as UTF-8"),
+])
+def test_a_pages_unreadable_side_file_is_named(tmp_path: Path, name: str, data: bytes, message: str) -> None:
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    _write_page(pages, "a", PAGE, "The quick brown fox jumps over the lazy dog near the bank.")
+    (pages / name).write_bytes(data)
+    with pytest.raises(SourceError) as error:
+        build_corpus(pages, tmp_path / "out", ["resiliparse"])
+    assert str(error.value).startswith(f"{pages / name}: ") and message in str(error.value)
+
+
+@pytest.mark.parametrize(("record", "message"), [
+    ("{bad", "line 2: not valid JSON"),
+    ("[1]", "line 2: a record must be a JSON object"),
+    (json.dumps({"main_content": "y"}), "line 2: 'file_id' must be a file name without '/', got None"),
+    (json.dumps({"file_id": "../../etc/hostname", "main_content": "y"}), "'file_id' must be a file name without '/'"),
+    (json.dumps({"file_id": "0002", "main_content": 5}), "line 2: 'main_content' must be a string"),
+])
+def test_a_bad_ground_truth_record_is_named(tmp_path: Path, record: str, message: str) -> None:
+    (tmp_path / "html").mkdir()
+    (tmp_path / "html" / "0001.html.gz").write_bytes(gzip.compress(PAGE.encode()))
+    good = json.dumps({"file_id": "0001", "main_content": "The quick brown fox jumps over the lazy dog near the bank."})
+    (tmp_path / "ground-truth.jsonl").write_text(f"{good}\n{record}\n")
+    with pytest.raises(SourceError, match=r"ground-truth\.jsonl, line 2: ") as error:
+        build_corpus(tmp_path, tmp_path / "out", ["resiliparse"])
+    assert message in str(error.value)
+
+
+@pytest.mark.parametrize("prefix", ["../escaped", "/tmp/elsewhere", "..", "a/b"])
+def test_a_prefix_that_is_a_path_is_refused(tmp_path: Path, prefix: str) -> None:
+    with pytest.raises(CorpusOptionError, match="the prefix must be a file name"):
+        build_corpus(WCXB, tmp_path / "out", ["resiliparse"], prefix=prefix)
     assert not (tmp_path / "out").exists()
 
 

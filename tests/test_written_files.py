@@ -7,6 +7,7 @@ left byte for byte as it was.
 
 from __future__ import annotations
 
+import gzip
 import shutil
 from pathlib import Path
 
@@ -113,3 +114,8 @@ def test_corpus_build_replaces_its_corpus_not_a_users_file(tmp_path: Path) -> No
     for _ in range(2):
         assert run("corpus", "build", FIXTURES / "wcxb", "--out", tmp_path, "--prefix", "fx").exit_code == 0
     assert is_corpus_file(target.read_bytes())
+    # A user's own labelled pages, gzipped with a time as gzip tools write it: the same start, and not ours.
+    labelled = gzip.compress(b'{"id": "mine", "lines": ["a"], "labels": [1]}\n')
+    target.write_bytes(labelled)
+    assert "is not a corpus file" in refused(run("corpus", "build", FIXTURES / "wcxb", "--out", tmp_path, "--prefix", "fx"))
+    assert target.read_bytes() == labelled

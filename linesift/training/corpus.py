@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
 import zlib
 from collections import Counter
 from collections.abc import Iterator, Sequence
@@ -55,7 +56,13 @@ GZIP_LEVEL = 9
 # corpus of a model of HTML pages.
 BLOCKS = "blocks"
 CORPUS_RENDERERS = (*RENDERERS, BLOCKS)
-SkipReason = Literal["no gold file", "missing html", "empty gold", "render error", "gold not in rendering"]
+SkipReason = Literal["no gold file", "missing html", "unreadable html", "empty gold", "render error",
+                     "gold not in rendering"]
+_PLAIN_NAME = re.compile(r"[^/\\]+")  # a WCXB file_id names a file of html/, not a path out of it
+
+
+class SourceError(ValueError):
+    """A source folder whose list of pages cannot be read: the message names the file (and its line) and why."""
 _HTML_SUFFIXES = (".html.gz", ".html", ".htm")
 _META_KEYS = ("page_type", "domain", "url", "title")
 
@@ -102,20 +109,41 @@ def read_html(path: Path) -> bytes:
 
 def _wcxb_pages(root: Path, truth: Path) -> Iterator[SourcePage]:
     opener = gzip.open if truth.name.endswith(".gz") else open
-    with opener(truth, "rt", encoding="utf-8") as fh:
-        for line in fh:
-            if not line.strip():
-                continue
-            row = json.loads(line)
-            fid = row["file_id"]
-            html = root / "html" / f"{fid}.html.gz"
-            yield SourcePage(
-                id=f"wcxb-{fid}",
-                source=f"{root.name}/html/{fid}.html.gz",
-                html_path=html if html.is_file() else None,
-                gold=row.get("main_content"),
-                meta={k: row.get(k) for k in _META_KEYS},
-            )
+    try:
+        with opener(truth, "rt", encoding="utf-8") as fh:
+            for number, line in enumerate(fh, start=1):
+                if line.strip():
+                    yield _wcxb_page(root, _wcxb_row(line, f"{truth}, line {number}"))
+    except (OSError, EOFError, UnicodeDecodeError) as error:
+        raise SourceError(f"{truth}: cannot read ({error})") from None
+
+
+def _wcxb_row(line: str, where: str) -> dict[str, Any]:
+    """A ground-truth record, checked: an object with a plain ``file_id`` and, if any, a string ``main_content``."""
+    try:
+        row = json.loads(line)
+    except (ValueError, RecursionError) as error:
+        raise SourceError(f"{where}: not valid JSON ({error})") from None
+    if not isinstance(row, dict):
+        raise SourceError(f"{where}: a record must be a JSON object")
+    fid = row.get("file_id")
+    if not isinstance(fid, str) or _PLAIN_NAME.fullmatch(fid) is None or fid in (".", ".."):
+        raise SourceError(f"{where}: 'file_id' must be a file name without '/', got {fid!r}")
+    if not isinstance(row.get("main_content", ""), (str, type(None))):
+        raise SourceError(f"{where}: 'main_content' must be a string")
+    return row
+
+
+def _wcxb_page(root: Path, row: dict[str, Any]) -> SourcePage:
+    fid = row["file_id"]
+    html = root / "html" / f"{fid}.html.gz"
+    return SourcePage(
+        id=f"wcxb-{fid}",
+        source=f"{root.name}/html/{fid}.html.gz",
+        html_path=html if html.is_file() else None,
+        gold=row.get("main_content"),
+        meta={k: row.get(k) for k in _META_KEYS},
+    )
 
 
 def _dir_pages(root: Path) -> Iterator[SourcePage]:
@@ -125,14 +153,31 @@ def _dir_pages(root: Path) -> Iterator[SourcePage]:
             continue
         name = path.name[: -len(suffix)]
         gold_path, meta_path = root / f"{name}.txt", root / f"{name}.json"
-        meta = json.loads(meta_path.read_text(encoding="utf-8")) if meta_path.is_file() else {}
+        meta = _read_meta(meta_path) if meta_path.is_file() else {}
         yield SourcePage(
             id=name,
             source=f"{root.name}/{path.name}",
             html_path=path,
-            gold=gold_path.read_text(encoding="utf-8") if gold_path.is_file() else None,
+            gold=_read_gold(gold_path) if gold_path.is_file() else None,
             meta={k: meta.get(k) for k in _META_KEYS},
         )
+
+
+def _read_meta(path: Path) -> dict[str, Any]:
+    try:
+        meta = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError, RecursionError) as error:
+        raise SourceError(f"{path}: not a readable JSON object of the page's metadata ({error})") from None
+    if not isinstance(meta, dict):
+        raise SourceError(f"{path}: the page's metadata must be a JSON object")
+    return meta
+
+
+def _read_gold(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise SourceError(f"{path}: cannot read the gold text as UTF-8 ({error})") from None
 
 
 def iter_source(source: Path) -> Iterator[SourcePage]:
@@ -166,6 +211,8 @@ def label_page(
             lines = split_lines(render_html(read_html(page.html_path), renderer) if text is None else text)
     except RenderError as exc:
         return Skipped(page.id, renderer, "render error", str(exc))
+    except (OSError, EOFError, zlib.error) as exc:  # a .html.gz that is not gzip, or cut short
+        return Skipped(page.id, renderer, "unreadable html", str(exc))
     # Some gold texts hold the page's twice-encoded text as it was; the lines are read repaired, and so is the gold.
     alignment = align_lines(lines, repair_double_encoding(page.gold), page.meta.get("title"), include_title=include_title)
     if alignment.gold_coverage < MIN_GOLD_COVERAGE:
@@ -197,13 +244,19 @@ class EmptyCorpusError(ValueError):
 
 
 def is_corpus_file(head: bytes) -> bool:
-    """Whether ``head``, the first bytes of a file, starts a corpus file as :func:`build_corpus` writes it: gzip
-    holding labelled pages, their id first."""
+    """Whether ``head``, the first bytes of a file, starts a corpus file as :func:`build_corpus` writes it: gzip with
+    no modification time (a user's gzip file has one), holding labelled pages, their id first."""
+    if head[4:8] != b"\0\0\0\0":
+        return False
     try:
         start = zlib.decompressobj(wbits=31).decompress(head, 64)
     except zlib.error:
         return False
     return start.startswith(b'{"id": ')
+
+
+class CorpusOptionError(ValueError):
+    """An option of a build that cannot be used, such as a ``prefix`` that is a path."""
 
 
 def build_corpus(
@@ -219,13 +272,18 @@ def build_corpus(
 
     Files are written to a temporary name and moved into place, so a failed build leaves no
     half-written corpus; a build replaces the corpus files of an earlier one, nothing else. Raises
-    ``KeyError`` for an unknown renderer and :class:`~linesift.atomic.WouldReplaceError` for a target
-    that exists and is not a corpus file, before any work; :class:`EmptyCorpusError` when no page of
-    ``source`` could be labelled with a renderer (its file is then not written).
+    ``KeyError`` for an unknown renderer, :class:`CorpusOptionError` for a ``prefix`` that is a path and
+    :class:`~linesift.atomic.WouldReplaceError` for a target that exists and is not a corpus file, before any work;
+    :class:`SourceError` for a list of pages that cannot be read (a ground-truth record, a page's metadata or gold
+    text), and :class:`EmptyCorpusError` when no page of ``source`` could be labelled with a renderer (its file is
+    then not written).
     """
     for renderer in renderers:
         if renderer not in CORPUS_RENDERERS:
             raise KeyError(f"unknown renderer {renderer!r}; known: {', '.join(CORPUS_RENDERERS)}")
+    if prefix is not None and (_PLAIN_NAME.fullmatch(prefix) is None or prefix in (".", "..")):
+        raise CorpusOptionError(f"the prefix must be a file name, without '/', got {prefix!r}: the corpus files are "
+                                "written in the output folder")
     name = prefix or source.resolve().name
     targets = {renderer: out / f"{name}.{renderer}.jsonl.gz" for renderer in renderers}
     for target in targets.values():
