@@ -58,8 +58,19 @@ def test_a_model_of_html_pages_trains_the_same_twice_and_reads_back(blocks: Path
 def test_text_and_block_pages_are_not_mixed(blocks: Path, seed_labels_path: Path) -> None:
     with pytest.raises(DataError, match=r"parsed from HTML .* and the others are text"):
         train_from_files([blocks, seed_labels_path], model_input="html")
-    with pytest.raises(DataError, match="not what a model of text learns from: train with --input html"):
+    with pytest.raises(DataError, match="not what a model of text reads: use --input html"):
         train_from_files([blocks])
+
+
+def test_eval_refuses_pages_its_model_does_not_read(blocks: Path, seed_labels_path: Path) -> None:
+    """Blocks for the text model, text pages for the model of HTML pages: named, exit 1, no traceback."""
+    runner = CliRunner()
+    for data, given, hint in ((blocks, [], "not what a model of text reads: use --input html"),
+                              (seed_labels_path, ["--input", "html"], "not what a model of html reads: build them with "
+                                                                      "corpus build --renderer blocks")):
+        result = runner.invoke(app, ["eval", str(data), *given, "--max-folds", "1", "-q"])
+        assert result.exit_code == 1, result.output
+        assert hint in " ".join(result.stderr.split()) and "Traceback" not in result.output
 
 
 def test_train_and_eval_commands_take_input_html(blocks: Path, tmp_path: Path) -> None:

@@ -189,6 +189,16 @@ def check_one_input(pages: Sequence[LabelledPage], where: str = "the labelled pa
                         "and the others are text: train a model of each kind from its own files")
 
 
+def check_model_input(pages: Sequence[LabelledPage], model_input: str, where: str) -> None:
+    """Refuse ``pages`` (read from ``where``, of one kind: see :func:`check_one_input`) that a model of ``model_input``
+    ("text" or "html") does not read: text pages for a model of HTML pages, or pages parsed from HTML for one of text."""
+    check_one_input(pages, where)
+    if pages and (pages[0].structure is not None) != (model_input == "html"):
+        found = "HTML pages parsed into blocks (with a 'structure')" if model_input == "text" else "text pages (no 'structure')"
+        hint = "use --input html" if model_input == "text" else "build them with corpus build --renderer blocks"
+        raise DataError(f"{where}: these are {found}, not what a model of {model_input} reads: {hint}")
+
+
 def check_scorable(pages: Sequence[LabelledPage], where: str) -> str | None:
     """Refuse ``pages`` (read from ``where``) with no labelled line to score; a warning when they hold one class only.
 

@@ -17,7 +17,14 @@ import numpy as np
 from linesift.model.sifter import Sifter
 from linesift.model.structure import markup_names_blocks
 from linesift.training.conventions import in_convention
-from linesift.training.data import LabelledPage, check_scorable, data_files, describe_files, load_pages
+from linesift.training.data import (
+    LabelledPage,
+    check_model_input,
+    check_scorable,
+    data_files,
+    describe_files,
+    load_pages,
+)
 from linesift.training.evaluate import (
     CURVE_THRESHOLDS,
     LineReport,
@@ -128,6 +135,7 @@ def evaluate(paths: Sequence[Path], unseen_paths: Sequence[Path], model: Sifter,
     pages = load_pages(files, progress)
     n_trainable = len(pages)
     pages += load_pages(unseen_files, progress) if unseen_files else []
+    check_model_input(pages, model.input, describe_files([*files, *unseen_files]))
     warning = check_scorable(pages, describe_files([*files, *unseen_files]))
     warnings = [] if warning is None else [warning]
     pages, n_trainable = _of_sites(pages, n_trainable, options.sites, training_params(model).n_folds)

@@ -13,8 +13,8 @@ from linesift.model.segment import Page
 from linesift.model.sifter import ModelInput, Sifter
 from linesift.training.conventions import training_mix
 from linesift.training.data import (
-    DataError,
     LabelledPage,
+    check_model_input,
     check_trainable,
     data_files,
     data_sha256,
@@ -54,10 +54,7 @@ def train_from_files(paths: Sequence[Path], params: TrainingParams = TrainingPar
     labelled = load_pages(files, progress)
     where = describe_files(files)
     check_trainable(labelled, where)
-    if (labelled[0].structure is not None) != (model_input == "html"):
-        found = "HTML pages parsed into blocks (with a 'structure')" if model_input == "text" else "text pages (no 'structure')"
-        raise DataError(f"{where}: these are {found}, not what a model of {model_input} learns from: "
-                        f"{'train with --input html' if model_input == 'text' else 'build them with corpus build --renderer blocks'}")
+    check_model_input(labelled, model_input, where)
     pages = training_pages(labelled, params)
     examples = prepare(pages, params.n_folds, n_jobs, progress)
     model = train_examples(examples, params, n_jobs, progress)
