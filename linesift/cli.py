@@ -47,7 +47,7 @@ from linesift.io.usable_options import (
     refuse_unusable_options,
     text_field_option,
 )
-from linesift.limits import PageTooLargeError
+from linesift.limits import PageTooLargeError, check_report_size
 from linesift.model.modelfile import ModelFileError, builtin_model, is_model_file, load_model, save_model
 from linesift.model.sifter import ModelInput, Sifter
 from linesift.model.structure import Structure
@@ -405,9 +405,8 @@ def predict(
         refuse_unusable_options(files, read, given)
     except InputError as error:
         fail(str(error))
-    if report is not None:
-        _write_report(files, report, model, html_model_path, html_as_text, threshold, read, output_dir,
-                      output_format == "jsonl")
+    report_page = None if report is None else _report_page(files, report, read, output_dir, output_format == "jsonl",
+                                                            html_as_text)
     options = RunOptions(
         read=read,
         clean=CleanOptions(None if model_path is None else str(model_path), threshold, spans,
@@ -442,6 +441,8 @@ def predict(
         fail(f"{names}: nothing to clean: no page, nor any record holding one", EXIT_BAD_DATA)
     if not summary.bytes and not summary.skipped:
         fail(f"{names}: empty, nothing to clean", EXIT_BAD_DATA)
+    if report is not None and report_page is not None:
+        _write_report(report_page, report, model, html_model_path, threshold)
 
 
 def _read_options(input_format: InputFormat, text_field: str | None, strict: bool) -> ReadOptions:
@@ -464,13 +465,14 @@ def _html_options(html_model_path: Path | None, html_as_text: bool) -> list[Kind
             *([HTML_AS_TEXT_OPTION] if html_as_text else [])]
 
 
-def _write_report(files: list[str], report: Path, model: Sifter, html_model_path: Path | None, html_as_text: bool,
-                  threshold: float | None, read: ReadOptions, output_dir: Path | None, line_records: bool) -> None:
-    """The report shows one page: a text or HTML file, read and rendered as ``predict`` reads it."""
+def _report_page(files: list[str], report: Path, read: ReadOptions, output_dir: Path | None, line_records: bool,
+                 html_as_text: bool) -> PageText:
+    """The page a report will show, read as ``predict`` reads it; refused before anything is cleaned when there is not
+    one text or HTML file, when the report would replace a file, or when the page is too long to show."""
     name = files[0]
     kind = read.input_format or kind_from_name(name)
     if len(files) != 1 or name == STDIN or kind not in PAGE_KINDS:
-        fail("--report shows one page: give exactly one text or HTML file")
+        fail("--report shows one page: give exactly one text or HTML file (stdin cannot be read twice)")
     if same_file(report, name):
         fail(f"--report {report} is the input {name}: choose another file for the report")
     if (output := report_replaces_output(report, name, kind, output_dir, line_records)) is not None:
@@ -478,10 +480,18 @@ def _write_report(files: list[str], report: Path, model: Sifter, html_model_path
     _refuse_replacing(report, is_report, "a linesift report", "--report")
     try:
         page = read_page_text(name, read, parse_html=not html_as_text)
-        scorer, structure = _scorer_of(page, model, html_model_path)
-        write_report(report, scorer, page.text, threshold, title=name, structure=structure)
+        check_report_size(page.text)
     except (InputError, PageTooLargeError) as error:
         fail(f"{name}: {error}" if isinstance(error, PageTooLargeError) else str(error))
+    return page
+
+
+def _write_report(page: PageText, report: Path, model: Sifter, html_model_path: Path | None,
+                  threshold: float | None) -> None:
+    """The report of ``page`` (see :func:`_report_page`), written once the page is cleaned: a run that fails writes none."""
+    scorer, structure = _scorer_of(page, model, html_model_path)
+    try:
+        write_report(report, scorer, page.text, threshold, title=page.where, structure=structure)
     except OSError as error:
         fail(f"cannot write {report}: {error.strerror or error}", EXIT_BAD_DATA)
 

@@ -213,6 +213,13 @@ def test_report_reads_a_page_as_predict_does(inputs: Path) -> None:
     assert shown == [line["text"] for line in jsonl(invoke("predict", str(inputs / "page.html.gz"), "--format", "jsonl"))]
 
 
+def test_a_run_that_fails_writes_no_report(tmp_path: Path) -> None:
+    (tmp_path / "empty.txt").write_bytes(b"")
+    result = invoke("predict", str(tmp_path / "empty.txt"), "--report", str(tmp_path / "report.html"))
+    assert result.exit_code == 1 and "empty, nothing to clean" in result.stderr
+    assert not (tmp_path / "report.html").exists()
+
+
 def test_report_of_a_page_past_the_report_limit_is_refused_at_once(tmp_path: Path) -> None:
     big = tmp_path / "big.txt"
     big.write_bytes(b"x\n" * (MAX_REPORT_LINES + 1))
