@@ -66,6 +66,8 @@ def check_replaceable(path: Path, is_own: Callable[[bytes], bool], own_kind: str
             head = existing.read(HEAD_BYTES)
     except FileNotFoundError:
         return
+    except NotADirectoryError:
+        raise WouldReplaceError(f"{option} {path}: a folder on the path is a file: choose another path") from None
     except OSError as error:
         raise WouldReplaceError(f"{option} {path} exists and cannot be read ({error.strerror}): choose another path") from None
     if not is_own(head):

@@ -107,6 +107,13 @@ def fail(message: str, code: int = EXIT_USAGE) -> None:
     raise typer.Exit(code)
 
 
+def _inside(file: Path, folder: Path, names: tuple[str, ...]) -> bool:
+    """Whether ``file`` is ``folder`` (or holds it), or one of the files ``names`` in it."""
+    real_file, real_folder = os.path.realpath(file), os.path.realpath(folder)
+    return (real_folder == real_file or real_folder.startswith(real_file + os.sep)
+            or real_file in {os.path.realpath(folder / name) for name in names})
+
+
 def _refuse_replacing(path: Path | None, is_own: Callable[[bytes], bool], own_kind: str, option: str) -> None:
     """Fail, before any work, when ``path`` would be written over a file that is not ``own_kind``."""
     if path is not None:
@@ -273,7 +280,8 @@ def evaluate(
     max_folds: Annotated[Optional[int], typer.Option(min=1, help="Cross-validate on only the first K folds (quicker).")] = None,
     html_root: Annotated[Optional[Path], typer.Option(exists=True, file_okay=False,
                                                      help="Folder the pages' `source` paths are under: adds the HTML extractors (trafilatura, jusText, Readability, BoilerPy3).")] = None,
-    plot: Annotated[Optional[Path], typer.Option("--plot", help="Write the precision-recall curve and score histograms (PNG) here.")] = None,
+    plot: Annotated[Optional[Path], typer.Option("--plot", help=(
+        "Folder to write the precision-recall curve and the score histograms into (precision_recall.png, probabilities.png)."))] = None,
     jobs: Annotated[int, typer.Option("--jobs", min=1, help="Processes for cross-validation.")] = 1,
     unseen: Annotated[Optional[list[Path]], typer.Option(
         "--unseen", help="Labelled files or folders to score but never train on when cross-validating (repeatable), "
@@ -311,6 +319,10 @@ def evaluate(
         fail(f"--save {save} is the model being evaluated: choose another file")
     _refuse_replacing(save, is_model_file, "a linesift model file", "--save")
     if plot is not None:
+        if plot.exists() and not plot.is_dir():
+            fail(f"--plot {plot} is a file: name the folder to write the plots into")
+        if save is not None and _inside(save, plot, PLOT_NAMES):
+            fail(f"--plot {plot} and --save {save} would write over each other: give them other paths")
         for name in PLOT_NAMES:
             _refuse_replacing(plot / name, is_plot, "a plot linesift wrote", "--plot")
     paths = data or _default_data(model_input)

@@ -76,6 +76,23 @@ def test_eval_save_and_plot_refuse_other_files_before_evaluating(labels: Path, t
     assert (plots / PLOT_NAMES[1]).read_bytes() == NOTES and not (plots / PLOT_NAMES[0]).exists()
 
 
+def test_eval_plot_and_save_that_clash_are_refused_before_evaluating(labels: Path, tmp_path: Path) -> None:
+    """Both given one path, the plots made it a folder and the model then failed to save, after the whole run."""
+    same = tmp_path / "out" / "same.json"
+    assert refused(run("eval", labels, "--plot", same, "--save", same)) == (
+        f"error: --plot {same} and --save {same} would write over each other: give them other paths")
+    assert refused(run("eval", labels, "--plot", tmp_path, "--save", tmp_path / PLOT_NAMES[0])).startswith(
+        f"error: --plot {tmp_path} and --save")
+    assert not (tmp_path / "out").exists() and not (tmp_path / PLOT_NAMES[0]).exists()
+    labels_copy = tmp_path / "notes.txt"
+    labels_copy.write_bytes(NOTES)
+    assert refused(run("eval", labels, "--plot", labels_copy)) == (
+        f"error: --plot {labels_copy} is a file: name the folder to write the plots into")
+    assert refused(run("eval", labels, "--save", labels_copy / "model.json")) == (
+        f"error: --save {labels_copy / 'model.json'}: a folder on the path is a file: choose another path")
+    assert labels_copy.read_bytes() == NOTES
+
+
 def test_eval_save_refuses_the_model_it_evaluates(labels: Path, tmp_path: Path) -> None:
     model = tmp_path / "model.json"
     assert run("train", labels, "--out", model).exit_code == 0
