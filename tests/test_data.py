@@ -122,6 +122,8 @@ def test_id_must_be_a_non_empty_string(tmp_path: Path, page_id: object) -> None:
         ("not an object", "a labelled page must be a JSON object"),
         ({"id": "p", "lines": "a\nb", "labels": [1, 1]}, "'lines' must be a list of strings"),
         ({"id": "p", "lines": ["a", 3], "labels": [1, 1]}, "'lines' must be a list of strings"),
+        ({"id": "p", "lines": ["a", "b\nc"], "labels": [1, 1]}, "line 2 holds a line break: give each line of the page as its own entry"),
+        ({"id": "p", "lines": ["a\r"], "labels": [1]}, "line 1 holds a line break: give each line of the page as its own entry"),
         ({"id": "p", "lines": ["a"], "labels": [1], "domain": 5}, "'source', 'domain', 'page_type', 'renderer' and 'convention' must be strings"),
     ],
 )

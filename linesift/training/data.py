@@ -94,6 +94,10 @@ def parse_page(row: object, where: str) -> LabelledPage:
     lines, labels = row.get("lines"), row.get("labels")
     if not isinstance(lines, list) or not all(isinstance(line, str) for line in lines):
         raise DataError(f"{where}: 'lines' must be a list of strings")
+    # A line as predict splits a page holds no line break: one that did would teach the model lines it never meets.
+    broken = next((index for index, line in enumerate(lines) if "\n" in line or "\r" in line), None)
+    if broken is not None:
+        raise DataError(f"{where}: line {broken + 1} holds a line break: give each line of the page as its own entry")
     if not isinstance(labels, list) or len(labels) != len(lines):
         raise DataError(f"{where}: 'labels' must be a list with one label per line ({len(lines)})")
     values = np.empty(len(lines), dtype=np.int8)
