@@ -106,6 +106,12 @@ def test_jsonl_records_are_written_back_as_they_came(tmp_path: Path) -> None:
     assert result.exit_code == 0 and out[0] == lines[0][:-1] + added
     assert out[1] == '  {"u": "caf\\u00e9 \\ud83d\\ude00" ,  "text" : ' + text + added
     assert list(json.loads(out[2])) == ["linesift_text", "text", "n"] and json.loads(out[2])["linesift_text"] == MODEL.clean(page(1))
+    # Half a surrogate pair, escaped in the record, is written back escaped in the added text too.
+    odd = '{"n":1e400,"text":"caf\\ud800 is half a character, and the rest of this sentence is plain text."}'
+    (tmp_path / "odd.jsonl").write_text(odd + "\n")
+    result = run(str(tmp_path / "odd.jsonl"))
+    cleaned = MODEL.clean(json.loads(odd)["text"])
+    assert result.exit_code == 0 and result.stdout == odd[:-1] + ', "linesift_text": ' + json.dumps(cleaned) + "}\n"
 
 
 def test_jsonl_spans_point_into_the_original_text(tmp_path: Path) -> None:

@@ -156,11 +156,14 @@ class JsonlSink:
         # text again. A record holding a field of ours already comes parsed, and ours replace it.
         if isinstance(record.payload, bytes):
             added = self._added(record, cleaned)
-            try:
-                self._stream.write(_appended(record.payload, json.dumps(added, ensure_ascii=False)))
-                return
-            except UnicodeEncodeError:
-                pass  # written escaped below
+            # A lone surrogate in the cleaned text (the record's "\ud800") is written escaped, as the record has it.
+            for ascii_only in (False, True):
+                try:
+                    self._stream.write(_appended(record.payload, json.dumps(added, ensure_ascii=ascii_only)))
+                    return
+                except UnicodeEncodeError:
+                    continue
+        # Parsed: a record holding a field of ours, or one whose bytes are half a surrogate pair.
         write_json_line(self._stream, self._fields(record, cleaned))
 
     def write_bad(self, record: Record) -> None:
