@@ -62,7 +62,15 @@ if TYPE_CHECKING:
     from linesift.training.progress import Progress as PhaseProgress
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help="Tell a web page's content from its boilerplate, line by line.")
-out = Console()
+class _Output(Console):
+    """stdout as rich prints to it; a closed pipe (`linesift explain ... | head`) ends the command as it ends predict."""
+
+    def on_broken_pipe(self) -> None:
+        _silence_stdout()
+        raise SystemExit(EXIT_BROKEN_PIPE)
+
+
+out = _Output()
 err = Console(stderr=True)
 
 EXIT_USAGE = 2
@@ -659,13 +667,23 @@ def explain(
         if not 1 <= line <= len(explanations):
             fail(f"--line {line} is out of range: {page.where} has {len(explanations)} line(s)")
         explanations = [explanations[line - 1]]
+    try:
+        _show_explanations(explanations, output_format, whole=line is not None)
+        sys.stdout.flush()
+    except BrokenPipeError:  # `explain ... | head`: stop as predict does
+        _silence_stdout()
+        raise typer.Exit(EXIT_BROKEN_PIPE) from None
+
+
+def _show_explanations(explanations: list[LineExplanation], output_format: str, whole: bool) -> None:
+    """JSON records, or a table; one line ``whole``, with its first pass's reasons."""
     if output_format == "jsonl":
         for explanation in explanations:
             write_json_line(sys.stdout, explanation_record(explanation))
         return
     if isinstance(sys.stdout, io.TextIOWrapper):
         sys.stdout.reconfigure(errors="replace")  # a lone surrogate of a record's text ("\ud800" in JSON) shows as "?"
-    if line is not None:
+    if whole:
         _print_explanation(explanations[0])
     else:
         out.print(_explanations_table(explanations))

@@ -240,3 +240,18 @@ def test_a_loop_of_links_says_so(tmp_path: Path) -> None:
     (tmp_path / "b").symlink_to(tmp_path / "a")
     result = run(str(tmp_path / "a"))
     assert result.exit_code == 2 and "a: cannot read (Too many levels of symbolic links)" in result.stderr
+
+
+def test_explain_into_a_closed_pipe_ends_quietly(tmp_path: Path) -> None:
+    """`linesift explain page --format jsonl | head -1` ends as predict does. The page is long enough that its
+    explanations outgrow the pipe's buffer."""
+    script = Path(sys.executable).with_name("linesift")
+    seed = (Path(__file__).resolve().parents[1] / "seeds" / "000_bbcd66fa357995a9.txt").read_text(encoding="utf-8")
+    (tmp_path / "long.txt").write_text("\n\n".join([seed] * 8), encoding="utf-8")
+    process = subprocess.Popen([str(script), "explain", str(tmp_path / "long.txt"), "--format", "jsonl"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert process.stdout is not None
+    process.stdout.read(1)
+    process.stdout.close()
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 141 and stderr == b""
