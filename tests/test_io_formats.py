@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import zlib
 from pathlib import Path
 
 import pytest
@@ -163,6 +164,26 @@ def test_wet_conversion_records_and_warc_html_responses(tmp_path: Path) -> None:
     assert out[0]["text"] == page(1) and out[0]["linesift_text"] == MODEL.clean(page(1))
     blocks = "\n".join(parse_html_page(html).lines)  # HTML records are cleaned by the model of HTML pages
     assert out[1]["text"] == blocks and out[1]["linesift_text"] == HTML_MODEL.clean_html(html)
+
+
+def test_warc_responses_sent_compressed_or_in_chunks_are_read_as_sent(tmp_path: Path) -> None:
+    """wget and proxies keep a body as it came over the wire: gzip, deflate, chunks. It was a bad record ("binary
+    input"), or its chunk sizes were read as text."""
+    page = html_page(3)
+    raw = page.encode()
+    chunked = b"".join(b"%x\r\n%s\r\n" % (len(raw[k:k + 100]), raw[k:k + 100]) for k in range(0, len(raw), 100)) + b"0\r\n\r\n"
+    bodies = [(None, ""), (gzip.compress(raw), "Content-Encoding: gzip\r\n"),
+              (zlib.compress(raw), "Content-Encoding: deflate\r\n"), (chunked, "Transfer-Encoding: chunked\r\n"),
+              (b"\x1f\x8b not gzip", "Content-Encoding: gzip\r\n")]
+    archive = b"".join(warc_record("response", http_response(page, body, headers), uri=f"http://a.example/{k}",
+                                   content_type="application/http; msgtype=response")
+                       for k, (body, headers) in enumerate(bodies))
+    (tmp_path / "crawl.warc").write_bytes(archive)
+    result = run(str(tmp_path / "crawl.warc"), "--on-error", "skip")
+    out = [json.loads(line) for line in result.stdout.splitlines()]
+    assert result.exit_code == 0 and len(out) == 5
+    assert [r["linesift_text"] for r in out[:4]] == [HTML_MODEL.clean_html(page)] * 4
+    assert out[4]["linesift_text"] is None and "crawl.warc: record 5: cannot decode its HTTP body" in result.stderr
 
 
 def test_html_file_is_cleaned_by_the_model_of_html_pages(tmp_path: Path) -> None:

@@ -338,7 +338,12 @@ class Source:
             elif record.record_type == WarcRecordType.conversion:
                 yield Record(number, Document(text=body.decode("utf-8", errors="replace")), headers, size=len(body))
             elif "html" in (record.http_content_type or ""):
-                yield Record(number, Document(html=body), headers, size=len(body))
+                try:
+                    page = _http_body(body, record.http_headers)
+                except OSError as error:
+                    yield self.bad_record(number, f"cannot decode its HTTP body ({_short(error)})", headers)
+                else:
+                    yield Record(number, Document(html=page), headers, size=len(body))
 
     def _parquet(self) -> Iterator[Record]:
         if isinstance(self.parquet, str):
@@ -354,6 +359,23 @@ class Source:
                     yield Record(number, _field_document(value), (batch, row), size=len(value))
                 else:
                     yield self.bad_record(number, f"column {field!r} is {_json_type(value)}, not a string", (batch, row))
+
+
+def _http_body(body: bytes, http_headers: Any) -> bytes:
+    """An HTTP response's body as the server meant it: without its chunks, uncompressed. wget and proxies keep the
+    body as it came over the wire; Common Crawl stores it decoded, and renames the headers that would say otherwise."""
+    from fastwarc.stream_io import BrotliReader, ChunkedReader, GzipReader
+
+    if "chunked" in (http_headers.get("Transfer-Encoding") or "").lower():
+        body = ChunkedReader(io.BytesIO(body)).read()
+    encoding = (http_headers.get("Content-Encoding") or "").strip().lower()
+    if encoding in ("gzip", "x-gzip"):
+        body = GzipReader(io.BytesIO(body)).read()
+    elif encoding == "deflate":
+        body = GzipReader(io.BytesIO(body), zlib=True).read()
+    elif encoding == "br":
+        body = BrotliReader(io.BytesIO(body)).read()
+    return body
 
 
 class _WarcStream(io.RawIOBase):
