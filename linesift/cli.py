@@ -107,7 +107,13 @@ def _print_version(asked: bool) -> None:
 def main(
     version: Annotated[bool, typer.Option("--version", callback=_print_version, is_eager=True, help="Print the version and exit.")] = False,
 ) -> None:
-    pass  # only options for the program as a whole: each command does the work
+    # Only options for the program as a whole: each command does the work. A command stopped by SIGTERM (a scheduler's
+    # time limit, `kill`) unwinds as on Ctrl-C: outputs being written are removed and the worker processes stopped.
+    signal.signal(signal.SIGTERM, _stop)
+
+
+def _stop(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)
 
 
 def fail(message: str, code: int = EXIT_USAGE) -> None:

@@ -6,8 +6,10 @@ import errno
 import gzip
 import json
 import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -255,3 +257,21 @@ def test_explain_into_a_closed_pipe_ends_quietly(tmp_path: Path) -> None:
     process.stdout.close()
     _, stderr = process.communicate(timeout=60)
     assert process.returncode == 141 and stderr == b""
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_run_stopped_by_sigterm_leaves_no_output(tmp_path: Path, jobs: str) -> None:
+    """A scheduler's time limit or `kill` sends SIGTERM: the output being written went on lying under a temporary
+    name, and with --jobs 2 the worker processes outlived the run, holding its stdout and stderr open."""
+    seed = (Path(__file__).resolve().parents[1] / "seeds" / "000_bbcd66fa357995a9.txt").read_text(encoding="utf-8")
+    (tmp_path / "shard.jsonl").write_text("".join(json.dumps({"id": k, "text": seed}) + "\n" for k in range(20_000)))
+    out = tmp_path / "out"
+    process = _cli(str(tmp_path / "shard.jsonl"), "--output-dir", str(out), "--jobs", jobs, "-q", stdout=subprocess.PIPE)
+    for _ in range(600):  # until the output is being written
+        if out.exists() and any(out.iterdir()):
+            break
+        time.sleep(0.05)
+    process.send_signal(signal.SIGTERM)
+    stdout, stderr = process.communicate(timeout=60)  # returns once every process holding the pipes has ended
+    assert process.returncode == 128 + signal.SIGTERM and stdout == b"" and b"Traceback" not in stderr
+    assert list(out.iterdir()) == []
