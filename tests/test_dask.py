@@ -68,3 +68,21 @@ def test_bag_of_html_pages_matches_predict_on_html_files(client: object, tmp_pat
     expected = result.stdout.rstrip("\n").split("\n\f\n")  # pages on stdout are separated by a form-feed line
     got = clean_bag(db.from_sequence([html_page(i) for i in range(4)], npartitions=2), html=True).compute()
     assert got == expected and all(got)
+
+
+def test_a_bad_text_names_its_item_or_row() -> None:
+    """Checked before the partition is cleaned: None was cleaned to "", an int failed with "has no len()", and a page
+    over the limits stopped the partition without saying which."""
+    from linesift.integrations.dask import clean_partition, clean_records
+    from linesift.limits import MAX_PAGE_CHARS, PageTooLargeError
+
+    with pytest.raises(TypeError, match=r"^item 2 of the partition: the text is null, not a str$"):
+        clean_records([{"text": page(1)}, {"text": None}])
+    with pytest.raises(TypeError, match=r"^item 1 of the partition: the text is int, not a str$"):
+        clean_records([7])
+    with pytest.raises(PageTooLargeError, match=r"^item 2 of the partition: page has"):
+        clean_records([page(1), "x" * (MAX_PAGE_CHARS + 1)])
+    pandas = pytest.importorskip("pandas")
+    frame = pandas.DataFrame({"text": [page(1), None]}, index=["a", "b"])
+    with pytest.raises(TypeError, match=r"^row 'b' of the partition: the text is null, not a str$"):
+        clean_partition(frame, "text")

@@ -130,3 +130,14 @@ def test_step_cleans_html_documents_with_the_model_of_html_pages() -> None:
     assert [d.text for d in out[:3]] == [html_model.clean_html(html) for html in pages]
     assert all("Example Corp" not in d.text and d.text for d in out[:3])  # the footer goes, the article stays
     assert out[3].text == "" and step.stats["emptied"].total == 1  # not a page: left empty, counted
+
+
+def test_a_bad_document_is_named() -> None:
+    from linesift.limits import MAX_PAGE_CHARS, PageTooLargeError
+
+    docs = [Document(text=page(1), id="ok"), Document(text=None, id="empty"), Document(text=page(2), id="ok2")]
+    with pytest.raises(TypeError, match=r"^document 'empty': the text is null, not a str$"):
+        list(LinesiftFormatter().run(iter(docs)))
+    docs = [Document(text=page(1), id="ok"), Document(text="x" * (MAX_PAGE_CHARS + 1), id="huge")]
+    with pytest.raises(PageTooLargeError, match=r"^document 'huge': page has"):
+        list(LinesiftFormatter().run(iter(docs)))

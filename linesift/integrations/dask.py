@@ -4,9 +4,11 @@
     >>> from linesift.integrations.dask import clean_bag
     >>> cleaned = clean_bag(db.read_text("pages/*.jsonl", linedelimiter="\\n").map(json.loads))
 
-Records (dicts) gain ``linesift_text`` (and ``linesift_spans``, ``linesift_cut`` with ``spans=True``), exactly as
-``linesift predict`` writes them; strings become their cleaned text. With ``html=True`` the texts are HTML pages,
-cleaned by the built-in model of HTML pages (a page that cannot be parsed gives ""). ``keep_repeats=True`` keeps a
+Records (dicts) gain ``linesift_text`` (and ``linesift_spans``, ``linesift_cut`` with ``spans=True``), as
+``linesift predict`` writes them; strings become their cleaned text. Every text is cleaned as text: with ``html=True``
+the texts are HTML pages, cleaned by the built-in model of HTML pages (a page that cannot be parsed gives ""), where
+``predict`` tells an HTML page in a field by its start. A text that is not a ``str`` raises ``TypeError``, and one over
+the page limits ``PageTooLargeError``, naming its item or row. ``keep_repeats=True`` keeps a
 line equal to a content line above it (see :meth:`linesift.Sifter.keeping_repeats`). Needs ``linesift[dask]``.
 """
 
@@ -14,7 +16,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from linesift.io.cleaning import CUT_FIELD, SPANS_FIELD, TEXT_FIELD, Cleaned, clean_html_pages, clean_texts
+from linesift.io.cleaning import CUT_FIELD, SPANS_FIELD, TEXT_FIELD, Cleaned, check_texts, clean_html_pages, clean_texts
 from linesift.io.parallel import CHUNK_DOCUMENTS, cached_model
 from linesift.io.sources import DEFAULT_TEXT_FIELD
 
@@ -35,7 +37,8 @@ def clean_records(
     spans: bool = False, html: bool = False, keep_repeats: bool = False,
 ) -> list[Any]:
     """Clean one partition: strings to cleaned strings, dicts to copies with the added fields."""
-    texts = [item if isinstance(item, str) else item[text_field] for item in items]
+    texts = [item[text_field] if isinstance(item, dict) else item for item in items]
+    check_texts(texts, lambda index: f"item {index + 1} of the partition", html)
     out: list[Any] = []
     for item, cleaned in zip(items, _cleaned_texts(texts, model_path, threshold, spans, html, keep_repeats)):
         if isinstance(item, str):
@@ -60,8 +63,9 @@ def clean_partition(frame: Any, column: str, model_path: str | None = None, thre
                     output: str = TEXT_FIELD, keep_repeats: bool = False) -> Any:
     """One pandas partition with ``output`` added: the cleaned text of ``column``."""
     frame = frame.copy()
-    frame[output] = [cleaned.text for cleaned in _cleaned_texts(list(frame[column]), model_path, threshold,
-                                                                keep_repeats=keep_repeats)]
+    texts = list(frame[column])
+    check_texts(texts, lambda index: f"row {frame.index[index]!r} of the partition")
+    frame[output] = [cleaned.text for cleaned in _cleaned_texts(texts, model_path, threshold, keep_repeats=keep_repeats)]
     return frame
 
 

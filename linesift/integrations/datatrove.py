@@ -47,7 +47,7 @@ from datatrove.pipeline.formatters.base import BaseFormatter
 from datatrove.pipeline.writers.disk_base import DiskWriter
 from datatrove.utils.typeshelper import StatHints
 
-from linesift.io.cleaning import clean_html_pages, clean_texts
+from linesift.io.cleaning import check_texts, clean_html_pages, clean_texts
 from linesift.io.parallel import CHUNK_DOCUMENTS, cached_model
 
 NO_CONTENT = "linesift_no_content"  # the filter_reason of a document sent to the exclusion writer
@@ -88,7 +88,9 @@ class LinesiftFormatter(BaseFormatter):
 
     def _format_chunk(self, docs: list[Document], writer: DiskWriter | None, rank: int) -> Iterator[Document]:
         with self.track_time(unit="chunk"):
-            texts = self._clean([doc.text for doc in docs])
+            given = [doc.text for doc in docs]
+            check_texts(given, lambda index: f"document {docs[index].id!r}", self.html)
+            texts = self._clean(given)
         for doc, text in zip(docs, texts):
             if writer is not None and not text:
                 self.stat_update(StatHints.dropped)

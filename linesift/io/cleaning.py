@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import cast
 
@@ -155,6 +155,24 @@ def clean_html_pages(html_model: Sifter, pages: Sequence[str], threshold: float 
     documents = [Document(html=page.encode("utf-8", "replace")) for page in pages]
     # Without a text_model the model of HTML pages leaves no page to one, and ``model`` cleans nothing.
     return clean_documents(html_model.text_model or html_model, documents, threshold, spans, reasons, html_model=html_model)
+
+
+def check_texts(texts: Sequence[object], name: Callable[[int], str], html: bool = False) -> None:
+    """Refuse, before any is cleaned, a text that is not a ``str`` or (``html`` False) is over the page limits, naming
+    it by ``name(index)``: in a corpus step, an error that does not say which document stops a whole partition."""
+    for index, text in enumerate(texts):
+        if not isinstance(text, str):
+            raise TypeError(f"{name(index)}: the text is {'null' if _is_null(text) else type(text).__name__}, not a str")
+        if not html:
+            try:
+                check_page_size(text)
+            except PageTooLargeError as error:
+                raise PageTooLargeError(f"{name(index)}: {error}") from None
+
+
+def _is_null(value: object) -> bool:
+    """None, or what a dataframe holds for a missing value: NaN, pandas' NA."""
+    return value is None or (isinstance(value, float) and value != value) or type(value).__name__ == "NAType"
 
 
 def clean_texts(model: Sifter, texts: Sequence[str], threshold: float | None = None, spans: bool = False,
