@@ -121,6 +121,17 @@ def test_a_crawl_file_cut_in_its_last_gzip_member_keeps_the_records_before(tmp_p
     assert f"crawl.warc.gz: record {records}: " in result.stderr and "1 bad record(s) skipped" in result.stderr
 
 
+def test_a_warc_record_that_cannot_be_parsed_says_the_rest_is_not_read(tmp_path: Path) -> None:
+    """Without a Content-Length, FastWARC reads a record as empty and the next one from inside its body, where no
+    header parses: the records after that are lost, and the message says so, not only that one record was skipped."""
+    broken = warc_record("conversion", page(2).encode()).replace(b"Content-Length", b"Content-Size", 1)
+    archive = warc_record("conversion", page(1).encode()) + broken + warc_record("conversion", page(3).encode())
+    (tmp_path / "crawl.warc").write_bytes(archive)
+    result = run(str(tmp_path / "crawl.warc"), "--on-error", "skip")
+    assert result.exit_code == 0 and [json.loads(line)["text"] for line in result.stdout.splitlines()][1:] == [""]
+    assert "crawl.warc: record 3: cannot read (Invalid WARC header); the records after it are not read" in result.stderr
+
+
 def test_a_warc_name_without_warc_records(tmp_path: Path) -> None:
     (tmp_path / "crawl.warc").write_text("this is not an archive\n")
     result = run(str(tmp_path / "crawl.warc"))

@@ -322,10 +322,10 @@ class Source:
                 body = record.reader.read()
             except StopIteration:
                 if stream.error is not None and not cut:
-                    yield self.bad_record(number + 1, _stream_problem(stream.error))
+                    yield self.bad_record(number + 1, _warc_problem(stream.error))
                 return
             except _STREAM_ERRORS as error:
-                yield self.bad_record(number + 1, _stream_problem(error))
+                yield self.bad_record(number + 1, _warc_problem(error))
                 return
             headers = {
                 "warc_record_id": record.record_id,
@@ -539,6 +539,14 @@ def _peek(stream: IO[bytes], size: int = len(WARC_MAGIC)) -> bytes:
         return peek(size)[:size] if peek else b""
     except _STREAM_ERRORS:
         return b""  # a damaged stream is reported, with its record, when it is read
+
+
+def _warc_problem(error: BaseException) -> str:
+    """What stopped a WARC file's reading: FastWARC cannot find the next record after a header it cannot parse (no
+    Content-Length, stray bytes) or a gzip member that does not unpack, so the records after it are lost."""
+    if isinstance(error, EOFError):  # the file ends there
+        return _stream_problem(error)
+    return f"{_stream_problem(error)}; the records after it are not read"
 
 
 def _stream_problem(error: BaseException) -> str:
