@@ -186,6 +186,17 @@ def test_warc_responses_sent_compressed_or_in_chunks_are_read_as_sent(tmp_path: 
     assert out[4]["linesift_text"] is None and "crawl.warc: record 5: cannot decode its HTTP body" in result.stderr
 
 
+def test_a_warc_body_that_unpacks_past_the_limit_is_a_bad_record(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import linesift.io.sources as sources
+
+    monkeypatch.setattr(sources, "MAX_PAGE_BYTES", 1_000)
+    body = gzip.compress(html_page(1).encode() * 5)
+    (tmp_path / "crawl.warc").write_bytes(warc_record("response", http_response("", body, "Content-Encoding: gzip\r\n"),
+                                                      content_type="application/http; msgtype=response"))
+    result = run(str(tmp_path / "crawl.warc"), "--on-error", "skip")
+    assert "crawl.warc: record 1: cannot decode its HTTP body (it unpacks to more than 1,000 bytes)" in result.stderr
+
+
 def test_html_file_is_cleaned_by_the_model_of_html_pages(tmp_path: Path) -> None:
     (tmp_path / "page.html").write_text(html_page(6))
     run(str(tmp_path / "page.html"), "--output-dir", str(tmp_path / "out"))

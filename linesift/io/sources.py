@@ -369,12 +369,13 @@ def _http_body(body: bytes, http_headers: Any) -> bytes:
     if "chunked" in (http_headers.get("Transfer-Encoding") or "").lower():
         body = ChunkedReader(io.BytesIO(body)).read()
     encoding = (http_headers.get("Content-Encoding") or "").strip().lower()
-    if encoding in ("gzip", "x-gzip"):
-        body = GzipReader(io.BytesIO(body)).read()
-    elif encoding == "deflate":
-        body = GzipReader(io.BytesIO(body), zlib=True).read()
-    elif encoding == "br":
-        body = BrotliReader(io.BytesIO(body)).read()
+    decoder = {"gzip": GzipReader, "x-gzip": GzipReader, "br": BrotliReader}.get(encoding)
+    if encoding == "deflate":
+        body = GzipReader(io.BytesIO(body), zlib=True).read(MAX_PAGE_BYTES + 1)
+    elif decoder is not None:
+        body = decoder(io.BytesIO(body)).read(MAX_PAGE_BYTES + 1)
+    if len(body) > MAX_PAGE_BYTES:  # a body that unpacks without end
+        raise OSError(f"it unpacks to more than {MAX_PAGE_BYTES:,} bytes")
     return body
 
 
