@@ -6,6 +6,7 @@ import io
 import os
 import signal
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -62,6 +63,8 @@ if TYPE_CHECKING:
     from linesift.training.progress import Progress as PhaseProgress
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help="Tell a web page's content from its boilerplate, line by line.")
+
+
 class _Output(Console):
     """stdout as rich prints to it; a closed pipe (`linesift explain ... | head`) ends the command as it ends predict."""
 
@@ -109,7 +112,8 @@ def main(
 ) -> None:
     # Only options for the program as a whole: each command does the work. A command stopped by SIGTERM (a scheduler's
     # time limit, `kill`) unwinds as on Ctrl-C: outputs being written are removed and the worker processes stopped.
-    signal.signal(signal.SIGTERM, _stop)
+    if threading.current_thread() is threading.main_thread():  # the only thread that may set a handler
+        signal.signal(signal.SIGTERM, _stop)
 
 
 def _stop(signum: int, frame: object) -> None:
