@@ -117,6 +117,21 @@ def test_decode_uses_the_declared_charset() -> None:
     assert "café €" in decode_html(html.encode("cp1252"))
 
 
+@pytest.mark.parametrize("declared", ["hex", "base64", "undefined", "utf-16"])
+def test_a_declared_charset_that_cannot_be_the_pages_is_passed_over(declared: str) -> None:
+    """A codec that is not a text encoding (hex, base64) raised LookupError, "undefined" UnicodeError, and UTF-16,
+    declared in bytes readable as ASCII, turned the page into no HTML at all."""
+    html = f"<html><head><meta charset={declared}></head><body><p>café au lait, served warm</p></body></html>"
+    assert "au lait, served warm</p>" in decode_html(html.encode("cp1252"))  # the é as detection guesses it
+
+
+def test_a_stray_byte_in_utf8_text_does_not_send_the_page_to_another_encoding() -> None:
+    """One cp1252 apostrophe in a UTF-8 page: the page was read as Shift_JIS ("cafﾃｩ"); its UTF-8 is kept."""
+    data = ('<html><head><meta charset="utf-8"></head><body><p>Le café était délicieux et la crème brûlée parfaite. '
+            "Itxs good.</p></body></html>").encode().replace(b"Itxs", b"It\x92s")
+    assert "Le café était délicieux et la crème brûlée parfaite. It\ufffds good." in decode_html(data)
+
+
 def test_decode_detects_an_undeclared_encoding() -> None:
     text = "<html><body><p>" + "Grüße aus Köln, schöne Straße und Übermut. " * 20 + "</p></body></html>"
     assert "Grüße aus Köln" in decode_html(text.encode("latin-1"))

@@ -42,7 +42,7 @@ import charset_normalizer
 from resiliparse.extract.html2text import extract_plain_text
 from resiliparse.parse.html import HTMLTree
 
-from linesift.io.text import bom_encoding
+from linesift.io.text import bom_encoding, mostly_utf8
 from linesift.mojibake import repair_double_encoding
 
 if TYPE_CHECKING:
@@ -93,13 +93,19 @@ def _declared_charset(data: bytes) -> str | None:
         return None
     name = match.group(1).decode("ascii", "ignore")
     try:
-        return codecs.lookup(name).name
+        info = codecs.lookup(name)
     except LookupError:
         return None
+    # Not a text encoding (hex, base64, zlib: codecs Python also knows), nor UTF-16 or UTF-32, which a declaration
+    # read as ASCII cannot be written in.
+    if not getattr(info, "_is_text_encoding", True) or info.name.startswith(("utf-16", "utf-32")):
+        return None
+    return info.name
 
 
 def decode_html(data: bytes) -> str:
-    """Decode page bytes: BOM, then strict UTF-8, then the ``<meta>`` charset, then detection.
+    """Decode page bytes: BOM, then strict UTF-8, then UTF-8 with its few stray bytes replaced (see
+    :func:`linesift.io.text.mostly_utf8`), then the ``<meta>`` charset, then detection.
 
     UTF-8 is tried before the declared charset because a strict UTF-8 decode of non-UTF-8 bytes
     almost always fails, while pages often declare ``iso-8859-1`` and are served as UTF-8. UTF-8 text
@@ -124,11 +130,14 @@ def _decoded(data: bytes) -> tuple[str, bytes | None]:
         return data.decode("utf-8"), data
     except UnicodeDecodeError:
         pass
+    replaced = data.decode("utf-8", errors="replace")
+    if mostly_utf8(replaced):  # a stray byte in UTF-8 text: its other characters kept, not read in another encoding
+        return replaced, None
     declared = _declared_charset(data)
     if declared is not None:
         try:
             return data.decode(declared), None
-        except UnicodeDecodeError:
+        except UnicodeError:  # "undefined", and the bytes a declared encoding does not fit
             pass
     best = charset_normalizer.from_bytes(data).best()
     if best is None:

@@ -76,12 +76,19 @@ _WEB_LEGACY_ENCODINGS = ("cp1252", "cp1251", "gb18030", "shift_jis", "euc_kr", "
                          "cp1256", "cp1254", "cp1253", "iso8859_2", "cp1255", "cp1257", "koi8_r")
 
 
-def _legacy_decoding(data: bytes, replaced: str) -> tuple[str, str] | None:
-    """``data`` decoded in the legacy encoding it fits best, and that encoding's name; None when it is mostly
-    UTF-8 (more characters decode as UTF-8 than break), whose other characters a legacy decoding would garble."""
+def mostly_utf8(replaced: str) -> bool:
+    """Whether bytes that are not valid UTF-8, decoded as UTF-8 with U+FFFD for what breaks (``replaced``), are
+    UTF-8 with a few stray bytes: as many of their non-ASCII characters decode as break. A legacy decoding would
+    garble the characters that decode."""
     broken = replaced.count("\ufffd")
     non_ascii = len(replaced) - len(replaced.encode("ascii", errors="ignore"))  # counted without a list of matches
-    if non_ascii - broken >= broken:
+    return non_ascii - broken >= broken
+
+
+def _legacy_decoding(data: bytes, replaced: str) -> tuple[str, str] | None:
+    """``data`` decoded in the legacy encoding it fits best, and that encoding's name; None when it is mostly
+    UTF-8 (see :func:`mostly_utf8`)."""
+    if mostly_utf8(replaced):
         return None
     import charset_normalizer  # only for text that is not UTF-8: rare, and the import takes time
 
