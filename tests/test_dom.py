@@ -113,10 +113,20 @@ def test_text_that_is_not_html_is_one_block():
 
 
 def test_a_hundred_thousand_nested_divs_keep_their_text():
-    # Deeper than libxml2 nests: read as the text renderer's lines, with no markup.
+    # Deeper than libxml2 parses: read as the text renderer's lines, with no markup.
     page = parse_html_page("<div>" * 100_000 + "deep text" + "</div>" * 100_000)
     assert page.lines == ["deep text"]
     assert page.structure.tags == [""]
+
+
+@pytest.mark.parametrize("skipped", ["svg", "object"])
+def test_text_after_an_element_nested_too_deep_to_parse_is_kept(skipped: str) -> None:
+    """libxml2 stops at 2,048 levels and drops the rest of the page; inside an element the walk skips (an <svg>), the
+    depth went unseen and the paragraph after it was lost."""
+    inner = "g" if skipped == "svg" else skipped
+    html = (f"<html><body><{skipped}>" + f"<{inner}>" * 2100 + f"</{inner}>" * 2100
+            + f"</{skipped}><p>The committee met on Tuesday to discuss the annual budget.</p></body></html>")
+    assert parse_html_page(html).lines == ["The committee met on Tuesday to discuss the annual budget."]
 
 
 def test_nesting_libxml2_keeps_is_read_with_its_markup():

@@ -8,7 +8,7 @@ the :class:`~linesift.model.structure.Structure` records the elements around it 
 aria-label and data-testid words), its link text, its look-alike siblings and whether the markup hides it.
 
 The tree is parsed by lxml (libxml2's HTML parser) and walked by its event iterator, without recursion; a page
-nested deeper than libxml2 nests (see :data:`MAX_DEPTH`) is read as plain lines instead.
+nested deeper than libxml2 parses (2,048 levels) is read as plain lines instead.
 """
 
 from __future__ import annotations
@@ -36,10 +36,10 @@ BLOCKS = frozenset((
 SKIPPED = frozenset(("script", "style", "template", "svg", "head", "title", "iframe", "object", "canvas", "noembed",
                      "math", "map", "audio", "video", "select"))
 CELLS = frozenset(("td", "th"))  # a row's cells share its line, a space apart
-# libxml2 stops nesting elements at 2,048 levels, even for a huge tree, and drops the text deeper down. A page
+# libxml2 stops parsing at 2,048 levels of nesting, even for a huge tree, and drops the rest of the page. A page
 # that deep (a hostile one; real pages are a few dozen levels deep) is read by resiliparse's renderer instead,
 # which nests without limit: its lines, without their markup.
-MAX_DEPTH = 2000
+_TOO_DEEP = "ERR_RESOURCE_LIMIT"  # libxml2's error for it
 MAX_WORDS_PER_LEVEL = 8
 _WORD_SPLIT = re.compile(r"[^0-9A-Za-z]+|(?<=[a-z])(?=[A-Z])")
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
@@ -191,7 +191,10 @@ def parse_html_page(html: str) -> HtmlPage:
     if not html.strip():
         return out.page()
     # As UTF-8 bytes: lxml refuses a str that declares an encoding; unpaired surrogates become U+FFFD.
-    root = fromstring(html.encode("utf-8", "replace"), parser=_parser())
+    parser = _parser()
+    root = fromstring(html.encode("utf-8", "replace"), parser=parser)
+    if any(error.type_name == _TOO_DEEP for error in parser.error_log):
+        return _rendered_lines(html)
     if root is None:  # no element at all
         return out.page()
     path = [_ROOT, _ROOT]
@@ -209,8 +212,6 @@ def parse_html_page(html: str) -> HtmlPage:
 
     walk = iterwalk(root, events=("start", "end"))
     for event, element in walk:
-        if len(path) > MAX_DEPTH:
-            return _rendered_lines(html)
         tag = element.tag
         if not isinstance(tag, str):  # an entity or a comment lxml kept: only its tail shows
             if event == "end" and element.tail:
