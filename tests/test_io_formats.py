@@ -186,6 +186,18 @@ def test_warc_responses_sent_compressed_or_in_chunks_are_read_as_sent(tmp_path: 
     assert out[4]["linesift_text"] is None and "crawl.warc: record 5: cannot decode its HTTP body" in result.stderr
 
 
+def test_a_warc_response_is_decoded_in_the_charset_its_http_header_names(tmp_path: Path) -> None:
+    """A page without a <meta> charset, served as KOI8-R: detection guessed short pages wrong; the header was never read."""
+    text = "Сегодня хорошая погода в Москве, и все гуляют в парке у реки."
+    page = f"<html><body><p>{text}</p></body></html>"
+    response = http_response("", page.encode("koi8-r")).replace(b"charset=utf-8", b"charset=koi8-r")
+    (tmp_path / "crawl.warc").write_bytes(warc_record("response", response, content_type="application/http; msgtype=response"))
+    result = run(str(tmp_path / "crawl.warc"))
+    assert result.exit_code == 0 and json.loads(result.stdout)["text"] == text
+    explained = runner.invoke(app, ["explain", str(tmp_path / "crawl.warc"), "--record", "1", "--format", "jsonl"])
+    assert explained.exit_code == 0 and json.loads(explained.stdout.splitlines()[0])["text"] == text
+
+
 def test_a_warc_body_that_unpacks_past_the_limit_is_a_bad_record(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import linesift.io.sources as sources
 

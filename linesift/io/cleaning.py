@@ -41,6 +41,7 @@ class Document:
     text: str | None = None
     html: bytes | None = None
     lines: bool = False
+    charset: str | None = None  # of ``html``, as the HTTP response that brought it says
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,9 +94,9 @@ def document_text(document: Document, parse_html: bool = False) -> tuple[str, St
         if parse_html and document.html is not None:
             structure = Structure.blank(0)
     elif parse_html:
-        text, structure, error = parse(document.html)
+        text, structure, error = parse(document.html, document.charset)
     else:
-        text, error = render(document.html)
+        text, error = render(document.html, document.charset)
     if error is None:
         try:
             check_page_size(text)

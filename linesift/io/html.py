@@ -14,7 +14,7 @@ HTML_PACKAGES = "resiliparse charset-normalizer"  # what linesift.io.render need
 
 
 @functools.cache
-def _renderer() -> tuple[Callable[[bytes], str], type[Exception]]:
+def _renderer() -> tuple[Callable[..., str], type[Exception]]:
     # Imported on first use: the renderers are an optional extra, and slow to import.
     try:
         from linesift.io.render import RenderError, render_html
@@ -23,24 +23,26 @@ def _renderer() -> tuple[Callable[[bytes], str], type[Exception]]:
     return render_html, RenderError
 
 
-def render(data: bytes) -> tuple[str, str | None]:
-    """The page's text with the default renderer, or ``("", reason)`` when it is not a renderable page."""
+def render(data: bytes, charset: str | None = None) -> tuple[str, str | None]:
+    """The page's text with the default renderer, or ``("", reason)`` when it is not a renderable page; ``charset``
+    as an HTTP header gives it (see :func:`linesift.io.render.decode_html`)."""
     render_html, render_error = _renderer()
     try:
-        return render_html(data), None
+        return render_html(data, charset=charset), None
     except render_error as error:
         return "", str(error)
 
 
-def parse(data: bytes) -> tuple[str, Structure | None, str | None]:
+def parse(data: bytes, charset: str | None = None) -> tuple[str, Structure | None, str | None]:
     """The page's blocks, one a line, and their structure (see :func:`linesift.model.dom.parse_html_page`), or
-    ``("", None, reason)`` when the bytes are not a page that can be decoded or are over the size limits."""
+    ``("", None, reason)`` when the bytes are not a page that can be decoded or are over the size limits; ``charset``
+    as for :func:`render`."""
     _, render_error = _renderer()
     from linesift.io.render import check_is_html, decode_html
     from linesift.model.dom import parse_html_page
 
     try:
-        html = decode_html(data)
+        html = decode_html(data, charset)
         check_is_html(html)
         page = parse_html_page(html)
     except (render_error, PageTooLargeError) as error:

@@ -87,11 +87,13 @@ class RenderError(ValueError):
 
 
 def _declared_charset(data: bytes) -> str | None:
-    """The charset a ``<meta>`` tag declares, if Python knows it."""
+    """The charset a ``<meta>`` tag declares, if it can be the page's (see :func:`_text_encoding`)."""
     match = _META_CHARSET.search(data[:META_SNIFF_BYTES])
-    if match is None:
-        return None
-    name = match.group(1).decode("ascii", "ignore")
+    return None if match is None else _text_encoding(match.group(1).decode("ascii", "ignore"))
+
+
+def _text_encoding(name: str) -> str | None:
+    """Python's name for the encoding ``name`` declares, if Python knows it and a page can be in it."""
     try:
         info = codecs.lookup(name)
     except LookupError:
@@ -103,9 +105,10 @@ def _declared_charset(data: bytes) -> str | None:
     return info.name
 
 
-def decode_html(data: bytes) -> str:
+def decode_html(data: bytes, charset: str | None = None) -> str:
     """Decode page bytes: BOM, then strict UTF-8, then UTF-8 with its few stray bytes replaced (see
-    :func:`linesift.io.text.mostly_utf8`), then the ``<meta>`` charset, then detection.
+    :func:`linesift.io.text.mostly_utf8`), then ``charset`` (what an HTTP response's Content-Type says, which a
+    browser puts before the page's own), then the ``<meta>`` charset, then detection.
 
     UTF-8 is tried before the declared charset because a strict UTF-8 decode of non-UTF-8 bytes
     almost always fails, while pages often declare ``iso-8859-1`` and are served as UTF-8. UTF-8 text
@@ -114,10 +117,10 @@ def decode_html(data: bytes) -> str:
     """
     if not data.strip():
         raise RenderError("empty input: no bytes to render")
-    return repair_double_encoding(*_decoded(data))
+    return repair_double_encoding(*_decoded(data, charset))
 
 
-def _decoded(data: bytes) -> tuple[str, bytes | None]:
+def _decoded(data: bytes, charset: str | None) -> tuple[str, bytes | None]:
     """The page's text, and ``data`` when it is that text in UTF-8 (the repair then reads it instead of
     encoding the text again, 0.1 ms or more a page)."""
     marked = bom_encoding(data)
@@ -133,12 +136,12 @@ def _decoded(data: bytes) -> tuple[str, bytes | None]:
     replaced = data.decode("utf-8", errors="replace")
     if mostly_utf8(replaced):  # a stray byte in UTF-8 text: its other characters kept, not read in another encoding
         return replaced, None
-    declared = _declared_charset(data)
-    if declared is not None:
-        try:
-            return data.decode(declared), None
-        except UnicodeError:  # "undefined", and the bytes a declared encoding does not fit
-            pass
+    for declared in (None if charset is None else _text_encoding(charset), _declared_charset(data)):
+        if declared is not None:
+            try:
+                return data.decode(declared), None
+            except UnicodeError:  # "undefined", and the bytes a declared encoding does not fit
+                pass
     best = charset_normalizer.from_bytes(data).best()
     if best is None:
         raise RenderError("undecodable input: no text encoding fits these bytes")
@@ -260,8 +263,9 @@ RENDERERS: dict[str, Callable[[str], str]] = {
 }
 
 
-def render_html(data: bytes, renderer: str = DEFAULT_RENDERER) -> str:
-    """Render page bytes to plain text with the named renderer from :data:`RENDERERS`.
+def render_html(data: bytes, renderer: str = DEFAULT_RENDERER, charset: str | None = None) -> str:
+    """Render page bytes (in ``charset`` if an HTTP header says so, see :func:`decode_html`) to plain text with the
+    named renderer from :data:`RENDERERS`.
 
     Raises :class:`RenderError` when the bytes are not an HTML page or the renderer fails on
     them, and ``KeyError`` for an unknown renderer name.
@@ -270,7 +274,7 @@ def render_html(data: bytes, renderer: str = DEFAULT_RENDERER) -> str:
         render = RENDERERS[renderer]
     except KeyError:
         raise KeyError(f"unknown renderer {renderer!r}; known: {', '.join(RENDERERS)}") from None
-    html = decode_html(data)
+    html = decode_html(data, charset)
     check_is_html(html)
     try:
         return render(html)

@@ -343,7 +343,7 @@ class Source:
                 except OSError as error:
                     yield self.bad_record(number, f"cannot decode its HTTP body ({_short(error)})", headers)
                 else:
-                    yield Record(number, Document(html=page), headers, size=len(body))
+                    yield Record(number, Document(html=page, charset=record.http_charset), headers, size=len(body))
 
     def _parquet(self) -> Iterator[Record]:
         if isinstance(self.parquet, str):
