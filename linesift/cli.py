@@ -158,8 +158,9 @@ def _scorer_of(page: PageText, model: Sifter, html_model_path: Path | None) -> t
     html_model = _load(html_model_path, "html", keep_repeats=not model.drop_repeats)
     if not html_model.reads_as_text(page.structure):
         return html_model, page.structure
-    _warn(f"{page.where}: its markup names fewer than half of its blocks (no class, id, role or aria-label, no <nav>, "
-          "<article>... around them): its blocks are read as text, by the model of text")
+    if len(page.structure):  # a page with no block has nothing to read either way
+        _warn(f"{page.where}: its markup names fewer than half of its blocks (no class, id, role or aria-label, no "
+              "<nav>, <article>... around them): its blocks are read as text, by the model of text")
     return model, None
 
 

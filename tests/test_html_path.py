@@ -218,3 +218,10 @@ def test_the_pipelines_read_pages_with_little_markup_as_predict_does() -> None:
     # A model of HTML pages with no model of text beside it reads every page's markup, and says nothing is amiss.
     alone = replace(HTML_MODEL, text_model=None)
     assert [cleaned.text for cleaned in clean_html_pages(alone, [BARE_PAGE])] == [alone.clean_html(BARE_PAGE)]
+
+
+def test_a_page_with_no_block_is_not_said_to_name_few_of_them(tmp_path: Path) -> None:
+    """explain and --report warned that the markup of an empty <body> names fewer than half of its blocks."""
+    (tmp_path / "empty.html").write_text("<html><body><script>var x = 1;</script></body></html>", encoding="utf-8")
+    result = CliRunner().invoke(app, ["explain", str(tmp_path / "empty.html")])
+    assert result.exit_code == 0 and "names fewer than half" not in result.stderr

@@ -87,6 +87,9 @@ def test_an_html_page_on_stdin_or_in_a_file_named_otherwise_is_read_as_html(inpu
     # A comment and a byte order mark before the doctype do not hide it.
     commented = b"\xef\xbb\xbf<!-- saved by a crawler -->\n" + page
     assert invoke("predict", "-", stdin=commented).stdout == as_html.stdout
+    # Nor does an XHTML page's XML declaration: it was read as text, its style sheet kept as lines.
+    xhtml = b'<?xml version="1.0" encoding="UTF-8"?>\n' + page
+    assert invoke("predict", "-", stdin=xhtml).stdout == as_html.stdout
     # Forced to text, the same bytes are a text page: its lines keep their tags.
     forced = invoke("predict", "-", "--input-format", "text", stdin=page)
     assert forced.exit_code == 0 and forced.stdout != as_html.stdout

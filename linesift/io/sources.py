@@ -73,7 +73,8 @@ PARQUET_MAGIC = b"PAR1"
 WARC_MAGIC = b"WARC/"
 # An HTML page opens, after a byte order mark, blanks and comments, with its doctype or <html> tag: what a
 # crawler saves and ``curl`` prints, whatever the file is called (``index.php``, a page on stdin).
-_PREAMBLE = rb"^(?:\xef\xbb\xbf)?\s*(?:<!--.*?-->\s*)*"  # a byte order mark, blanks and comments
+# A byte order mark, blanks, an XML declaration (XHTML) and comments.
+_PREAMBLE = rb"^(?:\xef\xbb\xbf)?\s*(?:<\?xml[^>]*\?>\s*)?(?:<!--.*?-->\s*)*"
 HTML_START = re.compile(_PREAMBLE + rb"<(?:!doctype\s+html|html[\s>])", re.IGNORECASE | re.DOTALL)
 # A record's field may hold a fragment of a page instead (an element's inner HTML, as scrapers keep an article's
 # body): it opens with a block element's start tag and closes a block element soon after, and most of its lines
