@@ -37,3 +37,22 @@ def test_every_runtime_dependency_is_pinned_by_the_lock() -> None:
     required = {re.split(r"[<>=!\[; ]", spec, maxsplit=1)[0].lower().replace("_", "-")
                 for spec in requires("linesift") or [] if "extra ==" not in spec}
     assert required <= pinned, sorted(required - pinned)
+
+
+def test_the_readme_shows_what_the_built_in_model_prints_on_the_seed() -> None:
+    """The example output under "What it prints on the seed page" is the built-in model's, to the digit: it went
+    stale when the model was retrained."""
+    from typer.testing import CliRunner
+
+    from linesift.cli import app
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    seed = str(REPO / "seeds" / "000_bbcd66fa357995a9.txt")
+    runner = CliRunner()
+    printed = runner.invoke(app, ["predict", seed, "--format", "jsonl"]).stdout.splitlines()
+    shown = [line for line in readme.splitlines() if line.startswith('{"line": ')]
+    assert shown == [printed[0], printed[27]]
+    explained = runner.invoke(app, ["explain", seed, "--line", "70"], env={"COLUMNS": "200"}).stdout
+    assert explained.splitlines()[0] in readme
+    first_reason = re.search(r"│\s+([-+]\d\.\d\d) │ first-pass score above", explained)
+    assert first_reason is not None and f"  {first_reason.group(1)}  first-pass score above" in readme
