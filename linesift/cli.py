@@ -52,7 +52,7 @@ from linesift.limits import PageTooLargeError, check_report_size
 from linesift.model.modelfile import ModelFileError, builtin_model, is_model_file, load_model, save_model
 from linesift.model.sifter import ModelInput, Sifter
 from linesift.model.structure import Structure
-from linesift.report import is_report, write_report
+from linesift.report import is_report, visible, write_report
 from linesift.training.data import DataError, MissingDataError
 
 # Training, evaluation and plots import scikit-learn and matplotlib, which take about a second to load:
@@ -618,7 +618,7 @@ def _print_explanation(explanation: LineExplanation) -> None:
         start, end = explanation.paragraph
         out.print(f"in the paragraph wrapped over lines {start} to {end}: the paragraph is read as one line, its "
                   "reasons below, and kept or dropped whole")
-    out.print(Text(explanation.text), soft_wrap=True)
+    out.print(Text(visible(explanation.text)), soft_wrap=True)
     if explanation.first_pass is None:
         out.print("a blank line: it only separates blocks and is never content")
         return
@@ -633,7 +633,8 @@ def _explanations_table(explanations: list[LineExplanation]) -> Table:
     for column, justify in (("#", "right"), ("P", "right"), ("label", "left"), ("text", "left"), ("for", "left"), ("against", "left")):
         table.add_column(column, justify=justify)  # type: ignore[arg-type]
     for e in explanations:
-        shown = e.text if len(e.text) <= EXPLAIN_TEXT_WIDTH else e.text[: EXPLAIN_TEXT_WIDTH - 1] + "…"
+        text = visible(e.text)  # a page's escape sequences shown, not sent to the terminal
+        shown = text if len(text) <= EXPLAIN_TEXT_WIDTH else text[: EXPLAIN_TEXT_WIDTH - 1] + "…"
         label = e.label if e.copy_note is None else f"{e.label}: {e.copy_note}"
         label += "" if e.code_block is None else f" (code block {e.code_block[0]}-{e.code_block[1]})"
         label += "" if e.paragraph is None else f" (paragraph {e.paragraph[0]}-{e.paragraph[1]})"
@@ -693,7 +694,7 @@ def _show_explanations(explanations: list[LineExplanation], output_format: str, 
             write_json_line(sys.stdout, explanation_record(explanation))
         return
     if isinstance(sys.stdout, io.TextIOWrapper):
-        sys.stdout.reconfigure(errors="replace")  # a lone surrogate of a record's text ("\ud800" in JSON) shows as "?"
+        sys.stdout.reconfigure(errors="replace")  # what a terminal that is not UTF-8 cannot show, as "?"
     if whole:
         _print_explanation(explanations[0])
     else:

@@ -64,9 +64,15 @@ h1 { font-size: 1.3rem; margin: 0 0 .5rem; }
 """
 
 
+def visible(text: str) -> str:
+    """``text`` with its control characters (C0 but tab, and DEL) as their Unicode pictures and lone surrogates as
+    U+FFFD: what a browser or a terminal shows of a page's line, without obeying it."""
+    return text.translate(_VISIBLE)
+
+
 def _visible(text: str) -> str:
     """``text`` escaped for HTML, with invisible or unencodable characters made visible."""
-    return html.escape(text.translate(_VISIBLE), quote=True)
+    return html.escape(visible(text), quote=True)
 
 
 def _reason_items(reasons: tuple[Reason, ...], against: bool) -> str:

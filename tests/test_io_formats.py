@@ -352,6 +352,17 @@ def test_a_jsonl_text_with_a_lone_surrogate_is_written_back_escaped(tmp_path: Pa
     assert json.loads((out / "odd.jsonl").read_text(encoding="utf-8"))["text"] == text
 
 
+def test_explain_shows_a_pages_control_characters_without_sending_them(tmp_path: Path) -> None:
+    """A page's escape sequences went to the terminal inside explain's tables (a title set, colours); they are shown
+    as their Unicode pictures, as the report shows them."""
+    (tmp_path / "page.txt").write_text("Hello \x1b[31mRED\x1b[0m world, a sentence of prose to keep.\n"
+                                       "\x1b]0;pwned\x07Title\n", encoding="utf-8")
+    for shown in ([], ["--line", "2"]):
+        result = runner.invoke(app, ["explain", str(tmp_path / "page.txt"), *shown])
+        assert result.exit_code == 0 and "\x1b" not in result.stdout and "\x07" not in result.stdout
+    assert "\u241b]0;pwned\u2407Title" in result.stdout
+
+
 def test_explain_shows_a_record_with_a_lone_surrogate(tmp_path: Path) -> None:
     text = "caf\ud800 is half a character, and the rest of this sentence is plain text."
     shard = tmp_path / "odd.jsonl"
@@ -359,7 +370,7 @@ def test_explain_shows_a_record_with_a_lone_surrogate(tmp_path: Path) -> None:
     for shown in ([], ["--line", "1"]):
         result = runner.invoke(app, ["explain", str(shard), "--record", "1", *shown])
         assert result.exit_code == 0 and result.exception is None, result.output
-        assert "caf?" in result.stdout  # shown as "?", in a table cell or whole
+        assert "caf\ufffd" in result.stdout  # shown as U+FFFD, in a table cell or whole
     result = runner.invoke(app, ["explain", str(shard), "--record", "1", "--format", "jsonl"])
     assert result.exit_code == 0 and result.exception is None, result.output
     assert json.loads(result.stdout)["text"] == text
