@@ -286,3 +286,16 @@ def test_a_run_stopped_by_sigterm_leaves_no_output(tmp_path: Path, jobs: str) ->
     stdout, stderr = process.communicate(timeout=60)  # returns once every process holding the pipes has ended
     assert process.returncode == 128 + signal.SIGTERM and stdout == b"" and b"Traceback" not in stderr
     assert list(out.iterdir()) == []
+
+
+def test_blank_lines_in_jsonl_hold_no_record(tmp_path: Path) -> None:
+    """A blank line between records or after the last, as editors and `cat a.jsonl b.jsonl` leave them, was a bad
+    record ("not valid JSON") that failed the run; records keep the numbers of their lines."""
+    (tmp_path / "docs.jsonl").write_text(f"{json.dumps({'text': page(1)})}\n\n  \n{json.dumps({'text': page(2)})}\n\n")
+    result = run(str(tmp_path / "docs.jsonl"))
+    assert result.exit_code == 0 and result.stderr == ""
+    assert [json.loads(line)["linesift_text"] for line in result.stdout.splitlines()] == [MODEL.clean(page(1)), MODEL.clean(page(2))]
+    explained = runner.invoke(app, ["explain", str(tmp_path / "docs.jsonl"), "--record", "4", "--format", "jsonl"])
+    assert explained.exit_code == 0 and json.loads(explained.stdout.splitlines()[0])["text"] == page(2).split("\n")[0]
+    blank = runner.invoke(app, ["explain", str(tmp_path / "docs.jsonl"), "--record", "2"])
+    assert blank.exit_code == 2 and f"{tmp_path / 'docs.jsonl'}: record 2 is a blank line" in blank.stderr

@@ -57,7 +57,8 @@ def _the_record(source: Source, number: int | None) -> Record:
     for record in source.records():
         if record.number == number:
             return record
-        if record.number > number:  # a WARC record that holds no page (a request, metadata) is not yielded
-            raise InputError(f"{name}: record {number} is not a page (a WARC request or metadata record?)")
+        if record.number > number:  # a WARC record that holds no page (a request, metadata), a blank JSONL line
+            what = "a blank line" if source.kind == "jsonl" else "not a page (a WARC request or metadata record?)"
+            raise InputError(f"{name}: record {number} is {what}")
         count = record.number
     raise InputError(f"--record {number} is out of range: {name} has {count} record(s)")

@@ -284,6 +284,8 @@ class Source:
             if not line:
                 return
             number += 1
+            if not line.strip():  # a blank line between records, or after the last: no record, as JSONL readers skip it
+                continue
             if len(line) > MAX_PAGE_BYTES:
                 yield self.bad_record(number, f"a line of more than {MAX_PAGE_BYTES:,} bytes, more than a record linesift "
                                               "reads (see docs/limits.md); the rest of the file is not read")
