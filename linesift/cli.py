@@ -307,7 +307,8 @@ def evaluate(
                          "such as another renderer's text of the same sites.")] = None,
     conventions: Annotated[Optional[list[str]], typer.Option(
         "--convention", help="Score every page laid out this way (repeatable; 'all' for every one): blank-lines, "
-                             "no-blank-lines (WET-like), wrapped (80 columns), indented (lynx-like). Default: as the files have them.")] = None,
+                             "no-blank-lines (WET-like), wrapped (80 columns), indented (lynx-like), one-line (the "
+                             "page on one line). Default: as the files have them.")] = None,
     sites: Annotated[str, typer.Option(
         "--sites", help="all; development (leave out the final-check fifth of the sites); final-check (train on the "
                         "development sites, score the final-check fifth).")] = "all",
@@ -618,6 +619,9 @@ def _print_explanation(explanation: LineExplanation) -> None:
         start, end = explanation.paragraph
         out.print(f"in the paragraph wrapped over lines {start} to {end}: the paragraph is read as one line, its "
                   "reasons below, and kept or dropped whole")
+    if explanation.pieces is not None:
+        out.print(f"holds most of its page's words: its P(content) is the mean of its {explanation.pieces} pieces' (its "
+                  "sentences, scored in its place), weighted by their words; the reasons below are the line's own")
     out.print(Text(visible(explanation.text)), soft_wrap=True)
     if explanation.first_pass is None:
         out.print("a blank line: it only separates blocks and is never content")
@@ -638,6 +642,7 @@ def _explanations_table(explanations: list[LineExplanation]) -> Table:
         label = e.label if e.copy_note is None else f"{e.label}: {e.copy_note}"
         label += "" if e.code_block is None else f" (code block {e.code_block[0]}-{e.code_block[1]})"
         label += "" if e.paragraph is None else f" (paragraph {e.paragraph[0]}-{e.paragraph[1]})"
+        label += "" if e.pieces is None else f" (mean of {e.pieces} pieces)"
         table.add_row(str(e.number), f"{e.p_content:.2f}", label, Text(shown), _reason_lines(e.reasons_for), _reason_lines(e.reasons_against))
     return table
 

@@ -88,6 +88,8 @@ class LineExplanation:
     code_block: tuple[int, int] | None = None
     # The same for the hard-wrapped paragraph the line is in, read as one line (see linesift.model.wrapping).
     paragraph: tuple[int, int] | None = None
+    # The pieces a line holding most of its page was scored as: its P(content) is their mean (linesift.model.pieces).
+    pieces: int | None = None
 
     @property
     def copy_note(self) -> str | None:
@@ -328,6 +330,7 @@ def explain_lines(model: Sifter, text: str, top: int = DEFAULT_TOP, threshold: f
             i + 1, line, "content" if kept[i] else "noise", p, cut, reasons_for,
             reasons_against, PassExplanation(float(scored.p_first[row]), first_for, first_against), repeats_line,
             code_block_lines.get(int(scored.code_blocks[i])), paragraph_lines.get(int(scored.paragraphs[i])),
+            int(scored.pieces[i]) or None,
         ))
     return explanations
 
@@ -358,6 +361,8 @@ def explanation_record(explanation: LineExplanation) -> dict:
         record["code_block"] = list(explanation.code_block)
     if explanation.paragraph is not None:
         record["paragraph"] = list(explanation.paragraph)
+    if explanation.pieces is not None:
+        record["pieces"] = explanation.pieces
     if explanation.first_pass is not None:
         record["first_pass"] = {
             "p_content": round(explanation.first_pass.p_content, 6),

@@ -89,7 +89,8 @@ def _line_html(line: Line, explanation: LineExplanation) -> str:
     block, paragraph = explanation.code_block, explanation.paragraph
     notes = ("" if explanation.copy_note is None else f" \u00b7 {explanation.copy_note}") + (
         "" if block is None else f" \u00b7 the mean of code block {block[0]}\u2013{block[1]}") + (
-        "" if paragraph is None else f" \u00b7 paragraph {paragraph[0]}\u2013{paragraph[1]}, read as one line")
+        "" if paragraph is None else f" \u00b7 paragraph {paragraph[0]}\u2013{paragraph[1]}, read as one line") + (
+        "" if explanation.pieces is None else f" \u00b7 the mean of its {explanation.pieces} pieces")
     verdict = (f"{'kept' if kept else 'dropped'} \u00b7 P(content) {line.p_content:.2f} (page cut {explanation.cut:.2f})"
                f"{notes} \u00b7 first pass {explanation.first_pass.p_content:.2f}")
     why = (f'<span class="why" role="tooltip" id="w{line.number}"><b>{verdict}</b>'

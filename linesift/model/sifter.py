@@ -23,6 +23,7 @@ from linesift.model.features import DenseFeatures
 from linesift.model.linear import LinearScorer, sigmoid
 from linesift.model.ngrams import N_BUCKETS, ngram_scores
 from linesift.model.pagestats import PageStats
+from linesift.model.pieces import page_sized_lines, with_pieces
 from linesift.model.reading import read_lines
 from linesift.model.repeats import later_copies
 from linesift.model.segment import Page
@@ -112,6 +113,7 @@ class Scored:
     repeats: np.ndarray  # per line of ``page``: its group of equal lines or SAYS_TWICE (see :func:`repeat_groups`)
     code_blocks: np.ndarray  # per line of ``page``: its fenced code block (see :mod:`linesift.model.fences`), -1 for none
     paragraphs: np.ndarray  # per line of ``page``: its hard-wrapped paragraph (see :mod:`linesift.model.wrapping`), or -1
+    pieces: np.ndarray  # per line of ``page``: the pieces its P(content) comes from (see :mod:`linesift.model.pieces`), or 0
     structure: Structure | None = None  # of the non-blank lines, for a model of HTML pages
 
     def decisions(self) -> list[Decision]:
@@ -174,10 +176,13 @@ class Sifter:
             raise ValueError(f"the structure has {len(structure)} lines, the page {len(page)}")
         return structure
 
-    def _scored(self, page: Page, rule: float | None, structure: Structure | None = None) -> Scored:
-        """:meth:`scored` with its arguments already checked: the one place a page's scores are computed."""
+    def _scored(self, page: Page, rule: float | None, structure: Structure | None = None,
+                read_pieces: bool = True) -> Scored:
+        """:meth:`scored` with its arguments already checked: the one place a page's scores are computed. A line of
+        text holding most of its page scores as its pieces do (see :mod:`linesift.model.pieces`), unless
+        ``read_pieces`` is False (the pieces themselves)."""
         filled, rows = page.non_blank()
-        read = read_lines(filled, rows, structure is None)
+        read = read_lines(filled, rows, structure is None and read_pieces)  # pieces are never wrapped lines
         stats, units, unit_of_row = read.stats, read.units, read.unit_of_row
         first_input = DenseFeatures.of(units)
         # No matrix is built: the n-gram part is a sum of coefficients, and the neighbours' columns are
@@ -192,18 +197,34 @@ class Sifter:
         p_first = sigmoid(self.first.decision_from_parts(first_input, hashed))
         second_input = _second_features(units, first_input, p_first, structure)
         p = np.zeros(len(page))
+        p_units = sigmoid(self.second.decision_from_parts(second_input))
+        pieces_of_unit = np.zeros(len(p_units), dtype=np.int64)
+        long = page_sized_lines(units) if structure is None and read_pieces else pieces_of_unit[:0]
+        if len(long):
+            p_units[long], pieces_of_unit[long] = self._pieces_scores(units.page, long, rule)
         # The lines of a fenced code block share their mean.
-        p_rows = sigmoid(self.second.decision_from_parts(second_input))[unit_of_row]
+        p_rows = p_units[unit_of_row]
         p[rows] = with_group_means(p_rows, read.code_blocks, stats.lengths)
         code_blocks, paragraphs = np.full(len(page), -1, dtype=np.int64), np.full(len(page), -1, dtype=np.int64)
         code_blocks[rows], paragraphs[rows] = read.code_blocks, read.paragraphs
+        pieces = np.zeros(len(page), dtype=np.int64)
+        pieces[rows] = pieces_of_unit[unit_of_row]
         # Blank lines score 0.0 and hold no words: the cuts from the other lines alone are the same.
         page_cuts = cuts(p[rows], stats.words_per_line, filled.bounds, rule)
         repeats = np.full(len(page), -1, dtype=np.int64)
         if self.drop_repeats:
             repeats[rows] = read.repeats()
         return Scored(page, rows, unit_of_row, units, first_input, p_first, second_input, p, page_cuts, repeats,
-                      code_blocks, paragraphs, structure)
+                      code_blocks, paragraphs, pieces, structure)
+
+    def _pieces_scores(self, units: Page, long: np.ndarray, rule: float | None) -> tuple[np.ndarray, np.ndarray]:
+        """The P(content) of each of the ``long`` lines of ``units``, the mean of its pieces' weighted by their words,
+        scored with the pieces in its place (see :mod:`linesift.model.pieces`); and the number of its pieces."""
+        pieced, line_of = with_pieces(units, long)
+        p = self._scored(pieced, rule, read_pieces=False).p
+        words = np.fromiter((len(line.split()) for line in pieced.lines), dtype=np.float64, count=len(pieced))
+        mean = np.bincount(line_of, weights=p * words, minlength=len(units)) / np.bincount(line_of, weights=words, minlength=len(units))
+        return mean[long], np.bincount(line_of, minlength=len(units))[long]
 
     def probabilities(self, page: Page, structure: Structure | None = None) -> np.ndarray:
         """P(content) of every line of ``page`` (a :class:`Page`, with its ``structure`` for a model of HTML pages),

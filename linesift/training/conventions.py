@@ -9,7 +9,9 @@ of the same text, and a model must hold up on each:
 * ``wrapped``: every line hard-wrapped near 80 columns, as terminal browsers and text dumps write it;
   each piece keeps the label of the line it came from;
 * ``indented``: every line wrapped near 76 columns and indented by three spaces, as ``lynx -dump`` writes
-  paragraphs.
+  paragraphs;
+* ``one-line``: the whole page on one line, its lines a space apart, as text whose line breaks became spaces comes
+  (a page read as one string); the line is content when most of its words are, as an aligned line is.
 
 Windows line ends need no copy: lines are split on ``\\r\\n`` before anything reads them. Markdown is a
 renderer of its own (``markdown`` in :mod:`linesift.io.render`), since its syntax comes from the HTML.
@@ -21,6 +23,7 @@ chosen by a hash of its id and renderer, so the corpus keeps its size and every 
 from __future__ import annotations
 
 import hashlib
+import re
 import textwrap
 from collections.abc import Callable, Sequence
 from dataclasses import replace
@@ -34,8 +37,12 @@ WRAP_COLUMNS = 80
 INDENT = "   "
 INDENTED_COLUMNS = 76
 # The training mix: the layouts a model learns from, and how many of every ten page renderings take each.
-# ``indented`` is left out so that the evaluation has a layout no model has seen.
+# ``indented`` and ``one-line`` are left out so that the evaluation has layouts no model has seen.
 MIX = {AS_RENDERED: 4, "no-blank-lines": 4, "wrapped": 2}
+ONE_LINE = "one-line"
+# A page on one line is content when this share of its words are content words (linesift.training.align's rule).
+ONE_LINE_CONTENT_SHARE = 0.5
+_WORD = re.compile(r"\w+")
 
 
 def _without_blank_lines(page: LabelledPage) -> LabelledPage:
@@ -68,11 +75,22 @@ def _wrapper(width: int, indent: str = "") -> Callable[[LabelledPage], LabelledP
     return wrapped
 
 
+def _on_one_line(page: LabelledPage) -> LabelledPage:
+    rows = np.flatnonzero(page.labels != BLANK)
+    if not len(rows):
+        return page
+    words = np.array([len(_WORD.findall(page.lines[row])) for row in rows.tolist()])
+    content = words[page.labels[rows] == 1].sum() >= ONE_LINE_CONTENT_SHARE * max(words.sum(), 1)
+    return replace(page, lines=[" ".join(page.lines[row].strip() for row in rows.tolist())],
+                   labels=np.array([int(content)], dtype=np.int8))
+
+
 CONVENTIONS: dict[str, Callable[[LabelledPage], LabelledPage]] = {
     AS_RENDERED: lambda page: page,
     "no-blank-lines": _without_blank_lines,
     "wrapped": _wrapper(WRAP_COLUMNS),
     "indented": _wrapper(INDENTED_COLUMNS, INDENT),
+    ONE_LINE: _on_one_line,
 }
 
 
