@@ -12,7 +12,7 @@ import pytest
 from linesift import load_model
 from linesift.explain import explain_lines, explanation_record
 from linesift.io.render import render_html
-from linesift.model.pieces import LONG_LINE_WORDS, PIECE_WORDS, pieces_of, with_pieces
+from linesift.model.pieces import LONG_LINE_WORDS, MAX_PIECES, PIECE_WORDS, pieces_of, with_pieces
 from linesift.model.segment import Page, split_lines
 from linesift.training.metrics import word_scores
 
@@ -36,6 +36,13 @@ def test_a_sentence_is_a_piece_and_a_run_without_one_is_cut_every_few_words() ->
     runs = [" ".join(items[start : start + PIECE_WORDS]) for start in range(0, len(items), PIECE_WORDS)]
     assert pieces_of(f"  First sentence here. Second one?  {' '.join(items)}") == ["First sentence here.", "Second one?", *runs]
     assert pieces_of("第一句。第二句！ 第三句") == ["第一句。第二句！", "第三句"]  # a full stop with no space after it stays
+
+
+def test_a_line_of_very_many_sentences_gives_at_most_max_pieces_holding_all_its_words() -> None:
+    line = " ".join(f"Sentence {k}." for k in range(2 * MAX_PIECES + 1))
+    pieces = pieces_of(line)
+    assert len(pieces) <= MAX_PIECES
+    assert " ".join(pieces).split() == line.split()
 
 
 def test_pieces_stay_in_their_page_of_a_batch() -> None:

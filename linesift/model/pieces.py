@@ -56,10 +56,4 @@ def pieces_of(line: str) -> list[str]:
 def with_pieces(page: Page, lines: np.ndarray) -> tuple[Page, np.ndarray]:
     """``page`` (pages joined in one, each apart) with each of its ``lines`` replaced by its pieces, in its block;
     and, for each line of the new page, the line of ``page`` it comes from."""
-    parts = {line: pieces_of(page.lines[line]) for line in lines.tolist()}
-    counts = np.ones(len(page), dtype=np.int64)
-    counts[lines] = [len(parts[line]) for line in lines.tolist()]
-    text_lines = [piece for number, line in enumerate(page.lines) for piece in parts.get(number, (line,))]
-    starts = np.concatenate(([0], np.cumsum(counts)))
-    pieced = Page._of(text_lines, "\n".join(text_lines), starts[page.bounds], block_ids=np.repeat(page.block_ids, counts))
-    return pieced, np.repeat(np.arange(len(page)), counts)
+    return page.expanded({line: pieces_of(page.lines[line]) for line in lines.tolist()})

@@ -132,6 +132,17 @@ class Page:
         merged = Page._of(lines, "\n".join(lines), np.searchsorted(firsts, self.bounds), block_ids=block_ids)
         return merged, np.cumsum(opens) - 1
 
+    def expanded(self, parts: dict[int, list[str]]) -> tuple[Page, np.ndarray]:
+        """This page with each line numbered in ``parts`` replaced by its lines there, in its block; and the index
+        here of each line of the new page. Each page joined in this one keeps its lines apart (its ``bounds``)."""
+        counts = np.ones(len(self), dtype=np.int64)
+        for line, lines in parts.items():
+            counts[line] = len(lines)
+        lines = [part for number, line in enumerate(self.lines) for part in parts.get(number, (line,))]
+        starts = np.concatenate(([0], np.cumsum(counts)))
+        expanded = Page._of(lines, "\n".join(lines), starts[self.bounds], block_ids=np.repeat(self.block_ids, counts))
+        return expanded, np.repeat(np.arange(len(self)), counts)
+
     def split(self, values: np.ndarray) -> list[np.ndarray]:
         """``values``, one per line, cut into one array per page joined in this one."""
         return np.split(values, self.bounds[1:-1])
