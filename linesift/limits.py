@@ -8,7 +8,7 @@ Real pages are far smaller: tens of kilobytes and a few thousand lines.
 
 from __future__ import annotations
 
-MAX_PAGE_CHARS = 10_000_000  # measured: ~0.6 GB peak, ~6 s for one 10 MB line
+MAX_PAGE_CHARS = 10_000_000  # measured: ~1.0 GB peak, ~2.5 s for one 10 MB line (docs/limits.md)
 MAX_PAGE_LINES = 200_000  # measured: ~1.4 GB peak, ~4 s for 200,000 one-character lines
 # HTML holds several times its text in markup: its text is checked against the limits above once parsed.
 MAX_HTML_CHARS = 64_000_000
