@@ -41,12 +41,15 @@ def page_sized_lines(stats: PageStats) -> np.ndarray:
 
 
 def pieces_of(line: str) -> list[str]:
-    """``line`` cut at its sentence ends into pieces of at most :data:`PIECE_WORDS` space-separated words, or into
+    """``line`` cut at its sentence ends into pieces of at most :data:`PIECE_WORDS` whitespace-separated words, or into
     :data:`MAX_PIECES` runs of such pieces when they are more."""
     pieces: list[str] = []
     for sentence in _SENTENCE_END.split(line.strip()):
         words = sentence.split()
-        pieces.extend(" ".join(words[start : start + PIECE_WORDS]) for start in range(0, len(words), PIECE_WORDS))
+        if len(words) <= PIECE_WORDS:
+            pieces.append(sentence)  # most sentences: kept as they are, not split and joined again
+        else:
+            pieces.extend(" ".join(words[start : start + PIECE_WORDS]) for start in range(0, len(words), PIECE_WORDS))
     if len(pieces) > MAX_PIECES:
         size = -(-len(pieces) // MAX_PIECES)
         pieces = [" ".join(pieces[start : start + size]) for start in range(0, len(pieces), size)]
