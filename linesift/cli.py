@@ -306,7 +306,7 @@ def evaluate(
         "--unseen", help="Labelled files or folders to score but never train on when cross-validating (repeatable), "
                          "such as another renderer's text of the same sites.")] = None,
     conventions: Annotated[Optional[list[str]], typer.Option(
-        "--convention", help="Score every page laid out this way (repeatable; 'all' for every one): blank-lines, "
+        "--convention", help="Score every page laid out this way (repeatable; 'all' for the first four): blank-lines, "
                              "no-blank-lines (WET-like), wrapped (80 columns), indented (lynx-like), one-line (the "
                              "page on one line). Default: as the files have them.")] = None,
     sites: Annotated[str, typer.Option(
@@ -317,7 +317,7 @@ def evaluate(
 ) -> None:
     """Precision, recall and word F1 of a model on labelled pages, beside baselines (cross-validated when trained on them)."""
     from linesift.training import evaluation
-    from linesift.training.conventions import CONVENTIONS
+    from linesift.training.conventions import CONVENTIONS, LINE_LAYOUTS
     from linesift.training.plots import (
         PLOT_NAMES,
         PRECISION_RECALL_PNG,
@@ -328,7 +328,8 @@ def evaluate(
         plot_probability_histograms,
     )
 
-    named = list(CONVENTIONS) if conventions and "all" in conventions else conventions or []
+    asked = conventions or []
+    named = [*LINE_LAYOUTS, *(name for name in asked if name not in ("all", *LINE_LAYOUTS))] if "all" in asked else asked
     unknown = [name for name in named if name not in CONVENTIONS]
     if unknown:
         fail(f"--convention {unknown[0]}: no such layout; choose from all, {', '.join(CONVENTIONS)}")

@@ -56,7 +56,7 @@ def test_pieces_stay_in_their_page_of_a_batch() -> None:
 
 def test_the_seed_page_on_one_line_is_kept_with_its_pieces_named(seed_text: str, seed_pages) -> None:
     """Read by its own words, the seed page on one line scored P 0.000 and was dropped whole; from its pieces it
-    scores 0.355, over its cut."""
+    scores 0.355, over its cut of 0.262."""
     line = _one_line(seed_text)
     [explanation] = explain_lines(MODEL, line)
     record = explanation_record(explanation)

@@ -238,3 +238,12 @@ def test_eval_every_layout_prints_a_table_each(runner: CliRunner, two_pages: Pat
     output = " ".join(result.stdout.split())
     for layout in ("blank-lines", "no-blank-lines", "wrapped", "indented"):
         assert f"laid out {layout}, 2 pages" in output
+    assert "laid out one-line" not in output  # asked for by name: it is one more copy of every page
+
+
+def test_eval_all_and_one_line_lay_out_five_tables(runner: CliRunner, two_pages: Path) -> None:
+    result = run(runner, ["eval", str(two_pages), "--convention", "all", "--convention", "one-line"], [two_pages])
+    assert result.exit_code == 0, result.output
+    output = " ".join(result.stdout.split())
+    for layout in ("blank-lines", "no-blank-lines", "wrapped", "indented", "one-line"):
+        assert output.count(f"laid out {layout}, 2 pages") >= 1
