@@ -27,8 +27,9 @@ PAGE_SHARE = 0.5
 # A sentence longer than this (a menu's run of links, a script) is cut every this many words: as long as a
 # sentence, so that a menu's pieces do not read as paragraphs.
 PIECE_WORDS = 24
-# At most this many pieces a line, so that a line of ten million characters costs no more than a page of lines:
-# past it, neighbouring pieces are joined.
+# At most this many pieces a line, so that a line of ten million characters is scored again as a page of at most
+# this many lines (about twice the time and memory of the line alone, docs/limits.md): past it, neighbouring
+# pieces are joined.
 MAX_PIECES = 4096
 _SENTENCE_END = re.compile(r"(?<=[.!?;:。！？])\s+")
 
