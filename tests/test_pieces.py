@@ -34,24 +34,28 @@ def _rendered_with_gold(file_id: str) -> tuple[str, str]:
 def test_a_sentence_is_a_piece_and_a_run_without_one_is_cut_every_few_words() -> None:
     items = [f"Item{k}" for k in range(2 * PIECE_WORDS + 5)]
     runs = [" ".join(items[start : start + PIECE_WORDS]) for start in range(0, len(items), PIECE_WORDS)]
-    assert pieces_of(f"  First sentence here. Second one?  {' '.join(items)}") == ["First sentence here.", "Second one?", *runs]
-    assert pieces_of("第一句。第二句！ 第三句") == ["第一句。第二句！", "第三句"]  # a full stop with no space after it stays
+    pieces, words = pieces_of(f"  First sentence here. Second one?  {' '.join(items)}")
+    assert pieces == ["First sentence here.", "Second one?", *runs]
+    assert words == [3, 2, PIECE_WORDS, PIECE_WORDS, 5]
+    assert pieces_of("第一句。第二句！ 第三句")[0] == ["第一句。第二句！", "第三句"]  # a full stop with no space after it stays
 
 
 def test_a_line_of_very_many_sentences_gives_at_most_max_pieces_holding_all_its_words() -> None:
     line = " ".join(f"Sentence {k}." for k in range(2 * MAX_PIECES + 1))
-    pieces = pieces_of(line)
+    pieces, words = pieces_of(line)
     assert len(pieces) <= MAX_PIECES
     assert " ".join(pieces).split() == line.split()
+    assert words == [len(piece.split()) for piece in pieces]
 
 
 def test_pieces_stay_in_their_page_of_a_batch() -> None:
     words = " ".join(["word"] * 10)
     batch = Page.join([Page.from_lines(["a", f"{words}. {words}"]), Page.from_lines(["b"])])
-    pieced, line_of = with_pieces(batch, np.array([1]))
+    pieced, line_of, piece_words = with_pieces(batch, np.array([1]))
     assert pieced.lines == ["a", f"{words}.", words, "b"]
     assert line_of.tolist() == [0, 1, 1, 2]
     assert pieced.bounds.tolist() == [0, 3, 4]
+    assert piece_words.tolist() == [0, 10, 10, 0]  # the pieces' words; the other lines' are never read
 
 
 def test_the_seed_page_on_one_line_is_kept_with_its_pieces_named(seed_text: str, seed_pages) -> None:
@@ -60,7 +64,7 @@ def test_the_seed_page_on_one_line_is_kept_with_its_pieces_named(seed_text: str,
     line = _one_line(seed_text)
     [explanation] = explain_lines(MODEL, line)
     record = explanation_record(explanation)
-    assert record["label"] == "content" and record["pieces"] == len(pieces_of(line))
+    assert record["label"] == "content" and record["pieces"] == len(pieces_of(line)[0])
     [page] = seed_pages
     gold = "\n".join(text for text, label in zip(page.lines, page.labels.tolist()) if label == 1)
     assert word_scores(MODEL.clean(line), gold).f1 > 0.5

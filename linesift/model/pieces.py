@@ -41,23 +41,39 @@ def page_sized_lines(stats: PageStats) -> np.ndarray:
     return np.flatnonzero((words > LONG_LINE_WORDS) & (words >= PAGE_SHARE * page_words[stats.page_of_line]))
 
 
-def pieces_of(line: str) -> list[str]:
+def pieces_of(line: str) -> tuple[list[str], list[int]]:
     """``line`` cut at its sentence ends into pieces of at most :data:`PIECE_WORDS` whitespace-separated words, or into
-    :data:`MAX_PIECES` runs of such pieces when they are more."""
+    :data:`MAX_PIECES` runs of such pieces when they are more; and the words of each piece."""
     pieces: list[str] = []
+    words_of: list[int] = []
     for sentence in _SENTENCE_END.split(line.strip()):
         words = sentence.split()
         if len(words) <= PIECE_WORDS:
             pieces.append(sentence)  # most sentences: kept as they are, not split and joined again
-        else:
-            pieces.extend(" ".join(words[start : start + PIECE_WORDS]) for start in range(0, len(words), PIECE_WORDS))
+            words_of.append(len(words))
+            continue
+        for start in range(0, len(words), PIECE_WORDS):
+            pieces.append(" ".join(words[start : start + PIECE_WORDS]))
+            words_of.append(min(PIECE_WORDS, len(words) - start))
     if len(pieces) > MAX_PIECES:
         size = -(-len(pieces) // MAX_PIECES)
-        pieces = [" ".join(pieces[start : start + size]) for start in range(0, len(pieces), size)]
-    return pieces
+        starts = range(0, len(pieces), size)
+        pieces = [" ".join(pieces[start : start + size]) for start in starts]
+        words_of = [sum(words_of[start : start + size]) for start in starts]
+    return pieces, words_of
 
 
-def with_pieces(page: Page, lines: np.ndarray) -> tuple[Page, np.ndarray]:
-    """``page`` (pages joined in one, each apart) with each of its ``lines`` replaced by its pieces, in its block;
-    and, for each line of the new page, the line of ``page`` it comes from."""
-    return page.expanded({line: pieces_of(page.lines[line]) for line in lines.tolist()})
+def with_pieces(page: Page, lines: np.ndarray) -> tuple[Page, np.ndarray, np.ndarray]:
+    """``page`` (pages joined in one, each apart) with each of its ``lines`` replaced by its pieces, in its block; for
+    each line of the new page, the line of ``page`` it comes from; and the words of each piece (0 for the other lines).
+    Words are counted a space apart, as a reader counts them: the model's count weighs a URL's parts or a script's
+    tokens as many words, and such pieces then outweighed the prose (word F1 of pages on one line, development
+    sites: 0.020 lower on Markdown and on html-text's text with script leftovers)."""
+    cut = {line: pieces_of(page.lines[line]) for line in lines.tolist()}
+    pieced, line_of = page.expanded({line: pieces for line, (pieces, _) in cut.items()})
+    words = np.zeros(len(pieced))
+    firsts = np.searchsorted(line_of, lines)  # each line's first piece: line_of is sorted
+    for line, first in zip(lines.tolist(), firsts.tolist()):
+        counts = cut[line][1]
+        words[first : first + len(counts)] = counts
+    return pieced, line_of, words

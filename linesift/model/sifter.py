@@ -220,15 +220,10 @@ class Sifter:
     def _pieces_scores(self, units: Page, long: np.ndarray, rule: float | None) -> tuple[np.ndarray, np.ndarray]:
         """The P(content) of each of the ``long`` lines of ``units``, the mean of its pieces' weighted by their words,
         scored with the pieces in its place (see :mod:`linesift.model.pieces`); and the number of its pieces."""
-        pieced, line_of = with_pieces(units, long)
+        pieced, line_of, words = with_pieces(units, long)
         p = self._scored(pieced, rule, read_pieces=False).p
-        # Words a space apart, as a reader counts them: the model's count weighs a URL's parts or a script's tokens as
-        # many words, and its pieces then outweighed the prose (word F1 of pages on one line, development sites: 0.020
-        # lower on Markdown and on html-text's text with script leftovers).
-        words = np.fromiter((len(line.split()) for line in pieced.lines), dtype=np.float64, count=len(pieced))
-        mean = (np.bincount(line_of, weights=p * words, minlength=len(units))
-                / np.bincount(line_of, weights=words, minlength=len(units)))
-        return mean[long], np.bincount(line_of, minlength=len(units))[long]
+        weighted = np.bincount(line_of, weights=p * words, minlength=len(units))[long]
+        return weighted / np.bincount(line_of, weights=words, minlength=len(units))[long], np.bincount(line_of)[long]
 
     def probabilities(self, page: Page, structure: Structure | None = None) -> np.ndarray:
         """P(content) of every line of ``page`` (a :class:`Page`, with its ``structure`` for a model of HTML pages),
