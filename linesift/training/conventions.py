@@ -23,13 +23,13 @@ chosen by a hash of its id and renderer, so the corpus keeps its size and every 
 from __future__ import annotations
 
 import hashlib
-import re
 import textwrap
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 import numpy as np
 
+from linesift.training.align import tokens
 from linesift.training.data import BLANK, LabelledPage
 
 AS_RENDERED = "blank-lines"
@@ -40,9 +40,9 @@ INDENTED_COLUMNS = 76
 # ``indented`` and ``one-line`` are left out so that the evaluation has layouts no model has seen.
 MIX = {AS_RENDERED: 4, "no-blank-lines": 4, "wrapped": 2}
 ONE_LINE = "one-line"
-# A page on one line is content when this share of its words are content words (linesift.training.align's rule).
+# A page on one line is content when this share of its words (the benchmark's tokens) are content words, as
+# linesift.training.align labels a line.
 ONE_LINE_CONTENT_SHARE = 0.5
-_WORD = re.compile(r"\w+")
 
 
 def _without_blank_lines(page: LabelledPage) -> LabelledPage:
@@ -79,7 +79,7 @@ def _on_one_line(page: LabelledPage) -> LabelledPage:
     rows = np.flatnonzero(page.labels != BLANK)
     if not len(rows):
         return page
-    words = np.array([len(_WORD.findall(page.lines[row])) for row in rows.tolist()])
+    words = np.array([len(tokens(page.lines[row])) for row in rows.tolist()])
     content = words[page.labels[rows] == 1].sum() >= ONE_LINE_CONTENT_SHARE * max(words.sum(), 1)
     return replace(page, lines=[" ".join(page.lines[row].strip() for row in rows.tolist())],
                    labels=np.array([int(content)], dtype=np.int8))
