@@ -7,8 +7,9 @@
 
 Every line of every page in ``seeds/`` is labelled by both models, each page cut as ``predict`` cuts it.
 Prints the share of lines with the same label, the largest difference in P(content), the largest
-difference in any weight, each model's in-sample content precision and recall, and the library versions
-each was trained with. Exits 1 when fewer than 99.9% of the lines get the same label.
+difference in any weight, the fields in which the two model files differ (the library versions aside), each
+model's in-sample content precision and recall, and the library versions each was trained with. Exits 1 when fewer
+than 99.9% of the lines get the same label.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from typing import get_args
 import numpy as np
 
 from linesift import load_model
-from linesift.model.modelfile import save_model
+from linesift.model.modelfile import model_to_dict, save_model
 from linesift.model.segment import Page
 from linesift.model.sifter import ModelInput, Sifter
 from linesift.model.structure import Structure
@@ -46,6 +47,14 @@ def _decisions(model: Sifter, pages: list[Page], structures: list[Structure] | N
             keeps.append(decision.keep(page)[filled])
             probabilities.append(decision.p[filled])
     return np.concatenate(keeps), np.concatenate(probabilities)
+
+
+def _differing_fields(a: object, b: object, path: str = "") -> list[str]:
+    """The paths of the fields two model files hold differently, ``versions`` aside (weights count as one field)."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        return [field for key in sorted(set(a) | set(b), key=str) if path or key != "versions"
+                for field in _differing_fields(a.get(key), b.get(key), f"{path}/{key}")]
+    return [] if a == b else [path.lstrip("/")]
 
 
 def main() -> int:
@@ -81,6 +90,9 @@ def main() -> int:
     print(f"{len(kept_a):,} lines of {len(pages):,} pages: the same label on {same:.5%} "
           f"({int(np.sum(kept_a != kept_b)):,} differ); largest P(content) difference {np.abs(p_a - p_b).max():.2e}; "
           f"largest weight difference {weights:.2e}")
+    differing = _differing_fields(model_to_dict(shipped), model_to_dict(trained))
+    print("the two files are the same but for the library versions they name" if not differing
+          else f"the two files differ in: {', '.join(differing)}")
     for name, model in (("built-in", shipped), ("compared", trained)):
         info = model.metadata.get("training", {}).get("in_sample", {})
         print(f"{name}: in-sample content precision {info.get('content_precision')}, recall {info.get('content_recall')}; "

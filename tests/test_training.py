@@ -6,6 +6,7 @@ import dataclasses
 import gzip
 import itertools
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -16,8 +17,8 @@ from linesift.model.features import page_features
 from linesift.model.ngrams import ngram_features
 from linesift.model.pagestats import PageStats
 from linesift.model.segment import Page
-from linesift.training.data import LabelledPage, parse_page
-from linesift.training.pipeline import training_pages
+from linesift.training.data import LabelledPage, data_files, data_sha256, load_pages, parse_page
+from linesift.training.pipeline import in_sample_report, training_pages
 from linesift.training.train import (
     PAGES_PER_TASK,
     LineTable,
@@ -64,6 +65,20 @@ def test_builtin_model_was_trained_with_the_default_parameters() -> None:
     assert set(model.metadata["training"]["files"]) == {
         "000_bbcd66fa357995a9.jsonl", "wcxb-dev.html-text.jsonl.gz", "wcxb-dev.html-text-scripts.jsonl.gz",
         "wcxb-dev.markdown.jsonl.gz", "wcxb-dev.resiliparse.jsonl.gz"}
+
+
+@pytest.mark.parametrize(("model_input", "folder"), [("text", SEEDS), ("html", SEEDS / "html")])
+def test_builtin_models_record_the_in_sample_figures_of_todays_rules(model_input: str, folder: Path) -> None:
+    """`linesift train` writes the in-sample figures of the rules that decide lines when it runs: a change to those
+    rules leaves a built-in file that retraining no longer reproduces until its figures are written again."""
+    model = load_model(input=model_input)
+    labelled = load_pages(data_files([folder]))
+    assert data_sha256(data_files([folder])) == model.metadata["training"]["data_sha256"]
+    report = in_sample_report(model, labelled)
+    recorded = model.metadata["training"]["in_sample"]
+    # Other BLAS kernels may round a sum differently and move a line or two across a cut: no more than this.
+    assert report.content.precision == pytest.approx(recorded["content_precision"], abs=1e-5)
+    assert report.content.recall == pytest.approx(recorded["content_recall"], abs=1e-5)
 
 
 def test_the_second_pass_is_fitted_on_the_columns_it_scores(seed_pages: list[LabelledPage]) -> None:

@@ -21,7 +21,7 @@ from linesift.training.data import (
     describe_files,
     load_pages,
 )
-from linesift.training.evaluate import keeps_report
+from linesift.training.evaluate import LineReport, keeps_report
 from linesift.training.excerpts import with_excerpts
 from linesift.training.progress import Progress, no_progress
 from linesift.training.train import TrainingParams, prepare, train_examples
@@ -58,14 +58,8 @@ def train_from_files(paths: Sequence[Path], params: TrainingParams = TrainingPar
     pages = training_pages(labelled, params)
     examples = prepare(pages, params.n_folds, n_jobs, progress)
     model = train_examples(examples, params, n_jobs, progress)
-    # In-sample: the lines the model keeps when it cleans each labelled page as the files have it, all at once
-    # (so not counted page by page).
     progress("scoring the training pages", 0, None)
-    given = [Page.from_lines(page.lines) for page in labelled]
-    structures = [page.structure for page in labelled if page.structure is not None]
-    decisions = model.decide_many(given, structures=structures if model.input == "html" else None)
-    report = keeps_report(labelled, [decision.keep(page) for page, decision in zip(given, decisions)],
-                          model.threshold)
+    report = in_sample_report(model, labelled)
     model.metadata = {
         "training": {
             "data_sha256": data_sha256(files),
@@ -80,6 +74,16 @@ def train_from_files(paths: Sequence[Path], params: TrainingParams = TrainingPar
         "versions": library_versions(),
     }
     return model
+
+
+def in_sample_report(model: Sifter, labelled: Sequence[LabelledPage]) -> LineReport:
+    """What a model file records as its in-sample figures: the lines ``model`` keeps when it cleans each labelled page
+    as the files have it, by the rules that decide lines today, scored against the labels (all pages at once, so not
+    counted page by page)."""
+    given = [Page.from_lines(page.lines) for page in labelled]
+    structures = [page.structure for page in labelled if page.structure is not None]
+    decisions = model.decide_many(given, structures=structures if model.input == "html" else None)
+    return keeps_report(labelled, [decision.keep(page) for page, decision in zip(given, decisions)], model.threshold)
 
 
 def training_info(model: Sifter) -> dict:
