@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 from dataclasses import replace
 from pathlib import Path
@@ -16,6 +17,7 @@ from linesift.model.dom import parse_html_page
 from linesift.model.structure import markup_names_blocks
 
 runner = CliRunner()
+WCXB_HTML = Path(__file__).parent / "fixtures" / "wcxb" / "html"
 HTML_MODEL = load_model(input="html")
 ARTICLE = ("The committee met on Tuesday to discuss the new budget, and after a long debate it agreed to fund "
            "the library's extended opening hours for another year.")
@@ -142,6 +144,30 @@ def test_the_library_refuses_html_to_a_text_model_and_bytes() -> None:
         HTML_MODEL.clean_html(PAGE.encode())  # type: ignore[arg-type]
     labels = {line.text: line.label for line in HTML_MODEL.predict_html(PAGE)}
     assert labels[ARTICLE] == "content" and labels["Home"] == labels["New bus routes announced"] == "noise"
+
+
+def test_clean_html_many_cleans_each_page_as_clean_html_does() -> None:
+    """Real pages, a page left to the model of text and an empty one, in one call: each as clean_html cleans it alone."""
+    pages = [gzip.decompress(path.read_bytes()).decode("utf-8") for path in sorted(WCXB_HTML.glob("*.html.gz"))]
+    pages += [BARE_PAGE, PAGE, "<html><body></body></html>"]
+    cleaned = HTML_MODEL.clean_html_many(iter(pages))
+    assert cleaned == [HTML_MODEL.clean_html(page) for page in pages]
+    assert "Zig" in cleaned[0] and ARTICLE in cleaned[-2] and cleaned[-1] == ""
+
+
+@pytest.mark.parametrize("value", [PAGE, PAGE.encode(), bytearray(PAGE.encode())], ids=["str", "bytes", "bytearray"])
+def test_clean_html_many_refuses_a_single_page(value: object) -> None:
+    with pytest.raises(TypeError) as error:
+        HTML_MODEL.clean_html_many(value)  # type: ignore[arg-type]
+    assert str(error.value) == (f"clean_html_many takes an iterable of pages, not a {type(value).__name__} object "
+                                "(that would clean each character as a page): use clean_html(html) for one page")
+
+
+def test_clean_html_many_refuses_bytes_among_pages_and_a_model_of_text() -> None:
+    with pytest.raises(TypeError, match="an HTML page must be str, not bytes: decode it first"):
+        HTML_MODEL.clean_html_many([PAGE, PAGE.encode()])  # type: ignore[list-item]
+    with pytest.raises(ValueError, match="this model reads text only"):
+        load_model().clean_html_many([PAGE])
 
 
 def test_an_html_page_over_the_limit_is_refused_before_it_is_parsed() -> None:
