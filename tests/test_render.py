@@ -47,6 +47,17 @@ def test_soup_puts_every_text_node_on_a_line_without_scripts_styles_or_noscript(
     assert split_lines(render_html(html, "soup")) == ["Fillet", "On the", "Surface", "menu, click", "Fillet", "."]
 
 
+def test_text_nodes_keeps_every_text_node_scripts_and_styles_included() -> None:
+    script = "\n".join(f"call{i}();" for i in range(SCRIPT_LINES + 5)) + "\n" + "x" * (SCRIPT_LINE_CHARS + 50)
+    html = (f"<html><head><title>Fillet</title><style>p {{ color: red; }}\r\n.a {{}}</style></head><body>"
+            f"<script>{script}</script><p>On the <b>Surface</b> menu\u2028click.</p><!-- a comment -->"
+            "<noscript>Enable JavaScript</noscript></body></html>").encode()
+    # What a scraper taking every text node saves: the whole script, its longest line uncut, and no comment.
+    assert split_lines(render_html(html, "text-nodes")) == [
+        "Fillet", "p { color: red; }", ".a {}", *script.split("\n"), "On the", "Surface", "menu\u2028click.",
+        "Enable JavaScript"]
+
+
 def test_html_text_scripts_keeps_each_script_line_where_the_script_was_inside_its_tags() -> None:
     html = (b'<html><head><script type="application/ld+json">{"@context": "https://schema.org"}</script></head>'
             b"<body><p>Before</p><script>var a = 1;\n\n  window.x = a;\n</script><p>After</p>"
@@ -55,6 +66,15 @@ def test_html_text_scripts_keeps_each_script_line_where_the_script_was_inside_it
     assert lines == ['<script type="application/ld+json">{"@context": "https://schema.org"}</script>', "Before",
                      "<script>var a = 1;", "window.x = a;</script>", "After", '<script src="app.js"></script>']
     assert "window.x" not in render_html(html, "html-text")
+
+
+def test_html_text_scripts_keeps_style_sheets_inside_their_tags_too() -> None:
+    html = (b'<html><head><style media="all">body { margin: 0; }\n.nav { display: flex; }</style></head>'
+            b"<body><p>Text</p><style>.a{color:red}</style></body></html>")
+    lines = [line for line in split_lines(render_html(html, "html-text-scripts")) if line.strip()]
+    assert lines == ['<style media="all">body { margin: 0; }', ".nav { display: flex; }</style>", "Text",
+                     "<style>.a{color:red}</style>"]
+    assert "margin" not in render_html(html, "html-text")
 
 
 def test_html_text_scripts_keeps_the_start_of_a_long_script() -> None:

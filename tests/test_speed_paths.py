@@ -159,7 +159,7 @@ def test_pages_scored_together_score_as_alone() -> None:
     alone = [model.decide(page) for page in pages]
     for together, single in zip(model.scored(Page.join(pages)).decisions(), alone):
         np.testing.assert_allclose(together.p, single.p, rtol=0, atol=1e-9)
-        assert together.cut == pytest.approx(single.cut, abs=1e-12)
+        assert together.cut == pytest.approx(single.cut, abs=1e-9)  # a cut is one of the p above, as exact
     texts = [page.text for page in pages]
     assert model.clean_many(texts) == [model.clean(text) for text in texts]
 

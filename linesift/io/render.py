@@ -11,11 +11,11 @@ renders ``<noscript>`` content, as a scraper without JavaScript sees it: Discour
 their posts there. ``trafilatura``'s ``html2txt`` is kept for comparison only: it joins the
 whole page into one line, so no line can be told from another.
 
-``html-text-scripts`` is html-text's rendering with the text of every ``<script>`` left where the
-script was, one line of it per line, inside the script's own tags: inline JavaScript and JSON-LD
+``html-text-scripts`` is html-text's rendering with the text of every ``<script>`` and ``<style>`` left where
+it was, one line of it per line, inside the element's own tags: inline JavaScript, JSON-LD and style sheets
 among the page's lines, as scrapers that keep every text node, or its markup, leave them (the seed
 page is such a text). A model that never
-saw such leftovers keeps them, and the lines next to them. Only the start of each script is kept
+saw such leftovers keeps them, and the lines next to them. Only the start of each script and style sheet is kept
 (see ``SCRIPT_LINES``): what a model learns from them is in their first lines.
 
 ``soup`` is BeautifulSoup's text with every text node on a line of its own, as the most common scraping
@@ -23,6 +23,12 @@ recipe writes a page (``get_text("\\n", strip=True)`` once scripts, styles, temp
 removed): a link or a ``<b>`` inside a sentence is a line of its own, so sentences come in pieces, and a
 blank line is rare (inside a node, as in a ``<pre>``). Like inscriptis's, its text is for evaluating on a
 layout no model learns from (``linesift eval --unseen``).
+
+``text-nodes`` is every text node of the whole document on lines of its own, the ``<title>``, scripts, style sheets
+and JSON data included, as a scraper that takes every text node saves a page (lxml's ``itertext``, Scrapy's
+``//text()``, a regular expression stripping the tags): whole style sheets and script bundles, a line of a megabyte
+among them, and no tags around them. No model learns from it; it is for evaluating on such text (``linesift eval
+--unseen``).
 
 ``markdown`` is markdownify's Markdown of the whole page: ``#`` headings, ``* `` bullets,
 ``[text](url)`` links, tables as ``| cell |`` rows. Scrapers that feed language models often emit
@@ -43,6 +49,7 @@ from resiliparse.extract.html2text import extract_plain_text
 from resiliparse.parse.html import HTMLTree
 
 from linesift.io.text import bom_encoding, mostly_utf8
+from linesift.model.segment import split_lines
 from linesift.mojibake import repair_double_encoding
 
 if TYPE_CHECKING:
@@ -58,7 +65,7 @@ META_SNIFF_BYTES = 4096
 # them. Above this share of the first bytes the input is not a page.
 MAX_CONTROL_SHARE = 0.05
 CONTROL_SNIFF_BYTES = 4096
-# html-text-scripts keeps a script's first lines, each cut to a length: minified bundles are single
+# html-text-scripts keeps a script's or style sheet's first lines, each cut to a length: minified bundles are single
 # lines of a megabyte. Whole scripts made a corpus 2.3 times the size that trained a model no better
 # (docs/corpus.md).
 SCRIPT_LINES = 20
@@ -172,20 +179,20 @@ def _html_text_with_scripts(html: str) -> str:
     from lxml.html import Element
 
     tree = html_text.parse_html(html)
-    for script in list(tree.iter("script")):
+    for element in list(tree.iter("script", "style")):
         block = Element("div")
-        lines = [line.strip() for line in (script.text or "").splitlines() if line.strip()][:SCRIPT_LINES]
+        lines = [line.strip() for line in (element.text or "").splitlines() if line.strip()][:SCRIPT_LINES]
         lines = [line[:SCRIPT_LINE_CHARS] for line in lines]
-        # The script's own tags around its text, as text that keeps every node's markup has them.
-        attributes = "".join(f' {name}="{value}"' for name, value in script.attrib.items())[:SCRIPT_LINE_CHARS]
-        lines = [f"<script{attributes}>" + (lines[0] if lines else ""), *lines[1:]]
-        lines[-1] += "</script>"
+        # The element's own tags around its text, as text that keeps every node's markup has them.
+        attributes = "".join(f' {name}="{value}"' for name, value in element.attrib.items())[:SCRIPT_LINE_CHARS]
+        lines = [f"<{element.tag}{attributes}>" + (lines[0] if lines else ""), *lines[1:]]
+        lines[-1] += f"</{element.tag}>"
         for line in lines:
             paragraph = Element("p")
             paragraph.text = line
             block.append(paragraph)
-        block.tail = script.tail
-        script.getparent().replace(script, block)
+        block.tail = element.tail
+        element.getparent().replace(element, block)
     return _html_text(tree)
 
 
@@ -206,6 +213,15 @@ def _soup(html: str) -> str:
     for element in soup.find_all(SOUP_DROPPED):
         element.decompose()
     return soup.get_text("\n", strip=True)
+
+
+def _text_nodes(html: str) -> str:
+    from lxml.html import HTMLParser, fromstring
+
+    # As UTF-8 bytes, as linesift.model.dom parses pages: lxml refuses a str that declares an encoding.
+    parser = HTMLParser(encoding="utf-8", huge_tree=True, remove_comments=True, remove_pis=True)
+    root = fromstring(html.encode("utf-8", "replace"), parser=parser)
+    return "\n".join(line.strip() for node in root.itertext() for line in split_lines(node) if line.strip())
 
 
 def _trafilatura(html: str) -> str:
@@ -260,6 +276,7 @@ RENDERERS: dict[str, Callable[[str], str]] = {
     "trafilatura": _trafilatura,
     "markdown": _markdown,
     "soup": _soup,
+    "text-nodes": _text_nodes,
 }
 
 
