@@ -36,13 +36,14 @@ class ReadLines:
         return groups_of_lines(repeat_groups(self.units), self.unit_of_row)
 
 
-def read_lines(filled: Page, rows: np.ndarray, text: bool) -> ReadLines:
-    """How the passes read ``filled``, a page's non-blank lines (``rows``, their indexes in the page). ``text``: False
-    for an HTML page's blocks, which are never wrapped at a width."""
+def read_lines(filled: Page, rows: np.ndarray, may_be_wrapped: bool) -> ReadLines:
+    """How the passes read ``filled``, a page's non-blank lines (``rows``, their indexes in the page).
+    ``may_be_wrapped``: False for lines never hard-wrapped at a width, an HTML page's blocks and the pieces of a line
+    holding most of its page (see :mod:`linesift.model.pieces`)."""
     stats = PageStats(filled)
     blocks = fenced_blocks(stats)
     wrapped = np.full(len(rows), -1, dtype=np.int64)
-    if text:
+    if may_be_wrapped:
         wrapped = wrapped_paragraphs(stats, rows)
         wrapped[blocks >= 0] = -1  # a code block's lines are its own
     if (wrapped < 0).all():

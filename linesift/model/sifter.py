@@ -182,7 +182,7 @@ class Sifter:
         text holding most of its page scores as its pieces do (see :mod:`linesift.model.pieces`), unless
         ``read_pieces`` is False (the pieces themselves)."""
         filled, rows = page.non_blank()
-        read = read_lines(filled, rows, structure is None and read_pieces)  # pieces are never wrapped lines
+        read = read_lines(filled, rows, may_be_wrapped=structure is None and read_pieces)
         stats, units, unit_of_row = read.stats, read.units, read.unit_of_row
         first_input = DenseFeatures.of(units)
         # No matrix is built: the n-gram part is a sum of coefficients, and the neighbours' columns are

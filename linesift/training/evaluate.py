@@ -109,7 +109,7 @@ def page_views(pages: Sequence[LabelledPage], drop_repeats: bool = True) -> list
     for page in pages:
         segmented = Page.from_lines(page.lines)
         filled, rows = segmented.non_blank()
-        read = read_lines(filled, rows, page.structure is None)
+        read = read_lines(filled, rows, may_be_wrapped=page.structure is None)
         words = np.zeros(len(segmented))
         words[rows] = read.stats.words_per_line
         repeats = np.full(len(segmented), -1, dtype=np.int64)
