@@ -228,6 +228,33 @@ def test_the_development_sites_leave_the_final_check_fifth_out(builtin_model: Si
     assert {page.id for page in checked.pages} == set(sites)  # the stub holds out every page it is given
 
 
+def test_unseen_pages_keep_to_the_sites_asked_for_and_are_never_fitted_on(
+        seed_labels_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    seed = json.loads(seed_labels_path.read_text(encoding="utf-8"))
+    sites = [f"site{k}.example" for k in range(3)]
+    data, unseen = tmp_path / "sites.jsonl", tmp_path / "unseen.jsonl"
+    data.write_text("".join(json.dumps({**seed, "id": site, "domain": site}) + "\n" for site in sites), encoding="utf-8")
+    unseen.write_text("".join(json.dumps({**seed, "id": f"{site} unseen", "domain": site, "renderer": "other"}) + "\n"
+                              for site in sites), encoding="utf-8")
+    final_check = {site for site, fold in fold_of_groups(set(sites)).items() if fold == FINAL_CHECK_FOLD}
+    document = json.loads((Path(evaluation.__file__).parents[1] / "model" / "default_model.json").read_text(encoding="utf-8"))
+    document["training"] = {"files": {"sites.jsonl": hashlib.sha256(data.read_bytes()).hexdigest()}, "params": {}}
+    model_path = tmp_path / "model.json"
+    model_path.write_text(json.dumps(document), encoding="utf-8")
+    every_id = set(sites) | {f"{site} unseen" for site in sites}
+    seed_pages_renderer = load_pages([data])[0].renderer
+    stub_cross_validation(monkeypatch, every_id)
+    fitted_on: list[set[tuple[str, str]]] = []
+    stubbed_fit = evaluation.fold_models
+    monkeypatch.setattr(evaluation, "fold_models", lambda pages, *a, **k: fitted_on.append(
+        {(page.group, page.renderer) for page in pages}) or stubbed_fit(pages, *a, **k))
+    result = evaluate([data], [unseen], load_model(model_path), EvalOptions(sites="development"))
+    development = [site for site in sites if site not in final_check]
+    assert fitted_on == [{(site, seed_pages_renderer) for site in development}]  # never the unseen pages
+    assert [page.id for page in result.pages] == [*development, *(f"{site} unseen" for site in development)]
+    assert result.cross_validation is not None and result.cross_validation.unseen_pages == len(development)
+
+
 def test_splitting_sites_of_data_the_model_never_saw_is_refused(builtin_model: Sifter, news_with_gold_text: Path) -> None:
     with pytest.raises(evaluation.EvaluationError, match="--sites development splits the sites"):
         evaluate([news_with_gold_text], [], builtin_model, EvalOptions(sites="development"))

@@ -65,6 +65,14 @@ class Line:
     repeats_line: int | None = None
 
 
+def kept_lines(p: np.ndarray, cut: float, blank: np.ndarray, repeats: np.ndarray) -> np.ndarray:
+    """Per line of a page: whether it is content, given its P(content) ``p``, the page's ``cut``, which lines are
+    ``blank`` and the lines' ``repeats`` (see :class:`Decision`)."""
+    keep = (p >= cut) & ~blank
+    keep[later_copies(keep, repeats)[0]] = False
+    return keep
+
+
 @dataclass(frozen=True, slots=True)
 class Decision:
     """A page's P(content) per line, its cut and its repeated lines: a line is content when it is not blank,
@@ -76,9 +84,7 @@ class Decision:
     repeats: np.ndarray  # per line, its group of equal lines or SAYS_TWICE (see repeat_groups), -1 for neither
 
     def keep(self, page: Page) -> np.ndarray:
-        keep = (self.p >= self.cut) & ~page.blank
-        keep[later_copies(keep, self.repeats)[0]] = False
-        return keep
+        return kept_lines(self.p, self.cut, page.blank, self.repeats)
 
     def repeated(self, page: Page) -> np.ndarray:
         """Per line: the index of the content line above that a line reaching the cut repeats (its own when it says

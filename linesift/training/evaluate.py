@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import compress
 from pathlib import Path
 
 import numpy as np
@@ -17,7 +18,7 @@ import numpy as np
 from linesift.model.cuts import cuts
 from linesift.model.reading import read_lines
 from linesift.model.segment import Page
-from linesift.model.sifter import Decision, Sifter, join_kept
+from linesift.model.sifter import Sifter, kept_lines
 from linesift.training.baselines import HTML_EXTRACTORS, LINE_BASELINES, BaselineUnavailable
 from linesift.training.corpus import read_html
 from linesift.training.data import BLANK, LabelledPage
@@ -95,9 +96,10 @@ def model_probabilities(model: Sifter, pages: Sequence[LabelledPage], progress: 
 
 @dataclass(frozen=True, slots=True)
 class PageView:
-    """What deciding a labelled page's lines takes besides their probabilities, worked out once for every cut."""
+    """What deciding a labelled page's lines takes besides their probabilities, worked out once for every cut; not
+    the page's text, which an evaluation of every layout would hold twice."""
 
-    page: Page
+    blank: np.ndarray  # per line
     words: np.ndarray  # per line
     repeats: np.ndarray  # per line, its group of equal lines (see :func:`repeat_groups`)
 
@@ -115,7 +117,7 @@ def page_views(pages: Sequence[LabelledPage], drop_repeats: bool = True) -> list
         repeats = np.full(len(segmented), -1, dtype=np.int64)
         if drop_repeats:
             repeats[rows] = read.repeats()
-        views.append(PageView(segmented, words, repeats))
+        views.append(PageView(segmented.blank, words, repeats))
     return views
 
 
@@ -124,7 +126,7 @@ def lines_kept(pages: Sequence[LabelledPage], probabilities: Sequence[np.ndarray
     """The lines kept on each page given their ``probabilities``, as ``predict`` keeps them: cut at ``threshold``, or at
     each page's own cut when None, less the repeats of lines kept above. ``views``: the pages' :func:`page_views`."""
     views = page_views(pages) if views is None else views
-    return [Decision(p, float(cuts(p, view.words, view.page.bounds, threshold)[0]), view.repeats).keep(view.page)
+    return [kept_lines(p, float(cuts(p, view.words, np.array([0, len(p)]), threshold)[0]), view.blank, view.repeats)
             for view, p in zip(views, probabilities)]
 
 
@@ -233,7 +235,8 @@ class WordReport:
 
 def word_report(pages: Sequence[LabelledPage], keeps: Sequence[np.ndarray]) -> WordReport | None:
     """Word F1 of the kept lines against each page's gold text; None when no page has gold text."""
-    return word_report_of_texts(pages, [join_kept(Page.from_lines(page.lines), keep & (page.labels != BLANK))
+    # The kept lines one a line: the blank lines predict puts between blocks change none of their words.
+    return word_report_of_texts(pages, ["\n".join(compress(page.lines, keep & (page.labels != BLANK)))
                                         for page, keep in zip(pages, keeps)])
 
 

@@ -138,8 +138,10 @@ def evaluate(paths: Sequence[Path], unseen_paths: Sequence[Path], model: Sifter,
     check_model_input(pages, model.input, describe_files([*files, *unseen_files]))
     warning = check_scorable(pages, describe_files([*files, *unseen_files]))
     warnings = [] if warning is None else [warning]
-    pages, n_trainable = _of_sites(pages, n_trainable, options.sites, training_params(model).n_folds)
-    pages, probabilities, cross_validation = _scored(pages, n_trainable, model, files, unseen_files, options, progress)
+    sites = _Sites(options.sites, {page.group for page in pages}, training_params(model).n_folds)
+    pages, n_trainable = sites.of(pages, n_trainable)
+    pages, probabilities, cross_validation = _scored(pages, n_trainable, model, files, unseen_files, sites, options,
+                                                     progress)
     warnings += _little_markup_warning(pages)
     y, p = labelled_lines(pages, probabilities)
     threshold = model.threshold
@@ -172,8 +174,11 @@ def _little_markup_warning(pages: list[LabelledPage]) -> list[str]:
 
 
 def _scored(pages: list[LabelledPage], n_trainable: int, model: Sifter, files: list[Path], unseen_files: list[Path],
-            options: EvalOptions, progress: Progress) -> tuple[list[LabelledPage], list[np.ndarray], CrossValidation | None]:
-    """The pages scored and their P(content): cross-validated when the model was trained on the first ``n_trainable``."""
+            sites: _Sites, options: EvalOptions,
+            progress: Progress) -> tuple[list[LabelledPage], list[np.ndarray], CrossValidation | None]:
+    """The pages scored and their P(content): cross-validated when the model was trained on the first ``n_trainable``
+    of ``pages``, the others read from ``unseen_files`` (of ``sites``). Takes ``pages`` over: the list loses those
+    others while the fits run."""
     if not trained_on(model, files):
         if unseen_files and trained_on(model, unseen_files):
             raise EvaluationError("the model was trained on the --unseen data: give data it never saw, "
@@ -186,13 +191,19 @@ def _scored(pages: list[LabelledPage], n_trainable: int, model: Sifter, files: l
     params = training_params(model)
     max_folds = 1 if options.sites == "final-check" else options.max_folds
     # Fold models learn from the pages as training lays them out. They score the pages as the files have them,
-    # or in each layout asked for: copies never learnt from, made once the fits' memory is given back.
+    # or in each layout asked for: copies never learnt from, made once the fits' memory is given back. The pages
+    # only scored are let go during the fits and read again after them: text keeping every script whole took the
+    # final check over 4 GB.
+    groups = {page.group for page in pages}
+    del pages[n_trainable:]
     try:
-        models = fold_models(training_pages(pages[:n_trainable], params), params, options.n_jobs, max_folds=max_folds,
-                             progress=progress, groups={page.group for page in pages})
+        models = fold_models(training_pages(pages, params), params, options.n_jobs, max_folds=max_folds,
+                             progress=progress, groups=groups)
     except ValueError as error:
         raise EvaluationError(str(error)) from error
     return_freed_memory()
+    if unseen_files:
+        pages += sites.of(load_pages(unseen_files, progress), 0)[0]
     scored = _laid_out(pages, options.conventions)
     probabilities, held_out = held_out_probabilities(scored, models, progress)
     if max_folds is not None:
@@ -210,13 +221,22 @@ def _laid_out(pages: list[LabelledPage], conventions: Sequence[str]) -> list[Lab
     return [in_convention(page, convention) for convention in conventions for page in pages] if conventions else pages
 
 
-def _of_sites(pages: list[LabelledPage], n_trainable: int, sites: Sites, n_folds: int) -> tuple[list[LabelledPage], int]:
-    """The pages to evaluate on and how many of them come first to learn from: the development sites alone, or all."""
-    if sites != "development":
-        return pages, n_trainable
-    fold_of_group = fold_of_groups({page.group for page in pages}, n_folds)
-    keep = [i for i, page in enumerate(pages) if fold_of_group[page.group] != FINAL_CHECK_FOLD]
-    return [pages[i] for i in keep], sum(i < n_trainable for i in keep)
+@dataclass(frozen=True, slots=True)
+class _Sites:
+    """The sites to evaluate on, of all the ``groups`` (sites) of the pages read, dealt into ``n_folds`` folds."""
+
+    sites: Sites
+    groups: set[str]
+    n_folds: int
+
+    def of(self, pages: list[LabelledPage], n_trainable: int) -> tuple[list[LabelledPage], int]:
+        """The ``pages`` to evaluate on and how many of them come first to learn from: the development sites alone,
+        or all."""
+        if self.sites != "development":
+            return pages, n_trainable
+        fold_of_group = fold_of_groups(self.groups, self.n_folds)
+        keep = [i for i, page in enumerate(pages) if fold_of_group[page.group] != FINAL_CHECK_FOLD]
+        return [pages[i] for i in keep], sum(i < n_trainable for i in keep)
 
 
 def _curve(pages: list[LabelledPage], probabilities: list[np.ndarray], views: list[PageView], keeps: list[np.ndarray],

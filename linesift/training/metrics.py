@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 from typing import NamedTuple
@@ -22,7 +23,7 @@ def word_counts(text: str) -> Counter[str]:
 
 def word_scores(predicted: str, reference: str) -> WordScores:
     """Multiset word precision, recall and F1; an empty side scores 0 (both empty scores 1)."""
-    pred, ref = word_counts(predicted), word_counts(reference)
+    pred, ref = word_counts(predicted), _reference_counts(reference)
     n_pred, n_ref = sum(pred.values()), sum(ref.values())
     if n_pred == 0 and n_ref == 0:
         return WordScores(1.0, 1.0, 1.0)
@@ -31,3 +32,10 @@ def word_scores(predicted: str, reference: str) -> WordScores:
     recall = overlap / n_ref if n_ref else 0.0
     f1 = 2 * precision * recall / (precision + recall) if overlap else 0.0
     return WordScores(precision, recall, f1)
+
+
+@functools.lru_cache(maxsize=4096)
+def _reference_counts(reference: str) -> Counter[str]:
+    """``word_counts`` of a gold text, read once: an evaluation scores each page's gold against many extractions
+    (every layout of the page, every cut of the precision-recall curve). Never changed by its callers."""
+    return word_counts(reference)
