@@ -9,7 +9,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from linesift.model.cuts import MIN_PAGE_CUT, cuts, page_cuts
+from linesift.model.cuts import MAX_CUT_WORDS, MIN_PAGE_CUT, cuts, page_cuts
 from linesift.model.segment import Page
 from linesift.model.sifter import Sifter
 
@@ -55,6 +55,15 @@ def test_a_sure_page_is_cut_higher_than_a_doubtful_one() -> None:
     sure = page_cuts(np.array([0.99, 0.98, 0.4]), words, np.array([0, 3]))[0]
     doubtful = page_cuts(np.array([0.6, 0.3, 0.3]), words, np.array([0, 3]))[0]
     assert sure > 0.45 and doubtful < 0.35  # the sure page drops its 0.4 line; the doubtful one keeps its 0.3 lines
+
+
+def test_a_page_sized_line_in_doubt_does_not_pull_its_page_cut_down() -> None:
+    # Three paragraphs of an article and a framework's state on one line, 50,000 words at P 0.27. Counted whole, the
+    # line's 13,500 expected content words would outweigh the article, and the best cut would keep it (0.21).
+    p, words = np.array([0.9, 0.85, 0.9, 0.27]), np.array([60.0, 60.0, 60.0, 50_000.0])
+    cut = page_cuts(p, words, np.array([0, 4]))[0]
+    assert 0.27 < cut < 0.85
+    assert cut == page_cuts(p, np.minimum(words, MAX_CUT_WORDS), np.array([0, 4]))[0]
 
 
 def test_a_page_without_words_or_lines_gets_the_floor() -> None:

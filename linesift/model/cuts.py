@@ -19,14 +19,19 @@ from linesift.model.arrays import argsort_within_pages, max_within_pages
 
 # Lines below this are never kept, whatever the page: a page the model finds no content in keeps nothing.
 MIN_PAGE_CUT = 0.2
+# A line counts at most this many words toward its page's cut: about the longest paragraph. A page-sized line of a
+# framework's state or a style sheet (50,000 words at P 0.27) otherwise weighed more than the rest of the page
+# together, pulled the cut down to MIN_PAGE_CUT and was kept.
+MAX_CUT_WORDS = 256
 
 
 def page_cuts(p: np.ndarray, words: np.ndarray, bounds: np.ndarray) -> np.ndarray:
     """The cut of every page whose lines are ``bounds[k]:bounds[k + 1]``, from each line's ``p`` and ``words``.
 
     Half the highest expected word F1 that keeping a page's most probable lines reaches, and at least
-    ``MIN_PAGE_CUT``.
+    ``MIN_PAGE_CUT``; each line's words count up to ``MAX_CUT_WORDS``.
     """
+    words = np.minimum(words, MAX_CUT_WORDS)
     n_pages = len(bounds) - 1
     page = np.repeat(np.arange(n_pages), np.diff(bounds))
     order = argsort_within_pages(-p, bounds)  # each page's lines, most probable first
