@@ -216,11 +216,11 @@ def _soup(html: str) -> str:
 
 
 def _text_nodes(html: str) -> str:
-    from lxml.html import HTMLParser, fromstring
+    from linesift.model.dom import parse_tree  # lxml, as linesift.model.dom parses pages
 
-    # As UTF-8 bytes, as linesift.model.dom parses pages: lxml refuses a str that declares an encoding.
-    parser = HTMLParser(encoding="utf-8", huge_tree=True, remove_comments=True, remove_pis=True)
-    root = fromstring(html.encode("utf-8", "replace"), parser=parser)
+    root = parse_tree(html)
+    if root is None:
+        return ""
     return "\n".join(line.strip() for node in root.itertext() for line in split_lines(node) if line.strip())
 
 

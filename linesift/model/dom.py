@@ -156,6 +156,13 @@ def _parser() -> HTMLParser:
     return HTMLParser(encoding="utf-8", huge_tree=True, remove_comments=True, remove_pis=True)
 
 
+def parse_tree(html: str) -> _Element | None:
+    """The element tree of the HTML page ``html`` as libxml2's HTML parser builds it, comments left out; None when
+    it holds no element."""
+    # As UTF-8 bytes: lxml refuses a str that declares an encoding; unpaired surrogates become U+FFFD.
+    return fromstring(html.encode("utf-8", "replace"), parser=_parser())
+
+
 def _opened(element: _Element, tag: str, parent: _Open, grandparent: _Open) -> _Open:
     """``element``, a block, open inside ``parent`` (itself inside ``grandparent``)."""
     # One call for all its attributes: most blocks have none, and a dict answers the rest without lxml.
@@ -190,10 +197,8 @@ def parse_html_page(html: str) -> HtmlPage:
     out = _Lines()
     if not html.strip():
         return out.page()
-    # As UTF-8 bytes: lxml refuses a str that declares an encoding; unpaired surrogates become U+FFFD.
-    parser = _parser()
-    root = fromstring(html.encode("utf-8", "replace"), parser=parser)
-    if any(error.type_name == _TOO_DEEP for error in parser.error_log):
+    root = parse_tree(html)
+    if any(error.type_name == _TOO_DEEP for error in _parser().error_log):  # the log of the parse just done
         return _rendered_lines(html)
     if root is None:  # no element at all
         return out.page()
