@@ -610,7 +610,7 @@ def _reasons_table(title: str, explanation: LineExplanation | PassExplanation) -
 
 def _print_explanation(explanation: LineExplanation) -> None:
     repeat = "" if explanation.copy_note is None else f": it {explanation.copy_note}"
-    out.print(Text(f"line {explanation.number}: {explanation.label} (P(content) {explanation.p_content:.3f}, "
+    out.print(Text(f"line {_number(explanation)}: {explanation.label} (P(content) {explanation.p_content:.3f}, "
                    f"page cut {explanation.cut:.3f}){repeat}", style="bold"))
     if explanation.code_block is not None:
         start, end = explanation.code_block
@@ -620,9 +620,6 @@ def _print_explanation(explanation: LineExplanation) -> None:
         start, end = explanation.paragraph
         out.print(f"in the paragraph wrapped over lines {start} to {end}: the paragraph is read as one line, its "
                   "reasons below, and kept or dropped whole")
-    if explanation.pieces is not None:
-        out.print(f"holds most of its page's words: its P(content) is the mean of its {explanation.pieces} pieces' (its "
-                  "sentences, scored in its place), weighted by their words; the reasons below are the line's own")
     out.print(Text(visible(explanation.text)), soft_wrap=True)
     if explanation.first_pass is None:
         out.print("a blank line: it only separates blocks and is never content")
@@ -630,6 +627,11 @@ def _print_explanation(explanation: LineExplanation) -> None:
     out.print(_reasons_table("decision (second pass): for and against content", explanation))
     first = explanation.first_pass
     out.print(_reasons_table(f"first pass (P(content) {first.p_content:.3f}), read by the second pass", first))
+
+
+def _number(explanation: LineExplanation) -> str:
+    """A line's number, and a piece's as its line's and its own: 3.2 for the second piece of line 3."""
+    return str(explanation.number) + ("" if explanation.piece is None else f".{explanation.piece}")
 
 
 def _explanations_table(explanations: list[LineExplanation]) -> Table:
@@ -643,8 +645,7 @@ def _explanations_table(explanations: list[LineExplanation]) -> Table:
         label = e.label if e.copy_note is None else f"{e.label}: {e.copy_note}"
         label += "" if e.code_block is None else f" (code block {e.code_block[0]}-{e.code_block[1]})"
         label += "" if e.paragraph is None else f" (paragraph {e.paragraph[0]}-{e.paragraph[1]})"
-        label += "" if e.pieces is None else f" (mean of {e.pieces} pieces)"
-        table.add_row(str(e.number), f"{e.p_content:.2f}", label, Text(shown), _reason_lines(e.reasons_for), _reason_lines(e.reasons_against))
+        table.add_row(_number(e), f"{e.p_content:.2f}", label, Text(shown), _reason_lines(e.reasons_for), _reason_lines(e.reasons_against))
     return table
 
 
@@ -652,7 +653,8 @@ def _explanations_table(explanations: list[LineExplanation]) -> Table:
 def explain(
     file: Annotated[str, typer.Argument(help="File to explain, read as predict reads it; '-' reads stdin.")],
     line: Annotated[Optional[int], typer.Option("--line", help=(
-        "Explain only this line (1-based, numbered as predict --format jsonl or --spans number them), with the first pass's reasons."))] = None,
+        "Explain only this line (1-based, numbered as predict --format jsonl or --spans number them), with the first pass's reasons; "
+        "a line holding most of its page, each of its pieces."))] = None,
     record: Annotated[Optional[int], typer.Option("--record", min=1, help=(
         "For JSONL, WARC and Parquet input: explain the page of this record (1-based, as predict's messages number them)."))] = None,
     input_format: InputFormatOption = "auto",
@@ -682,11 +684,12 @@ def explain(
     scorer, structure = _scorer_of(page, model, html_model_path)
     explanations = explain_lines(scorer, page.text, top, threshold, structure)
     if line is not None:
-        if not 1 <= line <= len(explanations):
-            fail(f"--line {line} is out of range: {page.where} has {len(explanations)} line(s)")
-        explanations = [explanations[line - 1]]
+        lines = explanations[-1].number if explanations else 0
+        if not 1 <= line <= lines:
+            fail(f"--line {line} is out of range: {page.where} has {lines} line(s)")
+        explanations = [explanation for explanation in explanations if explanation.number == line]
     try:
-        _show_explanations(explanations, output_format, whole=line is not None)
+        _show_explanations(explanations, output_format, whole=line is not None and len(explanations) == 1)
         sys.stdout.flush()
     except BrokenPipeError:  # `explain ... | head`: stop as predict does
         _silence_stdout()

@@ -35,7 +35,7 @@ from linesift.model.ngrams import (
 )
 from linesift.model.pagestats import PageStats
 from linesift.model.segment import Page
-from linesift.model.sifter import Label, ModelInput, Scored, Sifter
+from linesift.model.sifter import Label, ModelInput, Scored, Sifter, line_numbers
 from linesift.model.structure import COLUMNS as STRUCTURE_COLUMNS
 from linesift.model.structure import SECTION_COLUMNS, Structure, line_tokens, token_bucket, token_scores
 
@@ -88,8 +88,9 @@ class LineExplanation:
     code_block: tuple[int, int] | None = None
     # The same for the hard-wrapped paragraph the line is in, read as one line (see linesift.model.wrapping).
     paragraph: tuple[int, int] | None = None
-    # The pieces a line holding most of its page was scored as: its P(content) is their mean (linesift.model.pieces).
-    pieces: int | None = None
+    # For a piece of a line holding most of its page, its number among the line's pieces, from 1 (see
+    # linesift.model.pieces).
+    piece: int | None = None
 
     @property
     def copy_note(self) -> str | None:
@@ -306,12 +307,13 @@ def explain_lines(model: Sifter, text: str, top: int = DEFAULT_TOP, threshold: f
     filled = scored.stats.n_lines
     row_of_line = np.full(len(page), -1, dtype=np.int64)  # the passes' row of each non-blank line
     row_of_line[scored.rows] = scored.unit_of_row
-    code_block_lines, paragraph_lines = _line_spans(scored.code_blocks), _line_spans(scored.paragraphs)
+    numbers, pieces = line_numbers(page)
+    code_block_lines, paragraph_lines = _line_spans(scored.code_blocks, numbers), _line_spans(scored.paragraphs, numbers)
     explanations = []
     for i, line in enumerate(page.lines):
         p = float(scored.p[i])
         if page.blank[i]:
-            explanations.append(LineExplanation(i + 1, line, "noise", p, cut, (), (), None))
+            explanations.append(LineExplanation(numbers[i], line, "noise", p, cut, (), (), None))
             continue
         row = int(row_of_line[i])
 
@@ -325,20 +327,20 @@ def explain_lines(model: Sifter, text: str, top: int = DEFAULT_TOP, threshold: f
         first_for, first_against = _strongest(first_terms[row], first_names, first_input[row],
                                               [reason for reason in extra if reason is not None], top, missing)
         reasons_for, reasons_against = _strongest(second_terms[row], second_names, second_input[row], [], top, missing)
-        repeats_line = int(repeated[i]) + 1 if repeated[i] >= 0 else None
+        repeats_line = numbers[repeated[i]] if repeated[i] >= 0 else None
         explanations.append(LineExplanation(
-            i + 1, line, "content" if kept[i] else "noise", p, cut, reasons_for,
+            numbers[i], line, "content" if kept[i] else "noise", p, cut, reasons_for,
             reasons_against, PassExplanation(float(scored.p_first[row]), first_for, first_against), repeats_line,
             code_block_lines.get(int(scored.code_blocks[i])), paragraph_lines.get(int(scored.paragraphs[i])),
-            int(scored.pieces[i]) or None,
+            pieces[i] or None,
         ))
     return explanations
 
 
-def _line_spans(groups: np.ndarray) -> dict[int, tuple[int, int]]:
-    """The first and last line numbers (1-based) of each group of lines (``groups``, -1 for none)."""
+def _line_spans(groups: np.ndarray, numbers: list[int]) -> dict[int, tuple[int, int]]:
+    """The first and last line numbers (``numbers``, one per line) of each group of lines (``groups``, -1 for none)."""
     spans: dict[int, tuple[int, int]] = {}
-    for number, group in enumerate(groups.tolist(), start=1):
+    for number, group in zip(numbers, groups.tolist()):
         if group >= 0:
             spans[group] = (spans[group][0], number) if group in spans else (number, number)
     return spans
@@ -361,8 +363,8 @@ def explanation_record(explanation: LineExplanation) -> dict:
         record["code_block"] = list(explanation.code_block)
     if explanation.paragraph is not None:
         record["paragraph"] = list(explanation.paragraph)
-    if explanation.pieces is not None:
-        record["pieces"] = explanation.pieces
+    if explanation.piece is not None:
+        record["piece"] = explanation.piece
     if explanation.first_pass is not None:
         record["first_pass"] = {
             "p_content": round(explanation.first_pass.p_content, 6),

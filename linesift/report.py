@@ -90,12 +90,13 @@ def _line_html(line: Line, explanation: LineExplanation) -> str:
     notes = ("" if explanation.copy_note is None else f" \u00b7 {explanation.copy_note}") + (
         "" if block is None else f" \u00b7 the mean of code block {block[0]}\u2013{block[1]}") + (
         "" if paragraph is None else f" \u00b7 paragraph {paragraph[0]}\u2013{paragraph[1]}, read as one line") + (
-        "" if explanation.pieces is None else f" \u00b7 the mean of its {explanation.pieces} pieces")
+        "" if explanation.piece is None else f" \u00b7 piece {explanation.piece} of line {explanation.number}")
     verdict = (f"{'kept' if kept else 'dropped'} \u00b7 P(content) {line.p_content:.2f} (page cut {explanation.cut:.2f})"
                f"{notes} \u00b7 first pass {explanation.first_pass.p_content:.2f}")
-    why = (f'<span class="why" role="tooltip" id="w{line.number}"><b>{verdict}</b>'
+    anchor = f"w{line.number}" + ("" if line.piece is None else f"-{line.piece}")
+    why = (f'<span class="why" role="tooltip" id="{anchor}"><b>{verdict}</b>'
            f"{_reason_items(explanation.reasons_for, False)}{_reason_items(explanation.reasons_against, True)}</span>")
-    return (f'<div class="l {"k" if kept else "d"}" tabindex="0" aria-describedby="w{line.number}" '
+    return (f'<div class="l {"k" if kept else "d"}" tabindex="0" aria-describedby="{anchor}" '
             f'style="--p:{shade}">{text}{why}</div>')
 
 
@@ -146,7 +147,7 @@ def write_report(path: str | os.PathLike[str], model: Sifter, text: str, thresho
     """
     check_report_size(text)
     explanations = explain_lines(model, text, top, threshold, structure)
-    lines = [Line(e.number, e.text, e.label, e.p_content, e.repeats_line) for e in explanations]
+    lines = [Line(e.number, e.text, e.label, e.p_content, e.repeats_line, e.piece) for e in explanations]
     cut = explanations[0].cut if explanations else None  # an empty page has no cut
     with atomic_writer(Path(path)) as out:
         out.write(render_report(lines, explanations, cut, title))

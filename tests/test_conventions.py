@@ -21,6 +21,7 @@ from linesift.training.conventions import (
     in_convention,
     mix_convention,
     training_mix,
+    with_pieces_joined,
 )
 from linesift.training.data import BLANK, LabelledPage
 from linesift.training.excerpts import MAX_LINES, PLAIN_PER_PAGE, excerpts, with_excerpts
@@ -107,11 +108,19 @@ def test_every_convention_but_one_line_keeps_the_labels_of_a_real_page(seed_page
 
 
 def test_one_line_joins_the_page_and_labels_it_by_its_content_words(seed_pages) -> None:
+    """A page on one line is read as its pieces when it holds enough words, each piece labelled by its lines' words;
+    the pieces joined again are the line, labelled by the page's words."""
     seed = seed_pages[0]
-    [line] = in_convention(seed, ONE_LINE).lines
+    pieced = in_convention(seed, ONE_LINE)
+    assert pieced.read_as_text() is pieced  # already read as cleaning reads it
+    [line] = with_pieces_joined(pieced).lines
     assert line.split() == " ".join(seed.lines).split()
-    # The seed page's content lines hold 437 of its 1,106 words: on one line it is mostly noise.
-    assert in_convention(seed, ONE_LINE).labels.tolist() == [0]
+    assert pieced.continued is not None and pieced.continued.sum() == len(pieced.lines) - 1
+    # Its pieces labelled content hold 439 of its 848 words a space apart: joined, the line is content.
+    assert with_pieces_joined(pieced).labels.tolist() == [1]
+    content_words = _words([piece for piece, y in zip(pieced.lines, pieced.labels.tolist()) if y == 1])
+    gold_words = _words([text for text, y in zip(seed.lines, seed.labels.tolist()) if y == 1])
+    assert abs(len(content_words) - len(gold_words)) < 0.1 * len(gold_words)
     menu = LabelledPage("menu", ["Home", "", "News and more news from town", LONG], np.array([0, BLANK, 0, 1], dtype=np.int8))
     assert in_convention(menu, ONE_LINE).labels.tolist() == [1]  # LONG's words are most of the page's
     mostly_menu = replace(menu, labels=np.array([0, BLANK, 0, 0], dtype=np.int8))

@@ -16,6 +16,7 @@ from linesift.limits import (
     check_report_size,
 )
 from linesift.model.modelfile import load_model
+from linesift.model.pieces import MAX_PIECES
 from linesift.model.sifter import Sifter
 
 MB = 1_000_000
@@ -71,9 +72,11 @@ def test_report_limit_at_its_edges() -> None:
 def test_a_5_mb_line(model: Sifter) -> None:
     text = PROSE * (5 * MB // len(PROSE))
     lines = model.predict_lines(text)
-    assert len(lines) == 1 and lines[0].text == text
-    assert 0.0 <= lines[0].p_content <= 1.0
-    assert model.clean(text) in ("", text)
+    # A page on one line is read as its pieces (linesift.model.pieces): they are the line, a space apart.
+    assert {line.number for line in lines} == {1} and 1 < len(lines) <= MAX_PIECES
+    assert " ".join(line.text for line in lines) == text
+    assert all(0.0 <= line.p_content <= 1.0 for line in lines)
+    assert all(run in text for run in model.clean(text).split("\n"))
 
 
 def test_200k_one_character_lines(model: Sifter) -> None:

@@ -6,6 +6,7 @@ import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 
+from linesift.model.pieces import MAX_PIECES
 from linesift.model.segment import NONBLANK_PER_BLANK, Page, normalize_newlines, split_lines
 
 
@@ -128,12 +129,16 @@ def test_offsets_on_the_seed(seed_text: str, seed_pages) -> None:
 
 
 def test_a_ten_megabyte_line() -> None:
+    """A line holding its page is cut into pieces (linesift.model.pieces): at most MAX_PIECES, in its block."""
     line = "word " * (2 * 1024 * 1024)  # 10 MiB, no terminator
     page = Page.from_text("head\r\n" + line + "\rtail")
-    assert page.lines == ["head", line, "tail"]
-    assert page.starts.tolist() == [0, 5, 5 + len(line) + 1]
-    assert page.text[page.starts[1] : page.ends[1]] == line
-    assert page.block_ids.tolist() == [0, 1, 2]  # no blank line: each line is a block
+    assert page.lines[0] == "head" and page.lines[-1] == "tail"
+    pieces = len(page.lines) - 2
+    assert " ".join(page.lines[1:-1]) == line and MAX_PIECES // 2 < pieces <= MAX_PIECES
+    assert page.starts[1] == 5 and page.starts[-1] == 5 + len(line) + 1
+    assert page.text[page.starts[1] : page.ends[-2]] == line
+    assert page.block_ids.tolist() == [0, *[1] * pieces, 2]  # no blank line: each line is a block, its pieces in it
+    assert page.continued.sum() == pieces - 1
 
 
 # --- invariants ---------------------------------------------------------------------------------

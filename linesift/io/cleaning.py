@@ -4,7 +4,7 @@ A document is plain text or HTML bytes: rendered first to text, with the rendere
 was trained on, or parsed into blocks with their markup for the model of HTML pages. The result is
 the cleaned text and, on request, per-line spans ``[start, end, p_content]`` into the document's own text, the way RedPajama-V2 stores line-level quality signals: offsets are
 Python string indices (Unicode code points) into the text as given, line terminators excluded, one
-span per line including blank ones.
+span per line including blank ones, or per piece of a line holding most of its page (see :mod:`linesift.model.pieces`).
 """
 
 from __future__ import annotations
@@ -14,6 +14,8 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import cast
+
+import numpy as np
 
 from linesift.explain import drop_reasons
 from linesift.io.html import parse, render
@@ -80,9 +82,25 @@ def _decided(text: str, page: Page, decision: Decision, spans: bool, lines: bool
     keep = decision.keep(page)
     found = None
     if spans:
-        found = [(start, end, round(prob, P_CONTENT_DIGITS)) for (start, end), prob in zip(line_spans(text), decision.p.tolist())]
+        found = [(start, end, round(prob, P_CONTENT_DIGITS)) for start, end, prob in zip(*piece_spans(text, page), decision.p.tolist())]
     cut = round(decision.cut, P_CONTENT_DIGITS) if spans else None
-    return Cleaned(join_kept(page, keep), found, cut, text_lines=int((~page.blank).sum()), kept_lines=int(keep.sum()))
+    # Counted in lines of the text: a line cut into pieces is kept when any of them is.
+    text_line = np.cumsum(~page.continued)
+    return Cleaned(join_kept(page, keep), found, cut, text_lines=len(np.unique(text_line[~page.blank])),
+                   kept_lines=len(np.unique(text_line[keep])))
+
+
+def piece_spans(text: str, page: Page) -> tuple[list[int], list[int]]:
+    """The start and end in ``text`` of each line of ``page``, its segmentation (:meth:`Page.from_text`): a line's,
+    or a piece's of a line holding most of its page (see :mod:`linesift.model.pieces`)."""
+    spans = line_spans(text)
+    if not page.continued.any():
+        return [start for start, _ in spans], [end for _, end in spans]
+    text_line = np.cumsum(~page.continued) - 1
+    line_starts = np.array([start for start, _ in spans], dtype=np.int64)[text_line]
+    within = page.starts - page.starts[np.flatnonzero(~page.continued)][text_line]
+    starts = line_starts + within
+    return starts.tolist(), (starts + page.ends - page.starts).tolist()
 
 
 def document_text(document: Document, parse_html: bool = False) -> tuple[str, Structure | None, str | None]:

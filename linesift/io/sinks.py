@@ -91,6 +91,8 @@ def _line_record(line: Line) -> dict:
                     "p_content": round(line.p_content, P_CONTENT_DIGITS)}
     if line.repeats_line is not None:
         record["repeats_line"] = line.repeats_line
+    if line.piece is not None:
+        record["piece"] = line.piece
     return record
 
 

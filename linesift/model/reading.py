@@ -38,14 +38,17 @@ class ReadLines:
 
 def read_lines(filled: Page, rows: np.ndarray, may_be_wrapped: bool) -> ReadLines:
     """How the passes read ``filled``, a page's non-blank lines (``rows``, their indexes in the page).
-    ``may_be_wrapped``: False for lines never hard-wrapped at a width, an HTML page's blocks and the pieces of a line
-    holding most of its page (see :mod:`linesift.model.pieces`)."""
+    ``may_be_wrapped``: False for lines never hard-wrapped at a width, an HTML page's blocks. The pieces of a line
+    holding most of its page (see :mod:`linesift.model.pieces`) are never read as wrapped: they were one line."""
     stats = PageStats(filled)
     blocks = fenced_blocks(stats)
     wrapped = np.full(len(rows), -1, dtype=np.int64)
     if may_be_wrapped:
         wrapped = wrapped_paragraphs(stats, rows)
         wrapped[blocks >= 0] = -1  # a code block's lines are its own
+        pieces = filled.continued.copy()
+        pieces[:-1] |= filled.continued[1:]
+        wrapped[pieces] = -1
     if (wrapped < 0).all():
         return ReadLines(stats, stats, np.arange(len(rows)), blocks, wrapped)
     # The passes read a wrapped paragraph as the one line it was, the lines the model learnt paragraphs from.

@@ -5,8 +5,10 @@ tabs and NUL stay inside their line. A final line terminator does not open an ex
 Blank lines (only whitespace) separate blocks and are kept, so output keeps the page's structure. A page
 that hardly uses blank lines (WET records, many scrapers: one block per line) has each line as a block:
 there, a run of lines says nothing about blocks, and a page-long "block" would make every line look alike.
-Several pages can be joined into one :class:`Page` and scored at once (see :meth:`Page.join`): the
-per-call cost of the vectorised features is then paid once per batch instead of once per page.
+A line holding most of its page (a page whose line breaks became spaces) is cut into its sentences, each a line of
+the page continuing the line before it in the text (see :mod:`linesift.model.pieces`). Several pages can be joined
+into one :class:`Page` and scored at once (see :meth:`Page.join`): the per-call cost of the vectorised features is
+then paid once per batch instead of once per page.
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ from dataclasses import dataclass
 from itertools import chain, compress
 
 import numpy as np
+
+from linesift.model.pieces import page_sized_lines, pieces_of
 
 _LINE_BREAK = re.compile(r"\r\n?")
 # A page separates its blocks with blank lines when it has at least one blank line per this many non-blank
@@ -49,9 +53,10 @@ def split_lines(text: str) -> list[str]:
 class Page:
     """A page as lines, with the offsets that let features run over the whole text at once.
 
-    ``text`` is the lines joined by ``\\n``; line ``i`` spans ``text[starts[i]:ends[i]]``. A page joined
-    from several (:meth:`join`) holds the lines ``bounds[k]:bounds[k + 1]`` of the ``k``-th; features
-    that look at neighbours or at the whole page stay within those bounds.
+    ``text`` is the lines joined by ``\\n``, but for a ``continued`` line (a piece of a line of the text, see
+    :mod:`linesift.model.pieces`), which follows the line before after a space or tab of that line; line ``i`` spans
+    ``text[starts[i]:ends[i]]``. A page joined from several (:meth:`join`) holds the lines ``bounds[k]:bounds[k + 1]``
+    of the ``k``-th; features that look at neighbours or at the whole page stay within those bounds.
     """
 
     lines: list[str]
@@ -61,16 +66,30 @@ class Page:
     blank: np.ndarray
     block_ids: np.ndarray
     bounds: np.ndarray
+    continued: np.ndarray  # per line: it continues the line before in the text, of which it is a piece
 
     @classmethod
-    def from_lines(cls, lines: list[str]) -> Page:
-        return cls._of(lines, "\n".join(lines))
+    def from_lines(cls, lines: list[str], continued: np.ndarray | None = None) -> Page:
+        """The page of ``lines``, each on a line of its own but those ``continued`` (pieces, as :meth:`from_text`
+        cuts them), which follow the line before a space apart."""
+        if continued is None or not continued.any():
+            return cls._of(lines, "\n".join(lines))
+        text = "".join(chain.from_iterable((" " if joined else "\n", line) for line, joined in zip(lines, continued.tolist())))
+        return cls._of(lines, text[1:], continued=continued)
 
     @classmethod
     def from_text(cls, text: str) -> Page:
+        """The lines of ``text``, those holding most of the page cut into their pieces (see :mod:`linesift.model.pieces`)."""
         # The page text is the input itself (newlines normalised), so it is not joined again.
         body = _body(text)
-        return cls._of([], "") if body is None else cls._of(body.split("\n"), body)
+        if body is None:
+            return cls._of([], "")
+        page = cls._of(body.split("\n"), body)
+        pieced = laid_out(page.lines, page.ends - page.starts)
+        if pieced is None:
+            return page
+        lines, line_of = pieced
+        return cls._of(lines, body, continued=continues(line_of))
 
     @classmethod
     def join(cls, pages: list[Page]) -> Page:
@@ -82,24 +101,28 @@ class Page:
             return cls._of(lines, "", np.concatenate(([0], np.cumsum(sizes))))
         lengths = np.concatenate([page.ends - page.starts for page in filled])
         blank = np.concatenate([page.blank for page in filled])
-        return cls._of(lines, "\n".join(page.text for page in filled), np.concatenate(([0], np.cumsum(sizes))), lengths, blank)
+        continued = np.concatenate([page.continued for page in filled])
+        return cls._of(lines, "\n".join(page.text for page in filled), np.concatenate(([0], np.cumsum(sizes))), lengths, blank,
+                       continued=continued)
 
     @classmethod
     def _of(cls, lines: list[str], text: str, bounds: np.ndarray | None = None, lengths: np.ndarray | None = None,
-            blank: np.ndarray | None = None, block_ids: np.ndarray | None = None) -> Page:
-        """The page of ``lines``, given ``text``, their join by ``\\n``, the ``bounds`` of the pages joined in
-        it, and the lines' ``lengths``, ``blank`` flags and ``block_ids`` when they are known already."""
+            blank: np.ndarray | None = None, block_ids: np.ndarray | None = None,
+            continued: np.ndarray | None = None) -> Page:
+        """The page of ``lines``, given ``text`` (see :class:`Page`), the ``bounds`` of the pages joined in it, and the
+        lines' ``lengths``, ``blank`` flags, ``block_ids`` and ``continued`` flags when they are known already."""
         n = len(lines)
         bounds = np.array([0, n], dtype=np.int64) if bounds is None else bounds
         if lengths is None or blank is None:
             lengths = np.fromiter(map(len, lines), dtype=np.int64, count=n)
             # A line is blank when it is empty or all whitespace: what ``not line.strip()`` says, mapped in C.
             blank = (lengths == 0) | np.fromiter(map(str.isspace, lines), dtype=bool, count=n)
+        continued = np.zeros(n, dtype=bool) if continued is None else continued
         ends = np.cumsum(lengths + 1) - 1
         starts = ends - lengths
         if block_ids is None:
-            block_ids = _block_ids(blank, bounds)
-        return cls(lines, text, starts, ends, blank, block_ids, bounds)
+            block_ids = _block_ids(blank, bounds, continued)
+        return cls(lines, text, starts, ends, blank, block_ids, bounds, continued)
 
     def non_blank(self) -> tuple[Page, np.ndarray]:
         """The non-blank lines alone, as a page joined from the same pages (its ``bounds``) with the same
@@ -111,7 +134,7 @@ class Page:
         rows = np.flatnonzero(~self.blank)
         lines = list(compress(self.lines, ~self.blank))
         page = Page._of(lines, "\n".join(lines), np.searchsorted(rows, self.bounds), (self.ends - self.starts)[rows],
-                        np.zeros(len(rows), dtype=bool), self.block_ids[rows])
+                        np.zeros(len(rows), dtype=bool), self.block_ids[rows], self.continued[rows])
         return page, rows
 
     def merged(self, groups: np.ndarray) -> tuple[Page, np.ndarray]:
@@ -129,19 +152,9 @@ class Page:
         block_ids = self.block_ids[firsts]
         in_block = block_ids >= 0
         block_ids[in_block] = np.unique(block_ids[in_block], return_inverse=True)[1]
-        merged = Page._of(lines, "\n".join(lines), np.searchsorted(firsts, self.bounds), block_ids=block_ids)
+        merged = Page._of(lines, "\n".join(lines), np.searchsorted(firsts, self.bounds), block_ids=block_ids,
+                          continued=self.continued[firsts])
         return merged, np.cumsum(opens) - 1
-
-    def expanded(self, parts: dict[int, list[str]]) -> tuple[Page, np.ndarray]:
-        """This page with each line numbered in ``parts`` replaced by its lines there, in its block; and the index
-        here of each line of the new page. Each page joined in this one keeps its lines apart (its ``bounds``)."""
-        counts = np.ones(len(self), dtype=np.int64)
-        for line, lines in parts.items():
-            counts[line] = len(lines)
-        lines = [part for number, line in enumerate(self.lines) for part in parts.get(number, (line,))]
-        starts = np.concatenate(([0], np.cumsum(counts)))
-        expanded = Page._of(lines, "\n".join(lines), starts[self.bounds], block_ids=np.repeat(self.block_ids, counts))
-        return expanded, np.repeat(np.arange(len(self)), counts)
 
     def split(self, values: np.ndarray) -> list[np.ndarray]:
         """``values``, one per line, cut into one array per page joined in this one."""
@@ -151,9 +164,29 @@ class Page:
         return len(self.lines)
 
 
-def _block_ids(blank: np.ndarray, bounds: np.ndarray) -> np.ndarray:
+def laid_out(lines: list[str], lengths: np.ndarray) -> tuple[list[str], np.ndarray] | None:
+    """``lines``, one page's, with each line holding most of the page cut into its pieces (see
+    :mod:`linesift.model.pieces`), and the index in ``lines`` of each line of the result; None when no line is."""
+    long = page_sized_lines(lines, lengths)
+    if not long:
+        return None
+    counts = np.ones(len(lines), dtype=np.int64)
+    cut = {index: pieces_of(lines[index]) for index in long}
+    for index, pieces in cut.items():
+        counts[index] = len(pieces)
+    return [piece for index, line in enumerate(lines) for piece in cut.get(index, (line,))], np.repeat(np.arange(len(lines)), counts)
+
+
+def continues(line_of: np.ndarray) -> np.ndarray:
+    """Per line of a page laid out by :func:`laid_out` (``line_of``, the line of the text each comes from): whether
+    it continues the line before, a piece of the same line."""
+    return np.concatenate(([False], line_of[1:] == line_of[:-1])) if len(line_of) else np.zeros(0, dtype=bool)
+
+
+def _block_ids(blank: np.ndarray, bounds: np.ndarray, continued: np.ndarray) -> np.ndarray:
     """The block of each line: a run of non-blank lines within one page, or each line alone on a page that
-    does not separate blocks with blank lines (see :data:`NONBLANK_PER_BLANK`); a blank line is in none (-1)."""
+    does not separate blocks with blank lines (see :data:`NONBLANK_PER_BLANK`); a blank line is in none (-1). The
+    pieces of a line of the text are in its block, and count as that one line."""
     n = len(blank)
     if not n:
         return np.zeros(0, dtype=np.int64)
@@ -161,7 +194,8 @@ def _block_ids(blank: np.ndarray, bounds: np.ndarray) -> np.ndarray:
     first_lines = bounds[:-1][bounds[:-1] < n]
     opens[first_lines] = ~blank[first_lines]
     blanks = np.add.reduceat(blank.astype(np.int64), first_lines)
+    text_lines = np.add.reduceat((~continued).astype(np.int64), first_lines)
     sizes = np.diff(np.append(first_lines, n))
-    unseparated = blanks * NONBLANK_PER_BLANK < sizes - blanks
-    opens |= ~blank & np.repeat(unseparated, sizes)
+    unseparated = blanks * NONBLANK_PER_BLANK < text_lines - blanks
+    opens |= ~blank & ~continued & np.repeat(unseparated, sizes)
     return np.where(blank, -1, np.cumsum(opens) - 1)

@@ -23,7 +23,6 @@ from linesift.model.features import DenseFeatures
 from linesift.model.linear import LinearScorer, sigmoid
 from linesift.model.ngrams import N_BUCKETS, ngram_scores
 from linesift.model.pagestats import PageStats
-from linesift.model.pieces import page_sized_lines, with_pieces
 from linesift.model.reading import read_lines
 from linesift.model.repeats import later_copies
 from linesift.model.segment import Page
@@ -56,13 +55,15 @@ BATCH_CHARS = 1 << 18
 class Line:
     """One line of a page with its decision: ``number`` is 1-based. A line that reached the cut and is noise
     repeats the content line numbered ``repeats_line``, or says its text twice when that is its own number (see
-    :mod:`linesift.model.repeats`)."""
+    :mod:`linesift.model.repeats`). A line holding most of its page is decided piece by piece (see
+    :mod:`linesift.model.pieces`): each of its pieces is a ``Line`` of its number, ``piece`` numbering them from 1."""
 
     number: int
     text: str
     label: Label
     p_content: float
     repeats_line: int | None = None
+    piece: int | None = None
 
 
 def kept_lines(p: np.ndarray, cut: float, blank: np.ndarray, repeats: np.ndarray) -> np.ndarray:
@@ -119,7 +120,6 @@ class Scored:
     repeats: np.ndarray  # per line of ``page``: its group of equal lines or SAYS_TWICE (see :func:`repeat_groups`)
     code_blocks: np.ndarray  # per line of ``page``: its fenced code block (see :mod:`linesift.model.fences`), -1 for none
     paragraphs: np.ndarray  # per line of ``page``: its hard-wrapped paragraph (see :mod:`linesift.model.wrapping`), or -1
-    pieces: np.ndarray  # per line of ``page``: the pieces its P(content) comes from (see :mod:`linesift.model.pieces`), or 0
     structure: Structure | None = None  # of the non-blank lines, for a model of HTML pages
 
     def decisions(self) -> list[Decision]:
@@ -182,13 +182,10 @@ class Sifter:
             raise ValueError(f"the structure has {len(structure)} lines, the page {len(page)}")
         return structure
 
-    def _scored(self, page: Page, rule: float | None, structure: Structure | None = None,
-                read_pieces: bool = True) -> Scored:
-        """:meth:`scored` with its arguments already checked: the one place a page's scores are computed. A line of
-        text holding most of its page scores as its pieces do (see :mod:`linesift.model.pieces`), unless
-        ``read_pieces`` is False (the pieces themselves)."""
+    def _scored(self, page: Page, rule: float | None, structure: Structure | None = None) -> Scored:
+        """:meth:`scored` with its arguments already checked: the one place a page's scores are computed."""
         filled, rows = page.non_blank()
-        read = read_lines(filled, rows, may_be_wrapped=structure is None and read_pieces)
+        read = read_lines(filled, rows, may_be_wrapped=structure is None)
         stats, units, unit_of_row = read.stats, read.units, read.unit_of_row
         first_input = DenseFeatures.of(units)
         # No matrix is built: the n-gram part is a sum of coefficients, and the neighbours' columns are
@@ -204,32 +201,18 @@ class Sifter:
         second_input = _second_features(units, first_input, p_first, structure)
         p = np.zeros(len(page))
         p_units = sigmoid(self.second.decision_from_parts(second_input))
-        pieces_of_unit = np.zeros(len(p_units), dtype=np.int64)
-        long = page_sized_lines(units) if structure is None and read_pieces else pieces_of_unit[:0]
-        if len(long):
-            p_units[long], pieces_of_unit[long] = self._pieces_scores(units.page, long, rule)
         # The lines of a fenced code block share their mean.
         p_rows = p_units[unit_of_row]
         p[rows] = with_group_means(p_rows, read.code_blocks, stats.lengths)
         code_blocks, paragraphs = np.full(len(page), -1, dtype=np.int64), np.full(len(page), -1, dtype=np.int64)
         code_blocks[rows], paragraphs[rows] = read.code_blocks, read.paragraphs
-        pieces = np.zeros(len(page), dtype=np.int64)
-        pieces[rows] = pieces_of_unit[unit_of_row]
         # Blank lines score 0.0 and hold no words: the cuts from the other lines alone are the same.
         page_cuts = cuts(p[rows], stats.words_per_line, filled.bounds, rule)
         repeats = np.full(len(page), -1, dtype=np.int64)
         if self.drop_repeats:
             repeats[rows] = read.repeats()
         return Scored(page, rows, unit_of_row, units, first_input, p_first, second_input, p, page_cuts, repeats,
-                      code_blocks, paragraphs, pieces, structure)
-
-    def _pieces_scores(self, units: Page, long: np.ndarray, rule: float | None) -> tuple[np.ndarray, np.ndarray]:
-        """The P(content) of each of the ``long`` lines of ``units``, the mean of its pieces' weighted by their words,
-        scored with the pieces in its place (see :mod:`linesift.model.pieces`); and the number of its pieces."""
-        pieced, line_of, words = with_pieces(units, long)
-        p = self._scored(pieced, rule, read_pieces=False).p
-        weighted = np.bincount(line_of, weights=p * words, minlength=len(units))[long]
-        return weighted / np.bincount(line_of, weights=words, minlength=len(units))[long], np.bincount(line_of)[long]
+                      code_blocks, paragraphs, structure)
 
     def probabilities(self, page: Page, structure: Structure | None = None) -> np.ndarray:
         """P(content) of every line of ``page`` (a :class:`Page`, with its ``structure`` for a model of HTML pages),
@@ -436,10 +419,25 @@ def _check_page(page: object) -> None:
 def decide_lines(page: Page, decision: Decision) -> list[Line]:
     """One :class:`Line` per line of ``page``, labelled as ``decision`` keeps it."""
     kept, repeated = decision.keep(page), decision.repeated(page)
+    numbers, pieces = line_numbers(page)
     return [
-        Line(i + 1, line, "content" if keep else "noise", float(prob), of + 1 if of >= 0 else None)
-        for i, (line, keep, prob, of) in enumerate(zip(page.lines, kept.tolist(), decision.p.tolist(), repeated.tolist()))
+        Line(number, line, "content" if keep else "noise", float(prob), numbers[of] if of >= 0 else None, piece or None)
+        for line, keep, prob, of, number, piece
+        in zip(page.lines, kept.tolist(), decision.p.tolist(), repeated.tolist(), numbers, pieces)
     ]
+
+
+def line_numbers(page: Page) -> tuple[list[int], list[int]]:
+    """Per line of ``page``: the number of its line in the text (from 1), and its number among the pieces of that
+    line (from 1), or 0 for a line that is not cut into pieces (see :mod:`linesift.model.pieces`)."""
+    numbers = np.cumsum(~page.continued)
+    if not page.continued.any():
+        return numbers.tolist(), [0] * len(page)
+    first_of_number = np.flatnonzero(~page.continued)
+    pieces = np.arange(len(page)) - first_of_number[numbers - 1] + 1
+    pieced = page.continued.copy()
+    pieced[:-1] |= page.continued[1:]
+    return numbers.tolist(), np.where(pieced, pieces, 0).tolist()
 
 
 def join_kept(page: Page, keep: np.ndarray) -> str:

@@ -29,6 +29,7 @@ from dataclasses import replace
 
 import numpy as np
 
+from linesift.model.segment import continues, laid_out
 from linesift.training.align import tokens
 from linesift.training.data import BLANK, LabelledPage
 
@@ -76,13 +77,44 @@ def _wrapper(width: int, indent: str = "") -> Callable[[LabelledPage], LabelledP
 
 
 def _on_one_line(page: LabelledPage) -> LabelledPage:
+    """The page on one line; read as its pieces when it holds enough words (see :mod:`linesift.model.pieces`), each
+    piece labelled by the lines its words come from."""
     rows = np.flatnonzero(page.labels != BLANK)
     if not len(rows):
         return page
-    words = np.array([len(tokens(page.lines[row])) for row in rows.tolist()])
-    content = words[page.labels[rows] == 1].sum() >= ONE_LINE_CONTENT_SHARE * max(words.sum(), 1)
-    return replace(page, lines=[" ".join(page.lines[row].strip() for row in rows.tolist())],
-                   labels=np.array([int(content)], dtype=np.int8))
+    line = " ".join(page.lines[row].strip() for row in rows.tolist())
+    pieced = laid_out([line], np.array([len(line)]))
+    if pieced is None:
+        words = np.array([len(tokens(page.lines[row])) for row in rows.tolist()])
+        content = words[page.labels[rows] == 1].sum() >= ONE_LINE_CONTENT_SHARE * max(words.sum(), 1)
+        return replace(page, lines=[line], labels=np.array([int(content)], dtype=np.int8))
+    pieces, line_of = pieced
+    # Pieces split the line between its words: each takes the next of them, with their lines' labels.
+    word_labels = np.concatenate([np.full(len(page.lines[row].split()), page.labels[row]) for row in rows.tolist()])
+    ends = np.cumsum([len(piece.split()) for piece in pieces])
+    return replace(page, lines=pieces, labels=_mostly_content(word_labels, ends), continued=continues(line_of))
+
+
+def _mostly_content(word_labels: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """Per run of words ending at each of ``ends`` (their labels ``word_labels``): 1 when most of them are content."""
+    counts = np.diff(ends, prepend=0)
+    content = np.add.reduceat((word_labels == 1).astype(np.int64), ends - counts)
+    return (content >= ONE_LINE_CONTENT_SHARE * counts).astype(np.int8)
+
+
+def with_pieces_joined(page: LabelledPage) -> LabelledPage:
+    """``page`` with the pieces of each line of its text joined into that line again, a space apart (see
+    :meth:`LabelledPage.read_as_text`), labelled content when most of its words are: the text that line tools read."""
+    if page.continued is None or not page.continued.any():
+        return page
+    line_of = np.cumsum(~page.continued) - 1
+    starts = np.flatnonzero(~page.continued)
+    lines = [" ".join(page.lines[start:end]) for start, end in zip(starts.tolist(), [*starts[1:].tolist(), len(page.lines)])]
+    words = np.array([len(line.split()) for line in page.lines])
+    content = np.bincount(line_of, weights=words * (page.labels == 1), minlength=len(lines))
+    labels = np.where(page.labels[starts] == BLANK, BLANK,
+                      content >= ONE_LINE_CONTENT_SHARE * np.maximum(np.bincount(line_of, weights=words), 1))
+    return replace(page, lines=lines, labels=labels.astype(np.int8), continued=None)
 
 
 CONVENTIONS: dict[str, Callable[[LabelledPage], LabelledPage]] = {

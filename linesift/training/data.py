@@ -15,11 +15,13 @@ import gzip
 import hashlib
 import json
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
+from linesift.model.segment import Page, continues, laid_out
 from linesift.model.structure import Structure
 from linesift.training.progress import Progress, no_progress
 
@@ -47,11 +49,26 @@ class LabelledPage:
     main_content: str | None = None
     convention: str = ""  # how the text is laid out (see linesift.training.conventions); "" as the file has it
     structure: Structure | None = None  # what the markup says of each line, for a page parsed from HTML
+    continued: np.ndarray | None = None  # per line: a piece of the line before's line of the text (see read_as_text)
 
     @property
     def group(self) -> str:
         """Pages of one site are held out together: a model must not be tested on a site it has seen."""
         return self.domain or self.id
+
+    def text_page(self) -> Page:
+        """The page of its lines, as the model scores it."""
+        return Page.from_lines(self.lines, self.continued)
+
+    def read_as_text(self) -> LabelledPage:
+        """This page as cleaning its text reads it (:meth:`Page.from_text`): a line holding most of the page cut into
+        its pieces (see :mod:`linesift.model.pieces`), each labelled as its line. A page parsed from HTML is its
+        blocks, read as they are."""
+        pieced = None if self.structure is not None else laid_out(self.lines, np.fromiter(map(len, self.lines), np.int64))
+        if pieced is None:
+            return self
+        lines, line_of = pieced
+        return replace(self, lines=lines, labels=self.labels[line_of], continued=continues(line_of))
 
 
 def data_files(paths: Sequence[Path]) -> list[Path]:
@@ -114,7 +131,7 @@ def parse_page(row: object, where: str) -> LabelledPage:
     page_id = row.get("id")
     if not isinstance(page_id, str) or not page_id:
         raise DataError(f"{where}: 'id' must be a non-empty string")
-    text_fields = {key: row.get(key) or "" for key in ("source", "domain", "page_type", "renderer", "convention")}
+    text_fields: dict[str, Any] = {key: row.get(key) or "" for key in ("source", "domain", "page_type", "renderer", "convention")}
     if not all(isinstance(value, str) for value in text_fields.values()):
         raise DataError(f"{where}: 'source', 'domain', 'page_type', 'renderer' and 'convention' must be strings")
     gold = row.get("main_content")

@@ -17,7 +17,6 @@ import numpy as np
 
 from linesift.model.cuts import cuts
 from linesift.model.reading import read_lines
-from linesift.model.segment import Page
 from linesift.model.sifter import Sifter, kept_lines
 from linesift.training.baselines import HTML_EXTRACTORS, LINE_BASELINES, BaselineUnavailable
 from linesift.training.corpus import read_html
@@ -90,7 +89,7 @@ def model_probabilities(model: Sifter, pages: Sequence[LabelledPage], progress: 
     probabilities: list[np.ndarray] = []
     for page in pages:
         progress("scoring pages", len(probabilities), len(pages))
-        probabilities.append(model.probabilities(Page.from_lines(page.lines), page.structure))
+        probabilities.append(model.probabilities(page.text_page(), page.structure))
     return probabilities
 
 
@@ -109,7 +108,7 @@ def page_views(pages: Sequence[LabelledPage], drop_repeats: bool = True) -> list
     :func:`linesift.model.reading.read_lines`); with ``drop_repeats`` False, as a model keeping repeats sees them."""
     views = []
     for page in pages:
-        segmented = Page.from_lines(page.lines)
+        segmented = page.text_page()
         filled, rows = segmented.non_blank()
         read = read_lines(filled, rows, may_be_wrapped=page.structure is None)
         words = np.zeros(len(segmented))
@@ -219,7 +218,7 @@ def held_out_probabilities(pages: Sequence[LabelledPage], models: FoldModels, pr
             in_fold("scoring held-out pages", done, len(held_out_pages))
             # Page by page, as ``model_probabilities`` scores: pages scored together differ in the last bits,
             # and a page's scores must not depend on the pages held out with it.
-            out[i][held_out[i]] = model.probabilities(Page.from_lines(pages[i].lines), pages[i].structure)[held_out[i]]
+            out[i][held_out[i]] = model.probabilities(pages[i].text_page(), pages[i].structure)[held_out[i]]
             scored[i] |= held_out[i]
     return out, scored
 

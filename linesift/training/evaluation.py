@@ -16,7 +16,7 @@ import numpy as np
 
 from linesift.model.sifter import Sifter
 from linesift.model.structure import markup_names_blocks
-from linesift.training.conventions import in_convention
+from linesift.training.conventions import in_convention, with_pieces_joined
 from linesift.training.data import (
     LabelledPage,
     check_model_input,
@@ -214,11 +214,13 @@ def _scored(pages: list[LabelledPage], n_trainable: int, model: Sifter, files: l
 
 
 def _laid_out(pages: list[LabelledPage], conventions: Sequence[str]) -> list[LabelledPage]:
-    """``pages`` in each of ``conventions`` in turn; as they are when none is named."""
+    """``pages`` in each of ``conventions`` in turn, or as they are when none is named; read as cleaning reads text
+    (:meth:`LabelledPage.read_as_text`)."""
     if conventions and any(page.structure is not None for page in pages):
         raise EvaluationError("--convention lays out text: pages parsed from HTML are blocks with their markup, "
                               "scored as they are")
-    return [in_convention(page, convention) for convention in conventions for page in pages] if conventions else pages
+    laid_out = [in_convention(page, convention) for convention in conventions for page in pages] if conventions else pages
+    return [page.read_as_text() for page in laid_out]
 
 
 @dataclass(frozen=True, slots=True)
@@ -270,6 +272,6 @@ def _comparisons(pages: list[LabelledPage], keeps: list[np.ndarray], threshold: 
         subset = [i for i, page in enumerate(pages) if (page.renderer, page.convention) == (renderer, convention)]
         rendered, kept = [pages[i] for i in subset], [keeps[i] for i in subset]
         methods = [MethodScores("linesift", keeps_report(rendered, kept, threshold), word_report(rendered, kept)),
-                   *line_baseline_scores(rendered), ceiling_scores(rendered)]
+                   *line_baseline_scores([with_pieces_joined(page) for page in rendered]), ceiling_scores(rendered)]
         comparisons.append(RendererComparison(renderer, convention, len(subset), [*methods, *html_baseline_scores(rendered, html_texts)]))
     return comparisons

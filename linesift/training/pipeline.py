@@ -9,10 +9,10 @@ from pathlib import Path
 
 from threadpoolctl import threadpool_info
 
-from linesift.model.segment import Page
 from linesift.model.sifter import ModelInput, Sifter
 from linesift.training.conventions import training_mix
 from linesift.training.data import (
+    BLANK,
     LabelledPage,
     check_model_input,
     check_trainable,
@@ -66,8 +66,8 @@ def train_from_files(paths: Sequence[Path], params: TrainingParams = TrainingPar
             "files": {file.name: data_sha256([file]) for file in files},
             "pages": len(labelled),
             "pages_learnt": len(pages),  # the pages in their layouts, and the short pages cut from them
-            "lines": report.content.support + report.noise.support,
-            "content_lines": report.content.support,
+            "lines": sum(int((page.labels != BLANK).sum()) for page in labelled),
+            "content_lines": sum(int((page.labels == 1).sum()) for page in labelled),
             "params": params.as_dict(),
             "in_sample": {"content_precision": report.content.precision, "content_recall": report.content.recall},
         },
@@ -80,7 +80,8 @@ def in_sample_report(model: Sifter, labelled: Sequence[LabelledPage]) -> LineRep
     """What a model file records as its in-sample figures: the lines ``model`` keeps when it cleans each labelled page
     as the files have it, by the rules that decide lines today, scored against the labels (all pages at once, so not
     counted page by page)."""
-    given = [Page.from_lines(page.lines) for page in labelled]
+    labelled = [page.read_as_text() for page in labelled]
+    given = [page.text_page() for page in labelled]
     structures = [page.structure for page in labelled if page.structure is not None]
     decisions = model.decide_many(given, structures=structures if model.input == "html" else None)
     return keeps_report(labelled, [decision.keep(page) for page, decision in zip(given, decisions)], model.threshold)
