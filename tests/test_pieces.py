@@ -110,17 +110,31 @@ def cast_cut(cut: float | None) -> float:
     return cut
 
 
-@pytest.mark.parametrize("page", [
-    # JSON-LD of a product list on one line.
-    json.dumps({"@context": "https://schema.org", "@type": "ItemList", "itemListElement": [
-        {"@type": "ListItem", "position": k, "url": f"https://shop.example/p/{k}"} for k in range(120)]}),
-    # A script's leftovers.
-    " ".join(f"window.dataLayer.push({{event:'view_{k}',value:{k}}});" for k in range(320)),
+@pytest.mark.parametrize(("page", "read_whole"), [
+    # JSON-LD of a product list on one line: code.
+    (json.dumps({"@context": "https://schema.org", "@type": "ItemList", "itemListElement": [
+        {"@type": "ListItem", "position": k, "url": f"https://shop.example/p/{k}"} for k in range(120)]}), True),
+    # A script's leftovers, with fewer code characters: cut into pieces, each dropped.
+    (" ".join(f"window.dataLayer.push({{event:'view_{k}',value:{k}}});" for k in range(320)), False),
 ], ids=["json-ld", "script"])
-def test_a_long_line_of_script_alone_is_still_dropped(page: str) -> None:
-    """Read as pieces, a few of JSON's read as text: of 364, two are kept, 15 of its 1,080 words."""
-    assert len(split_lines(page)) == 1 and len(Page.from_text(page).lines) > 100
-    assert len(MODEL.clean(page).split()) <= 0.02 * len(page.split())
+def test_a_long_line_of_script_alone_is_dropped(page: str, read_whole: bool) -> None:
+    """Cut into pieces, the JSON-LD kept two of its 364 (15 of its 1,080 words): code is read whole."""
+    assert len(page.split()) > LONG_LINE_WORDS
+    assert (len(Page.from_text(page).lines) == 1) == read_whole
+    assert MODEL.clean(page) == ""
+
+
+def test_a_script_holding_an_article_escaped_is_read_whole() -> None:
+    """A framework's state (Next.js's flight data) holds the article's text as escaped strings: cut into pieces, they
+    read as prose and were kept, whole paragraphs of JSON with them."""
+    sentences = [f"Sentence {k} of the story, told at some length for the reader." for k in range(40)]
+    state = 'self.__next_f.push([1,"' + ",".join(
+        f'[\\"$\\",\\"p\\",null,{{\\"className\\":\\"body\\",\\"children\\":\\"{sentence}\\"}}]'
+        for sentence in sentences) + '"])'
+    page = "\n".join(["A headline", " ".join(sentences[:4]), state])
+    assert len(state.split()) > LONG_LINE_WORDS and len(state.split()) >= len(page.split()) / 2
+    assert Page.from_text(page).lines == page.split("\n")
+    assert MODEL.clean(page).split("\n") == [" ".join(sentences[:4])]
 
 
 @pytest.mark.parametrize(("times", "read_as_pieces"), [(14, False), (60, True)])
