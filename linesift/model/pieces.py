@@ -10,7 +10,7 @@ scored, kept or dropped as any line is. A long line among many others (a policy 
 the page around it scores it: read as pieces, such lines scored higher than they should.
 
 Words are counted a space apart, as a reader counts them. Pieces tile their line: each ends one character before
-the next starts, so that the line's text is its pieces each followed by one space or tab of it.
+the next starts, so that the line's text is its pieces each followed by one white space character of it.
 """
 
 from __future__ import annotations

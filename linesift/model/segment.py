@@ -54,7 +54,7 @@ class Page:
     """A page as lines, with the offsets that let features run over the whole text at once.
 
     ``text`` is the lines joined by ``\\n``, but for a ``continued`` line (a piece of a line of the text, see
-    :mod:`linesift.model.pieces`), which follows the line before after a space or tab of that line; line ``i`` spans
+    :mod:`linesift.model.pieces`), which follows the line before after a white space character of it; line ``i`` spans
     ``text[starts[i]:ends[i]]``. A page joined from several (:meth:`join`) holds the lines ``bounds[k]:bounds[k + 1]``
     of the ``k``-th; features that look at neighbours or at the whole page stay within those bounds.
     """
