@@ -52,19 +52,19 @@ def test_a_line_of_very_many_sentences_gives_at_most_max_pieces_holding_all_its_
 
 
 def test_a_page_sized_line_is_cut_into_lines_that_continue_it_in_its_block() -> None:
-    sentence = " ".join(["word"] * 20) + "."
-    long = " ".join([sentence] * 20)  # 420 words
+    sentence = " ".join(["word"] * 9) + "."
+    long = " ".join([sentence] * 40)  # 400 words
     text = f"Title\r\n\r\n{long}\r\nEnd"
     page = Page.from_text(text)
-    assert page.lines == ["Title", "", *[sentence] * 20, "End"]
-    assert page.continued.tolist() == [False, False, False, *[True] * 19, False]
-    assert page.block_ids.tolist() == [0, -1, *[1] * 21]  # the pieces and the line after: one block
+    assert page.lines == ["Title", "", *[sentence] * 40, "End"]
+    assert page.continued.tolist() == [False, False, False, *[True] * 39, False]
+    assert page.block_ids.tolist() == [0, -1, *[1] * 41]  # the pieces and the line after: one block
     assert all(page.text[start:end] == line for line, start, end in zip(page.lines, page.starts, page.ends))
     batch = Page.join([page, Page.from_text("a\nb")])
     assert batch.continued.tolist() == [*page.continued.tolist(), False, False]
     assert all(batch.text[start:end] == line for line, start, end in zip(batch.lines, batch.starts, batch.ends))
     labelled = LabelledPage("p", split_lines(text), np.array([0, -1, 1, 0], dtype=np.int8)).read_as_text()
-    assert labelled.lines == page.lines and labelled.labels.tolist() == [0, -1, *[1] * 20, 0]
+    assert labelled.lines == page.lines and labelled.labels.tolist() == [0, -1, *[1] * 40, 0]
     assert labelled.text_page().block_ids.tolist() == page.block_ids.tolist()
 
 
