@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
 from pathlib import Path
 
 import numpy as np
 import pytest
+from typer.testing import CliRunner
 
 from linesift import load_model
+from linesift.cli import app
 from linesift.explain import explain_lines, explanation_record
 from linesift.io.cleaning import clean_texts
 from linesift.io.render import render_html
@@ -147,3 +150,19 @@ def test_only_a_long_line_holding_most_of_its_page_is_read_as_pieces(seed_text: 
     assert len(long.split()) > LONG_LINE_WORDS
     assert page.lines[: len(lines)] == lines
     assert (len(page.lines) > len(lines) + 1) == read_as_pieces
+
+
+def test_explain_and_the_report_name_each_piece_of_a_page_on_one_line(seed_text: str, tmp_path: Path) -> None:
+    page = tmp_path / "one.txt"
+    page.write_text(_one_line(seed_text) + "\n", encoding="utf-8")
+    pieces = len(Page.from_text(page.read_text(encoding="utf-8")).lines)
+    shown = CliRunner().invoke(app, ["explain", str(page), "--line", "1", "--format", "jsonl"])
+    assert shown.exit_code == 0, shown.output
+    records = [json.loads(line) for line in shown.output.splitlines()]
+    assert [(record["line"], record["piece"]) for record in records] == [(1, k) for k in range(1, pieces + 1)]
+    assert CliRunner().invoke(app, ["explain", str(page), "--line", "2"]).exit_code == 2  # the text has one line
+    report = tmp_path / "report.html"
+    written = CliRunner().invoke(app, ["predict", str(page), "--report", str(report)])
+    assert written.exit_code == 0, written.output
+    ids = re.findall(r'id="(w\d[^"]*)"', report.read_text(encoding="utf-8"))
+    assert len(ids) == pieces and len(set(ids)) == pieces and ids[:2] == ["w1-1", "w1-2"]
