@@ -84,10 +84,10 @@ def _decided(text: str, page: Page, decision: Decision, spans: bool, lines: bool
     if spans:
         found = [(start, end, round(prob, P_CONTENT_DIGITS)) for start, end, prob in zip(*piece_spans(text, page), decision.p.tolist())]
     cut = round(decision.cut, P_CONTENT_DIGITS) if spans else None
-    # Counted in lines of the text: a line cut into pieces is kept when any of them is.
-    text_line = np.cumsum(~page.continued)
-    return Cleaned(join_kept(page, keep), found, cut, text_lines=len(np.unique(text_line[~page.blank])),
-                   kept_lines=len(np.unique(text_line[keep])))
+    # Counted in lines of the text: a line cut into pieces is kept when any of them is (pieces are never blank).
+    kept_of_text = page.line_of_text()[keep]
+    return Cleaned(join_kept(page, keep), found, cut, text_lines=int((~page.blank & ~page.continued).sum()),
+                   kept_lines=int(np.count_nonzero(np.diff(kept_of_text, prepend=-1))))
 
 
 def piece_spans(text: str, page: Page) -> tuple[list[int], list[int]]:
@@ -96,9 +96,9 @@ def piece_spans(text: str, page: Page) -> tuple[list[int], list[int]]:
     spans = line_spans(text)
     if not page.continued.any():
         return [start for start, _ in spans], [end for _, end in spans]
-    text_line = np.cumsum(~page.continued) - 1
-    line_starts = np.array([start for start, _ in spans], dtype=np.int64)[text_line]
-    within = page.starts - page.starts[np.flatnonzero(~page.continued)][text_line]
+    line_of_text = page.line_of_text()
+    line_starts = np.array([start for start, _ in spans], dtype=np.int64)[line_of_text]
+    within = page.starts - page.starts[np.flatnonzero(~page.continued)][line_of_text]
     starts = line_starts + within
     return starts.tolist(), (starts + page.ends - page.starts).tolist()
 

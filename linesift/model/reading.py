@@ -46,9 +46,7 @@ def read_lines(filled: Page, rows: np.ndarray, may_be_wrapped: bool) -> ReadLine
     if may_be_wrapped:
         wrapped = wrapped_paragraphs(stats, rows)
         wrapped[blocks >= 0] = -1  # a code block's lines are its own
-        pieces = filled.continued.copy()
-        pieces[:-1] |= filled.continued[1:]
-        wrapped[pieces] = -1
+        wrapped[filled.is_piece()] = -1
     if (wrapped < 0).all():
         return ReadLines(stats, stats, np.arange(len(rows)), blocks, wrapped)
     # The passes read a wrapped paragraph as the one line it was, the lines the model learnt paragraphs from.

@@ -156,6 +156,16 @@ class Page:
                           continued=self.continued[firsts])
         return merged, np.cumsum(opens) - 1
 
+    def line_of_text(self) -> np.ndarray:
+        """Per line: the index, from 0, of the line of the text it is or is a piece of (see :meth:`from_text`)."""
+        return np.cumsum(~self.continued) - 1
+
+    def is_piece(self) -> np.ndarray:
+        """Per line: whether it is a piece of a line of the text cut into several (see :mod:`linesift.model.pieces`)."""
+        pieces = self.continued.copy()
+        pieces[:-1] |= self.continued[1:]
+        return pieces
+
     def split(self, values: np.ndarray) -> list[np.ndarray]:
         """``values``, one per line, cut into one array per page joined in this one."""
         return np.split(values, self.bounds[1:-1])

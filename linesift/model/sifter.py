@@ -430,14 +430,11 @@ def decide_lines(page: Page, decision: Decision) -> list[Line]:
 def line_numbers(page: Page) -> tuple[list[int], list[int]]:
     """Per line of ``page``: the number of its line in the text (from 1), and its number among the pieces of that
     line (from 1), or 0 for a line that is not cut into pieces (see :mod:`linesift.model.pieces`)."""
-    numbers = np.cumsum(~page.continued)
+    line_of_text = page.line_of_text()
     if not page.continued.any():
-        return numbers.tolist(), [0] * len(page)
-    first_of_number = np.flatnonzero(~page.continued)
-    pieces = np.arange(len(page)) - first_of_number[numbers - 1] + 1
-    pieced = page.continued.copy()
-    pieced[:-1] |= page.continued[1:]
-    return numbers.tolist(), np.where(pieced, pieces, 0).tolist()
+        return (line_of_text + 1).tolist(), [0] * len(page)
+    pieces = np.arange(len(page)) - np.flatnonzero(~page.continued)[line_of_text] + 1
+    return (line_of_text + 1).tolist(), np.where(page.is_piece(), pieces, 0).tolist()
 
 
 def join_kept(page: Page, keep: np.ndarray) -> str:
