@@ -17,7 +17,7 @@ from linesift.cli import app
 from linesift.explain import explain_lines, explanation_record
 from linesift.io.cleaning import clean_texts
 from linesift.io.render import render_html
-from linesift.model.pieces import LONG_LINE_WORDS, MAX_PIECES, PIECE_WORDS, pieces_of
+from linesift.model.pieces import LONG_LINE_WORDS, MAX_PIECES, PIECE_WORDS, WHITE_SPACE, pieces_of
 from linesift.model.segment import Page, split_lines
 from linesift.training.data import LabelledPage
 from linesift.training.metrics import word_scores
@@ -167,3 +167,10 @@ def test_explain_and_the_report_name_each_piece_of_a_page_on_one_line(seed_text:
     assert written.exit_code == 0, written.output
     ids = re.findall(r'id="(w\d[^"]*)"', report.read_text(encoding="utf-8"))
     assert len(ids) == pieces and len(set(ids)) == pieces and ids[:2] == ["w1-1", "w1-2"]
+
+
+def test_pieces_part_at_every_white_space_that_splits_words() -> None:
+    """Pieces are cut between words as str.split finds them: a no-break space or an ideographic space parts them too."""
+    assert set(WHITE_SPACE) == {chr(code) for code in range(0x110000) if chr(code).isspace()}
+    line = "\u3000".join(["One sentence."] * 3) + "\xa0" + "\x1c".join(["word"] * (PIECE_WORDS + 1))
+    assert pieces_of(line) == ["One sentence."] * 3 + ["\x1c".join(["word"] * PIECE_WORDS), "word"]

@@ -15,7 +15,6 @@ the next starts, so that the line's text is its pieces each followed by one whit
 
 from __future__ import annotations
 
-import re
 from itertools import pairwise
 
 import numpy as np
@@ -44,9 +43,10 @@ WHOLE_PAGE_SHARE = 0.99
 PAGE_CODE_SHARE = 0.15
 # The shortest line that may hold more than LONG_LINE_WORDS words: a word and a space each.
 _MIN_LONG_CHARS = 2 * LONG_LINE_WORDS + 1
-_WORD = re.compile(r"\S+")
-_SENTENCE_ENDS = frozenset(".!?;:。！？")
-_WITHOUT_CODE = str.maketrans("", "", CODE_CHARACTERS)
+# The characters str.split() splits at (str.isspace), which separate words and pieces.
+WHITE_SPACE = "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+_WHITE_SPACE_CODES = np.array([ord(character) for character in WHITE_SPACE], dtype=np.uint32)
+_SENTENCE_END_CODES = np.array([ord(character) for character in ".!?;:。！？"], dtype=np.uint32)
 
 
 def page_sized_lines(lines: list[str], lengths: np.ndarray) -> list[int]:
@@ -65,21 +65,24 @@ def page_sized_lines(lines: list[str], lengths: np.ndarray) -> list[int]:
 
 def _code_share(line: str) -> float:
     """The share of ``line``'s characters that are :data:`CODE_CHARACTERS`."""
-    return 1 - len(line.translate(_WITHOUT_CODE)) / len(line)
+    return sum(map(line.count, CODE_CHARACTERS)) / len(line)
 
 
 def piece_starts(line: str) -> list[int]:
     """Where each piece of ``line`` starts: the first at 0, each other at the first word after a sentence end or after
     :data:`PIECE_WORDS` words of one sentence; at most :data:`MAX_PIECES` of them, evenly joined when more."""
-    starts = [0]
-    words_in_piece = 0
-    closes = False
-    for word in _WORD.finditer(line):
-        if closes:
-            starts.append(word.start())
-            words_in_piece = 0
-        words_in_piece += 1
-        closes = word.group()[-1] in _SENTENCE_ENDS or words_in_piece == PIECE_WORDS
+    # One pass over the line's code points, not a loop over its words: a page on one line has thousands.
+    codes = np.frombuffer(line.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    space = np.isin(codes, _WHITE_SPACE_CODES)
+    word_starts = np.flatnonzero(~space & np.concatenate(([True], space[:-1])))
+    word_ends = np.flatnonzero(~space & np.concatenate((space[1:], [True])))  # each word's last character
+    ends_sentence = np.isin(codes[word_ends], _SENTENCE_END_CODES)
+    # Each word's place in its sentence: a piece closes at a sentence end, or every PIECE_WORDS words of a sentence.
+    opens_sentence = np.concatenate(([True], ends_sentence[:-1]))
+    words = np.arange(len(word_starts))
+    place = words - np.maximum.accumulate(np.where(opens_sentence, words, 0))
+    closes = ends_sentence | ((place + 1) % PIECE_WORDS == 0)
+    starts = [0, *word_starts[1:][closes[:-1]].tolist()]
     if len(starts) > MAX_PIECES:
         starts = starts[:: -(-len(starts) // MAX_PIECES)]
     return starts
