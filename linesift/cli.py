@@ -308,7 +308,8 @@ def evaluate(
     conventions: Annotated[Optional[list[str]], typer.Option(
         "--convention", help="Score every page laid out this way (repeatable; 'all' for the first four): blank-lines, "
                              "no-blank-lines (WET-like), wrapped (80 columns), indented (lynx-like), one-line (the "
-                             "page on one line). Default: as the files have them.")] = None,
+                             "page on one line), double-spaced (a blank line after every line), sentences (one "
+                             "sentence a line). Default: as the files have them.")] = None,
     sites: Annotated[str, typer.Option(
         "--sites", help="all; development (leave out the final-check fifth of the sites); final-check (train on the "
                         "development sites, score the final-check fifth).")] = "all",

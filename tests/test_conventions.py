@@ -69,6 +69,24 @@ def test_wrapping_cuts_long_lines_only_and_each_piece_keeps_its_label(convention
     assert page.labels.tolist().count(BLANK) == 2
 
 
+def test_double_spaced_puts_one_blank_line_after_every_line_but_the_last() -> None:
+    page = in_convention(PAGE, "double-spaced")
+    filled = [line for line in PAGE.lines if line]
+    assert page.lines == [line for line in filled for line in (line, "")][:-1]
+    assert page.labels.tolist() == [0, BLANK, 1, BLANK, 1, BLANK, 1, BLANK, 0]
+    assert in_convention(_page(["", " "], [None, None]), "double-spaced").lines == []
+
+
+def test_sentences_puts_each_sentence_on_a_line_of_its_own_with_its_line_label() -> None:
+    story = ('The mill reopened in May. "It took two years!" said the owner (a baker). "Worth it." Was it? '
+             "Yes: 3.5 tonnes of flour a week, at 1.20 a kilo.")
+    page = in_convention(_page(["Home | News", "", story, "© 2026 Example"], [0, None, 1, 0]), "sentences")
+    # A sentence ends before a capital or a digit only, and keeps the quote or bracket that closes it.
+    assert page.lines == ["Home | News", "", "The mill reopened in May.", '"It took two years!" said the owner (a baker).',
+                          '"Worth it."', "Was it?", "Yes: 3.5 tonnes of flour a week, at 1.20 a kilo.", "© 2026 Example"]
+    assert page.labels.tolist() == [0, BLANK, 1, 1, 1, 1, 1, 0]
+
+
 def test_a_word_longer_than_the_width_is_not_broken() -> None:
     word = "x" * (WRAP_COLUMNS + 20)
     page = in_convention(_page([f"see {word} here"], [1]), "wrapped")

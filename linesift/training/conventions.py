@@ -11,7 +11,11 @@ of the same text, and a model must hold up on each:
 * ``indented``: every line wrapped near 76 columns and indented by three spaces, as ``lynx -dump`` writes
   paragraphs;
 * ``one-line``: the whole page on one line, its lines a space apart, as text whose line breaks became spaces comes
-  (a page read as one string); the line is content when most of its words are, as an aligned line is.
+  (a page read as one string); the line is content when most of its words are, as an aligned line is;
+* ``double-spaced``: a blank line after every line, as text whose pieces were joined with two line breaks comes
+  (BeautifulSoup's ``get_text("\\n\\n")``, some scrapers' exports);
+* ``sentences``: one sentence a line, blank lines kept, as sentence-split NLP corpora lay text out; each sentence
+  keeps the label of the line it came from.
 
 Windows line ends need no copy: lines are split on ``\\r\\n`` before anything reads them. Markdown is a
 renderer of its own (``markdown`` in :mod:`linesift.io.render`), since its syntax comes from the HTML.
@@ -23,6 +27,7 @@ chosen by a hash of its id and renderer, so the corpus keeps its size and every 
 from __future__ import annotations
 
 import hashlib
+import re
 import textwrap
 from collections.abc import Callable, Sequence
 from dataclasses import replace
@@ -38,7 +43,8 @@ WRAP_COLUMNS = 80
 INDENT = "   "
 INDENTED_COLUMNS = 76
 # The training mix: the layouts a model learns from, and how many of every ten page renderings take each.
-# ``indented`` and ``one-line`` are left out so that the evaluation has layouts no model has seen.
+# ``indented``, ``one-line``, ``double-spaced`` and ``sentences`` are left out so that the evaluation has layouts no
+# model has seen.
 MIX = {AS_RENDERED: 4, "no-blank-lines": 4, "wrapped": 2}
 ONE_LINE = "one-line"
 # A page on one line is content when this share of its words (the benchmark's tokens) are content words, as
@@ -49,6 +55,28 @@ ONE_LINE_CONTENT_SHARE = 0.5
 def _without_blank_lines(page: LabelledPage) -> LabelledPage:
     keep = page.labels != BLANK
     return replace(page, lines=[line for line, kept in zip(page.lines, keep) if kept], labels=page.labels[keep])
+
+
+def _double_spaced(page: LabelledPage) -> LabelledPage:
+    rows = np.flatnonzero(page.labels != BLANK)
+    lines = [line for row in rows.tolist() for line in (page.lines[row], "")][:-1]
+    labels = np.full(len(lines), BLANK, dtype=np.int8)
+    labels[::2] = page.labels[rows]
+    return replace(page, lines=lines, labels=labels)
+
+
+# A sentence ends at ., ! or ? (and the quote or bracket closing it) before a space and what starts a sentence.
+_SENTENCE_BREAK = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][\"”’)]))\s+(?=[\"“(]?[A-Z0-9])")
+
+
+def _one_sentence_a_line(page: LabelledPage) -> LabelledPage:
+    lines: list[str] = []
+    labels: list[int] = []
+    for line, label in zip(page.lines, page.labels.tolist()):
+        sentences = [line] if label == BLANK else [sentence for sentence in _SENTENCE_BREAK.split(line) if sentence.strip()]
+        lines += sentences
+        labels += [label] * len(sentences)
+    return replace(page, lines=lines, labels=np.array(labels, dtype=np.int8))
 
 
 def _wrapper(width: int, indent: str = "") -> Callable[[LabelledPage], LabelledPage]:
@@ -123,10 +151,12 @@ CONVENTIONS: dict[str, Callable[[LabelledPage], LabelledPage]] = {
     "wrapped": _wrapper(WRAP_COLUMNS),
     "indented": _wrapper(INDENTED_COLUMNS, INDENT),
     ONE_LINE: _on_one_line,
+    "double-spaced": _double_spaced,
+    "sentences": _one_sentence_a_line,
 }
-# What ``--convention all`` lays out: the layouts of lines. A page on one line is asked for by name, for each layout
-# more is a copy of every page the evaluation holds at once (with it, the development sites took 4.24 GB).
-LINE_LAYOUTS = tuple(name for name in CONVENTIONS if name != ONE_LINE)
+# What ``--convention all`` lays out. The others are asked for by name: each layout more is a copy of every page the
+# evaluation holds at once (with a page on one line, the development sites took 4.24 GB).
+LINE_LAYOUTS = (AS_RENDERED, "no-blank-lines", "wrapped", "indented")
 
 
 def in_convention(page: LabelledPage, convention: str) -> LabelledPage:
