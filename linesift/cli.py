@@ -466,8 +466,8 @@ def predict(
         where = error.filename or "output"
         fail(f"cannot write {where}: {error.strerror or error}", EXIT_BAD_DATA)
     _print_summary(summary, time.monotonic() - started, quiet)
-    # An empty stdin is most often an upstream step that failed (a curl error, a wrong path in a pipe); every record
-    # skipped, a --text-field that no record has.
+    # An empty stdin is most often an upstream step that failed (a curl error, a wrong path in a pipe); so are every
+    # record skipped and a --text-field that no record has.
     names = ", ".join("stdin" if name == STDIN else name for name in files)
     if summary.skipped and not summary.documents:
         fail(f"{names}: every record was bad, nothing cleaned", EXIT_BAD_DATA)
@@ -475,6 +475,9 @@ def predict(
         fail(f"{names}: nothing to clean: no page, nor any record holding one", EXIT_BAD_DATA)
     if not summary.bytes and not summary.skipped:
         fail(f"{names}: empty, nothing to clean", EXIT_BAD_DATA)
+    if not summary.documents_with_text and not summary.skipped:
+        # A pipe whose first step failed can still bring a line break: `echo "$(curl -s URL)" | linesift predict -`.
+        fail(f"{names}: no text but white space, nothing to clean", EXIT_BAD_DATA)
     if report is not None and report_page is not None:
         _write_report(report_page, report, model, html_model_path, threshold)
 

@@ -476,8 +476,24 @@ def test_predict_empty_stdin_is_an_error(runner: CliRunner) -> None:
     assert assert_clean_failure(result, cli.EXIT_BAD_DATA) == "error: stdin: empty, nothing to clean"
 
 
-def test_predict_an_empty_file_among_others_is_cleaned_as_an_empty_page(runner: CliRunner, tmp_path: Path) -> None:
-    (tmp_path / "empty.txt").write_bytes(b"")
+@pytest.mark.parametrize("blank", ["\n", " \n\t\n\n", "\r\n\u3000\r\n"])
+def test_predict_stdin_of_white_space_alone_is_an_error(runner: CliRunner, blank: str) -> None:
+    """`echo "$(curl -s URL)" | linesift predict -` brings a line break when curl fails: exit 0 would hide it."""
+    result = runner.invoke(cli.app, ["predict", "-"], input=blank)
+    assert assert_clean_failure(result, cli.EXIT_BAD_DATA) == "error: stdin: no text but white space, nothing to clean"
+    assert result.stdout.strip() == ""
+
+
+def test_predict_records_of_white_space_alone_are_an_error(runner: CliRunner, tmp_path: Path) -> None:
+    shard = tmp_path / "shard.jsonl"
+    shard.write_text('{"text": "  "}\n{"text": ""}\n', encoding="utf-8")
+    result = runner.invoke(cli.app, ["predict", str(shard)])
+    assert assert_clean_failure(result, cli.EXIT_BAD_DATA) == f"error: {shard}: no text but white space, nothing to clean"
+
+
+@pytest.mark.parametrize("empty", [b"", b" \n\n"])
+def test_predict_an_empty_file_among_others_is_cleaned_as_an_empty_page(runner: CliRunner, tmp_path: Path, empty: bytes) -> None:
+    (tmp_path / "empty.txt").write_bytes(empty)
     (tmp_path / "page.txt").write_text("Bring the water to the boil in a kettle, then pour it over the leaves and wait four minutes.\n",
                                        encoding="utf-8")
     result = runner.invoke(cli.app, ["predict", str(tmp_path / "empty.txt"), str(tmp_path / "page.txt")])

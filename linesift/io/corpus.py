@@ -52,10 +52,11 @@ class RunOptions:
 
 @dataclass(slots=True)
 class Summary:
-    """What a run did: documents cleaned, input bytes, bad records written through or skipped."""
+    """What a run did: documents cleaned, those holding any text, input bytes, bad records written through or skipped."""
 
     inputs: int = 0
     documents: int = 0
+    documents_with_text: int = 0  # holding more than white space
     bytes: int = 0
     skipped: int = 0
     skipped_by_input: dict[str, int] = field(default_factory=dict)
@@ -121,9 +122,16 @@ def clean_corpus(
                     warn(record.warning)
                 sink.write(record, cleaned)
                 summary.documents += 1
+                summary.documents_with_text += record.document is not None and _holds_text(record.document)
                 summary.bytes += record.size
             progress(summary)
     return summary
+
+
+def _holds_text(document: Document) -> bool:
+    """Whether ``document`` holds more than white space (or nothing): a page's markup counts."""
+    content = document.html if document.html is not None else document.text
+    return content is not None and len(content) > 0 and not content.isspace()
 
 
 def _skip(error: InputError, source: Source, record: Record, sink: Sink, options: RunOptions, summary: Summary, warn: Notify) -> None:
