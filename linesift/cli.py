@@ -21,7 +21,7 @@ from rich.table import Table
 from rich.text import Text
 
 from linesift import __version__
-from linesift.atomic import WouldReplaceError, check_replaceable
+from linesift.atomic import WouldReplaceError, atomic_writer, check_replaceable
 from linesift.explain import DEFAULT_TOP, LineExplanation, PassExplanation, Reason, explain_lines, explanation_record
 from linesift.io.cleaning import SPANS_FIELD
 from linesift.io.corpus import OnError, RunOptions, Summary, clean_corpus
@@ -301,6 +301,9 @@ def evaluate(
                                                      help="Folder the pages' `source` paths are under: adds the HTML extractors (trafilatura, jusText, Readability, BoilerPy3).")] = None,
     plot: Annotated[Optional[Path], typer.Option("--plot", help=(
         "Folder to write the precision-recall curve and the score histograms into (precision_recall.png, probabilities.png)."))] = None,
+    pages_path: Annotated[Optional[Path], typer.Option("--pages", help=(
+        "Write each page's scores here as JSON Lines, lowest word F1 first: its labelled and kept lines, word precision, "
+        "recall and F1, and the HTML extractors' word F1 with --html-root."))] = None,
     jobs: Annotated[int, typer.Option("--jobs", min=1, help="Processes for cross-validation.")] = 1,
     unseen: Annotated[Optional[list[Path]], typer.Option(
         "--unseen", help="Labelled files or folders to score but never train on when cross-validating (repeatable), "
@@ -319,6 +322,7 @@ def evaluate(
     """Precision, recall and word F1 of a model on labelled pages, beside baselines (cross-validated when trained on them)."""
     from linesift.training import evaluation
     from linesift.training.conventions import CONVENTIONS, LINE_LAYOUTS
+    from linesift.training.page_scores import is_page_scores, write_page_scores
     from linesift.training.plots import (
         PLOT_NAMES,
         PRECISION_RECALL_PNG,
@@ -347,6 +351,10 @@ def evaluate(
             fail(f"--plot {plot} and --save {save} would write over each other: give them other paths")
         for name in PLOT_NAMES:
             _refuse_replacing(plot / name, is_plot, "a plot linesift wrote", "--plot")
+    if pages_path is not None:
+        if save is not None and (same_file(pages_path, str(save)) or pages_path.resolve() == save.resolve()):
+            fail(f"--pages {pages_path} and --save {save} would write over each other: give them other paths")
+        _refuse_replacing(pages_path, is_page_scores, "page scores linesift eval wrote", "--pages")
     paths = data or _default_data(model_input)
     options = evaluation.EvalOptions(min_precision, min_recall, max_folds, html_root, jobs, tuple(named),
                                      cast("evaluation.Sites", sites))
@@ -376,6 +384,10 @@ def evaluate(
         except PlotError as error:
             fail(str(error))
         out.print(f"plots written to {plot}")
+    if pages_path is not None:
+        with atomic_writer(pages_path) as stream:
+            write_page_scores(result.page_scores, stream)
+        out.print(f"scores of {len(result.page_scores)} page(s), lowest word F1 first, written to {pages_path}")
     if save is not None:
         model.threshold = result.threshold
         save_model(model, save)

@@ -232,11 +232,15 @@ class WordReport:
     pages: int
 
 
+def kept_text(page: LabelledPage, keep: np.ndarray) -> str:
+    """The lines of ``page`` that ``keep`` marks, one a line: the blank lines predict puts between blocks change none
+    of their words."""
+    return "\n".join(compress(page.lines, keep & (page.labels != BLANK)))
+
+
 def word_report(pages: Sequence[LabelledPage], keeps: Sequence[np.ndarray]) -> WordReport | None:
     """Word F1 of the kept lines against each page's gold text; None when no page has gold text."""
-    # The kept lines one a line: the blank lines predict puts between blocks change none of their words.
-    return word_report_of_texts(pages, ["\n".join(compress(page.lines, keep & (page.labels != BLANK)))
-                                        for page, keep in zip(pages, keeps)])
+    return word_report_of_texts(pages, [kept_text(page, keep) for page, keep in zip(pages, keeps)])
 
 
 def word_report_of_texts(pages: Sequence[LabelledPage], texts: Sequence[str]) -> WordReport | None:

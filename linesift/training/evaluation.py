@@ -46,6 +46,7 @@ from linesift.training.evaluate import (
     threshold_for,
     word_report,
 )
+from linesift.training.page_scores import PageScores, page_scores
 from linesift.training.pipeline import trained_on, training_pages, training_params
 from linesift.training.progress import Progress, no_progress
 from linesift.training.train import FINAL_CHECK_FOLD, fold_of_groups, return_freed_memory
@@ -120,6 +121,7 @@ class Evaluation:
     curve: list[CurvePoint]
     comparisons: list[RendererComparison]
     warnings: list[str]
+    page_scores: list[PageScores]  # each page's, in the order of ``pages``
 
 
 def evaluate(paths: Sequence[Path], unseen_paths: Sequence[Path], model: Sifter,
@@ -160,7 +162,8 @@ def evaluate(paths: Sequence[Path], unseen_paths: Sequence[Path], model: Sifter,
         warnings += html_warnings
     return Evaluation(pages, probabilities, y, p, cross_validation, threshold, chosen, report,
                       _curve(pages, probabilities, views, keeps, report, progress),
-                      _comparisons(pages, keeps, threshold, html_texts, progress), warnings)
+                      _comparisons(pages, keeps, threshold, html_texts, progress), warnings,
+                      page_scores(pages, keeps, html_texts))
 
 
 def _little_markup_warning(pages: list[LabelledPage]) -> list[str]:
