@@ -163,6 +163,15 @@ def test_excerpts_are_short_runs_of_the_page_with_its_labels_and_site(seed_pages
     assert any(page.labels[0] == 1 for page in cut) and any(page.labels[0] == 0 for page in cut)
 
 
+def test_excerpts_of_a_page_on_one_line_are_pieces_that_start_their_text(seed_pages) -> None:
+    pieced = in_convention(seed_pages[0], ONE_LINE)
+    assert pieced.continued is not None
+    for page in excerpts(pieced, 20):
+        assert page.continued is not None and len(page.continued) == len(page.lines)
+        assert not page.continued[0] and page.continued[1:].all()  # the rest continue the excerpt's first piece
+        assert page.text_page().block_ids.tolist() == [0] * len(page.lines)  # one line of the text: one block
+
+
 def test_excerpts_of_a_page_without_a_site_stay_with_it() -> None:
     page = _page(["one", "two"], [1, 0], page_id="alone", domain="")
     assert {cut.group for cut in excerpts(page)} == {"alone"}

@@ -17,6 +17,7 @@ from linesift.model.features import page_features
 from linesift.model.ngrams import ngram_features
 from linesift.model.pagestats import PageStats
 from linesift.model.segment import Page
+from linesift.training.conventions import ONE_LINE, in_convention
 from linesift.training.data import LabelledPage, data_files, data_sha256, load_pages, parse_page
 from linesift.training.pipeline import in_sample_report, training_pages
 from linesift.training.train import (
@@ -30,6 +31,15 @@ from linesift.training.train import (
     train,
 )
 from tests.conftest import SEEDS
+
+
+def test_pieces_of_a_page_on_one_line_are_learnt_as_cleaning_reads_them(seed_pages) -> None:
+    """Training builds each page as cleaning does: the pieces of a line of the text share its block."""
+    pieced = in_convention(seed_pages[0], ONE_LINE)
+    [example] = prepare([pieced], n_folds=5)
+    assert example.page.continued.tolist() == pieced.continued.tolist()
+    np.testing.assert_array_equal(example.page.block_ids, pieced.text_page().block_ids)
+    assert example.page.block_ids.max() == 0  # one line of the text, cut into pieces: one block
 
 
 def test_training_twice_gives_the_same_model(seed_pages: list[LabelledPage]) -> None:

@@ -145,7 +145,7 @@ def line_folds(pages: Sequence[LabelledPage], n_folds: int = N_FOLDS, groups: se
 
 def _block_stretches(page: LabelledPage, n_folds: int) -> np.ndarray:
     """Cut one page into ``n_folds`` contiguous stretches of blocks; blank lines carry no label and get fold 0."""
-    block_ids = Page.from_lines(page.lines).block_ids
+    block_ids = page.text_page().block_ids
     n_blocks = int(block_ids.max()) + 1 if len(block_ids) else 0
     if n_blocks == 0:
         return np.zeros(len(page.lines), dtype=np.int64)
@@ -153,9 +153,11 @@ def _block_stretches(page: LabelledPage, n_folds: int) -> np.ndarray:
     return np.where(block_ids >= 0, stretch_of_block[np.maximum(block_ids, 0)], 0)
 
 
-def _features(pages: list[tuple[list[str], Structure | None]]) -> list[tuple[np.ndarray, sp.csr_matrix, np.ndarray]]:
+def _features(pages: list[tuple[list[str], Structure | None, np.ndarray | None]]) -> list[tuple[np.ndarray, sp.csr_matrix, np.ndarray]]:
     """The first pass's dense features and hashed columns of each page's non-blank lines, and words per line (in a
-    worker process). A page parsed from HTML has its structure's columns first, and its tokens after the n-grams.
+    worker process); each page is its lines, its structure and which lines are pieces continuing the line before (see
+    :meth:`LabelledPage.text_page`). A page parsed from HTML has its structure's columns first, and its tokens after
+    the n-grams.
 
     The pages are joined into one and the features of their non-blank lines computed at once, as when pages
     are scored (see :meth:`Page.join` and :meth:`Page.non_blank`): no feature crosses a page, and numpy's cost
@@ -163,13 +165,13 @@ def _features(pages: list[tuple[list[str], Structure | None]]) -> list[tuple[np.
     """
     # A worker process keeps what its last task freed until told: give it back before making more.
     return_freed_memory()
-    joined = Page.join([Page.from_lines(lines) for lines, _ in pages])
+    joined = Page.join([Page.from_lines(lines, continued) for lines, _, continued in pages])
     filled, rows = joined.non_blank()
     stats = PageStats(filled)
     # Single precision, as the line table stores them: the largest arrays of training, at half the memory.
     dense = page_features(filled, stats)[0].astype(np.float32)
     hashed = ngram_features(stats).astype(np.float32)
-    structures = [structure for _, structure in pages]
+    structures = [structure for _, structure, _ in pages]
     if structures[0] is not None:
         around = Structure.join(cast("list[Structure]", structures)).take(rows)
         dense = np.hstack([structure_features(around, stats.lengths).astype(np.float32), dense])
@@ -190,7 +192,7 @@ def prepare(pages: Sequence[LabelledPage], n_folds: int = N_FOLDS, n_jobs: int =
     """
     check_one_input(pages)
     folds = line_folds(pages, n_folds) if folds is None else folds
-    tasks = [[(page.lines, page.structure) for page in pages[start : start + PAGES_PER_TASK]]
+    tasks = [[(page.lines, page.structure, page.continued) for page in pages[start : start + PAGES_PER_TASK]]
              for start in range(0, len(pages), PAGES_PER_TASK)]
     if n_jobs > 1 and len(tasks) > 1:
         # A generator yields each task's result in order as it arrives, so that pages are counted as they are done.
@@ -205,7 +207,7 @@ def prepare(pages: Sequence[LabelledPage], n_folds: int = N_FOLDS, n_jobs: int =
         progress("features", len(features), len(pages))
     n_structure = len(STRUCTURE_NAMES) if pages and pages[0].structure is not None else 0
     # The second pass reads the page's structure again: it is rebuilt here rather than sent back.
-    return [Example(PageStats(Page.from_lines(page.lines), words), dense, hashed, page.labels, f, n_structure, page.structure)
+    return [Example(PageStats(page.text_page(), words), dense, hashed, page.labels, f, n_structure, page.structure)
             for page, (dense, hashed, words), f in zip(pages, features, folds)]
 
 
