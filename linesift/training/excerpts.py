@@ -55,9 +55,7 @@ def excerpts(page: LabelledPage, count: int = PER_PAGE) -> list[LabelledPage]:
         if structure is not None and number >= count:
             structure = plain_markup(structure)
         # The pieces of a page on one line: the excerpt's first line starts its text, whatever it continued.
-        continued = None if page.continued is None else page.continued[lines].copy()
-        if continued is not None:
-            continued[0] = False
+        continued = None if page.continued is None else np.concatenate(([False], page.continued[lines][1:]))
         cut.append(replace(page, id=f"{page.id}#excerpt{number}", domain=page.group, lines=page.lines[lines],
                            labels=page.labels[lines], main_content=None, structure=structure, continued=continued))
     return cut
