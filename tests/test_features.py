@@ -47,8 +47,27 @@ def approx(values: list[float]):
 def test_length_counts_characters_and_words() -> None:
     got = columns("length", ["Hello world", "", "a-b c", "日本語 text", "\ud800x"])
     assert got["log_chars"] == approx([log1p(11), 0.0, log1p(5), log1p(8), log1p(2)])
-    # Words are runs of letters and digits: "a-b c" has three, CJK runs count as one word.
-    assert got["log_words"] == approx([log1p(2), 0.0, log1p(3), log1p(2), log1p(1)])
+    # Words are runs of letters and digits: "a-b c" has three. Each Chinese or Japanese character is a word of
+    # its own: "日本語 text" has four.
+    assert got["log_words"] == approx([log1p(2), 0.0, log1p(3), log1p(4), log1p(1)])
+
+
+@pytest.mark.parametrize(
+    ("line", "words"),
+    [
+        ("北京暴雨", ["北", "京", "暴", "雨"]),  # Chinese, written without spaces
+        ("ご飯の炊き方", ["ご", "飯", "の", "炊", "き", "方"]),  # hiragana and kanji
+        ("ｶﾀｶﾅ・カタカナ", ["ｶ", "ﾀ", "ｶ", "ﾅ", "カ", "タ", "カ", "ナ"]),  # half- and full-width katakana; "・" parts them
+        ("SM7dB麦克风2026年", ["SM7dB", "麦", "克", "风", "2026", "年"]),  # a Latin run and digits stay whole
+        ("한국어 문장", ["한국어", "문장"]),  # Korean puts spaces between words: its runs stay whole
+        ("ภาษาไทย", ["ภาษาไทย"]),  # Thai has no spaces but words of many letters: left as one run
+    ],
+)
+def test_characters_of_scripts_written_without_spaces_are_words_of_their_own(line: str, words: list[str]) -> None:
+    stats = PageStats(Page.from_lines([line, "plain words"]))
+    starts, ends = stats.word_spans
+    assert [stats.page.text[start:end] for start, end in zip(starts.tolist(), ends.tolist())] == [*words, "plain", "words"]
+    assert stats.words_per_line.tolist() == [len(words), 2]
 
 
 # --- punctuation --------------------------------------------------------------------------------
@@ -72,11 +91,11 @@ def test_spaces_above_the_class_table_are_spaces_not_punctuation() -> None:
 
 
 def test_full_width_punctuation_separates_words_as_ascii_punctuation_does() -> None:
-    # Chinese and Japanese write commas, colons and brackets in their full-width forms: "今年夏天，我们" is two
-    # words, as "summer, we" is, not one long word (which reads as a URL or a hash).
+    # Chinese and Japanese write commas, colons and brackets in their full-width forms: they are punctuation, not
+    # letters (which would make "今年夏天，我们" one long word, read as a URL or a hash).
     lines = ["今年夏天，我们（村）：图书馆。", "summer, we (village): library."]
     got = columns("punctuation", lines)
-    assert columns("length", lines)["log_words"] == approx([log1p(4), log1p(4)])
+    assert columns("length", lines)["log_words"] == approx([log1p(10), log1p(4)])
     assert got["punct_density"] == approx([5 / 15, 5 / 27])  # the brackets and the full stop count too
     assert columns("terminal", lines)["ends_terminal"] == [1, 1]
 

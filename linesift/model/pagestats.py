@@ -63,12 +63,16 @@ _WIDE_CLASSES = {  # classes of characters above the table that matter for the f
     # Spaces, as ``str.isspace`` says (U+1680, U+2000 to U+200A, U+2028, U+3000, ...): all lie below U+3001.
     **{code: SPACE for code in range(TABLE_SIZE, 0x3001) if chr(code).isspace()},
 }
-# Ranges of code points above the table (first, last) that are punctuation unless listed above.
-_WIDE_PUNCTUATION = ((0x2000, 0x206F), (0x3000, 0x303F), (0xFF01, 0xFF0F), (0xFF1A, 0xFF20), (0xFF3B, 0xFF40),
-                     (0xFF5B, 0xFF65))
+# Ranges of code points above the table (first, last) that are punctuation unless listed above (the katakana middle
+# dot U+30FB among them).
+_WIDE_PUNCTUATION = ((0x2000, 0x206F), (0x3000, 0x303F), (0x30FB, 0x30FB), (0xFF01, 0xFF0F), (0xFF1A, 0xFF20),
+                     (0xFF3B, 0xFF40), (0xFF5B, 0xFF65))
 # The same, sorted by code point, to be looked up by a search.
 _WIDE_CODES = np.array(sorted(_WIDE_CLASSES), dtype=np.uint32)
 _WIDE_CODE_CLASSES = np.array([_WIDE_CLASSES[code] for code in _WIDE_CODES.tolist()], dtype=np.uint8)
+# Scripts written without spaces between words, whose characters each stand for a morpheme or a syllable: CJK
+# ideographs (with extension A and the compatibility block), hiragana, katakana and half-width katakana.
+_UNSPACED_RANGES = ((0x3040, 0x30FF), (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0xFF66, 0xFF9F))
 _LOWER_TABLE = np.array([ord(chr(c).lower()[0]) for c in range(TABLE_SIZE)], dtype=np.uint32)
 # Indexed by a class, or by what stands for "no character" (-1, or 255 once cast to the classes' uint8): False.
 WORD_CLASS = np.zeros(256, dtype=bool)
@@ -234,12 +238,23 @@ class PageStats:
 
     @cached_property
     def word_spans(self) -> tuple[np.ndarray, np.ndarray]:
-        """Start and end offsets of every word (a run of letters and digits)."""
+        """Start and end offsets of every word: a run of letters and digits, except that each character of a script
+        written without spaces between words (Chinese, Japanese) is a word of its own, as a word of a spaced script
+        would be."""
         is_word = np.zeros(len(self.codes) + 2, dtype=bool)
         np.less(self.classes, WORD_CLASSES, out=is_word[1:-1])
         # Changes alternate between a word's start and its end.
         changes = np.flatnonzero(is_word[1:] != is_word[:-1])
-        return changes[0::2], changes[1::2]
+        starts, ends = changes[0::2], changes[1::2]
+        wide = self.wide
+        unspaced = wide[_is_unspaced(self.codes[wide]) & (self.classes[wide] < WORD_CLASSES)] if len(wide) else wide
+        if len(unspaced) == 0:
+            return starts, ends
+        # Each such character starts a word and ends one, and so splits the run it is in where it touches a letter.
+        after = unspaced + 1
+        starts = np.union1d(starts, np.concatenate((unspaced, after[is_word[after + 1]])))
+        ends = np.union1d(ends, np.concatenate((after, unspaced[is_word[unspaced]])))
+        return starts, ends
 
     @cached_property
     def word_lines(self) -> np.ndarray:
@@ -289,6 +304,14 @@ class PageStats:
         """Offset in the text where each line's page ends: no pattern may match across pages."""
         last_lines = np.maximum(self.page.bounds[1:] - 1, 0)
         return self.page.ends[last_lines][self.page_of_line] if self.n_lines else np.zeros(0, dtype=np.int64)
+
+
+def _is_unspaced(codes: np.ndarray) -> np.ndarray:
+    """Which of ``codes`` are characters of a script written without spaces (``_UNSPACED_RANGES``)."""
+    found = np.zeros(len(codes), dtype=bool)
+    for first, last in _UNSPACED_RANGES:
+        found |= (codes >= first) & (codes <= last)
+    return found
 
 
 def _find_visible(stats: PageStats, skip: tuple[int, ...], from_end: bool) -> np.ndarray:
