@@ -3,7 +3,8 @@ and news and a blog post in scripts written without spaces.
 
 ``tests/fixtures/hand_made`` holds pages written for this test (original text, not taken from any site): a
 documentation page as HTML and as Markdown, a forum thread as HTML and as plain text without blank lines, a
-product page as HTML, a Chinese news page without blank lines and a Japanese blog post with them. ``labels.json`` labels each page's lines by their text, as ``predict`` numbers them (blocks
+product page as HTML, a Chinese news page as HTML and as plain text without blank lines, and a Japanese blog post
+with blank lines. ``labels.json`` labels each page's lines by their text, as ``predict`` numbers them (blocks
 for HTML): content is the prose, the code samples, the posts and the product's description and facts; noise is
 the menus, breadcrumbs, the headline (the page's title, as ``seeds/LABELING.md`` says), per-post chrome (user
 names, post counts, "Quote Report", a signature), reviews, related items, buttons, footers and cookie prompts. A
@@ -31,10 +32,12 @@ LABELS: dict[str, dict[str, str]] = json.loads((FIXTURES / "labels.json").read_t
 # - product.html: the "Add to bag" button is kept (0.46);
 # - news-zh.txt and blog-ja.txt: every paragraph is kept, but so are the menus, breadcrumbs, headlines, share
 #   lines and the first related titles (0.46 to 0.80): without the words of a script it never learnt from, the
-#   model tells a short line of chrome from a short line of text by little more than its length.
+#   model tells a short line of chrome from a short line of text by little more than its length;
+# - news-zh.html: the markup says what the words do not, and only the headline and the editor's line are kept (0.82
+#   and 0.83).
 # Raise them when the models improve.
 FLOORS = {"docs.html": 24, "docs.md": 21, "forum.html": 29, "forum.txt": 28, "product.html": 29, "news-zh.txt": 11,
-          "blog-ja.txt": 8}
+          "news-zh.html": 22, "blog-ja.txt": 8}
 
 
 @pytest.fixture(scope="module")
