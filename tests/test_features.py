@@ -70,6 +70,22 @@ def test_characters_of_scripts_written_without_spaces_are_words_of_their_own(lin
     assert stats.words_per_line.tolist() == [len(words), 2]
 
 
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(st.text(alphabet=st.sampled_from("ab1 ,。日本語のカタｶﾀ・한글\n"), max_size=40))
+def test_words_are_runs_of_word_characters_cut_at_every_character_of_a_script_without_spaces(text: str) -> None:
+    stats = PageStats(Page.from_text(text))
+    starts, ends = (array.tolist() for array in stats.word_spans)
+    page = stats.page.text
+    assert all(start < end for start, end in zip(starts, ends)) and all(end <= start for end, start in zip(ends, starts[1:]))
+    unspaced = set("日本語のカタｶﾀ")
+    for start, end in zip(starts, ends):
+        word = page[start:end]
+        assert all(char.isalnum() and char != "・" for char in word)
+        assert len(word) == 1 or not unspaced & set(word)
+    # Every letter and digit is in a word.
+    assert sum(end - start for start, end in zip(starts, ends)) == sum(char.isalnum() for char in page)
+
+
 # --- punctuation --------------------------------------------------------------------------------
 
 

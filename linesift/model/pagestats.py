@@ -252,9 +252,8 @@ class PageStats:
             return starts, ends
         # Each such character starts a word and ends one, and so splits the run it is in where it touches a letter.
         after = unspaced + 1
-        starts = np.union1d(starts, np.concatenate((unspaced, after[is_word[after + 1]])))
-        ends = np.union1d(ends, np.concatenate((after, unspaced[is_word[unspaced]])))
-        return starts, ends
+        return (_with(starts, np.concatenate((unspaced, after[is_word[after + 1]]))),
+                _with(ends, np.concatenate((after, unspaced[is_word[unspaced]]))))
 
     @cached_property
     def word_lines(self) -> np.ndarray:
@@ -312,6 +311,15 @@ def _is_unspaced(codes: np.ndarray) -> np.ndarray:
     for first, last in _UNSPACED_RANGES:
         found |= (codes >= first) & (codes <= last)
     return found
+
+
+def _with(offsets: np.ndarray, more: np.ndarray) -> np.ndarray:
+    """The sorted ``offsets`` with ``more`` put in their places, each offset once: one pass over ``offsets``, where a
+    sort of both (``np.union1d``) took far longer on a page of a million words with a few Chinese characters."""
+    more = np.unique(more)
+    at = np.searchsorted(offsets, more)
+    new = offsets[np.minimum(at, len(offsets) - 1)] != more if len(offsets) else np.ones(len(more), dtype=bool)
+    return np.insert(offsets, at[new], more[new])
 
 
 def _find_visible(stats: PageStats, skip: tuple[int, ...], from_end: bool) -> np.ndarray:
