@@ -1,5 +1,5 @@
-"""scripts/unspaced_script.py: pages rewritten as a script without spaces between words (the figures are in
-docs/evaluation.md)."""
+"""scripts/unknown_words.py: pages rewritten in made-up words and in a script without spaces between words (the
+figures are in docs/evaluation.md)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from linesift.training.data import BLANK, LabelledPage
 
 @pytest.fixture(scope="module")
 def script():
-    yield from script_module("unspaced_script")
+    yield from script_module("unknown_words")
 
 
 def test_words_become_ideographs_without_spaces_between_them(script) -> None:
@@ -48,7 +48,17 @@ def test_the_model_reads_each_ideograph_as_a_word(script) -> None:
 def test_rewriting_keeps_every_line_its_label_and_blank_lines_blank(script) -> None:
     page = LabelledPage("p", ["Home", "", "It rained all day.", "  "],
                         np.array([0, BLANK, 1, BLANK], dtype=np.int8), main_content="It rained all day.")
-    rewritten = script.rewritten(page)
+    rewritten = script.rewritten(page, script.unspaced)
     assert len(rewritten.lines) == 4 and rewritten.labels.tolist() == page.labels.tolist()
     assert rewritten.lines[1:4:2] == ["", "  "] and rewritten.lines[2] != page.lines[2]
     assert rewritten.main_content == page.main_content  # scored on the page's own words
+
+
+def test_made_up_words_keep_their_length_case_spaces_and_punctuation(script) -> None:
+    line = "The rain will last until Monday, forecasters say."
+    made_up = script.with_made_up_words(line)
+    assert made_up != line
+    assert [len(word) for word in made_up.split()] == [len(word) for word in line.split()]
+    assert made_up[0].isupper() and made_up.split()[5][0].isupper() and made_up.endswith(".") and "," in made_up
+    assert script.made_up("Home") == script.made_up("home").capitalize() and script.made_up("home").islower()
+    assert script.with_made_up_words("var x = {\"a\": 1};") == "var x = {\"a\": 1};"
