@@ -2,6 +2,7 @@
 
     python scripts/unknown_words.py seeds --renderer resiliparse --jobs 2
     python scripts/unknown_words.py seeds --sites final-check --jobs 2
+    python scripts/unknown_words.py seeds --input html --jobs 2
 
 The labelled corpus is almost all English (1,297 of the 1,329 rendered pages' gold texts read as English by their
 function words, 5 as French or Portuguese), and it holds no page in a script written without spaces between words,
@@ -19,7 +20,8 @@ model fitted on the development sites.
 Digits, symbols and lines that read as code (braces, ``=``, ``<``, ``;``, JSON-LD, URLs) are kept as they are, as
 such pages keep them. The kept lines are scored on the page's own words against its gold text, with the benchmark's
 word F1: the check measures the decisions (``\\w+`` would read a run of ideographs as one word). What the model reads
-of the rewritten words is their shape (letters, punctuation, lengths), not their meaning.
+of the rewritten words is their shape (letters, punctuation, lengths), not their meaning. With ``--input html``
+the blocks' text is rewritten and their markup kept: class and id words are English on most sites in any language.
 """
 
 from __future__ import annotations
@@ -119,29 +121,33 @@ def _row(name: str, report: WordReport, types: list[str]) -> str:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("seeds", type=Path, help="the labelled corpus folder (./seeds)")
-    parser.add_argument("--renderer", default="resiliparse", help="the rendering whose pages are scored")
+    parser.add_argument("--renderer", default="resiliparse", help="the rendering whose pages the model of text scores")
+    parser.add_argument("--input", choices=["text", "html"], default="text",
+                        help="the model of text, or the model of HTML pages on the blocks under SEEDS/html")
     parser.add_argument("--jobs", type=int, default=1)
     parser.add_argument("--sites", choices=["development", "final-check"], default="development")
     parser.add_argument("--max-folds", type=int, default=None, help="on the development sites, only the first K folds")
     args = parser.parse_args(argv)
 
-    labelled = load_pages(data_files([args.seeds]))
+    html = args.input == "html"
+    labelled = load_pages(data_files([args.seeds / "html" if html else args.seeds]))
     groups = {page.group for page in labelled}
-    params = training_params(load_model())
+    params = training_params(load_model(input=args.input))
+    renderer = "blocks" if html else args.renderer
     fold_of_group = fold_of_groups(groups, params.n_folds)
     final_check = args.sites == "final-check"
     # The final check's fold comes first: its one model is fitted on every other fold, the development sites.
     learnt = [page for page in labelled
-              if page.structure is None and (final_check or fold_of_group[page.group] != FINAL_CHECK_FOLD)]
+              if (page.structure is not None) == html and (final_check or fold_of_group[page.group] != FINAL_CHECK_FOLD)]
     models = fold_models(training_pages(learnt, params), params, args.jobs, max_folds=1 if final_check else args.max_folds,
                          groups=groups)
     evaluated = set(models.models)
-    pages = [page for page in learnt if page.renderer == args.renderer and fold_of_group[page.group] in evaluated]
+    pages = [page for page in learnt if page.renderer == renderer and fold_of_group[page.group] in evaluated]
     if not pages:
-        raise SystemExit(f"no {args.sites} page rendered by {args.renderer!r} in {args.seeds}")
+        raise SystemExit(f"no {args.sites} page rendered by {renderer!r} in {args.seeds}")
     as_they_are = scored(pages, pages, models)
     types = sorted(as_they_are.by_type)
-    print(f"word F1, {len(pages)} {args.sites} pages rendered by {args.renderer}, {len(evaluated)} fold(s)")
+    print(f"word F1, {len(pages)} {args.sites} pages rendered by {renderer}, {len(evaluated)} fold(s)")
     print(" | ".join(["words", "all", *types]))
     print(_row("as rendered", as_they_are, types))
     for name, rewrite in REWRITINGS.items():
