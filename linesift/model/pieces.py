@@ -19,8 +19,11 @@ from itertools import pairwise
 
 import numpy as np
 
-# Longer than nearly every paragraph: of the 1.7 million labelled lines of the corpus, a few dozen per rendering.
-LONG_LINE_WORDS = 300
+# Longer than most paragraphs; a line must also hold PAGE_SHARE of its page. At 300, a short page on one line (a
+# news page of 278 words, menus and article) was read whole and dropped whole; development pages of at most 300
+# words, on one line, resiliparse's text / Markdown: 0.423 / 0.349 at 300, 0.773 / 0.706 at 100 (fold models
+# retrained), while a lone paragraph of 123 words, cut into its sentences, keeps every one of them.
+LONG_LINE_WORDS = 100
 # The share of its page's words a long line holds when the page around it says too little to score it by.
 PAGE_SHARE = 0.5
 # A sentence longer than this (a menu's run of links, a script) is cut every this many words, so that a menu's pieces
