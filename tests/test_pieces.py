@@ -174,3 +174,15 @@ def test_pieces_part_at_every_white_space_that_splits_words() -> None:
     assert set(WHITE_SPACE) == {chr(code) for code in range(0x110000) if chr(code).isspace()}
     line = "\u3000".join(["One sentence."] * 3) + "\xa0" + "\x1c".join(["word"] * (PIECE_WORDS + 1))
     assert pieces_of(line) == ["One sentence."] * 3 + ["\x1c".join(["word"] * PIECE_WORDS), "word"]
+
+
+def test_a_short_page_on_one_line_is_read_as_pieces_whatever_blank_lines_surround_it() -> None:
+    # 120 words, over LONG_LINE_WORDS: a page of menus and an article whose line breaks became spaces. Lines of white
+    # space hold no word, so 50 of them after it do not make it less than half of its page.
+    line = " ".join(["Home News Sport."] + ["The council met on Tuesday and approved the new budget for schools."] * 10)
+    assert LONG_LINE_WORDS < len(line.split()) <= 3 * LONG_LINE_WORDS
+    for text in (line, line + "\n   \n\t" * 50, line + "\nShare this article"):
+        page = Page.from_text(text)
+        assert page.continued.sum() == len(pieces_of(line)) - 1 > 0, repr(text[-30:])
+    # Beside twice as many words in other lines, each line holds a third of the page: all are read whole.
+    assert not Page.from_text("\n".join([line, line.replace("council", "board"), line.replace("council", "mayor")])).continued.any()

@@ -52,13 +52,22 @@ _WHITE_SPACE_CODES = np.array([ord(character) for character in WHITE_SPACE], dty
 _SENTENCE_END_CODES = np.array([ord(character) for character in ".!?;:。！？"], dtype=np.uint32)
 
 
-def page_sized_lines(lines: list[str], lengths: np.ndarray) -> list[int]:
-    """The indices of the ``lines`` of one page (``lengths``, their lengths) read as pieces."""
-    long = np.flatnonzero(lengths >= _MIN_LONG_CHARS).tolist()
+def page_sized_lines(lines: list[str], lengths: np.ndarray, blank: np.ndarray | None = None) -> list[int]:
+    """The indices of the ``lines`` of one page (``lengths``, their lengths; ``blank``, which are empty or white space,
+    when known) read as pieces."""
+    most_words = (lengths + 1) // 2  # a word and a space each
+    if not (most_words > LONG_LINE_WORDS).any():
+        return []
+    # Every other line with text holds a word at least: most long lines (an article's paragraphs among its many
+    # lines) are ruled out before any line is split into words.
+    filled = len(lines) - (int(np.count_nonzero(blank)) if blank is not None else sum(not line.strip() for line in lines))
+    long = np.flatnonzero((most_words > LONG_LINE_WORDS) & (most_words >= filled - 1)).tolist()
     if not long:
         return []
     words = {i: len(lines[i].split()) for i in long}
     long = [i for i in long if words[i] > LONG_LINE_WORDS]
+    fewest_page_words = sum(words[i] for i in long) + filled - len(long)
+    long = [i for i in long if words[i] >= PAGE_SHARE * fewest_page_words]
     if not long:
         return []
     page_words = sum(len(line.split()) for line in lines)

@@ -85,7 +85,7 @@ class Page:
         if body is None:
             return cls._of([], "")
         page = cls._of(body.split("\n"), body)
-        pieced = laid_out(page.lines, page.ends - page.starts)
+        pieced = laid_out(page.lines, page.ends - page.starts, page.blank)
         if pieced is None:
             return page
         lines, line_of = pieced
@@ -174,10 +174,11 @@ class Page:
         return len(self.lines)
 
 
-def laid_out(lines: list[str], lengths: np.ndarray) -> tuple[list[str], np.ndarray] | None:
+def laid_out(lines: list[str], lengths: np.ndarray, blank: np.ndarray | None = None) -> tuple[list[str], np.ndarray] | None:
     """``lines``, one page's, with each line holding most of the page cut into its pieces (see
-    :mod:`linesift.model.pieces`), and the index in ``lines`` of each line of the result; None when no line is."""
-    long = page_sized_lines(lines, lengths)
+    :mod:`linesift.model.pieces`), and the index in ``lines`` of each line of the result; None when no line is.
+    ``blank``: which lines are empty or white space, when known."""
+    long = page_sized_lines(lines, lengths, blank)
     if not long:
         return None
     counts = np.ones(len(lines), dtype=np.int64)
