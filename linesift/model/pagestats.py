@@ -206,10 +206,7 @@ class PageStats:
             wide_classes[listed] = _WIDE_CODE_CLASSES[at[listed]]
             # General punctuation (dashes, bullets, ellipsis), CJK punctuation and the full-width forms of ASCII
             # punctuation (the comma, colon and brackets of Chinese and Japanese text) are not letters.
-            punctuation = np.zeros(len(wide_codes), dtype=bool)
-            for first, last in _WIDE_PUNCTUATION:
-                punctuation |= (wide_codes >= first) & (wide_codes <= last)
-            wide_classes[punctuation & (wide_classes == OTHER_LETTER)] = PUNCT
+            wide_classes[_in_ranges(wide_codes, _WIDE_PUNCTUATION) & (wide_classes == OTHER_LETTER)] = PUNCT
             wide_classes[(wide_codes >= 0xD800) & (wide_codes < 0xE000)] = OTHER
             classes[wide] = wide_classes
         return classes
@@ -247,7 +244,7 @@ class PageStats:
         changes = np.flatnonzero(is_word[1:] != is_word[:-1])
         starts, ends = changes[0::2], changes[1::2]
         wide = self.wide
-        unspaced = wide[_is_unspaced(self.codes[wide]) & (self.classes[wide] < WORD_CLASSES)] if len(wide) else wide
+        unspaced = wide[_in_ranges(self.codes[wide], _UNSPACED_RANGES) & (self.classes[wide] < WORD_CLASSES)] if len(wide) else wide
         if len(unspaced) == 0:
             return starts, ends
         # Each such character starts a word and ends one, and so splits the run it is in where it touches a letter.
@@ -305,10 +302,10 @@ class PageStats:
         return self.page.ends[last_lines][self.page_of_line] if self.n_lines else np.zeros(0, dtype=np.int64)
 
 
-def _is_unspaced(codes: np.ndarray) -> np.ndarray:
-    """Which of ``codes`` are characters of a script written without spaces (``_UNSPACED_RANGES``)."""
+def _in_ranges(codes: np.ndarray, ranges: tuple[tuple[int, int], ...]) -> np.ndarray:
+    """Which of ``codes`` lie in one of ``ranges`` (first and last code points)."""
     found = np.zeros(len(codes), dtype=bool)
-    for first, last in _UNSPACED_RANGES:
+    for first, last in ranges:
         found |= (codes >= first) & (codes <= last)
     return found
 

@@ -55,13 +55,13 @@ _SENTENCE_END_CODES = np.array([ord(character) for character in ".!?;:。！？"
 def page_sized_lines(lines: list[str], lengths: np.ndarray, blank: np.ndarray | None = None) -> list[int]:
     """The indices of the ``lines`` of one page (``lengths``, their lengths; ``blank``, which are empty or white space,
     when known) read as pieces."""
-    most_words = (lengths + 1) // 2  # a word and a space each
-    if not (most_words > LONG_LINE_WORDS).any():
+    long_enough = lengths >= _MIN_LONG_CHARS
+    if not long_enough.any():
         return []
-    # Every other line with text holds a word at least: most long lines (an article's paragraphs among its many
-    # lines) are ruled out before any line is split into words.
+    # A line of n characters holds (n + 1) // 2 words at most, and every other line with text one at least: most long
+    # lines (an article's paragraphs among its many lines) are ruled out before any line is split into words.
     filled = len(lines) - (int(np.count_nonzero(blank)) if blank is not None else sum(not line.strip() for line in lines))
-    long = np.flatnonzero((most_words > LONG_LINE_WORDS) & (most_words >= filled - 1)).tolist()
+    long = np.flatnonzero(long_enough & ((lengths + 1) // 2 >= filled - 1)).tolist()
     if not long:
         return []
     words = {i: len(lines[i].split()) for i in long}
