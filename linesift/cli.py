@@ -95,6 +95,9 @@ HtmlModelOption = Annotated[Optional[Path], typer.Option("--html-model", help=(
 KeepRepeatsOption = Annotated[bool, typer.Option("--keep-repeats", help=(
     "Keep a line equal to a content line above it (40 characters or more), as code samples and reference pages "
     "repeat on purpose, and a line saying its text twice; by default such a copy is dropped."))]
+KeepLinksOption = Annotated[bool, typer.Option("--keep-links", help=(
+    "Give kept lines of text as written: Markdown links keep their targets and images stay. By default a link is "
+    "given as its text and an image is left out, as a reader sees them."))]
 HtmlAsTextOption = Annotated[bool, typer.Option("--html-as-text", help=(
     "Render HTML pages to text and clean them with the text model, instead of the model of HTML pages."))]
 QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="No progress on stderr.")]
@@ -431,6 +434,7 @@ def predict(
     html_model_path: HtmlModelOption = None,
     html_as_text: HtmlAsTextOption = False,
     keep_repeats: KeepRepeatsOption = False,
+    keep_links: KeepLinksOption = False,
     overwrite: Annotated[bool, typer.Option("--overwrite", help=(
         "Replace files already in --output-dir (the outputs of an earlier run); without it they are refused. "
         "An input is never replaced."))] = False,
@@ -456,7 +460,7 @@ def predict(
     options = RunOptions(
         read=read,
         clean=CleanOptions(None if model_path is None else str(model_path), threshold, spans,
-                           None if html_model_path is None else str(html_model_path), html_as_text, keep_repeats),
+                           None if html_model_path is None else str(html_model_path), html_as_text, keep_repeats, keep_links),
         output_dir=output_dir,
         line_records=output_format == "jsonl",
         on_error=on_error,

@@ -40,6 +40,7 @@ from linesift.model.sifter import join_kept, join_kept_per_page
 from tests.conftest import SEED_TEXT_PATH, SEEDS
 
 RENDERED_PAGES = 25
+MARKDOWN_PAGES = 5
 
 HOSTILE_LINES = (
     "a@b.c+d@e.f x+y@z.q mail me: joe.doe+tag@example.co.uk, @context",
@@ -70,6 +71,8 @@ def _pages() -> list[str]:
     texts = [SEED_TEXT_PATH.read_text(encoding="utf-8"), HOSTILE, "x", "\n\n", "a\r\nb\rc\n", "f(x)", "a =", "x!", "}", ")"]
     with gzip.open(SEEDS / "wcxb-dev.resiliparse.jsonl.gz", "rt", encoding="utf-8") as rows:
         texts += ["\n".join(json.loads(row)["lines"]) for row in itertools.islice(rows, RENDERED_PAGES)]
+    with gzip.open(SEEDS / "wcxb-dev.markdown.jsonl.gz", "rt", encoding="utf-8") as rows:  # with links to read
+        texts += ["\n".join(json.loads(row)["lines"]) for row in itertools.islice(rows, MARKDOWN_PAGES)]
     return texts
 
 
@@ -103,7 +106,8 @@ def test_clean_many_is_each_decided_page_joined_again(monkeypatch: pytest.Monkey
     texts = [*PAGES, *EDGE_TEXTS, *(text.replace("\n", "\r\n") + "\r\n" for text in PAGES[:5]), *EDGE_TEXTS]
     pages = [Page.from_text(text) for text in texts]
     for threshold in (None, 0.4):
-        want = [join_kept(page, decision.keep(page)) for page, decision in zip(pages, model.decide_many(pages, threshold))]
+        want = [join_kept(page, decision.keep(page), read_links=True)
+                for page, decision in zip(pages, model.decide_many(pages, threshold))]
         assert model.clean_many(texts, threshold) == want
 
 

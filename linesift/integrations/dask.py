@@ -9,7 +9,9 @@ Records (dicts) gain ``linesift_text`` (and ``linesift_spans``, ``linesift_cut``
 the texts are HTML pages, cleaned by the built-in model of HTML pages (a page that cannot be parsed gives ""), where
 ``predict`` tells an HTML page in a field by its start. A text that is not a ``str`` raises ``TypeError``, and one over
 the page limits ``PageTooLargeError``, naming its item or row. ``keep_repeats=True`` keeps a
-line equal to a content line above it (see :meth:`linesift.Sifter.keeping_repeats`). Needs ``linesift[dask]``.
+line equal to a content line above it (see :meth:`linesift.Sifter.keeping_repeats`), and ``keep_links=True`` gives
+kept lines of text with their Markdown links and images as written (see :meth:`linesift.Sifter.keeping_links`).
+Needs ``linesift[dask]``.
 """
 
 from __future__ import annotations
@@ -22,11 +24,11 @@ from linesift.io.sources import DEFAULT_TEXT_FIELD
 
 
 def _cleaned_texts(texts: list[str], model_path: str | None, threshold: float | None, spans: bool = False,
-                   html: bool = False, keep_repeats: bool = False) -> list[Cleaned]:
+                   html: bool = False, keep_repeats: bool = False, keep_links: bool = False) -> list[Cleaned]:
     """``clean_texts`` (``clean_html_pages`` for HTML, with the model at ``model_path`` or the built-in one) a chunk
-    at a time, so a large partition is not segmented all at once; ``keep_repeats`` as
-    :meth:`linesift.Sifter.keeping_repeats` says."""
-    model = cached_model(model_path, "html" if html else "text", keep_repeats)
+    at a time, so a large partition is not segmented all at once; ``keep_repeats`` and
+    ``keep_links`` as :meth:`linesift.Sifter.keeping_repeats` and :meth:`~linesift.Sifter.keeping_links` say."""
+    model = cached_model(model_path, "html" if html else "text", keep_repeats, keep_links)
     clean = clean_html_pages if html else clean_texts
     return [cleaned for start in range(0, len(texts), CHUNK_DOCUMENTS)
             for cleaned in clean(model, texts[start : start + CHUNK_DOCUMENTS], threshold, spans)]
@@ -34,13 +36,14 @@ def _cleaned_texts(texts: list[str], model_path: str | None, threshold: float | 
 
 def clean_records(
     items: list[Any], model_path: str | None = None, threshold: float | None = None, text_field: str = DEFAULT_TEXT_FIELD,
-    spans: bool = False, html: bool = False, keep_repeats: bool = False,
+    spans: bool = False, html: bool = False, keep_repeats: bool = False, keep_links: bool = False,
 ) -> list[Any]:
     """Clean one partition: strings to cleaned strings, dicts to copies with the added fields."""
     texts = [item[text_field] if isinstance(item, dict) else item for item in items]
     check_texts(texts, lambda index: f"item {index + 1} of the partition", html)
     out: list[Any] = []
-    for item, cleaned in zip(items, _cleaned_texts(texts, model_path, threshold, spans, html, keep_repeats)):
+    for item, cleaned in zip(items, _cleaned_texts(texts, model_path, threshold, spans, html, keep_repeats,
+                                                         keep_links)):
         if isinstance(item, str):
             out.append(cleaned.text)
             continue
@@ -53,24 +56,26 @@ def clean_records(
 
 
 def clean_bag(bag: Any, model_path: str | None = None, threshold: float | None = None, text_field: str = DEFAULT_TEXT_FIELD,
-              spans: bool = False, html: bool = False, keep_repeats: bool = False) -> Any:
+              spans: bool = False, html: bool = False, keep_repeats: bool = False, keep_links: bool = False) -> Any:
     """A bag of the cleaned items of ``bag`` (strings or dicts with ``text_field``; HTML pages with ``html``), in the
     same order."""
-    return bag.map_partitions(clean_records, model_path, threshold, text_field, spans, html, keep_repeats)
+    return bag.map_partitions(clean_records, model_path, threshold, text_field, spans, html, keep_repeats, keep_links)
 
 
 def clean_partition(frame: Any, column: str, model_path: str | None = None, threshold: float | None = None,
-                    output: str = TEXT_FIELD, keep_repeats: bool = False) -> Any:
+                    output: str = TEXT_FIELD, keep_repeats: bool = False, keep_links: bool = False) -> Any:
     """One pandas partition with ``output`` added: the cleaned text of ``column``."""
     frame = frame.copy()
     texts = list(frame[column])
     check_texts(texts, lambda index: f"row {frame.index[index]!r} of the partition")
-    frame[output] = [cleaned.text for cleaned in _cleaned_texts(texts, model_path, threshold, keep_repeats=keep_repeats)]
+    frame[output] = [cleaned.text for cleaned in _cleaned_texts(texts, model_path, threshold, keep_repeats=keep_repeats,
+                                                                              keep_links=keep_links)]
     return frame
 
 
 def clean_dataframe(frame: Any, column: str = DEFAULT_TEXT_FIELD, model_path: str | None = None, threshold: float | None = None,
-                    output: str = TEXT_FIELD, keep_repeats: bool = False) -> Any:
+                    output: str = TEXT_FIELD, keep_repeats: bool = False, keep_links: bool = False) -> Any:
     """A dask dataframe with column ``output`` added: the cleaned text of ``column``, every other column unchanged."""
     meta = {**frame.dtypes.to_dict(), output: object}
-    return frame.map_partitions(clean_partition, column, model_path, threshold, output, keep_repeats, meta=meta)
+    return frame.map_partitions(clean_partition, column, model_path, threshold, output, keep_repeats, keep_links,
+                               meta=meta)

@@ -29,7 +29,9 @@ place of an extractor such as datatrove's ``Trafilatura``. A page that cannot be
 counted ``emptied``.
 
 ``keep_repeats=True`` keeps a line equal to a content line above it, and one saying its text twice (see
-:meth:`linesift.Sifter.keeping_repeats`); by default such a copy is dropped.
+:meth:`linesift.Sifter.keeping_repeats`); by default such a copy is dropped. ``keep_links=True`` gives kept lines of
+text with their Markdown links and images as written (see :meth:`linesift.Sifter.keeping_links`); by default a link
+is given as its text and an image is left out.
 
 The model is loaded once per process, on first use, so the step pickles small for executors.
 Needs ``linesift[datatrove]``.
@@ -61,10 +63,12 @@ class LinesiftFormatter(BaseFormatter):
 
     def __init__(self, model_path: str | os.PathLike[str] | None = None, threshold: float | None = None,
                  reason_stats: bool = False, exclusion_writer: DiskWriter | None = None, html: bool = False,
-                 html_model_path: str | os.PathLike[str] | None = None, keep_repeats: bool = False) -> None:
+                 html_model_path: str | os.PathLike[str] | None = None, keep_repeats: bool = False,
+                 keep_links: bool = False) -> None:
         super().__init__()
         self.model_path = None if model_path is None else str(model_path)
         self.keep_repeats = keep_repeats
+        self.keep_links = keep_links
         self.html = html
         self.html_model_path = None if html_model_path is None else str(html_model_path)
         self.threshold = threshold
@@ -108,7 +112,7 @@ class LinesiftFormatter(BaseFormatter):
             model = cached_model(self.html_model_path, "html", self.keep_repeats)
             cleaned_texts = clean_html_pages(model, texts, self.threshold, reasons=self.reason_stats)
         else:
-            model = cached_model(self.model_path, "text", self.keep_repeats)
+            model = cached_model(self.model_path, "text", self.keep_repeats, self.keep_links)
             cleaned_texts = clean_texts(model, texts, self.threshold, reasons=self.reason_stats)
         for cleaned in cleaned_texts:
             self.stat_update("lines", value=cleaned.text_lines)

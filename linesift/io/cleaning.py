@@ -75,8 +75,9 @@ def line_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _decided(text: str, page: Page, decision: Decision, spans: bool, lines: bool) -> Cleaned:
-    """The :class:`Cleaned` of ``text`` (segmented as ``page``) from its lines' probabilities and the page's cut."""
+def _decided(text: str, page: Page, decision: Decision, spans: bool, lines: bool, read_links: bool) -> Cleaned:
+    """The :class:`Cleaned` of ``text`` (segmented as ``page``) from its lines' probabilities and the page's cut;
+    ``read_links`` as :func:`join_kept` says."""
     if lines:
         return Cleaned(lines=decide_lines(page, decision))
     keep = decision.keep(page)
@@ -86,7 +87,7 @@ def _decided(text: str, page: Page, decision: Decision, spans: bool, lines: bool
     cut = round(decision.cut, P_CONTENT_DIGITS) if spans else None
     # Counted in lines of the text: a line cut into pieces is kept when any of them is (pieces are never blank).
     kept_of_text = page.line_of_text()[keep]
-    return Cleaned(join_kept(page, keep), found, cut, text_lines=int((~page.blank & ~page.continued).sum()),
+    return Cleaned(join_kept(page, keep, read_links), found, cut, text_lines=int((~page.blank & ~page.continued).sum()),
                    kept_lines=int(np.count_nonzero(np.diff(kept_of_text, prepend=-1))))
 
 
@@ -160,7 +161,8 @@ def _clean_scored_together(model: Sifter, documents: Sequence[Document], texts: 
         counts = drop_reasons(model, scored, [d.keep(page) for (_, page), d in zip(batch, decisions)]) if reasons else None
         for position, (((index, (text, _)), page), decision) in enumerate(zip(batch, decisions)):
             document = documents[index]
-            cleaned = _decided(text, page, decision, spans, document.lines)
+            # An HTML page's blocks are the text it shows: a "[text](target)" there is what a reader reads.
+            cleaned = _decided(text, page, decision, spans, document.lines, model.read_links and document.html is None)
             if document.html is not None:
                 cleaned = replace(cleaned, rendered=text)
             results[index] = cleaned if counts is None else replace(cleaned, drop_reasons=counts[position])

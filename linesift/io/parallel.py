@@ -43,14 +43,18 @@ class CleanOptions:
     html_model_path: str | None = None
     html_as_text: bool = False
     keep_repeats: bool = False  # keep lines equal to a content line above them (see Sifter.keeping_repeats)
+    keep_links: bool = False  # give kept lines of text as written, Markdown links and images kept (see Sifter.keeping_links)
 
 
 @functools.lru_cache(maxsize=MODEL_CACHE_SIZE)
-def cached_model(model_path: str | None, model_input: ModelInput = "text", keep_repeats: bool = False) -> Sifter:
+def cached_model(model_path: str | None, model_input: ModelInput = "text", keep_repeats: bool = False,
+                 keep_links: bool = False) -> Sifter:
     """The model at ``model_path`` (``None``: the built-in model of ``model_input``), loaded once per process
-    however many chunks or partitions use it; with ``keep_repeats``, its :meth:`~Sifter.keeping_repeats`."""
+    however many chunks or partitions use it; with ``keep_repeats``, its :meth:`~Sifter.keeping_repeats`, with
+    ``keep_links``, its :meth:`~Sifter.keeping_links`."""
     model = load_model(model_path, model_input)
-    return model.keeping_repeats() if keep_repeats else model
+    model = model.keeping_repeats() if keep_repeats else model
+    return model.keeping_links() if keep_links else model
 
 
 def html_model_of(options: CleanOptions) -> Sifter | None:
@@ -63,7 +67,8 @@ def clean_chunk(options: CleanOptions, documents: list[Document | None]) -> list
     given = [document for document in documents if document is not None]
     # The model of HTML pages is read only by a process that meets an HTML page.
     html_model = html_model_of(options) if any(document.html is not None for document in given) else None
-    cleaned = iter(clean_documents(cached_model(options.model_path, "text", options.keep_repeats), given,
+    text_model = cached_model(options.model_path, "text", options.keep_repeats, options.keep_links)
+    cleaned = iter(clean_documents(text_model, given,
                                    options.threshold, options.spans, html_model=html_model))
     return [None if document is None else next(cleaned) for document in documents]
 

@@ -21,6 +21,7 @@ from linesift.model.context import context_features
 from linesift.model.cuts import check_threshold, cuts
 from linesift.model.features import DenseFeatures
 from linesift.model.linear import LinearScorer, sigmoid
+from linesift.model.links import links_as_text
 from linesift.model.ngrams import N_BUCKETS, ngram_scores
 from linesift.model.pagestats import PageStats
 from linesift.model.reading import read_lines
@@ -155,6 +156,9 @@ class Sifter:
     # Whether a content line equal to a content line above it, or saying its text twice, is dropped (see
     # linesift.model.repeats); a setting of the run, not saved with the model: see keeping_repeats.
     drop_repeats: bool = field(default=True, compare=False)
+    # Whether the cleaned text of a page of text gives Markdown links as their text and leaves images out (see
+    # linesift.model.links); a setting of the run, not saved with the model: see keeping_links.
+    read_links: bool = field(default=True, compare=False)
 
     def keeping_repeats(self) -> Sifter:
         """This model, sharing its weights, deciding every line by its P(content) alone: repeated lines and lines
@@ -162,6 +166,11 @@ class Sifter:
         So is its :attr:`text_model`."""
         text_model = None if self.text_model is None else self.text_model.keeping_repeats()
         return replace(self, text_model=text_model, drop_repeats=False)
+
+    def keeping_links(self) -> Sifter:
+        """This model, sharing its weights, giving back the kept lines of text as written: Markdown links keep their
+        targets and images stay. (The blocks of an HTML page are the text it shows either way.)"""
+        return replace(self, read_links=False)
 
     def scored(self, page: Page, threshold: float | None = None, structure: Structure | None = None) -> Scored:
         """Both passes' inputs and scores and the cut of ``page``, a :class:`Page` (see :class:`Scored`), with its
@@ -332,7 +341,8 @@ class Sifter:
 
     def clean(self, text: str, threshold: float | None = None) -> str:
         """The content lines of ``text``, one page as a ``str``; kept lines from different blocks are separated by
-        one blank line, and a page without content gives ``""``.
+        one blank line, and a page without content gives ``""``. Markdown links are given as their text and images
+        left out, as a reader sees them (:meth:`keeping_links` keeps them as written).
 
         Raises TypeError when ``text`` is not a ``str`` (bytes included: decode them first), TypeError or
         ValueError for a bad ``threshold``, PageTooLargeError for a page beyond :mod:`linesift.limits`.
@@ -348,7 +358,8 @@ class Sifter:
         """
         _refuse_one_page(texts, "clean_many", "clean(text)")
         pages = [_checked_page(text) for text in texts]
-        return [join_kept(page, decision.keep(page)) for page, decision in zip(pages, self.decide_many(pages, threshold))]
+        return [join_kept(page, decision.keep(page), self.read_links)
+                for page, decision in zip(pages, self.decide_many(pages, threshold))]
 
 
 def _second_features(stats: PageStats, dense: DenseFeatures, p_first: np.ndarray,
@@ -437,10 +448,12 @@ def line_numbers(page: Page) -> tuple[list[int], list[int]]:
     return (line_of_text + 1).tolist(), np.where(page.is_piece(), pieces, 0).tolist()
 
 
-def join_kept(page: Page, keep: np.ndarray) -> str:
+def join_kept(page: Page, keep: np.ndarray, read_links: bool = False) -> str:
     """Join the kept lines, with a blank line wherever the page has blank lines between two kept lines: the
-    output keeps the text's own layout (a page without blank lines gets none)."""
-    return join_kept_per_page(page, keep)[0]
+    output keeps the text's own layout (a page without blank lines gets none). With ``read_links``, Markdown links
+    are given as their text and images are left out (see :mod:`linesift.model.links`)."""
+    text = join_kept_per_page(page, keep)[0]
+    return links_as_text(text) if read_links else text
 
 
 def join_kept_per_page(page: Page, keep: np.ndarray) -> list[str]:

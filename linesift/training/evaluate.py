@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from linesift.model.cuts import cuts
+from linesift.model.links import links_as_text
 from linesift.model.reading import read_lines
 from linesift.model.sifter import Sifter, kept_lines
 from linesift.training.baselines import HTML_EXTRACTORS, LINE_BASELINES, BaselineUnavailable
@@ -232,15 +233,18 @@ class WordReport:
     pages: int
 
 
-def kept_text(page: LabelledPage, keep: np.ndarray) -> str:
-    """The lines of ``page`` that ``keep`` marks, one a line: the blank lines predict puts between blocks change none
-    of their words."""
-    return "\n".join(compress(page.lines, keep & (page.labels != BLANK)))
+def kept_text(page: LabelledPage, keep: np.ndarray, as_written: bool = False) -> str:
+    """The lines of ``page`` that ``keep`` marks, one a line, as predict gives them: on a page of text, Markdown
+    links as their text and no images (see :mod:`linesift.model.links`); ``as_written``, as they are, as a line rule
+    keeps them. The blank lines predict puts between blocks change none of their words."""
+    text = "\n".join(compress(page.lines, keep & (page.labels != BLANK)))
+    return text if as_written or page.structure is not None else links_as_text(text)
 
 
-def word_report(pages: Sequence[LabelledPage], keeps: Sequence[np.ndarray]) -> WordReport | None:
-    """Word F1 of the kept lines against each page's gold text; None when no page has gold text."""
-    return word_report_of_texts(pages, [kept_text(page, keep) for page, keep in zip(pages, keeps)])
+def word_report(pages: Sequence[LabelledPage], keeps: Sequence[np.ndarray], as_written: bool = False) -> WordReport | None:
+    """Word F1 of the kept lines (see :func:`kept_text`) against each page's gold text; None when no page has gold
+    text."""
+    return word_report_of_texts(pages, [kept_text(page, keep, as_written) for page, keep in zip(pages, keeps)])
 
 
 def word_report_of_texts(pages: Sequence[LabelledPage], texts: Sequence[str]) -> WordReport | None:
@@ -290,7 +294,8 @@ def ceiling_scores(pages: Sequence[LabelledPage]) -> MethodScores:
 
 
 def line_baseline_scores(pages: Sequence[LabelledPage]) -> list[MethodScores]:
-    """Keep-everything and the C4 line rules on the same rendered lines (C4 skipped when not installed)."""
+    """Keep-everything and the C4 line rules on the same rendered lines (C4 skipped when not installed), their kept
+    lines as written."""
     results = []
     for name, keeps_of in LINE_BASELINES.items():
         try:
@@ -298,7 +303,7 @@ def line_baseline_scores(pages: Sequence[LabelledPage]) -> list[MethodScores]:
         except BaselineUnavailable:
             continue
         y, p = labelled_lines(pages, [keep.astype(np.float64) for keep in keeps])
-        results.append(MethodScores(name, line_report(y, p, 0.5), word_report(pages, keeps)))
+        results.append(MethodScores(name, line_report(y, p, 0.5), word_report(pages, keeps, as_written=True)))
     return results
 
 
