@@ -42,18 +42,21 @@ def _markdown_and_gold(file_id: str) -> tuple[str, str]:
     ("### [Council approves the budget](https://news.example/2026/03/budget/)", "### Council approves the budget"),
     ("Text ![a chart](/img/chart.png) around", "Text  around"),
     ("[a](b)[c](d)", "ac"),
-    # Not links: code calling an indexed item, brackets without a target, a pair split over lines.
+    # Hard-wrapped Markdown breaks a link's text over lines, never its target.
+    ("Read [the whole\nguide](https://example.org/guide) first", "Read the whole\nguide first"),
+    ("* [![Company\nlogo](/logo.png)](/)\nNext line", "Next line"),
+    # Not links: code calling an indexed item, brackets without a target, a pair split by a blank line.
     ("handlers[0](event)", "handlers[0](event)"),
     ("plain [1] and (see above)", "plain [1] and (see above)"),
-    ("[open\n](target)", "[open\n](target)"),
+    ("[open\n\n](target)", "[open\n\n](target)"),
 ])
 def test_a_link_is_read_as_its_text_and_an_image_is_left_out(written: str, read: str) -> None:
     assert links_as_text(written) == read
 
 
-def test_a_line_of_nothing_but_images_and_links_without_text_is_left_out() -> None:
-    written = "Intro line\n\n* [![Logo](/logo.png)](/home)\n![](/spacer.gif)\nLast [line](/x)\r\n"
-    assert links_as_text(written) == "Intro line\n\nLast line\r\n"
+def test_a_line_whose_words_were_all_in_images_and_targets_is_left_out() -> None:
+    written = "Intro line\n\n* [![Logo](/logo.png)](/home)\n![](/spacer.gif)\n---\nLast [line](/x)\r\n"
+    assert links_as_text(written) == "Intro line\n\n---\nLast line\r\n"
 
 
 @given(st.text(alphabet=st.characters(blacklist_characters="]")) | st.text())
