@@ -10,6 +10,7 @@ import pytest
 from conftest import encoded_twice
 
 from linesift.model.segment import split_lines
+from linesift.training.align import align_lines
 from linesift.training.corpus import CorpusOptionError, Skipped, SourceError, build_corpus, iter_source, label_page
 
 WCXB = Path(__file__).parent / "fixtures" / "wcxb"
@@ -220,3 +221,14 @@ def test_shared_dataset_reads_all_pages() -> None:
     if not (SHARED / "ground-truth.jsonl.gz").is_file():
         pytest.skip("the WCXB development pages (../shared/wcxb-dev) are not on this machine")
     assert sum(1 for _ in iter_source(SHARED)) == 1356
+
+
+def test_markdown_is_labelled_as_a_reader_reads_it() -> None:
+    """A heading written as a link to its anchor is the gold's heading once its target is left out (0414, an article)."""
+    page = next(page for page in iter_source(WCXB) if page.id == "wcxb-0414")
+    row = label_page(page, "markdown")
+    assert not isinstance(row, Skipped)
+    labels = dict(zip(row["lines"], row["labels"]))
+    assert labels["## [The Good](#the-good)"] == labels["### [Comptime](#comptime)"] == 1
+    assert align_lines(["## [The Good](#the-good)"], "The Good\nZig is a language.").labels == [0]
+    assert all((label is None) == (not line.strip()) for line, label in zip(row["lines"], row["labels"]))

@@ -69,7 +69,7 @@ def test_pipeline_counts_each_dropped_line_under_its_reason(tmp_path: Path) -> N
     stats = run_pipeline(tmp_path, LinesiftFormatter(reason_stats=True))
     assert {name: total for name, total in stats.items() if name.startswith(("lines", "emptied", "total"))} == {
         "total": 4, "lines": 73, "lines_dropped": 55, "emptied": 1,
-        "lines_dropped_ngrams": 28, "lines_dropped_neighbours": 12, "lines_dropped_punctuation": 6,
+        "lines_dropped_ngrams": 26, "lines_dropped_json": 2, "lines_dropped_neighbours": 12, "lines_dropped_punctuation": 6,
         "lines_dropped_notice": 3, "lines_dropped_repetition": 4, "lines_dropped_context": 2,
     }
     assert sum(total for name, total in stats.items() if name.startswith("lines_dropped_")) == stats["lines_dropped"]

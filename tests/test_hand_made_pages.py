@@ -27,8 +27,8 @@ LABELS: dict[str, dict[str, str]] = json.loads((FIXTURES / "labels.json").read_t
 # Lines right with the built-in models, of the labelled ones. What the models get wrong now:
 # - docs.html: the <h1> headline is kept (P 0.70);
 # - docs.md: the headline is kept (0.67);
-# - forum.txt: the second poster's name, "Joined" and "Posts" lines are kept (0.47 to 0.55), between the first
-#   post and the answer, and the last reply is dropped (0.22); as HTML the same thread comes out right;
+# - forum.txt: the second poster's name, "Joined" and "Posts" lines and signature are kept (0.45 to 0.54), between
+#   the first post and the answer, and the last reply is dropped (0.22); as HTML the same thread comes out right;
 # - product.html: the "Add to bag" button is kept (0.46);
 # - news-zh.txt and blog-ja.txt: every paragraph is kept, but so are the menus, breadcrumbs, headlines, share
 #   lines and the first related titles (0.46 to 0.80): without the words of a script it never learnt from, the
@@ -36,8 +36,8 @@ LABELS: dict[str, dict[str, str]] = json.loads((FIXTURES / "labels.json").read_t
 # - news-zh.html: the markup says what the words do not, and only the headline and the editor's line are kept (0.82
 #   and 0.83).
 # Raise them when the models improve.
-FLOORS = {"docs.html": 24, "docs.md": 21, "forum.html": 29, "forum.txt": 28, "product.html": 29, "news-zh.txt": 11,
-          "news-zh.html": 22, "blog-ja.txt": 8}
+FLOORS = {"docs.html": 24, "docs.md": 21, "forum.html": 29, "forum.txt": 27, "product.html": 29, "news-zh.txt": 11,
+          "news-zh.html": 22, "blog-ja.txt": 9}
 
 
 @pytest.fixture(scope="module")

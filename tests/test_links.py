@@ -107,3 +107,16 @@ def test_the_text_an_html_page_shows_is_given_as_shown(tmp_path: Path, html_as_t
     result = CliRunner().invoke(app, ["predict", *html_as_text, str(page)])
     assert result.exit_code == 0 and "written as [text](https://example.org/), with" in result.stdout
     assert "written as [text](https://example.org/), with" in load_model(input="html").clean_html(HTML_ABOUT_LINKS)
+
+
+def test_the_corpus_steps_read_links_unless_asked_to_keep_them(model: Sifter) -> None:
+    pytest.importorskip("dask")
+    pytest.importorskip("datatrove")
+    from linesift.integrations.dask import clean_records
+    from linesift.integrations.datatrove import LinesiftFormatter
+
+    markdown, _ = _markdown_and_gold("0414")
+    read, as_written = model.clean(markdown), model.keeping_links().clean(markdown)
+    assert read != as_written
+    assert LinesiftFormatter().format(markdown) == clean_records([markdown])[0] == read
+    assert LinesiftFormatter(keep_links=True).format(markdown) == clean_records([markdown], keep_links=True)[0] == as_written

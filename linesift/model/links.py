@@ -28,13 +28,24 @@ def _line_breaks(image: re.Match[str]) -> str:
     return "\n" * image.group(1).count("\n")
 
 
+def _read(text: str) -> str:
+    """``text`` with each Markdown image left out and each inline link read as its text, line for line."""
+    return _LINK.sub(r"\1", _IMAGE.sub(_line_breaks, text)) if "](" in text else text
+
+
 def links_as_text(text: str) -> str:
     """``text`` with each Markdown image left out and each inline link read as its text; a line that held words
     and keeps none is left out whole."""
-    if "](" not in text:  # plain text: nothing to do, and nothing to pay
-        return text
-    read = _LINK.sub(r"\1", _IMAGE.sub(_line_breaks, text))
+    read = _read(text)  # plain text, without "](", is given back as it is: nothing to do, and nothing to pay
     if read == text:
         return text
     return "\n".join(line for line, written in zip(read.split("\n"), text.split("\n"))
                      if line == written or _WORD.search(line) or not _WORD.search(written))
+
+
+def lines_as_read(lines: list[str]) -> list[str]:
+    """Each of ``lines``, the lines of one text, as a reader reads it (see :func:`links_as_text`), one for one: a
+    line whose words were all in images and link targets keeps none."""
+    text = "\n".join(lines)
+    read = _read(text)
+    return lines if read == text else read.split("\n")

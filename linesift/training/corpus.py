@@ -42,6 +42,7 @@ from linesift.io.render import (
     render_html,
 )
 from linesift.model.dom import parse_html_page
+from linesift.model.links import lines_as_read
 from linesift.model.segment import split_lines
 from linesift.mojibake import repair_double_encoding
 from linesift.training.align import align_lines
@@ -214,7 +215,11 @@ def label_page(
     except (OSError, EOFError, zlib.error) as exc:  # a .html.gz that is not gzip, or cut short
         return Skipped(page.id, renderer, "unreadable html", str(exc))
     # Some gold texts hold the page's twice-encoded text as it was; the lines are read repaired, and so is the gold.
-    alignment = align_lines(lines, repair_double_encoding(page.gold), page.meta.get("title"), include_title=include_title)
+    # Markdown is aligned as a reader reads it, as predict gives it back: a headline written as a link to its story
+    # matches the gold's words only without its target. A line left without words is noise, not a blank line.
+    aligned = lines_as_read(lines) if renderer == "markdown" else lines
+    alignment = align_lines(aligned, repair_double_encoding(page.gold), page.meta.get("title"), include_title=include_title)
+    labels = [0 if label is None and line.strip() else label for label, line in zip(alignment.labels, lines)]
     if alignment.gold_coverage < MIN_GOLD_COVERAGE:
         detail = f"{alignment.gold_coverage:.1%} of gold tokens found"
         return Skipped(page.id, renderer, "gold not in rendering", detail)
@@ -223,7 +228,7 @@ def label_page(
         "source": page.source,
         "renderer": renderer,
         "lines": lines,
-        "labels": alignment.labels,
+        "labels": labels,
         **page.meta,
         "main_content": page.gold,
         **({} if structure is None else {"structure": structure.to_dict()}),
