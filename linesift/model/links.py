@@ -18,8 +18,10 @@ import re
 # A link's text: no blank line in it, and brackets one level deep ("[[1]](#note)").
 _TEXT = r"((?:[^\[\]\n]|\n(?![ \t]*\n)|\[[^\[\]\n]*\])*)"
 _TARGET = r"\((?:[^()\s]|\([^()\s]*\))*(?:\s+\"[^\"\n]*\")?\)"  # one level of parentheses, an optional title
-_IMAGE = re.compile(rf"(?<![\w\]])!\[{_TEXT}\]{_TARGET}")
-_LINK = re.compile(rf"(?<![\w\]!])\[{_TEXT}\]{_TARGET}")
+# The lookbehind follows the opening character, so that a search jumps from one "!" or "[" to the next: before it,
+# every position of the text was tried (twice as slow on Markdown).
+_IMAGE = re.compile(rf"!(?<![\w\]]!)\[{_TEXT}\]{_TARGET}")
+_LINK = re.compile(rf"\[(?<![\w\]!]\[){_TEXT}\]{_TARGET}")
 _WORD = re.compile(r"\w")
 
 
