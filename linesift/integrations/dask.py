@@ -42,8 +42,8 @@ def clean_records(
     texts = [item[text_field] if isinstance(item, dict) else item for item in items]
     check_texts(texts, lambda index: f"item {index + 1} of the partition", html)
     out: list[Any] = []
-    for item, cleaned in zip(items, _cleaned_texts(texts, model_path, threshold, spans, html, keep_repeats,
-                                                         keep_links)):
+    cleaned_texts = _cleaned_texts(texts, model_path, threshold, spans, html, keep_repeats, keep_links)
+    for item, cleaned in zip(items, cleaned_texts):
         if isinstance(item, str):
             out.append(cleaned.text)
             continue
@@ -68,8 +68,8 @@ def clean_partition(frame: Any, column: str, model_path: str | None = None, thre
     frame = frame.copy()
     texts = list(frame[column])
     check_texts(texts, lambda index: f"row {frame.index[index]!r} of the partition")
-    frame[output] = [cleaned.text for cleaned in _cleaned_texts(texts, model_path, threshold, keep_repeats=keep_repeats,
-                                                                              keep_links=keep_links)]
+    cleaned_texts = _cleaned_texts(texts, model_path, threshold, keep_repeats=keep_repeats, keep_links=keep_links)
+    frame[output] = [cleaned.text for cleaned in cleaned_texts]
     return frame
 
 
@@ -78,4 +78,4 @@ def clean_dataframe(frame: Any, column: str = DEFAULT_TEXT_FIELD, model_path: st
     """A dask dataframe with column ``output`` added: the cleaned text of ``column``, every other column unchanged."""
     meta = {**frame.dtypes.to_dict(), output: object}
     return frame.map_partitions(clean_partition, column, model_path, threshold, output, keep_repeats, keep_links,
-                               meta=meta)
+                                meta=meta)

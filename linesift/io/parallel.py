@@ -68,8 +68,7 @@ def clean_chunk(options: CleanOptions, documents: list[Document | None]) -> list
     # The model of HTML pages is read only by a process that meets an HTML page.
     html_model = html_model_of(options) if any(document.html is not None for document in given) else None
     text_model = cached_model(options.model_path, "text", options.keep_repeats, options.keep_links)
-    cleaned = iter(clean_documents(text_model, given,
-                                   options.threshold, options.spans, html_model=html_model))
+    cleaned = iter(clean_documents(text_model, given, options.threshold, options.spans, html_model=html_model))
     return [None if document is None else next(cleaned) for document in documents]
 
 
