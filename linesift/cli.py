@@ -629,9 +629,9 @@ def _reasons_table(title: str, explanation: LineExplanation | PassExplanation) -
 
 
 def _print_explanation(explanation: LineExplanation) -> None:
-    repeat = "" if explanation.copy_note is None else f": it {explanation.copy_note}"
+    note = "" if explanation.drop_note is None else f": {explanation.drop_note}"
     out.print(Text(f"line {_number(explanation)}: {explanation.label} (P(content) {explanation.p_content:.3f}, "
-                   f"page cut {explanation.cut:.3f}){repeat}", style="bold"))
+                   f"page cut {explanation.cut:.3f}){note}", style="bold"))
     if explanation.code_block is not None:
         start, end = explanation.code_block
         out.print(f"in the fenced code block of lines {start} to {end}: its P(content) is the block's mean, so the "
@@ -662,7 +662,7 @@ def _explanations_table(explanations: list[LineExplanation]) -> Table:
     for e in explanations:
         text = visible(e.text)  # a page's escape sequences shown, not sent to the terminal
         shown = text if len(text) <= EXPLAIN_TEXT_WIDTH else text[: EXPLAIN_TEXT_WIDTH - 1] + "…"
-        label = e.label if e.copy_note is None else f"{e.label}: {e.copy_note}"
+        label = e.label if e.drop_note is None else f"{e.label}: {e.drop_note}"
         label += "" if e.code_block is None else f" (code block {e.code_block[0]}-{e.code_block[1]})"
         label += "" if e.paragraph is None else f" (paragraph {e.paragraph[0]}-{e.paragraph[1]})"
         table.add_row(_number(e), f"{e.p_content:.2f}", label, Text(shown), _reason_lines(e.reasons_for), _reason_lines(e.reasons_against))

@@ -49,6 +49,7 @@ NAMED_NGRAMS = 3  # n-grams named inside the n-gram reason
 MARKUP = "markup"  # the name of the one reason that sums the hashed tags and naming words of a line
 MARKUP_DESCRIPTION = "its markup"
 NAMED_TOKENS = 3  # tags and words named inside the markup reason
+CODE_PAGE_NOTE = "the page is code alone, and keeps no line"
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +92,15 @@ class LineExplanation:
     # For a piece of a line holding most of its page, its number among the line's pieces, from 1 (see
     # linesift.model.pieces).
     piece: int | None = None
+    # Whether the line's page is code alone, which keeps no line (see linesift.model.codepages).
+    code_page: bool = False
+
+    @property
+    def drop_note(self) -> str | None:
+        """Why a line was dropped other than by its P(content), in words; None when its P(content) and the cut say it."""
+        if self.code_page:
+            return CODE_PAGE_NOTE
+        return None if self.copy_note is None else f"it {self.copy_note}"
 
     @property
     def copy_note(self) -> str | None:
@@ -332,7 +342,7 @@ def explain_lines(model: Sifter, text: str, top: int = DEFAULT_TOP, threshold: f
             numbers[i], line, "content" if kept[i] else "noise", p, cut, reasons_for,
             reasons_against, PassExplanation(float(scored.p_first[row]), first_for, first_against), repeats_line,
             code_block_lines.get(int(scored.code_blocks[i])), paragraph_lines.get(int(scored.paragraphs[i])),
-            pieces[i] or None,
+            pieces[i] or None, decision.code_page,
         ))
     return explanations
 
@@ -365,6 +375,8 @@ def explanation_record(explanation: LineExplanation) -> dict:
         record["paragraph"] = list(explanation.paragraph)
     if explanation.piece is not None:
         record["piece"] = explanation.piece
+    if explanation.code_page:
+        record["code_page"] = True
     if explanation.first_pass is not None:
         record["first_pass"] = {
             "p_content": round(explanation.first_pass.p_content, 6),
@@ -379,12 +391,13 @@ def explanation_record(explanation: LineExplanation) -> dict:
 # the lowest sum being the reason. A line the first pass scored content was dropped by the second pass for
 # the lines around it (see :mod:`linesift.model.context`): its reason is ``CONTEXT``. A line that reached the
 # cut was dropped as a repeat of a content line above it or of its own text (see :mod:`linesift.model.repeats`):
-# ``REPEAT``.
+# ``REPEAT``. Every line of a page of code alone is ``CODE_PAGE`` (see :mod:`linesift.model.codepages`).
 NEIGHBOURS = "neighbours"
 CONTEXT = "context"
 REPEAT = "repeat"
+CODE_PAGE = "code_page"
 _SUMMED_REASONS = (*FAMILIES, NEIGHBOURS, NGRAMS, MARKUP)
-DROP_REASONS = (*_SUMMED_REASONS, CONTEXT, REPEAT)
+DROP_REASONS = (*_SUMMED_REASONS, CONTEXT, REPEAT, CODE_PAGE)
 
 
 @functools.cache
@@ -423,10 +436,12 @@ def drop_reasons(model: Sifter, scored: Scored, kept: Sequence[np.ndarray]) -> l
     reason[rows] = np.where(first_pass_content, DROP_REASONS.index(CONTEXT), by_reason.argmin(axis=1))[scored.unit_of_row]
     dropped = ~np.concatenate(kept) & ~page.blank
     counts = []
-    for page_reasons, page_p, cut, page_dropped in zip(page.split(reason), page.split(scored.p), scored.cuts.tolist(),
-                                                       page.split(dropped)):
-        # Dropped though it reached the cut: a repeat.
-        page_reasons = np.where(page_p >= cut, DROP_REASONS.index(REPEAT), page_reasons)
+    for page_reasons, page_p, cut, code_page, page_dropped in zip(
+            page.split(reason), page.split(scored.p), scored.cuts.tolist(), scored.code_pages.tolist(), page.split(dropped)):
+        if code_page:
+            page_reasons = np.full(len(page_reasons), DROP_REASONS.index(CODE_PAGE))
+        else:  # dropped though it reached the cut: a repeat
+            page_reasons = np.where(page_p >= cut, DROP_REASONS.index(REPEAT), page_reasons)
         counted = np.bincount(page_reasons[page_dropped], minlength=len(DROP_REASONS)).tolist()
         counts.append(Counter({name: count for name, count in zip(DROP_REASONS, counted) if count}))
     return counts

@@ -87,7 +87,7 @@ def _line_html(line: Line, explanation: LineExplanation) -> str:
         return f'<div class="l" style="--p:{shade}">{text}</div>'
     kept = line.label == "content"
     block, paragraph = explanation.code_block, explanation.paragraph
-    notes = ("" if explanation.copy_note is None else f" \u00b7 {explanation.copy_note}") + (
+    notes = ("" if explanation.drop_note is None else f" \u00b7 {explanation.drop_note}") + (
         "" if block is None else f" \u00b7 the mean of code block {block[0]}\u2013{block[1]}") + (
         "" if paragraph is None else f" \u00b7 paragraph {paragraph[0]}\u2013{paragraph[1]}, read as one line") + (
         "" if explanation.piece is None else f" \u00b7 piece {explanation.piece} of line {explanation.number}")
@@ -147,7 +147,7 @@ def write_report(path: str | os.PathLike[str], model: Sifter, text: str, thresho
     """
     check_report_size(text)
     explanations = explain_lines(model, text, top, threshold, structure)
-    lines = [Line(e.number, e.text, e.label, e.p_content, e.repeats_line, e.piece) for e in explanations]
+    lines = [Line(e.number, e.text, e.label, e.p_content, e.repeats_line, e.piece, e.code_page) for e in explanations]
     cut = explanations[0].cut if explanations else None  # an empty page has no cut
     with atomic_writer(Path(path)) as out:
         out.write(render_report(lines, explanations, cut, title))

@@ -12,7 +12,16 @@ from conftest import SEED_TEXT_PATH
 from fixtures.io.builders import NAV, page
 
 from linesift import load_model
-from linesift.explain import CONTEXT, DROP_REASONS, NEIGHBOURS, NGRAMS, REPEAT, explain_lines, neighbour_offset
+from linesift.explain import (
+    CODE_PAGE,
+    CONTEXT,
+    DROP_REASONS,
+    NEIGHBOURS,
+    NGRAMS,
+    REPEAT,
+    explain_lines,
+    neighbour_offset,
+)
 from linesift.model.features import FAMILIES
 
 pytest.importorskip("datatrove")
@@ -100,7 +109,7 @@ def test_reasons_are_the_first_pass_family_that_weighed_most_against_each_line()
         if line.first_pass.p_content >= 0.5:
             expected[CONTEXT] += 1
             continue
-        sums = dict.fromkeys((reason for reason in DROP_REASONS if reason not in (CONTEXT, REPEAT)), 0.0)
+        sums = dict.fromkeys((reason for reason in DROP_REASONS if reason not in (CONTEXT, REPEAT, CODE_PAGE)), 0.0)
         for reason in line.first_pass.reasons_for + line.first_pass.reasons_against:
             family = NGRAMS if reason.name == NGRAMS else NEIGHBOURS if neighbour_offset(reason.name) is not None else family_of[reason.name]
             sums[family] += reason.contribution
@@ -111,6 +120,14 @@ def test_reasons_are_the_first_pass_family_that_weighed_most_against_each_line()
     assert counted == expected
     assert len({reason for reason, count in counted.items() if count}) >= 5
     assert sum(counted.values()) == sum(line.label == "noise" and line.first_pass is not None for line in explanations)
+
+
+def test_the_lines_of_a_page_of_code_alone_are_counted_as_such() -> None:
+    code = "window.dataLayer = window.dataLayer || [];\nfunction gtag(){dataLayer.push(arguments);}\ngtag('js', new Date());"
+    step = LinesiftFormatter(reason_stats=True)
+    out = list(step.run(iter([Document(text=code, id="code"), Document(text=SEED, id="seed")])))
+    assert [doc.text for doc in out] == ["", MODEL.clean(SEED)]
+    assert step.stats["lines_dropped_code_page"].total == 3
 
 
 def test_step_pickles_without_the_model() -> None:

@@ -118,10 +118,9 @@ def cast_cut(cut: float | None) -> float:
     # JSON-LD of a product list on one line: code.
     (json.dumps({"@context": "https://schema.org", "@type": "ItemList", "itemListElement": [
         {"@type": "ListItem", "position": k, "url": f"https://shop.example/p/{k}"} for k in range(120)]}), True),
-    # A script's leftovers, with fewer code characters: cut into pieces, and a few of them, at P 0.20 to 0.25, are kept
-    # against a cut of 0.20 (docs/evaluation.md#a-lone-script-on-one-line).
-    pytest.param(" ".join(f"window.dataLayer.push({{event:'view_{k}',value:{k}}});" for k in range(320)), False,
-                 marks=pytest.mark.xfail(strict=True, reason="pieces of a lone script on one line are kept")),
+    # A script's leftovers, with fewer code characters: cut into pieces, 15 of which reach the cut (P 0.20 to 0.25),
+    # but every piece reads as code, and a page of code alone keeps nothing (tests/test_code_pages.py).
+    (" ".join(f"window.dataLayer.push({{event:'view_{k}',value:{k}}});" for k in range(320)), False),
 ], ids=["json-ld", "script"])
 def test_a_long_line_of_script_alone_is_dropped(page: str, read_whole: bool) -> None:
     """Cut into pieces, the JSON-LD kept two of its 364 (15 of its 1,080 words): code is read whole."""

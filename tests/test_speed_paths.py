@@ -323,7 +323,7 @@ def _first_visible_reference(page_stats: PageStats) -> np.ndarray:
     return out
 
 
-@pytest.mark.parametrize("skip", [(pagestats.SPACE,), F._AFTER_TERMINAL])
+@pytest.mark.parametrize("skip", [(pagestats.SPACE,), pagestats.AFTER_SENTENCE_END])
 def test_last_visible_index_matches_a_loop(stats: list[PageStats], skip: tuple[int, ...]) -> None:
     for page_stats in stats[:8]:
         np.testing.assert_array_equal(page_stats.last_visible_index(skip), _last_visible_reference(page_stats, skip))

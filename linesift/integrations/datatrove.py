@@ -13,7 +13,8 @@ left with no content line).
 ``reason_stats=True`` also counts each dropped line under its dominant reason,
 ``lines_dropped_<reason>`` for each of :data:`linesift.explain.DROP_REASONS` (the feature family
 that weighed most against it, ``context`` when the first pass scored it content and the lines
-around it had it dropped, or ``repeat`` for a copy of a content line above it or of its own text); they add up to
+around it had it dropped, ``repeat`` for a copy of a content line above it or of its own text, or ``code_page`` for a
+line of a page of code alone); they add up to
 ``lines_dropped``. It is off by default: it reads the first pass's inputs from the scores, but
 multiplies all their columns, about 1.7 times the step's time.
 

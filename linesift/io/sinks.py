@@ -93,6 +93,8 @@ def _line_record(line: Line) -> dict:
         record["repeats_line"] = line.repeats_line
     if line.piece is not None:
         record["piece"] = line.piece
+    if line.code_page:
+        record["code_page"] = True
     return record
 
 

@@ -22,6 +22,7 @@ from linesift.model.arrays import log1p_counts, shift_within_pages
 from linesift.model.columns import Column, Wording, from_log1p
 from linesift.model.hashing import hash_set, hash_words, in_hash_set
 from linesift.model.pagestats import (
+    AFTER_SENTENCE_END,
     CLASS_TABLE,
     CLOSING,
     CODE,
@@ -55,8 +56,6 @@ def family(name: str, *columns: Column) -> Callable[[Callable[[PageStats], np.nd
     """Declare the function below as the family ``name`` with these columns."""
     return lambda compute: Family(name, columns, compute)
 
-# What may follow a sentence's final punctuation.
-_AFTER_TERMINAL = (SPACE, QUOTE, CLOSING)
 
 _STOP_WORDS = (  # noqa: SIM905 - a word list per language reads better as one string
     # English
@@ -267,8 +266,8 @@ def punctuation_features(stats: PageStats) -> np.ndarray:
         Column("ends_alnum", Wording("ends with a letter or digit", "does not end with a letter or digit")))
 def terminal_features(stats: PageStats) -> np.ndarray:
     """Whether a line ends like a sentence (``.``, ``!``, ``?``, possibly inside closing quotes or brackets)."""
-    last = _last_visible_class(stats, skip=_AFTER_TERMINAL)
-    ends_terminal = last == TERMINAL
+    last = _last_visible_class(stats, skip=AFTER_SENTENCE_END)
+    ends_terminal = stats.ends_sentence
     last_chars = _last_visible_chars(stats)
     ends_colon = last_chars == ord(":")
     ends_letter = WORD_CLASS[last]
@@ -430,7 +429,7 @@ def block_features(stats: PageStats) -> np.ndarray:
     ids = np.where(in_block, block_ids, 0)
     line_counts = np.bincount(ids[in_block], minlength=n_blocks).astype(np.float64)
     char_counts = np.bincount(ids[in_block], weights=stats.lengths[in_block], minlength=n_blocks)
-    terminal = _last_visible_class(stats, skip=_AFTER_TERMINAL) == TERMINAL
+    terminal = stats.ends_sentence
     terminal_share = _ratio(np.bincount(ids[in_block], weights=terminal[in_block], minlength=n_blocks), line_counts)
     index = np.arange(n)
     first_index = np.flatnonzero(in_block & np.concatenate(([True], block_ids[1:] != block_ids[:-1])))

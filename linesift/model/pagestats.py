@@ -27,6 +27,7 @@ _TERMINAL_CHARS = ".!?…。！？؟"
 _CODE_CHARS = "{}[(<>=;|\\/_$#*+^~`&%@"
 _CLOSING_CHARS = ")]"  # code characters too, but a sentence may end inside them: "(see below.)"
 _QUOTE_CHARS = "\"'“”‘’«»„"
+AFTER_SENTENCE_END = (SPACE, QUOTE, CLOSING)  # the classes that may follow a sentence's final punctuation
 
 
 def _build_class_table() -> np.ndarray:
@@ -184,6 +185,13 @@ class PageStats:
         if skip not in self._last_visible:
             self._last_visible[skip] = _find_visible(self, skip, from_end=True)
         return self._last_visible[skip]
+
+    @cached_property
+    def ends_sentence(self) -> np.ndarray:
+        """Whether each line ends like a sentence: its last visible character, past closing quotes and brackets, is
+        one of ``.!?…`` or their Chinese, Japanese and Arabic forms."""
+        index = self.last_visible_index(AFTER_SENTENCE_END)
+        return (index >= 0) & (self.classes[np.maximum(index, 0)] == TERMINAL if len(self.classes) else False)
 
     @cached_property
     def first_visible(self) -> np.ndarray:

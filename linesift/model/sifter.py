@@ -16,6 +16,7 @@ import numpy as np
 
 from linesift.limits import check_page_size
 from linesift.model.arrays import with_group_means
+from linesift.model.codepages import code_pages
 from linesift.model.context import NAMES as CONTEXT_NAMES
 from linesift.model.context import context_features
 from linesift.model.cuts import check_threshold, cuts
@@ -57,7 +58,8 @@ class Line:
     """One line of a page with its decision: ``number`` is 1-based. A line that reached the cut and is noise
     repeats the content line numbered ``repeats_line``, or says its text twice when that is its own number (see
     :mod:`linesift.model.repeats`). A line holding most of its page is decided piece by piece (see
-    :mod:`linesift.model.pieces`): each of its pieces is a ``Line`` of its number, ``piece`` numbering them from 1."""
+    :mod:`linesift.model.pieces`): each of its pieces is a ``Line`` of its number, ``piece`` numbering them from 1. A
+    non-blank line of a page of code alone has ``code_page`` set and is noise (see :mod:`linesift.model.codepages`)."""
 
     number: int
     text: str
@@ -65,11 +67,14 @@ class Line:
     p_content: float
     repeats_line: int | None = None
     piece: int | None = None
+    code_page: bool = False
 
 
-def kept_lines(p: np.ndarray, cut: float, blank: np.ndarray, repeats: np.ndarray) -> np.ndarray:
+def kept_lines(p: np.ndarray, cut: float, blank: np.ndarray, repeats: np.ndarray, code_page: bool = False) -> np.ndarray:
     """Per line of a page: whether it is content, given its P(content) ``p``, the page's ``cut``, which lines are
-    ``blank`` and the lines' ``repeats`` (see :class:`Decision`)."""
+    ``blank``, the lines' ``repeats`` and whether the page is code alone (see :class:`Decision`)."""
+    if code_page:
+        return np.zeros(len(p), dtype=bool)
     keep = (p >= cut) & ~blank
     keep[later_copies(keep, repeats)[0]] = False
     return keep
@@ -77,16 +82,17 @@ def kept_lines(p: np.ndarray, cut: float, blank: np.ndarray, repeats: np.ndarray
 
 @dataclass(frozen=True, slots=True)
 class Decision:
-    """A page's P(content) per line, its cut and its repeated lines: a line is content when it is not blank,
-    ``p >= cut``, and it neither repeats a content line above it nor says its text twice (see
-    :mod:`linesift.model.repeats`)."""
+    """A page's P(content) per line, its cut, its repeated lines and whether it is code alone: a line is content when
+    it is not blank, ``p >= cut``, it neither repeats a content line above it nor says its text twice (see
+    :mod:`linesift.model.repeats`), and its page is not code alone (see :mod:`linesift.model.codepages`)."""
 
     p: np.ndarray
     cut: float
     repeats: np.ndarray  # per line, its group of equal lines or SAYS_TWICE (see repeat_groups), -1 for neither
+    code_page: bool = False
 
     def keep(self, page: Page) -> np.ndarray:
-        return kept_lines(self.p, self.cut, page.blank, self.repeats)
+        return kept_lines(self.p, self.cut, page.blank, self.repeats, self.code_page)
 
     def repeated(self, page: Page) -> np.ndarray:
         """Per line: the index of the content line above that a line reaching the cut repeats (its own when it says
@@ -121,12 +127,13 @@ class Scored:
     repeats: np.ndarray  # per line of ``page``: its group of equal lines or SAYS_TWICE (see :func:`repeat_groups`)
     code_blocks: np.ndarray  # per line of ``page``: its fenced code block (see :mod:`linesift.model.fences`), -1 for none
     paragraphs: np.ndarray  # per line of ``page``: its hard-wrapped paragraph (see :mod:`linesift.model.wrapping`), or -1
+    code_pages: np.ndarray  # per page joined in ``page``: whether it is code alone (see :mod:`linesift.model.codepages`)
     structure: Structure | None = None  # of the non-blank lines, for a model of HTML pages
 
     def decisions(self) -> list[Decision]:
         """The :class:`Decision` of each page joined in ``page``, in order."""
-        return [Decision(p, float(cut), repeats) for p, cut, repeats
-                in zip(self.page.split(self.p), self.cuts.tolist(), self.page.split(self.repeats))]
+        return [Decision(p, float(cut), repeats, code_page) for p, cut, repeats, code_page
+                in zip(self.page.split(self.p), self.cuts.tolist(), self.page.split(self.repeats), self.code_pages.tolist())]
 
 
 @dataclass
@@ -220,8 +227,10 @@ class Sifter:
         repeats = np.full(len(page), -1, dtype=np.int64)
         if self.drop_repeats:
             repeats[rows] = read.repeats()
+        # An HTML page's code is in <pre> elements, which say what they hold.
+        code = code_pages(stats) if structure is None else np.zeros(len(page_cuts), dtype=bool)
         return Scored(page, rows, unit_of_row, units, first_input, p_first, second_input, p, page_cuts, repeats,
-                      code_blocks, paragraphs, structure)
+                      code_blocks, paragraphs, code, structure)
 
     def probabilities(self, page: Page, structure: Structure | None = None) -> np.ndarray:
         """P(content) of every line of ``page`` (a :class:`Page`, with its ``structure`` for a model of HTML pages),
@@ -432,9 +441,10 @@ def decide_lines(page: Page, decision: Decision) -> list[Line]:
     kept, repeated = decision.keep(page), decision.repeated(page)
     numbers, pieces = line_numbers(page)
     return [
-        Line(number, line, "content" if keep else "noise", float(prob), numbers[of] if of >= 0 else None, piece or None)
-        for line, keep, prob, of, number, piece
-        in zip(page.lines, kept.tolist(), decision.p.tolist(), repeated.tolist(), numbers, pieces)
+        Line(number, line, "content" if keep else "noise", float(prob), numbers[of] if of >= 0 else None, piece or None,
+             decision.code_page and not blank)
+        for line, keep, prob, of, number, piece, blank
+        in zip(page.lines, kept.tolist(), decision.p.tolist(), repeated.tolist(), numbers, pieces, page.blank.tolist())
     ]
 
 
