@@ -9,9 +9,12 @@ from __future__ import annotations
 
 from itertools import groupby
 
+import numpy as np
 import pytest
 
 from linesift import Sifter, load_model
+from linesift.model.features import MAX_JS_TOKENS_PER_WORD, MAX_MEAN_WORD_LENGTH, MAX_TERMINALS_PER_WORD, page_features
+from linesift.model.segment import Page
 
 PROSE_ZH = "市政府宣布，从下个月起，城区所有公交线路将延长末班车时间至晚上十一点，以方便夜间下班的市民出行。"
 PROSE_AR = "افتتحت البلدية صباح السبت سوقا جديدا للمزارعين في وسط المدينة، ويعرض فيه أكثر من ثلاثين منتجا محليا خضارا وفواكه وعسلا."
@@ -64,3 +67,37 @@ def test_a_lone_paragraph_in_arabic_or_russian_is_kept(model: Sifter) -> None:
     # corpus's pages are in a script without spaces between words.
     for prose in (PROSE_AR, PROSE_RU):
         assert model.clean(prose) == prose
+
+
+# Lines whose ratios to their words are past anything the model learnt from: a "word" of a million letters, digits or
+# capitals, a word and 100,000 full stops, and a run of "})". Unbounded, such a ratio outweighed every other column.
+RUNAWAY_LINES = {
+    "a word of 5 million letters": "x" * 5_000_000,
+    "a number of 100,000 digits": "1" * 100_000,
+    "100,000 capitals": "A" * 100_000,
+    "a word and 100,000 full stops": "Wait" + "." * 100_000,
+    "50,000 closing brackets": "})" * 50_000,
+}
+
+
+@pytest.mark.parametrize("name", RUNAWAY_LINES)
+def test_a_runaway_ratio_is_bounded(name: str) -> None:
+    values, names = page_features(Page.from_text(RUNAWAY_LINES[name]))
+    bounds = {"mean_word_length": MAX_MEAN_WORD_LENGTH, "terminals_per_word": MAX_TERMINALS_PER_WORD,
+              "js_tokens_per_word": MAX_JS_TOKENS_PER_WORD}
+    assert np.isfinite(values).all()
+    for column, bound in bounds.items():
+        assert values[:, names.index(column)].max() <= bound
+
+
+@pytest.mark.parametrize("name", RUNAWAY_LINES)
+def test_a_lone_runaway_line_is_dropped(model: Sifter, name: str) -> None:
+    """At most a line's own bound's weight: each was kept at P 0.96 to 1.0 when unbounded."""
+    assert model.clean(RUNAWAY_LINES[name]) == ""
+
+
+def test_a_runaway_line_leaves_its_neighbours_as_they_were(model: Sifter, seed_text: str) -> None:
+    lines = seed_text.split("\n")
+    with_blob = "\n".join([*lines[:5], RUNAWAY_LINES["a number of 100,000 digits"], *lines[5:]])
+    decided = [line.label for line in model.predict_lines(with_blob)]
+    assert decided[:5] + decided[6:] == [line.label for line in model.predict_lines(seed_text)]

@@ -57,6 +57,15 @@ def family(name: str, *columns: Column) -> Callable[[Callable[[PageStats], np.nd
     return lambda compute: Family(name, columns, compute)
 
 
+# What a ratio to a line's words may reach: past it a line says no more. Unbounded, a "word" of a million letters or a
+# line of a few words and ten thousand full stops outweighed every other column, and its neighbours' too (a lone line
+# of 100,000 digits was kept at P 1.0, one of 50,000 "})" at 0.96). Each bound is just above the largest value of the
+# lines the model learns from (314 characters, 36 sentence ends and 21 JavaScript tokens a word), so that no line it
+# learnt from changes.
+MAX_MEAN_WORD_LENGTH = 320
+MAX_TERMINALS_PER_WORD = 40
+MAX_JS_TOKENS_PER_WORD = 24
+
 _STOP_WORDS = (  # noqa: SIM905 - a word list per language reads better as one string
     # English
     "the a an and or but of to in on at for with by from as is are was were be been it its this that "
@@ -257,7 +266,7 @@ def punctuation_features(stats: PageStats) -> np.ndarray:
     counts, length = stats.class_counts, stats.lengths
     visible = length - counts[:, SPACE]
     punct = counts[:, TERMINAL] + counts[:, PUNCT] + counts[:, QUOTE] + counts[:, CODE] + counts[:, CLOSING]
-    return _stacked([_ratio(punct, visible), _ratio(counts[:, TERMINAL], stats.words_per_line)])
+    return _stacked([_ratio(punct, visible), np.minimum(_ratio(counts[:, TERMINAL], stats.words_per_line), MAX_TERMINALS_PER_WORD)])
 
 
 @family("terminal",
@@ -298,7 +307,8 @@ def javascript_features(stats: PageStats) -> np.ndarray:
         *(_starts_before(stats, dots, word) for word in _JS_OBJECTS),
     ]))
     tokens = _matches_per_line(stats, _JS_TOKENS, candidates)
-    return _stacked([_ratio(tokens, stats.words_per_line + 1), _ratio(counts[:, CODE] + counts[:, CLOSING], visible), tokens > 0])
+    return _stacked([np.minimum(_ratio(tokens, stats.words_per_line + 1), MAX_JS_TOKENS_PER_WORD),
+                     _ratio(counts[:, CODE] + counts[:, CLOSING], visible), tokens > 0])
 
 
 @family("json",
@@ -382,7 +392,7 @@ def vocabulary_features(stats: PageStats) -> np.ndarray:
     stops = np.bincount(stats.word_lines, weights=is_stop, minlength=stats.n_lines) if len(is_stop) else np.zeros(stats.n_lines)
     counts = stats.class_counts
     word_chars = counts[:, UPPER] + counts[:, LOWER] + counts[:, DIGIT] + counts[:, OTHER_LETTER]
-    return _stacked([_ratio(stops, stats.words_per_line), _ratio(word_chars, stats.words_per_line)])
+    return _stacked([_ratio(stops, stats.words_per_line), np.minimum(_ratio(word_chars, stats.words_per_line), MAX_MEAN_WORD_LENGTH)])
 
 
 @family("repetition",
