@@ -49,7 +49,7 @@ NAMED_NGRAMS = 3  # n-grams named inside the n-gram reason
 MARKUP = "markup"  # the name of the one reason that sums the hashed tags and naming words of a line
 MARKUP_DESCRIPTION = "its markup"
 NAMED_TOKENS = 3  # tags and words named inside the markup reason
-CODE_PAGE_NOTE = "the page is code alone, and keeps no line"
+CODE_PAGE_NOTE = "the page is code or symbols alone, and keeps no line"
 
 
 @dataclass(frozen=True, slots=True)

@@ -117,9 +117,17 @@ def test_a_sentence_end_makes_a_line_prose() -> None:
     assert code_pages(PageStats(Page.from_text(share_line(50, 49) + "."))).tolist() == [False]
 
 
-@pytest.mark.parametrize("text", ["});", "---\n***", "", "\n\n"])
-def test_a_page_without_letters_or_digits_is_not_code(text: str) -> None:
-    assert not code_pages(PageStats(Page.from_text(text))).any()
+@pytest.mark.parametrize("text", ["});", "---\n***", "!!!!!!!!!!", "» » »"])
+def test_a_page_of_symbols_alone_keeps_nothing(text: str) -> None:
+    """Alone, "}}}" was kept at P 0.67 and a row of exclamation marks at 0.87."""
+    page = Page.from_text(text)
+    assert code_pages(PageStats(page.non_blank()[0])).tolist() == [True]
+    assert MODEL.clean(text) == ""
+
+
+@pytest.mark.parametrize("text", ["", "\n\n", "🎉🎉🎉"])
+def test_an_empty_page_or_one_of_emoji_is_not_code(text: str) -> None:
+    assert not code_pages(PageStats(Page.from_text(text).non_blank()[0])).any()
 
 
 def test_lines_without_letters_or_digits_do_not_make_a_code_page_prose() -> None:
