@@ -96,6 +96,15 @@ def test_a_page_with_prose_is_not_code(name: str) -> None:
     assert not any(line.code_page for line in MODEL.predict_lines(text))
 
 
+def test_a_page_of_code_repeating_itself_has_no_copies() -> None:
+    """On a page of code alone no line is content, so none repeats a content line above it."""
+    line = SHORT_CODE[11]  # both copies reach the page's cut (P 0.35 and 0.22): the second was marked a repeat
+    page = Page.from_text("\n".join([line, line]))
+    decision = MODEL.decide(page)
+    assert (decision.p >= decision.cut).all()
+    assert [(line.code_page, line.repeats_line) for line in MODEL.predict_lines(page.text)] == [(True, None)] * 2
+
+
 def test_the_prose_beside_a_snippet_is_kept() -> None:
     kept = MODEL.clean(WITH_PROSE["explained snippet"]).split("\n")
     assert "The menu then opens on a click and closes when the reader clicks anywhere else." in kept

@@ -96,8 +96,10 @@ class Decision:
 
     def repeated(self, page: Page) -> np.ndarray:
         """Per line: the index of the content line above that a line reaching the cut repeats (its own when it says
-        its text twice), -1 for the others."""
+        its text twice), -1 for the others; -1 for every line of a page of code alone, which keeps none to repeat."""
         out = np.full(len(self.p), -1, dtype=np.int64)
+        if self.code_page:
+            return out
         copies, firsts = later_copies((self.p >= self.cut) & ~page.blank, self.repeats)
         out[copies] = firsts
         return out
