@@ -16,7 +16,6 @@ import numpy as np
 
 from linesift.limits import check_page_size
 from linesift.model.arrays import with_group_means
-from linesift.model.codepages import code_pages
 from linesift.model.context import NAMES as CONTEXT_NAMES
 from linesift.model.context import context_features
 from linesift.model.cuts import check_threshold, cuts
@@ -203,7 +202,7 @@ class Sifter:
     def _scored(self, page: Page, rule: float | None, structure: Structure | None = None) -> Scored:
         """:meth:`scored` with its arguments already checked: the one place a page's scores are computed."""
         filled, rows = page.non_blank()
-        read = read_lines(filled, rows, may_be_wrapped=structure is None)
+        read = read_lines(filled, rows, text=structure is None)
         stats, units, unit_of_row = read.stats, read.units, read.unit_of_row
         first_input = DenseFeatures.of(units)
         # No matrix is built: the n-gram part is a sum of coefficients, and the neighbours' columns are
@@ -229,10 +228,8 @@ class Sifter:
         repeats = np.full(len(page), -1, dtype=np.int64)
         if self.drop_repeats:
             repeats[rows] = read.repeats()
-        # An HTML page's code is in <pre> elements, which say what they hold.
-        code = code_pages(stats) if structure is None else np.zeros(len(page_cuts), dtype=bool)
         return Scored(page, rows, unit_of_row, units, first_input, p_first, second_input, p, page_cuts, repeats,
-                      code_blocks, paragraphs, code, structure)
+                      code_blocks, paragraphs, read.code_pages(), structure)
 
     def probabilities(self, page: Page, structure: Structure | None = None) -> np.ndarray:
         """P(content) of every line of ``page`` (a :class:`Page`, with its ``structure`` for a model of HTML pages),

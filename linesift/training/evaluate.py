@@ -15,7 +15,6 @@ from pathlib import Path
 
 import numpy as np
 
-from linesift.model.codepages import code_pages
 from linesift.model.cuts import cuts
 from linesift.model.links import links_as_text
 from linesift.model.reading import read_lines
@@ -113,21 +112,21 @@ def page_views(pages: Sequence[LabelledPage], drop_repeats: bool = True) -> list
     for page in pages:
         segmented = page.text_page()
         filled, rows = segmented.non_blank()
-        read = read_lines(filled, rows, may_be_wrapped=page.structure is None)
+        read = read_lines(filled, rows, text=page.structure is None)
         words = np.zeros(len(segmented))
         words[rows] = read.stats.words_per_line
         repeats = np.full(len(segmented), -1, dtype=np.int64)
         if drop_repeats:
             repeats[rows] = read.repeats()
-        code_page = page.structure is None and bool(code_pages(read.stats)[0])
-        views.append(PageView(segmented.blank, words, repeats, code_page))
+        views.append(PageView(segmented.blank, words, repeats, bool(read.code_pages()[0])))
     return views
 
 
 def lines_kept(pages: Sequence[LabelledPage], probabilities: Sequence[np.ndarray], threshold: float | None,
                views: Sequence[PageView] | None = None) -> list[np.ndarray]:
     """The lines kept on each page given their ``probabilities``, as ``predict`` keeps them: cut at ``threshold``, or at
-    each page's own cut when None, less the repeats of lines kept above; none of a page of code alone. ``views``: the pages' :func:`page_views`."""
+    each page's own cut when None, less the repeats of lines kept above; none of a page of code alone. ``views``: the
+    pages' :func:`page_views`."""
     views = page_views(pages) if views is None else views
     return [kept_lines(p, float(cuts(p, view.words, np.array([0, len(p)]), threshold)[0]), view.blank, view.repeats,
                        view.code_page)
