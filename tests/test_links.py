@@ -40,7 +40,10 @@ def _markdown_and_gold(file_id: str) -> tuple[str, str]:
     ("[Foo (band)](https://en.wikipedia.org/wiki/Foo_(band)) formed", "Foo (band) formed"),
     ("[[1]](#note-1) A footnote's mark", "[1] A footnote's mark"),
     ("### [Council approves the budget](https://news.example/2026/03/budget/)", "### Council approves the budget"),
-    ("Text ![a chart](/img/chart.png) around", "Text  around"),
+    # An image leaves no gap of two spaces: it takes the spaces after it where nothing stands before it.
+    ("Text ![a chart](/img/chart.png) around", "Text around"),
+    ("![logo](/logo.png) Home", "Home"),
+    ("Text.![a chart](/c.png) Next", "Text. Next"),
     ("[a](b)[c](d)", "ac"),
     # Hard-wrapped Markdown breaks a link's text over lines, never its target.
     ("Read [the whole\nguide](https://example.org/guide) first", "Read the whole\nguide first"),

@@ -20,19 +20,24 @@ _TEXT = r"((?:[^\[\]\n]|\n(?![ \t]*\n)|\[[^\[\]\n]*\])*)"
 _TARGET = r"\((?:[^()\s]|\([^()\s]*\))*(?:\s+\"[^\"\n]*\")?\)"  # one level of parentheses, an optional title
 # The lookbehind follows the opening character, so that a search jumps from one "!" or "[" to the next: before it,
 # every position of the text was tried (twice as slow on Markdown).
-_IMAGE = re.compile(rf"!(?<![\w\]]!)\[{_TEXT}\]{_TARGET}")
+# An image also takes the spaces after it, which :func:`_left_out` gives back where they part two words.
+_IMAGE = re.compile(rf"!(?<![\w\]]!)\[{_TEXT}\]{_TARGET}([ \t]*)")
 _LINK = re.compile(rf"\[(?<![\w\]!]\[){_TEXT}\]{_TARGET}")
 _WORD = re.compile(r"\w")
 
 
-def _line_breaks(image: re.Match[str]) -> str:
-    """What is left of an image: the line breaks of its alt text, so that the text keeps its lines."""
-    return "\n" * image.group(1).count("\n")
+def _left_out(image: re.Match[str]) -> str:
+    """What is left of an image: the line breaks of its alt text, so that the text keeps its lines, and the spaces
+    after it unless the image starts its line or follows a space ("Text ![chart](c.png) around" reads "Text
+    around", with one space)."""
+    start = image.start()
+    after_gap = start == 0 or image.string[start - 1] in " \t\n"
+    return "\n" * image.group(1).count("\n") + ("" if after_gap else image.group(2))
 
 
 def _read(text: str) -> str:
     """``text`` with each Markdown image left out and each inline link read as its text, line for line."""
-    return _LINK.sub(r"\1", _IMAGE.sub(_line_breaks, text)) if "](" in text else text
+    return _LINK.sub(r"\1", _IMAGE.sub(_left_out, text)) if "](" in text else text
 
 
 def links_as_text(text: str) -> str:
