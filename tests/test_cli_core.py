@@ -352,6 +352,9 @@ def test_model_error_names_a_path_with_brackets_exactly(runner: CliRunner, tmp_p
 @pytest.mark.parametrize(("text", "encoding"), [
     ("Café au lait is a drink, à la française.\n\nSecond paragraph here.\n", "cp1252"),
     ("Москва — столица России, крупнейший город страны.\n\nВторой абзац здесь.\n", "cp1251"),
+    # charset-normalizer ranks cp775, a DOS code page, first for both: "cafķ", "Ć3.50", "ōcosts have gone upö".
+    ("The café raised the price of a coffee to €3.50 last week.\nThe owner said “costs have gone up” — for now.\n", "cp1252"),
+    ("Le café est fermé le dimanche, mais la pâtisserie à côté reste ouverte toute la journée.\n", "cp1252"),
 ])
 def test_predict_text_in_a_legacy_encoding_is_decoded_in_it_with_a_warning(runner: CliRunner, tmp_path: Path, text: str,
                                                                           encoding: str) -> None:

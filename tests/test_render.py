@@ -157,6 +157,16 @@ def test_decode_detects_an_undeclared_encoding() -> None:
     assert "Grüße aus Köln" in decode_html(text.encode("latin-1"))
 
 
+@pytest.mark.parametrize("text", [
+    "Le café est fermé le dimanche, mais la pâtisserie à côté reste ouverte toute la journée.",
+    "The café raised the price of a coffee to €3.50 last week; the owner said “costs have gone up”.",
+])
+def test_an_undeclared_western_page_is_read_in_a_web_encoding(text: str) -> None:
+    """Detection among every code page read these as cp775, a DOS one no web page is written in ("Le cafķ est
+    fermķ"), without a word of warning on the HTML path."""
+    assert text in decode_html(f"<html><body><p>{text}</p></body></html>".encode("cp1252"))
+
+
 def test_decode_honours_a_byte_order_mark() -> None:
     assert decode_html("<p>x</p>".encode("utf-16")) == "<p>x</p>"
 

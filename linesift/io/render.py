@@ -44,11 +44,10 @@ import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-import charset_normalizer
 from resiliparse.extract.html2text import extract_plain_text
 from resiliparse.parse.html import HTMLTree
 
-from linesift.io.text import bom_encoding, mostly_utf8
+from linesift.io.text import bom_encoding, mostly_utf8, web_legacy_decoding
 from linesift.model.segment import split_lines
 from linesift.mojibake import repair_double_encoding
 
@@ -149,10 +148,10 @@ def _decoded(data: bytes, charset: str | None) -> tuple[str, bytes | None]:
                 return data.decode(declared), None
             except UnicodeError:  # "undefined", and the bytes a declared encoding does not fit
                 pass
-    best = charset_normalizer.from_bytes(data).best()
-    if best is None:
+    detected = web_legacy_decoding(data)
+    if detected is None:
         raise RenderError("undecodable input: no text encoding fits these bytes")
-    return str(best), None
+    return detected[0], None
 
 
 def check_is_html(html: str) -> None:

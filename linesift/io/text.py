@@ -71,9 +71,14 @@ def _decode_marked(data: bytes, encoding: str, name: str, strict: bool) -> tuple
         return data.decode(encoding, errors="replace"), f"{name}: not valid {where}; invalid bytes replaced with U+FFFD"
 
 
-# The legacy encodings most used on the web, most used first (charset-normalizer's names).
-_WEB_LEGACY_ENCODINGS = ("cp1252", "cp1251", "gb18030", "shift_jis", "euc_kr", "cp1250", "big5", "euc_jp", "latin_1",
-                         "cp1256", "cp1254", "cp1253", "iso8859_2", "cp1255", "cp1257", "koi8_r")
+# The legacy encodings of the web (the WHATWG Encoding Standard's, in Python's names), most used first. Detection picks
+# among these only: of all the code pages it knows, charset-normalizer can rank an old DOS one first (cp775 for French
+# or English text in windows-1252), which no web page is written in. The standard reads iso-8859-1 as windows-1252.
+_WEB_LEGACY_ENCODINGS = ("cp1252", "cp1251", "gb18030", "shift_jis", "euc_kr", "cp1250", "big5", "euc_jp", "cp1256",
+                         "cp1254", "cp1253", "iso8859_2", "cp1255", "cp1257", "koi8_r", "cp874", "cp1258", "iso8859_15",
+                         "iso8859_5", "koi8_u", "cp866", "gbk", "iso2022_jp", "iso8859_3", "iso8859_4", "iso8859_6",
+                         "iso8859_7", "iso8859_8", "iso8859_10", "iso8859_13", "iso8859_14", "iso8859_16", "mac_roman",
+                         "mac_cyrillic")
 
 
 def mostly_utf8(replaced: str) -> bool:
@@ -87,22 +92,25 @@ def mostly_utf8(replaced: str) -> bool:
 
 def _legacy_decoding(data: bytes, replaced: str) -> tuple[str, str] | None:
     """``data`` decoded in the legacy encoding it fits best, and that encoding's name; None when it is mostly
-    UTF-8 (see :func:`mostly_utf8`)."""
-    if mostly_utf8(replaced):
-        return None
+    UTF-8 (see :func:`mostly_utf8`) or no legacy encoding fits."""
+    return None if mostly_utf8(replaced) else web_legacy_decoding(data)
+
+
+def web_legacy_decoding(data: bytes) -> tuple[str, str] | None:
+    """``data`` decoded in the legacy web encoding its bytes fit best, and that encoding's name; None when none fits."""
     import charset_normalizer  # only for text that is not UTF-8: rare, and the import takes time
 
-    matches = charset_normalizer.from_bytes(data)
+    matches = charset_normalizer.from_bytes(data, cp_isolation=list(_WEB_LEGACY_ENCODINGS))
     best = matches.best()
-    if best is None or best.encoding.startswith("utf"):
+    if best is None:
         return None
     # Encodings that share a script often decode a text equally cleanly (cp1250, cp1252 and cp1257 for French), and
     # the language guess that ranks them is unsure on a short text: the one the web uses most wins the tie, as
-    # browsers fall back to windows-1252 for Western text.
-    tied = [match for match in matches if match.chaos == best.chaos]
-    chosen = min(tied, key=lambda match: _WEB_LEGACY_ENCODINGS.index(match.encoding)
-                 if match.encoding in _WEB_LEGACY_ENCODINGS else len(_WEB_LEGACY_ENCODINGS))
-    return str(chosen), chosen.encoding
+    # browsers fall back to windows-1252 for Western text. A match stands for every encoding that gives its very text.
+    tied = [(_WEB_LEGACY_ENCODINGS.index(encoding), str(match)) for match in matches if match.chaos == best.chaos
+            for encoding in match.could_be_from_charset if encoding in _WEB_LEGACY_ENCODINGS]
+    rank, text = min(tied, key=lambda candidate: candidate[0])
+    return text, _WEB_LEGACY_ENCODINGS[rank]
 
 
 @contextmanager
