@@ -52,6 +52,14 @@ def _markdown_and_gold(file_id: str) -> tuple[str, str]:
     ("handlers[0](event)", "handlers[0](event)"),
     ("plain [1] and (see above)", "plain [1] and (see above)"),
     ("[open\n\n](target)", "[open\n\n](target)"),
+    # Code shows its links as written; a link's text in code is read as the code; an escaped bracket opens nothing.
+    ("```markdown\nSee the [guide](install.md).\n![Shot](s.png)\n```\nAfter [it](x).",
+     "```markdown\nSee the [guide](install.md).\n![Shot](s.png)\n```\nAfter it."),
+    ("~~~\n[a](b)\n~~~", "~~~\n[a](b)\n~~~"),
+    ("Write `[text](https://example.org)` or `![alt](photo.jpg)`.", "Write `[text](https://example.org)` or `![alt](photo.jpg)`."),
+    ("Call [`fetch()`](https://example.org/fetch) with `url`.", "Call `fetch()` with `url`."),
+    ("\\[not a link\\](really)", "\\[not a link\\](really)"),
+    ("``` never closed\n[a](b)", "``` never closed\na"),
 ])
 def test_a_link_is_read_as_its_text_and_an_image_is_left_out(written: str, read: str) -> None:
     assert links_as_text(written) == read

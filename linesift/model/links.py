@@ -8,7 +8,9 @@ and link targets is left out with them. Decisions are unchanged: the model reads
 link's target is evidence (a menu is a list of links), and spans still point into the text as given.
 
 A link's text may run over a line break, as in hard-wrapped Markdown, but not over a blank line. A bracket right
-after a letter, digit or closing bracket opens no link (``items[0](x)`` is code).
+after a letter, digit or closing bracket opens no link (``items[0](x)`` is code), nor does an escaped one (``\\[``).
+Code is given as written, as a reader sees it: a fenced code block (closed, as :mod:`linesift.model.fences` reads
+one) and a code span between backticks on one line.
 """
 
 from __future__ import annotations
@@ -22,8 +24,14 @@ _TARGET = r"\((?:[^()\s]|\([^()\s]*\))*(?:\s+\"[^\"\n]*\")?\)"  # one level of p
 # every position of the text was tried (twice as slow on Markdown).
 # An image also takes the spaces after it, which :func:`_left_out` gives back where they part two words.
 _IMAGE = re.compile(rf"!(?<![\w\]]!)\[{_TEXT}\]{_TARGET}([ \t]*)")
-_LINK = re.compile(rf"\[(?<![\w\]!]\[){_TEXT}\]{_TARGET}")
+_LINK = re.compile(rf"\[(?<![\w\]!\\]\[){_TEXT}\]{_TARGET}")
+# Code, where a link is text to show: a closed fenced block, or a span between as many backticks on one line.
+_CODE = re.compile(r"^ {0,3}(`{3,}|~{3,})[^\n]*\n(?:.*?\n)?? {0,3}\1[`~]*[ \t]*$|(`+)(?!`)[^\n]+?(?<!`)\2(?!`)",
+                   re.MULTILINE | re.DOTALL)
 _WORD = re.compile(r"\w")
+# Code is hidden behind these marks while links are read, and put back after.
+_HIDE_OPEN, _HIDE_CLOSE = "\ue000", "\ue001"
+_HIDDEN = re.compile(f"{_HIDE_OPEN}(\\d+){_HIDE_CLOSE}")
 
 
 def _left_out(image: re.Match[str]) -> str:
@@ -36,7 +44,24 @@ def _left_out(image: re.Match[str]) -> str:
 
 
 def _read(text: str) -> str:
-    """``text`` with each Markdown image left out and each inline link read as its text, line for line."""
+    """``text`` with each Markdown image left out and each inline link read as its text, line for line; code as it
+    is, in a link's text too (markdownify writes a link to an API's name as ``[`name`](url)``)."""
+    if "](" not in text:
+        return text
+    # No code, or private-use characters of the text's own that would be taken for a hidden code's mark: the search
+    # for code would try every position, or could not hide it.
+    if ("`" not in text and "~~~" not in text) or _HIDE_OPEN in text:
+        return _read_prose(text)
+    codes: list[str] = []
+
+    def hide(code: re.Match[str]) -> str:
+        codes.append(code.group())
+        return f"{_HIDE_OPEN}{len(codes) - 1}{_HIDE_CLOSE}"
+
+    return _HIDDEN.sub(lambda mark: codes[int(mark.group(1))], _read_prose(_CODE.sub(hide, text)))
+
+
+def _read_prose(text: str) -> str:
     return _LINK.sub(r"\1", _IMAGE.sub(_left_out, text)) if "](" in text else text
 
 
