@@ -24,7 +24,7 @@ from linesift import __version__
 from linesift.atomic import WouldReplaceError, atomic_writer, check_replaceable
 from linesift.explain import DEFAULT_TOP, LineExplanation, PassExplanation, Reason, explain_lines, explanation_record
 from linesift.io.cleaning import SPANS_FIELD
-from linesift.io.corpus import OnError, RunOptions, Summary, clean_corpus
+from linesift.io.corpus import NO_TEXT, OnError, RunOptions, Summary, clean_corpus
 from linesift.io.outputs import report_replaces_output, same_file
 from linesift.io.page_text import PageText, read_page_text
 from linesift.io.parallel import CleanOptions
@@ -493,7 +493,7 @@ def predict(
         fail(f"{names}: empty, nothing to clean", EXIT_BAD_DATA)
     if not summary.documents_with_text and not summary.skipped:
         # A pipe whose first step failed can still bring a line break: `echo "$(curl -s URL)" | linesift predict -`.
-        fail(f"{names}: no text but white space, nothing to clean", EXIT_BAD_DATA)
+        fail(f"{names}: {NO_TEXT}, nothing to clean", EXIT_BAD_DATA)
     if report is not None and report_page is not None:
         _write_report(report_page, report, model, html_model_path, threshold)
 
@@ -673,7 +673,7 @@ def _explanations_table(explanations: list[LineExplanation]) -> Table:
 def explain(
     file: Annotated[str, typer.Argument(help="File to explain, read as predict reads it; '-' reads stdin.")],
     line: Annotated[Optional[int], typer.Option("--line", help=(
-        "Explain only this line (1-based, numbered as predict --format jsonl or --spans number them), with the first pass's reasons; "
+        "Explain only this line (1-based, the line of the text as predict --format jsonl numbers it), with the first pass's reasons; "
         "a line holding most of its page, each of its pieces."))] = None,
     record: Annotated[Optional[int], typer.Option("--record", min=1, help=(
         "For JSONL, WARC and Parquet input: explain the page of this record (1-based, as predict's messages number them)."))] = None,
@@ -703,6 +703,8 @@ def explain(
         _warn(page.warning)
     scorer, structure = _scorer_of(page, model, html_model_path)
     explanations = explain_lines(scorer, page.text, top, threshold, structure)
+    if all(not explanation.text.strip() for explanation in explanations):
+        fail(f"{page.where}: {NO_TEXT}, nothing to explain", EXIT_BAD_DATA)
     if line is not None:
         lines = explanations[-1].number if explanations else 0
         if not 1 <= line <= lines:

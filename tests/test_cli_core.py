@@ -15,6 +15,7 @@ from typer.testing import CliRunner
 
 import linesift.cli as cli
 import linesift.training.evaluation as evaluation
+from linesift.io.corpus import NO_TEXT
 from linesift.model.modelfile import load_model
 from linesift.model.repeats import MAX_TWICE_GAP, MIN_REPEAT_CHARS, MIN_TWICE_CHARS
 from linesift.model.segment import Page
@@ -483,7 +484,7 @@ def test_predict_empty_stdin_is_an_error(runner: CliRunner) -> None:
 def test_predict_stdin_of_white_space_alone_is_an_error(runner: CliRunner, blank: str) -> None:
     """`echo "$(curl -s URL)" | linesift predict -` brings a line break when curl fails: exit 0 would hide it."""
     result = runner.invoke(cli.app, ["predict", "-"], input=blank)
-    assert assert_clean_failure(result, cli.EXIT_BAD_DATA) == "error: stdin: no text but white space, nothing to clean"
+    assert assert_clean_failure(result, cli.EXIT_BAD_DATA) == f"error: stdin: {NO_TEXT}, nothing to clean"
     assert result.stdout.strip() == ""
 
 
@@ -491,7 +492,28 @@ def test_predict_records_of_white_space_alone_are_an_error(runner: CliRunner, tm
     shard = tmp_path / "shard.jsonl"
     shard.write_text('{"text": "  "}\n{"text": ""}\n', encoding="utf-8")
     result = runner.invoke(cli.app, ["predict", str(shard)])
-    assert assert_clean_failure(result, cli.EXIT_BAD_DATA) == f"error: {shard}: no text but white space, nothing to clean"
+    assert assert_clean_failure(result, cli.EXIT_BAD_DATA) == f"error: {shard}: {NO_TEXT}, nothing to clean"
+
+
+@pytest.mark.parametrize("as_text", [False, True])
+def test_predict_an_html_page_that_shows_no_text_is_an_error(runner: CliRunner, tmp_path: Path, as_text: bool) -> None:
+    """Its markup is not white space, but it holds no line to decide: the run exited 0 and printed nothing."""
+    page = tmp_path / "empty.html"
+    page.write_text("<html><head><script>var a = 1;</script></head><body></body></html>\n", encoding="utf-8")
+    result = runner.invoke(cli.app, ["predict", str(page), *(["--html-as-text"] if as_text else [])])
+    assert assert_clean_failure(result, cli.EXIT_BAD_DATA) == f"error: {page}: {NO_TEXT}, nothing to clean"
+
+
+@pytest.mark.parametrize(("name", "content"), [("empty.txt", ""), ("blank.txt", "  \n\n"), ("empty.html", "<html><body></body></html>")])
+@pytest.mark.parametrize("output_format", ["table", "jsonl"])
+def test_explain_a_page_with_no_line_to_decide_is_an_error(runner: CliRunner, tmp_path: Path, name: str, content: str,
+                                                            output_format: str) -> None:
+    """explain printed an empty table, or blank lines at P 0, and exited 0, where predict exits 1."""
+    page = tmp_path / name
+    page.write_text(content, encoding="utf-8")
+    result = runner.invoke(cli.app, ["explain", str(page), "--format", output_format])
+    assert assert_clean_failure(result, cli.EXIT_BAD_DATA) == f"error: {page}: {NO_TEXT}, nothing to explain"
+    assert result.stdout == ""
 
 
 @pytest.mark.parametrize("empty", [b"", b" \n\n"])

@@ -53,17 +53,13 @@ def test_explain_line_out_of_range(page: Path, line: str) -> None:
     assert message == f"error: --line {line} is out of range: {page} has 4 line(s)"
 
 
-def test_explain_line_of_an_empty_file(tmp_path: Path) -> None:
+def test_explain_line_of_an_empty_file_says_there_is_nothing_to_explain(tmp_path: Path) -> None:
+    """An empty page is refused whatever is asked of it, with the exit code of predict's "nothing to clean"."""
     empty = tmp_path / "empty.txt"
     empty.write_bytes(b"")
-    assert _failure(runner.invoke(app, ["explain", str(empty), "--line", "1"])).endswith("has 0 line(s)")
-
-
-def test_explain_empty_file_prints_nothing_in_jsonl(tmp_path: Path) -> None:
-    empty = tmp_path / "empty.txt"
-    empty.write_bytes(b"")
-    result = runner.invoke(app, ["explain", str(empty), "--format", "jsonl"])
-    assert result.exit_code == 0 and result.stdout == ""
+    result = runner.invoke(app, ["explain", str(empty), "--line", "1"])
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr.strip().endswith(", nothing to explain")
 
 
 def test_explain_unknown_format(page: Path) -> None:

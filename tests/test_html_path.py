@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 from linesift import ModelFileError, load_model
 from linesift.cli import app
 from linesift.io.cleaning import clean_html_pages
+from linesift.io.corpus import NO_TEXT
 from linesift.model.dom import parse_html_page
 from linesift.model.structure import markup_names_blocks
 
@@ -130,10 +131,11 @@ def test_what_is_not_an_html_page_is_a_clear_error(tmp_path: Path, content: byte
     assert result.exit_code != 0 and message in result.output and "Traceback" not in result.output
 
 
-def test_an_empty_body_gives_an_empty_page(tmp_path: Path) -> None:
+def test_an_empty_body_gives_an_empty_page_and_a_run_of_it_alone_cleans_nothing(tmp_path: Path) -> None:
     (tmp_path / "page.html").write_text("<html><head><title>t</title></head><body></body></html>")
     result = predict(str(tmp_path / "page.html"))
-    assert result.exit_code == 0 and result.stdout == ""
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == f"error: {tmp_path / 'page.html'}: {NO_TEXT}, nothing to clean\n"
     assert HTML_MODEL.clean_html("<html><body></body></html>") == ""
 
 
@@ -250,4 +252,5 @@ def test_a_page_with_no_block_is_not_said_to_name_few_of_them(tmp_path: Path) ->
     """explain and --report warned that the markup of an empty <body> names fewer than half of its blocks."""
     (tmp_path / "empty.html").write_text("<html><body><script>var x = 1;</script></body></html>", encoding="utf-8")
     result = CliRunner().invoke(app, ["explain", str(tmp_path / "empty.html")])
-    assert result.exit_code == 0 and "names fewer than half" not in result.stderr
+    assert result.exit_code == 1 and "names fewer than half" not in result.stderr
+    assert result.stderr.strip().endswith("nothing to explain")

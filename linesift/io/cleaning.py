@@ -78,8 +78,9 @@ def line_spans(text: str) -> list[tuple[int, int]]:
 def _decided(text: str, page: Page, decision: Decision, spans: bool, lines: bool, read_links: bool) -> Cleaned:
     """The :class:`Cleaned` of ``text`` (segmented as ``page``) from its lines' probabilities and the page's cut;
     ``read_links`` as :func:`join_kept` says."""
+    text_lines = int((~page.blank & ~page.continued).sum())
     if lines:
-        return Cleaned(lines=decide_lines(page, decision))
+        return Cleaned(lines=decide_lines(page, decision), text_lines=text_lines)
     keep = decision.keep(page)
     found = None
     if spans:
@@ -87,7 +88,7 @@ def _decided(text: str, page: Page, decision: Decision, spans: bool, lines: bool
     cut = round(decision.cut, P_CONTENT_DIGITS) if spans else None
     # Counted in lines of the text: a line cut into pieces is kept when any of them is (pieces are never blank).
     kept_of_text = page.line_of_text()[keep]
-    return Cleaned(join_kept(page, keep, read_links), found, cut, text_lines=int((~page.blank & ~page.continued).sum()),
+    return Cleaned(join_kept(page, keep, read_links), found, cut, text_lines=text_lines,
                    kept_lines=int(np.count_nonzero(np.diff(kept_of_text, prepend=-1))))
 
 

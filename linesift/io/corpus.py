@@ -56,12 +56,14 @@ class Summary:
 
     inputs: int = 0
     documents: int = 0
-    documents_with_text: int = 0  # holding more than white space
+    documents_with_text: int = 0  # holding a line to decide: more than white space, or HTML showing some text
     bytes: int = 0
     skipped: int = 0
     skipped_by_input: dict[str, int] = field(default_factory=dict)
 
 
+# What a run or page with no line to decide holds, said when it is refused.
+NO_TEXT = "no text but white space, or HTML that shows none"
 Notify = Callable[[str], None]
 Progress = Callable[[Summary], None]
 _Tag = tuple[Source, Record | None]
@@ -122,16 +124,10 @@ def clean_corpus(
                     warn(record.warning)
                 sink.write(record, cleaned)
                 summary.documents += 1
-                summary.documents_with_text += record.document is not None and _holds_text(record.document)
+                summary.documents_with_text += cleaned.text_lines > 0
                 summary.bytes += record.size
             progress(summary)
     return summary
-
-
-def _holds_text(document: Document) -> bool:
-    """Whether ``document`` holds more than white space (or nothing): a page's markup counts."""
-    content = document.html if document.html is not None else document.text
-    return content is not None and len(content) > 0 and not content.isspace()
 
 
 def _skip(error: InputError, source: Source, record: Record, sink: Sink, options: RunOptions, summary: Summary, warn: Notify) -> None:
