@@ -375,3 +375,25 @@ def test_explain_shows_a_record_with_a_lone_surrogate(tmp_path: Path) -> None:
     result = runner.invoke(app, ["explain", str(shard), "--record", "1", "--format", "jsonl"])
     assert result.exit_code == 0 and result.exception is None, result.output
     assert json.loads(result.stdout)["text"] == text
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-32"])
+@pytest.mark.parametrize("from_stdin", [False, True])
+def test_jsonl_with_a_utf16_or_utf32_byte_order_mark_is_read_as_its_text(tmp_path: Path, encoding: str, from_stdin: bool) -> None:
+    """Windows PowerShell and Notepad save "Unicode" as UTF-16. Split at its bytes, the first record read as invalid
+    JSON ("truncated data"); from stdin, the file was cleaned as one text page of JSON."""
+    records = [{"text": page(1), "id": "a"}, {"text": "Línea uno del consejo municipal que votó el martes.", "id": "b"}]
+    data = "".join(json.dumps(record, ensure_ascii=False) + "\r\n" for record in records).encode(encoding)
+    shard = tmp_path / "shard.jsonl"
+    shard.write_bytes(data)
+    result = run("-", stdin=data) if from_stdin else run(str(shard))
+    assert result.exit_code == 0, result.stderr
+    assert [(r["id"], r["linesift_text"]) for r in read_jsonl(result.stdout)] == [(r["id"], MODEL.clean(r["text"])) for r in records]
+
+
+def test_jsonl_in_utf16_cut_inside_a_character_names_the_record(tmp_path: Path) -> None:
+    shard = tmp_path / "cut.jsonl"
+    shard.write_bytes('{"text": "The council voted."}\n'.encode("utf-16")[:7])
+    result = run(str(shard))
+    assert result.exit_code == 1 and result.stdout == ""
+    assert result.stderr.startswith(f"error: {shard}: record 1: cannot read (") and "truncated data" in result.stderr

@@ -51,6 +51,7 @@ from linesift.io.text import (
     decode_text,
     open_binary,
     stdin,
+    utf8_lines,
 )
 from linesift.limits import MAX_PAGE_BYTES
 
@@ -275,10 +276,11 @@ class Source:
     def _jsonl(self) -> Iterator[Record]:
         field = self._options.text_field
         number = 0
+        stream = utf8_lines(self._stream, _peek(self._stream, 4))
         while True:
             try:
-                line = self._stream.readline(MAX_PAGE_BYTES + 1)
-            except _STREAM_ERRORS as error:
+                line = stream.readline(MAX_PAGE_BYTES + 1)
+            except (*_STREAM_ERRORS, UnicodeDecodeError) as error:
                 yield self.bad_record(number + 1, _stream_problem(error))
                 return
             if not line:
@@ -492,6 +494,7 @@ def _starts_with_json_objects(stream: IO[bytes]) -> bool:
     One line is not enough: a page's text can open with a JSON-LD object left over from its markup.
     """
     seen = 0
+    stream = utf8_lines(stream, _peek(stream, 4))
     try:
         while seen < SNIFF_JSON_LINES and (line := stream.readline(MAX_PAGE_BYTES + 1)):
             if not line.strip():
@@ -499,7 +502,7 @@ def _starts_with_json_objects(stream: IO[bytes]) -> bool:
             if not isinstance(_json_or_none(line), dict):
                 return False
             seen += 1
-    except _STREAM_ERRORS:
+    except (*_STREAM_ERRORS, UnicodeDecodeError):
         pass  # a damaged stream is reported, with its record, when it is read
     return seen > 0
 

@@ -33,6 +33,36 @@ def bom_encoding(data: bytes) -> str | None:
     return next((encoding for bom, encoding in _BOMS if data.startswith(bom)), None)
 
 
+class _Utf8Of(io.RawIOBase):
+    """A stream of UTF-16 or UTF-32 text, its byte order mark first, read as UTF-8 bytes; a unit that does not decode
+    raises :class:`UnicodeDecodeError`."""
+
+    def __init__(self, stream: IO[bytes], encoding: str) -> None:
+        self._stream = stream
+        self._decoder = codecs.getincrementaldecoder(encoding)()  # reads the mark, and leaves it out
+        self._pending = b""
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
+        while not self._pending:
+            data = self._stream.read(len(buffer))
+            self._pending = self._decoder.decode(data, final=not data).encode("utf-8")
+            if not data:
+                break
+        size = min(len(buffer), len(self._pending))
+        buffer[:size], self._pending = self._pending[:size], self._pending[size:]
+        return size
+
+
+def utf8_lines(stream: IO[bytes], head: bytes) -> IO[bytes]:
+    """``stream``, or its UTF-8 when it opens (``head``, its first bytes) with a UTF-16 or UTF-32 byte order mark, so
+    that it splits into lines at its line breaks (JSONL saved by Windows PowerShell or Notepad as "Unicode")."""
+    encoding = bom_encoding(head)
+    return io.BufferedReader(_Utf8Of(stream, encoding)) if encoding in _WIDE else stream
+
+
 def decode_text(data: bytes, name: str, strict: bool = False) -> tuple[str, str | None]:
     """Decode UTF-8 bytes, with a warning when they are not valid UTF-8 (an error when ``strict``): text in a
     legacy encoding (cp1252, cp1251...) is decoded in the one its bytes fit best, and UTF-8 with a few broken
