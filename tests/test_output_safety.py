@@ -232,6 +232,16 @@ def test_an_output_dir_that_is_a_file_is_refused_up_front(tmp_path: Path) -> Non
     assert message == f"error: --output-dir {tmp_path / 'notes.jsonl'} is a file, not a directory: choose a directory"
 
 
+@pytest.mark.parametrize("overwrite", [[], ["--overwrite"]])
+def test_a_directory_where_an_output_goes_is_refused_before_anything_is_written(tmp_path: Path, overwrite: list[str]) -> None:
+    """The first refusal said to pass --overwrite, which then failed naming a temporary file: "Is a directory"."""
+    (tmp_path / "news.txt").write_text(page(1))
+    (tmp_path / "out" / "news.txt").mkdir(parents=True)
+    with unchanged(tmp_path):
+        message = refused(predict(tmp_path / "news.txt", "--output-dir", tmp_path / "out", *overwrite))
+    assert message == f"error: the output {tmp_path / 'out' / 'news.txt'} is a directory: choose another --output-dir"
+
+
 def test_overwrite_never_replaces_an_input(tmp_path: Path) -> None:
     (tmp_path / "page.txt").write_text(page(1))
     with unchanged(tmp_path):

@@ -105,6 +105,8 @@ class OutputPlan:
             replaced = self._named_ids.get(_file_id(target))
             if replaced is not None:
                 raise InputError(f"the output {target} would replace the input {replaced}: choose another --output-dir")
+        if os.path.isdir(target):  # no run wrote it, and no run replaces it
+            raise InputError(f"the output {target} is a directory: choose another --output-dir")
         if not self._overwrite and os.path.lexists(target):
             raise InputError(f"the output {target} exists: pass --overwrite to replace the outputs of an earlier run, "
                              "or choose another --output-dir")
