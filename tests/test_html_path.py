@@ -107,6 +107,19 @@ def test_a_page_declaring_the_wrong_encoding_is_read_without_mojibake(tmp_path: 
     assert result.exit_code == 0
     texts = [json.loads(line)["text"] for line in result.stdout.splitlines()]
     assert any("café budget" in text for text in texts) and not any("Ã" in text for text in texts)
+    guessed = (f"warning: {tmp_path / 'page.html'}: not valid UTF-8, nor in a charset it declares; decoded as cp1252, "
+               "the encoding its bytes fit best")
+    assert " ".join(result.stderr.split()) == guessed  # the guess is said, as it is for a text page
+
+
+@pytest.mark.parametrize("as_text", [False, True])
+def test_explain_says_an_html_pages_encoding_was_guessed(tmp_path: Path, as_text: bool) -> None:
+    """Decoded in a worker, the HTML page's guessed encoding went unsaid, where a text page's is warned about."""
+    (tmp_path / "page.html").write_bytes(PAGE.replace("the new budget", "the new café budget").encode("cp1252"))
+    result = CliRunner().invoke(app, ["explain", str(tmp_path / "page.html"), "--line", "1",
+                                      *(["--html-as-text"] if as_text else [])])
+    assert result.exit_code == 0
+    assert " ".join(result.stderr.split()).startswith(f"warning: {tmp_path / 'page.html'}: not valid UTF-8, nor in a charset")
 
 
 @pytest.mark.parametrize("misread_as", ["cp1252", "latin-1"])

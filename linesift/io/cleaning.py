@@ -18,7 +18,7 @@ from typing import cast
 import numpy as np
 
 from linesift.explain import drop_reasons
-from linesift.io.html import parse, render
+from linesift.io.html import PageRead, parse, render
 from linesift.limits import PageTooLargeError, check_page_size
 from linesift.model.segment import Page
 from linesift.model.sifter import Decision, Line, Sifter, decide_lines, join_kept
@@ -62,6 +62,7 @@ class Cleaned:
     text_lines: int = 0  # non-blank lines in, for pipelines that report what was dropped
     kept_lines: int = 0
     drop_reasons: Counter[str] | None = None  # if asked: dropped lines by reason (see linesift.explain.drop_reasons)
+    note: str | None = None  # how an HTML page's bytes were decoded, when it was a guess
 
 
 def line_spans(text: str) -> list[tuple[int, int]]:
@@ -105,24 +106,21 @@ def piece_spans(text: str, page: Page) -> tuple[list[int], list[int]]:
     return starts.tolist(), (starts + page.ends - page.starts).tolist()
 
 
-def document_text(document: Document, parse_html: bool = False) -> tuple[str, Structure | None, str | None]:
+def document_text(document: Document, parse_html: bool = False) -> PageRead:
     """The text to clean, from HTML rendered to text or (``parse_html``) parsed into blocks with their structure,
     or why there is none (not renderable, over the size limits)."""
-    structure = None
     if document.html is None or not document.html.strip():  # an empty HTML file is an empty page, like an empty text file
-        text, error = document.text or "", None
-        if parse_html and document.html is not None:
-            structure = Structure.blank(0)
+        read = PageRead(document.text or "", Structure.blank(0) if parse_html and document.html is not None else None)
     elif parse_html:
-        text, structure, error = parse(document.html, document.charset)
+        read = parse(document.html, document.charset)
     else:
-        text, error = render(document.html, document.charset)
-    if error is None:
+        read = render(document.html, document.charset)
+    if read.problem is None:
         try:
-            check_page_size(text)
+            check_page_size(read.text)
         except PageTooLargeError as too_large:
-            error = str(too_large)
-    return text, structure, error
+            read = replace(read, problem=str(too_large))
+    return read
 
 
 def clean_documents(model: Sifter, documents: Sequence[Document], threshold: float | None = None, spans: bool = False,
@@ -134,17 +132,22 @@ def clean_documents(model: Sifter, documents: Sequence[Document], threshold: flo
     cleaned by ``model``. ``reasons`` adds each page's ``drop_reasons``, read from the same scores."""
     results: list[Cleaned] = []
     by_model: dict[bool, dict[int, tuple[str, Structure | None]]] = {False: {}, True: {}}
+    notes: dict[int, str] = {}
     for index, document in enumerate(documents):
         as_blocks = html_model is not None and document.html is not None
-        text, structure, error = document_text(document, as_blocks)
-        results.append(Cleaned(error=error))
-        if error is None:
-            with_markup = structure is not None and not cast(Sifter, html_model).reads_as_text(structure)
-            by_model[with_markup][index] = (text, structure if with_markup else None)
+        read = document_text(document, as_blocks)
+        results.append(Cleaned(error=read.problem))
+        if read.note is not None:
+            notes[index] = read.note
+        if read.problem is None:
+            with_markup = read.structure is not None and not cast(Sifter, html_model).reads_as_text(read.structure)
+            by_model[with_markup][index] = (read.text, read.structure if with_markup else None)
     for with_markup, texts in by_model.items():
         if texts:
             scorer = cast(Sifter, html_model) if with_markup else model
             _clean_scored_together(scorer, documents, texts, results, threshold, spans, reasons)
+    for index, note in notes.items():
+        results[index] = replace(results[index], note=note)
     return results
 
 

@@ -122,6 +122,8 @@ def clean_corpus(
                 assert cleaned is not None
                 if record.warning:
                     warn(record.warning)
+                if cleaned.note:
+                    warn(f"{source.where(record.number)}: {cleaned.note}")
                 sink.write(record, cleaned)
                 summary.documents += 1
                 summary.documents_with_text += cleaned.text_lines > 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from linesift.io.text import MissingExtraError
 from linesift.limits import PageTooLargeError
@@ -13,38 +14,49 @@ from linesift.model.structure import Structure
 HTML_PACKAGES = "resiliparse charset-normalizer"  # what linesift.io.render needs for the default renderer
 
 
+@dataclass(frozen=True, slots=True)
+class PageRead:
+    """A page's text to clean; ``structure`` when it was parsed into blocks; ``problem``, why there is no text to clean;
+    ``note``, how its bytes were decoded when that was a guess (see :func:`linesift.io.render.decode_html_noting`)."""
+
+    text: str
+    structure: Structure | None = None
+    problem: str | None = None
+    note: str | None = None
+
+
 @functools.cache
-def _renderer() -> tuple[Callable[..., str], type[Exception]]:
+def _renderer() -> tuple[Callable[..., tuple[str, str | None]], Callable[..., str], type[Exception]]:
     # Imported on first use: the renderers are an optional extra, and slow to import.
     try:
-        from linesift.io.render import RenderError, render_html
+        from linesift.io.render import RenderError, decode_html_noting, render_decoded
     except ImportError as error:
         raise MissingExtraError(f"HTML input needs the HTML renderer: pip install {HTML_PACKAGES} ({error})") from None
-    return render_html, RenderError
+    return decode_html_noting, render_decoded, RenderError
 
 
-def render(data: bytes, charset: str | None = None) -> tuple[str, str | None]:
-    """The page's text with the default renderer, or ``("", reason)`` when it is not a renderable page; ``charset``
-    as an HTTP header gives it (see :func:`linesift.io.render.decode_html`)."""
-    render_html, render_error = _renderer()
+def render(data: bytes, charset: str | None = None) -> PageRead:
+    """The page's text with the default renderer, or why it is not a renderable page; ``charset`` as an HTTP header
+    gives it (see :func:`linesift.io.render.decode_html`)."""
+    decode, render_decoded, render_error = _renderer()
     try:
-        return render_html(data, charset=charset), None
+        html, note = decode(data, charset)
+        return PageRead(render_decoded(html), note=note)
     except render_error as error:
-        return "", str(error)
+        return PageRead("", problem=str(error))
 
 
-def parse(data: bytes, charset: str | None = None) -> tuple[str, Structure | None, str | None]:
-    """The page's blocks, one a line, and their structure (see :func:`linesift.model.dom.parse_html_page`), or
-    ``("", None, reason)`` when the bytes are not a page that can be decoded or are over the size limits; ``charset``
-    as for :func:`render`."""
-    _, render_error = _renderer()
-    from linesift.io.render import check_is_html, decode_html
+def parse(data: bytes, charset: str | None = None) -> PageRead:
+    """The page's blocks, one a line, and their structure (see :func:`linesift.model.dom.parse_html_page`), or why the
+    bytes are not a page that can be decoded or are over the size limits; ``charset`` as for :func:`render`."""
+    decode, _, render_error = _renderer()
+    from linesift.io.render import check_is_html
     from linesift.model.dom import parse_html_page
 
     try:
-        html = decode_html(data, charset)
+        html, note = decode(data, charset)
         check_is_html(html)
         page = parse_html_page(html)
     except (render_error, PageTooLargeError) as error:
-        return "", None, str(error)
-    return "\n".join(page.lines), page.structure, None
+        return PageRead("", problem=str(error))
+    return PageRead("\n".join(page.lines), page.structure, note=note)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from linesift.io.cleaning import document_text
+from linesift.io.html import PageRead
 from linesift.io.sources import KIND_DESCRIPTIONS, PAGE_KINDS, ReadOptions, Record, Source, input_named, open_source
 from linesift.io.text import InputError
 from linesift.model.structure import Structure
@@ -36,13 +37,14 @@ def read_page_text(name: str, options: ReadOptions = ReadOptions(), record: int 
     """
     with open_source(input_named(name), options) as source:
         found = _the_record(source, record)
-        text, structure, problem = ("", None, None) if found.document is None else document_text(found.document, parse_html)
-        if problem is not None:
-            found = source.bad_record(found.number, problem)
+        read = PageRead("") if found.document is None else document_text(found.document, parse_html)
+        if read.problem is not None:
+            found = source.bad_record(found.number, read.problem)
         if found.error is not None:
             raise found.error
-    where = name if source.kind in PAGE_KINDS else f"{source.input.name}: record {found.number}"
-    return PageText(text, where, found.warning, structure)
+    where = source.where(found.number)
+    warning = found.warning if read.note is None else f"{where}: {read.note}"
+    return PageText(read.text, where, warning, read.structure)
 
 
 def _the_record(source: Source, number: int | None) -> Record:

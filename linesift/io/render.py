@@ -121,37 +121,46 @@ def decode_html(data: bytes, charset: str | None = None) -> str:
     that was encoded twice is repaired, however the page was decoded (see :mod:`linesift.mojibake`).
     Raises :class:`RenderError` for empty or binary input, or bytes no encoding fits.
     """
+    return decode_html_noting(data, charset)[0]
+
+
+def decode_html_noting(data: bytes, charset: str | None = None) -> tuple[str, str | None]:
+    """The page as :func:`decode_html` decodes it, and a note when its encoding was guessed: neither UTF-8 nor an
+    encoding it declares fits its bytes."""
     if not data.strip():
         raise RenderError("empty input: no bytes to render")
-    return repair_double_encoding(*_decoded(data, charset))
+    text, utf8, guessed = _decoded(data, charset)
+    note = None if guessed is None else (f"not valid UTF-8, nor in a charset it declares; decoded as {guessed}, the "
+                                         "encoding its bytes fit best")
+    return repair_double_encoding(text, utf8), note
 
 
-def _decoded(data: bytes, charset: str | None) -> tuple[str, bytes | None]:
-    """The page's text, and ``data`` when it is that text in UTF-8 (the repair then reads it instead of
-    encoding the text again, 0.1 ms or more a page)."""
+def _decoded(data: bytes, charset: str | None) -> tuple[str, bytes | None, str | None]:
+    """The page's text, ``data`` when it is that text in UTF-8 (the repair then reads it instead of encoding the text
+    again, 0.1 ms or more a page), and the encoding detection chose, if it did."""
     marked = bom_encoding(data)
     if marked is not None:
-        return data.decode(marked, errors="replace"), None
+        return data.decode(marked, errors="replace"), None, None
     head = data[:CONTROL_SNIFF_BYTES].decode("latin-1")
     if len(_CONTROL.findall(head)) > MAX_CONTROL_SHARE * len(head):
         raise RenderError("binary input: too many control bytes to be an HTML page")
     try:
-        return data.decode("utf-8"), data
+        return data.decode("utf-8"), data, None
     except UnicodeDecodeError:
         pass
     replaced = data.decode("utf-8", errors="replace")
     if mostly_utf8(replaced):  # a stray byte in UTF-8 text: its other characters kept, not read in another encoding
-        return replaced, None
+        return replaced, None, None
     for declared in (None if charset is None else _text_encoding(charset), _declared_charset(data)):
         if declared is not None:
             try:
-                return data.decode(declared), None
+                return data.decode(declared), None, None
             except UnicodeError:  # "undefined", and the bytes a declared encoding does not fit
                 pass
     detected = web_legacy_decoding(data)
     if detected is None:
         raise RenderError("undecodable input: no text encoding fits these bytes")
-    return detected[0], None
+    return detected[0], None, detected[1]
 
 
 def check_is_html(html: str) -> None:
@@ -286,11 +295,15 @@ def render_html(data: bytes, renderer: str = DEFAULT_RENDERER, charset: str | No
     Raises :class:`RenderError` when the bytes are not an HTML page or the renderer fails on
     them, and ``KeyError`` for an unknown renderer name.
     """
+    return render_decoded(decode_html(data, charset), renderer)
+
+
+def render_decoded(html: str, renderer: str = DEFAULT_RENDERER) -> str:
+    """Render an HTML page already decoded as :func:`render_html` renders its bytes; raises as it does."""
     try:
         render = RENDERERS[renderer]
     except KeyError:
         raise KeyError(f"unknown renderer {renderer!r}; known: {', '.join(RENDERERS)}") from None
-    html = decode_html(data, charset)
     check_is_html(html)
     try:
         return render(html)

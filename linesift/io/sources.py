@@ -250,8 +250,11 @@ class Source:
 
     def bad_record(self, number: int, reason: str, payload: Any = None) -> Record:
         """A record that cannot be cleaned, with an error naming the file (and the record, if there are several)."""
-        where = self.input.name if self.kind in PAGE_KINDS else f"{self.input.name}: record {number}"
-        return Record(number, None, payload, BadRecordError(f"{where}: {reason}"))
+        return Record(number, None, payload, BadRecordError(f"{self.where(number)}: {reason}"))
+
+    def where(self, number: int) -> str:
+        """Record ``number`` as messages name it: the file, and the record if the file holds several."""
+        return self.input.name if self.kind in PAGE_KINDS else f"{self.input.name}: record {number}"
 
     def _page(self) -> Iterator[Record]:
         try:
