@@ -291,3 +291,23 @@ def test_a_page_that_cannot_be_cleaned_keeps_its_place_between_separators(tmp_pa
     result = predict(tmp_path, "--on-error", "skip")
     assert result.exit_code == 0
     assert re.split(r"(?m)^\f\n", result.stdout) == [cleaned(page(1)), "", cleaned(page(2))]
+
+
+def test_records_among_pages_on_stdout_are_a_piece_of_their_own(tmp_path: Path) -> None:
+    """A JSONL's records ran on from the page before them, so that splitting at form-feed lines gave them to it."""
+    (tmp_path / "a.txt").write_text(page(1))
+    (tmp_path / "b.jsonl").write_text(json.dumps({"text": page(2)}) + "\n" + json.dumps({"text": page(3)}) + "\n")
+    (tmp_path / "c.txt").write_text(page(4))
+    result = predict(tmp_path / "a.txt", tmp_path / "b.jsonl", tmp_path / "c.txt")
+    assert result.exit_code == 0
+    first, records, last = re.split(r"(?m)^\f\n", result.stdout)
+    assert (first, last) == (cleaned(page(1)), cleaned(page(4)))
+    assert [json.loads(line)["linesift_text"] for line in records.splitlines()] == [cleaned(page(2)).rstrip("\n"),
+                                                                                  cleaned(page(3)).rstrip("\n")]
+
+
+def test_records_alone_on_stdout_run_on_as_one_jsonl_stream(tmp_path: Path) -> None:
+    for name in ("a.jsonl", "b.jsonl"):
+        (tmp_path / name).write_text(json.dumps({"text": page(1)}) + "\n")
+    result = predict(tmp_path / "a.jsonl", tmp_path / "b.jsonl")
+    assert result.exit_code == 0 and "\f" not in result.stdout and len(result.stdout.splitlines()) == 2

@@ -17,7 +17,7 @@ from typing import IO, Literal
 from linesift.io.cleaning import Document
 from linesift.io.outputs import OutputPlan
 from linesift.io.parallel import CleanOptions, clean_stream
-from linesift.io.sinks import Sink, open_sink, output_relative
+from linesift.io.sinks import Sink, open_sink, output_relative, separated_on_stdout
 from linesift.io.sources import (
     DEFAULT_GLOB,
     PAGE_KINDS,
@@ -102,14 +102,15 @@ def clean_corpus(
         plan = OutputPlan(names, options.output_dir, options.pattern, lambda item: _output_of(item, options), options.overwrite)
         plan.check()
     summary = Summary()
-    after_page = False  # a page went to stdout already: the next one is separated from it
+    after_page = False  # a page went to stdout already: the next input is separated from it
     with ExitStack() as output:
         sink: Sink | None = None
         for (source, record), cleaned in clean_stream(_records(names, options, plan), options.clean, options.jobs):
             if record is None:
                 output.close()  # the previous input's output is complete
                 summary.inputs += 1
-                sink = output.enter_context(open_sink(source, options.output_dir, stdout, options.clean.spans, options.line_records, after_page))
+                separated = separated_on_stdout(source, after_page, summary.inputs - 1, options.line_records)
+                sink = output.enter_context(open_sink(source, options.output_dir, stdout, options.clean.spans, options.line_records, separated))
                 after_page = after_page or (options.output_dir is None and source.kind in PAGE_KINDS)
                 continue
             assert sink is not None  # a marker always comes first

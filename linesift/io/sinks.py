@@ -259,19 +259,27 @@ class ParquetSink:
         self._writer.close()
 
 
+def separated_on_stdout(source: Source, pages_before: bool, inputs_before: int, line_records: bool) -> bool:
+    """Whether ``source``'s output on stdout is parted from the input before it by :data:`PAGE_SEPARATOR`: text pages
+    are, from each other and from the records of a JSONL, WARC or Parquet input among them (``pages_before``: a page
+    was written before), but records alone run on as one JSONL stream, and so does ``--format jsonl``."""
+    return inputs_before > 0 and not line_records and (source.kind in PAGE_KINDS or pages_before)
+
+
 @contextmanager
 def open_sink(source: Source, output_dir: Path | None, stdout: IO[str], spans: bool, line_records: bool,
-              after_page: bool = False) -> Iterator[Sink]:
+              separated: bool = False) -> Iterator[Sink]:
     """The sink for ``source``'s records; a file output appears only if the block completes.
 
-    A text page written to ``stdout`` ``after_page`` (another page) is preceded by :data:`PAGE_SEPARATOR`,
-    even when it cannot be cleaned, so that the n-th piece of the output is the n-th page.
+    Written to ``stdout`` and ``separated`` from the input before (see :func:`separated_on_stdout`), its output is
+    preceded by :data:`PAGE_SEPARATOR`, even when it cannot be cleaned, so that the n-th piece of the output is the
+    n-th input's.
     """
     target = None if output_dir is None else output_dir / output_relative(source.input.relative, source.kind, line_records)
+    if target is None and separated:
+        stdout.write(PAGE_SEPARATOR)
     parquet = source.parquet  # a Parquet file, the reason it cannot be read, or None for other kinds
     if source.kind in PAGE_KINDS:
-        if target is None and after_page and not line_records:
-            stdout.write(PAGE_SEPARATOR)
         yield PageSink(target, stdout)
     elif isinstance(parquet, str):
         yield NoOutput()
