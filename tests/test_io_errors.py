@@ -248,6 +248,21 @@ def test_pipes_and_devices_in_a_directory_are_skipped(tmp_path: Path) -> None:
     assert process.returncode == 0 and stderr == b"" and stdout.decode() == MODEL.clean(page(1)) + "\n"
 
 
+@pytest.mark.parametrize("on_error", ["fail", "skip"])
+def test_a_broken_link_in_a_directory_is_a_bad_page(tmp_path: Path, on_error: str) -> None:
+    """It stopped the run as a wrong command does (exit 2), even under --on-error skip."""
+    (tmp_path / "crawl").mkdir()
+    (tmp_path / "crawl" / "a.txt").symlink_to(tmp_path / "gone.txt")
+    (tmp_path / "crawl" / "b.txt").write_text(page(1))
+    result = run(str(tmp_path / "crawl"), "--on-error", on_error)
+    broken = tmp_path / "crawl" / "a.txt"
+    if on_error == "fail":
+        assert result.exit_code == 1 and f"error: {broken}: no such file" in result.stderr
+    else:
+        assert result.exit_code == 0 and f"warning: skipped: {broken}: no such file" in result.stderr
+        assert result.stdout == "\f\n" + MODEL.clean(page(1)) + "\n"  # the broken page's place is kept, empty
+
+
 def test_a_loop_of_links_says_so(tmp_path: Path) -> None:
     (tmp_path / "a").symlink_to(tmp_path / "b")
     (tmp_path / "b").symlink_to(tmp_path / "a")

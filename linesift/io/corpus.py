@@ -8,8 +8,9 @@ visible) when the next input starts.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from typing import IO, Literal
@@ -30,7 +31,7 @@ from linesift.io.sources import (
     find_inputs,
     open_source,
 )
-from linesift.io.text import InputError
+from linesift.io.text import STDIN, InputError
 
 OnError = Literal["fail", "skip"]
 MAX_SKIP_WARNINGS = 20  # then only the summary counts them: a bad shard should not flood the terminal
@@ -71,8 +72,9 @@ _Tag = tuple[Source, Record | None]
 
 def _records(names: list[str], options: RunOptions, plan: OutputPlan | None) -> Iterator[tuple[_Tag, Document | None]]:
     for index, name in enumerate(names):
+        walked = name != STDIN and os.path.isdir(name)
         for item in find_inputs([name], options.pattern):
-            with open_source(item, options.read) as source:
+            with _opened(item, options.read, walked) as source:
                 if plan is not None:
                     plan.claim(index, item, output_relative(item.relative, source.kind, options.line_records))
                 yield (source, None), None
@@ -82,8 +84,23 @@ def _records(names: list[str], options: RunOptions, plan: OutputPlan | None) -> 
                     yield (source, record), document if document is None or not lines else replace(document, lines=True)
 
 
+@contextmanager
+def _opened(item: Input, options: ReadOptions, walked: bool) -> Iterator[Source]:
+    """``item`` opened (see :func:`open_source`). A file found in a directory (``walked``) that cannot be opened, a
+    broken link say, is a page whose one record is bad, which ``--on-error skip`` passes over; a file named on the
+    command line that cannot be is an error of the command."""
+    with ExitStack() as stack:
+        try:
+            source = stack.enter_context(open_source(item, options))
+        except InputError as error:
+            if not walked:
+                raise
+            source = Source.unreadable(item, error, options)
+        yield source
+
+
 def _output_of(item: Input, options: RunOptions) -> PurePosixPath:
-    with open_source(item, options.read) as source:
+    with _opened(item, options.read, walked=True) as source:  # a named file that cannot be opened fails when read
         return output_relative(item.relative, source.kind, options.line_records)
 
 

@@ -230,15 +230,24 @@ class ReadOptions:
 class Source:
     """An open input: its detected ``kind`` and a generator of its records."""
 
-    def __init__(self, item: Input, kind: InputKind, stream: IO[bytes], options: ReadOptions) -> None:
+    def __init__(self, item: Input, kind: InputKind, stream: IO[bytes], options: ReadOptions, problem: str | None = None) -> None:
         self.input = item
         self.kind = kind
         self._stream = stream
         self._options = options
+        self._problem = problem  # why the file cannot be read: its one record is bad
         # Opened here rather than when records are read, so that a writer knows the schema up front.
         self.parquet: ParquetFile | str | None = _open_parquet(stream, options.text_field) if kind == "parquet" else None
 
+    @classmethod
+    def unreadable(cls, item: Input, error: InputError, options: ReadOptions) -> Source:
+        """A file that cannot be opened (a broken link, no permission), as a page whose one record is bad."""
+        return cls(item, "text", io.BytesIO(), options, str(error).removeprefix(f"{item.name}: "))
+
     def records(self) -> Iterator[Record]:
+        if self._problem is not None:
+            yield self.bad_record(1, self._problem)
+            return
         reader = {
             "text": self._page,
             "html": self._page,
