@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import math
+import os
 from collections.abc import Callable
 
 import numpy as np
 import pytest
 
-from linesift import explain_lines
+from linesift import explain_lines, load_model
 from linesift.model.segment import Page
 from linesift.model.sifter import Sifter
 
@@ -134,3 +135,11 @@ def test_good_inputs_give_what_they_gave_before(builtin_model: Sifter) -> None:
     assert [line.p_content for line in builtin_model.predict_lines(PAGE)] == decision.p.tolist()
     assert builtin_model.probabilities(page).tolist() == decision.p.tolist()
     assert builtin_model.clean_many(iter([PAGE])) == [builtin_model.clean(PAGE)]  # any iterable of str, a generator too
+
+
+@pytest.mark.parametrize("path", [True, 1, 0, 1.5, ["model.json"]])
+def test_a_model_path_that_is_not_a_path_is_refused_before_anything_is_opened(path: object) -> None:
+    """load_model(True) read file descriptor 1 and closed it: the caller's stdout was gone."""
+    with pytest.raises(TypeError, match=rf"^path must be a str, bytes or os.PathLike .*, not {type(path).__name__}$"):
+        load_model(path)  # type: ignore[arg-type]
+    os.fstat(1)  # stdout is still open

@@ -192,8 +192,11 @@ def load_model(path: str | os.PathLike[str] | None = None, input: ModelInput = "
     (it cleans with :meth:`Sifter.clean_html`, and leaves pages whose markup names fewer than half of their blocks to
     the built-in model of text, its :attr:`Sifter.text_model`). Never unpickles anything.
 
-    Raises ValueError for an unknown ``input``, :class:`ModelFileError` for a file that is not a model of ``input``.
+    Raises ValueError for an unknown ``input``, :class:`ModelFileError` for a file that is not a model of ``input``, and
+    TypeError for a ``path`` that is not a path (an int would be read as a file descriptor, and closed).
     """
+    if path is not None and not isinstance(path, (str, bytes, os.PathLike)):
+        raise TypeError(f"path must be a str, bytes or os.PathLike (or None for the built-in model), not {type(path).__name__}")
     if input not in get_args(ModelInput):
         raise ValueError(f"input must be one of {', '.join(get_args(ModelInput))}, not {input!r}")
     if path is None:
