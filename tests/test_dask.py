@@ -58,6 +58,27 @@ def test_dataframe_column_matches_predict(client: object, tmp_path: Path) -> Non
     assert list(out["linesift_text"]) == expected and list(out["id"]) == list(range(N_PAGES))
 
 
+def test_dataframe_written_to_parquet_as_the_docs_show(client: object, tmp_path: Path) -> None:
+    """The added column was declared of type object, which pyarrow cannot write: "did not recognize Python value type"."""
+    pd = pytest.importorskip("pandas")
+    dd = pytest.importorskip("dask.dataframe")
+    pytest.importorskip("pyarrow")
+    frame = dd.from_pandas(pd.DataFrame({"id": range(N_PAGES), "text": [page(i) for i in range(N_PAGES)]}), npartitions=3)
+    clean_dataframe(frame, column="text").to_parquet(tmp_path / "clean")
+    written = pd.read_parquet(tmp_path / "clean")
+    assert list(written["linesift_text"]) == [r["linesift_text"] for r in _predict(tmp_path)]
+
+
+def test_a_missing_column_or_field_is_named(client: object) -> None:
+    pd = pytest.importorskip("pandas")
+    dd = pytest.importorskip("dask.dataframe")
+    frame = dd.from_pandas(pd.DataFrame({"id": [1], "text": [page(1)]}), npartitions=1)
+    with pytest.raises(ValueError, match=r"^no column 'body' to clean \(columns: id, text\)$"):
+        clean_dataframe(frame, column="body")
+    with pytest.raises(ValueError, match=r"^item 2 of the partition has no 'text' field$"):
+        clean_bag(db.from_sequence([{"text": page(1)}, {"body": page(2)}], npartitions=1)).compute()
+
+
 def test_bag_of_html_pages_matches_predict_on_html_files(client: object, tmp_path: Path) -> None:
     from fixtures.io.builders import html_page
 

@@ -39,6 +39,9 @@ def clean_records(
     spans: bool = False, html: bool = False, keep_repeats: bool = False, keep_links: bool = False,
 ) -> list[Any]:
     """Clean one partition: strings to cleaned strings, dicts to copies with the added fields."""
+    missing = next((index for index, item in enumerate(items) if isinstance(item, dict) and text_field not in item), None)
+    if missing is not None:
+        raise ValueError(f"item {missing + 1} of the partition has no {text_field!r} field")
     texts = [item[text_field] if isinstance(item, dict) else item for item in items]
     check_texts(texts, lambda index: f"item {index + 1} of the partition", html)
     out: list[Any] = []
@@ -65,17 +68,22 @@ def clean_bag(bag: Any, model_path: str | None = None, threshold: float | None =
 def clean_partition(frame: Any, column: str, model_path: str | None = None, threshold: float | None = None,
                     output: str = TEXT_FIELD, keep_repeats: bool = False, keep_links: bool = False) -> Any:
     """One pandas partition with ``output`` added: the cleaned text of ``column``."""
+    import pandas as pd  # with dask's dataframe extra
+
     frame = frame.copy()
     texts = list(frame[column])
     check_texts(texts, lambda index: f"row {frame.index[index]!r} of the partition")
     cleaned_texts = _cleaned_texts(texts, model_path, threshold, keep_repeats=keep_repeats, keep_links=keep_links)
-    frame[output] = [cleaned.text for cleaned in cleaned_texts]
+    # Of the text column's type, as clean_dataframe declares it: Parquet writers take a column's type from it.
+    frame[output] = pd.Series([cleaned.text for cleaned in cleaned_texts], index=frame.index, dtype=frame[column].dtype)
     return frame
 
 
 def clean_dataframe(frame: Any, column: str = DEFAULT_TEXT_FIELD, model_path: str | None = None, threshold: float | None = None,
                     output: str = TEXT_FIELD, keep_repeats: bool = False, keep_links: bool = False) -> Any:
     """A dask dataframe with column ``output`` added: the cleaned text of ``column``, every other column unchanged."""
-    meta = {**frame.dtypes.to_dict(), output: object}
+    if column not in frame.columns:
+        raise ValueError(f"no column {column!r} to clean (columns: {', '.join(map(str, frame.columns))})")
+    meta = {**frame.dtypes.to_dict(), output: frame.dtypes[column]}
     return frame.map_partitions(clean_partition, column, model_path, threshold, output, keep_repeats, keep_links,
                                 meta=meta)
