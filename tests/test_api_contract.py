@@ -45,7 +45,7 @@ WITH_PAGE: dict[str, Callable[[Sifter, object], object]] = {
 
 
 @pytest.mark.parametrize("method", WITH_THRESHOLD)
-@pytest.mark.parametrize("threshold", [2, -1, 1.0000001, -1e-9, math.nan, math.inf, -math.inf])
+@pytest.mark.parametrize("threshold", [2, -1, 1.0000001, -1e-9, math.nan, math.inf, -math.inf, 10 ** 400])  # the last: too large a float
 def test_a_threshold_outside_0_to_1_is_refused(builtin_model: Sifter, method: str, threshold: float) -> None:
     # Today 2 keeps nothing and -1 everything, where the command refuses both.
     with pytest.raises(ValueError) as error:

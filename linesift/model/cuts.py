@@ -12,6 +12,7 @@ content the model is sure of.
 from __future__ import annotations
 
 from numbers import Real
+from typing import cast
 
 import numpy as np
 
@@ -59,7 +60,8 @@ def check_threshold(threshold: object) -> None:
         return
     if isinstance(threshold, bool) or not isinstance(threshold, Real):
         raise TypeError(f"{THRESHOLD_RULE}, not {type(threshold).__name__}")
-    if not 0.0 <= float(threshold) <= 1.0:  # nan fails both comparisons
+    # nan fails both comparisons; compared as it is, an int too large for a float is out rather than an OverflowError
+    if not 0 <= cast(float, threshold) <= 1:
         raise ValueError(f"{THRESHOLD_RULE}, not {threshold!r}")
 
 
