@@ -181,6 +181,9 @@ def test_an_html_file_that_does_not_unpack_is_skipped(tmp_path: Path) -> None:
 @pytest.mark.parametrize(("name", "data", "message"), [
     ("a.json", b"{bad", "a.json: not a readable JSON object of the page's metadata"),
     ("a.json", b"[1, 2]", "a.json: the page's metadata must be a JSON object"),
+    # Built without a word, the corpus was then refused by train: "... must be strings".
+    ("a.json", b'{"domain": 5}', "a.json: 'domain' must be a string, not int"),
+    ("a.json", b'{"page_type": ["article"]}', "a.json: 'page_type' must be a string, not list"),
     ("a.txt", b"The strike hit \xff\xfe the port.", "a.txt: cannot read the gold text as UTF-8"),
 ])
 def test_a_pages_unreadable_side_file_is_named(tmp_path: Path, name: str, data: bytes, message: str) -> None:
@@ -199,6 +202,7 @@ def test_a_pages_unreadable_side_file_is_named(tmp_path: Path, name: str, data: 
     (json.dumps({"main_content": "y"}), "line 2: 'file_id' must be a file name without '/', got None"),
     (json.dumps({"file_id": "../../etc/hostname", "main_content": "y"}), "'file_id' must be a file name without '/'"),
     (json.dumps({"file_id": "0002", "main_content": 5}), "line 2: 'main_content' must be a string"),
+    (json.dumps({"file_id": "0002", "main_content": "y", "domain": 7}), "line 2: 'domain' must be a string, not int"),
 ])
 def test_a_bad_ground_truth_record_is_named(tmp_path: Path, record: str, message: str) -> None:
     (tmp_path / "html").mkdir()

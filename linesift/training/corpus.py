@@ -132,6 +132,7 @@ def _wcxb_row(line: str, where: str) -> dict[str, Any]:
         raise SourceError(f"{where}: 'file_id' must be a file name without '/', got {fid!r}")
     if not isinstance(row.get("main_content", ""), (str, type(None))):
         raise SourceError(f"{where}: 'main_content' must be a string")
+    _check_meta(row, where)
     return row
 
 
@@ -171,7 +172,16 @@ def _read_meta(path: Path) -> dict[str, Any]:
         raise SourceError(f"{path}: not a readable JSON object of the page's metadata ({error})") from None
     if not isinstance(meta, dict):
         raise SourceError(f"{path}: the page's metadata must be a JSON object")
+    _check_meta(meta, str(path))
     return meta
+
+
+def _check_meta(meta: dict[str, Any], where: str) -> None:
+    """Raise :class:`SourceError` for metadata that is not a string: training reads it as one, and refused the corpus
+    a number there made."""
+    for key in _META_KEYS:
+        if meta.get(key) is not None and not isinstance(meta[key], str):
+            raise SourceError(f"{where}: {key!r} must be a string, not {type(meta[key]).__name__}")
 
 
 def _read_gold(path: Path) -> str:
