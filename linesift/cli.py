@@ -287,7 +287,8 @@ def _print_notes(result: Evaluation) -> None:
         if cross_validation.unseen_pages:
             out.print(f"{cross_validation.unseen_pages} page(s) from --unseen are scored with their site's fold and never trained on.")
         if cross_validation.max_folds is not None:
-            out.print(f"evaluated on {len(result.pages)} held-out page(s) of the first {cross_validation.max_folds} fold(s)")
+            out.print(f"evaluated on {len(result.pages)} held-out page(s) of the first "
+                      f"{min(cross_validation.max_folds, cross_validation.n_folds)} fold(s)")
     if result.threshold_chosen:
         out.print(f"chosen threshold: {result.threshold:.4f}")
 

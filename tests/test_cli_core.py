@@ -132,6 +132,31 @@ def test_eval_on_data_the_model_was_not_trained_on_scores_it_directly(runner: Cl
     assert output.startswith("1 page(s), 3 labelled lines, a cut per page")
 
 
+@pytest.mark.parametrize("copy", ["gzip", "written again", "among others"])
+def test_eval_refuses_pages_the_model_learnt_from_another_file(runner: CliRunner, seed_labels_path: Path, tmp_path: Path,
+                                                              copy: str) -> None:
+    """Only the training files' bytes were known: the same page, compressed or written again, was scored by the model
+    that learnt it, as if held out (content precision and recall 1.000)."""
+    model = tmp_path / "seed.json"
+    assert runner.invoke(cli.app, ["train", str(seed_labels_path), "--out", str(model), "--quiet"]).exit_code == 0
+    seed = json.loads(seed_labels_path.read_text(encoding="utf-8"))
+    other = {"id": "other", "lines": ["Share this", "A sentence of content, written for this page."], "labels": [0, 1]}
+    records = {"gzip": [seed], "written again": [{**seed, "id": "renamed"}], "among others": [other, seed]}[copy]
+    text = "".join(json.dumps(record, separators=(",", ":")) + "\n" for record in records).encode("utf-8")
+    data = tmp_path / ("data.jsonl.gz" if copy == "gzip" else "data.jsonl")
+    data.write_bytes(gzip.compress(text) if copy == "gzip" else text)
+    message = assert_clean_failure(runner.invoke(cli.app, ["eval", str(data), "--model", str(model)]))
+    assert f"1 of the {len(records)} pages were learnt by this model" in message and "would not be held out" in message
+
+
+def test_eval_max_folds_without_cross_validation_is_refused(runner: CliRunner, tmp_path: Path) -> None:
+    data = tmp_path / "other.jsonl"
+    data.write_text(json.dumps({"id": "other", "lines": ["Share this", "A sentence of content."], "labels": [0, 1]}) + "\n",
+                    encoding="utf-8")
+    message = assert_clean_failure(runner.invoke(cli.app, ["eval", str(data), "--max-folds", "2"]))
+    assert "--max-folds chooses the folds that cross-validate" in message
+
+
 def test_eval_unseen_pages_are_announced_and_reported_by_renderer(runner: CliRunner, seed_labels_path: Path,
                                                                   seed_pages, tmp_path: Path,
                                                                   monkeypatch: pytest.MonkeyPatch) -> None:

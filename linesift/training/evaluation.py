@@ -47,7 +47,7 @@ from linesift.training.evaluate import (
     word_report,
 )
 from linesift.training.page_scores import PageScores, page_scores
-from linesift.training.pipeline import trained_on, training_pages, training_params
+from linesift.training.pipeline import learnt_pages, trained_on, training_pages, training_params
 from linesift.training.progress import Progress, no_progress
 from linesift.training.train import FINAL_CHECK_FOLD, fold_of_groups, return_freed_memory
 
@@ -189,6 +189,14 @@ def _scored(pages: list[LabelledPage], n_trainable: int, model: Sifter, files: l
         if options.sites != "all":
             raise EvaluationError(f"--sites {options.sites} splits the sites of the data the model was trained on, "
                                   "and this model was not trained on these files")
+        if options.max_folds is not None:
+            raise EvaluationError("--max-folds chooses the folds that cross-validate a model on the data it was trained "
+                                  "on, and this model was not trained on these files")
+        learnt = learnt_pages(model, pages)
+        if learnt:
+            raise EvaluationError(f"{learnt} of the {len(pages)} pages were learnt by this model (the same lines, from "
+                                  "another file): their scores would not be held out. Evaluate it on pages it never "
+                                  "saw, or on the files it was trained on, which are cross-validated")
         pages = _laid_out(pages, options.conventions)
         return pages, model_probabilities(model, pages, progress), None
     params = training_params(model)
