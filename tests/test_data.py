@@ -9,6 +9,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import zstandard
 
 from linesift.model.segment import split_lines
 from linesift.training.data import BLANK, DataError, LabelledPage, data_files, data_sha256, load_pages
@@ -156,11 +157,27 @@ def test_gzip_errors_name_the_file_and_record(tmp_path: Path) -> None:
     bad_row.write_bytes(gzip.compress((json.dumps(GOOD) + "\n" + json.dumps({"lines": []}) + "\n").encode()))
     assert error_of(bad_row) == f"{bad_row}, record 2: 'labels' must be a list with one label per line (0)"
     corrupt = tmp_path / "corrupt.jsonl.gz"
-    corrupt.write_bytes(b"this is not gzip data")
-    assert error_of(corrupt).startswith(f"{corrupt}: cannot read (")
+    corrupt.write_bytes(b"this is not gzip data")  # read as what its bytes are, as predict reads it
+    assert error_of(corrupt).startswith(f"{corrupt}, record 1: not valid JSON")
     truncated = tmp_path / "truncated.jsonl.gz"
     truncated.write_bytes(gzip.compress(((json.dumps(GOOD) + "\n") * 50).encode())[:-20])
     assert error_of(truncated).startswith(f"{truncated}: cannot read (")
+
+
+@pytest.mark.parametrize("name", ["seed.jsonl.zst", "seed.jsonl.gz"])
+def test_compression_is_told_by_the_bytes_not_the_name(tmp_path: Path, seed_labels_path: Path, name: str) -> None:
+    """A zstd file failed with "'utf-8' codec can't decode byte 0xb5", a plain one named .gz with "Not a gzipped
+    file", where predict reads both."""
+    path = tmp_path / name
+    raw = seed_labels_path.read_bytes()
+    path.write_bytes(zstandard.ZstdCompressor().compress(raw) if name.endswith(".zst") else raw)
+    (plain,) = load_pages([seed_labels_path])
+    (read,) = load_pages([path])
+    assert (read.lines, read.labels.tolist()) == (plain.lines, plain.labels.tolist())
+    assert data_files([tmp_path]) == [path]
+    truncated = tmp_path / "truncated.jsonl.zst"
+    truncated.write_bytes(zstandard.ZstdCompressor().compress(raw)[:-20])
+    assert error_of(truncated) == f"{truncated}: cannot read (compressed data ends in the middle of a zstd frame)"
 
 
 # --- directories --------------------------------------------------------------------------------
@@ -202,7 +219,7 @@ def test_a_device_is_not_labelled_data() -> None:
 
 
 def test_empty_directory_and_missing_path(tmp_path: Path) -> None:
-    with pytest.raises(DataError, match=r"^no labelled data \(\*\.jsonl, \*\.jsonl\.gz\) in "):
+    with pytest.raises(DataError, match=r"^no labelled data \(\*\.jsonl, \*\.jsonl\.gz, \*\.jsonl\.zst\) in "):
         data_files([tmp_path])
     missing = tmp_path / "missing.jsonl"
     with pytest.raises(DataError) as error:

@@ -6,26 +6,29 @@ noise, and null a blank line. Optional fields: ``domain`` (pages of one site sha
 cross-validation), ``page_type``, ``renderer``, ``convention`` (how the text is laid out, see
 :mod:`linesift.training.conventions`), ``title``, ``main_content`` (the gold text, for the benchmark's word F1),
 ``structure`` (for a page parsed from HTML: what the markup says of each line, see
-:class:`linesift.model.structure.Structure`). Files may be gzip-compressed (``.jsonl.gz``).
+:class:`linesift.model.structure.Structure`). Files may be compressed with gzip or zstd, told by their first bytes.
 """
 
 from __future__ import annotations
 
-import gzip
 import hashlib
+import io
 import json
+import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+import zstandard
 
+from linesift.io.compression import open_decompressed
 from linesift.model.segment import Page, continues, laid_out
 from linesift.model.structure import Structure
 from linesift.training.progress import Progress, no_progress
 
-PATTERNS = ("*.jsonl", "*.jsonl.gz")
+PATTERNS = ("*.jsonl", "*.jsonl.gz", "*.jsonl.zst")
 BLANK = -1  # label of a blank line in the arrays used for training
 
 
@@ -86,7 +89,7 @@ def data_files(paths: Sequence[Path]) -> list[Path]:
         else:
             raise MissingDataError(f"{path}: no such file or directory")
     if not files:
-        raise MissingDataError(f"no labelled data (*.jsonl, *.jsonl.gz) in {', '.join(str(p) for p in paths)}")
+        raise MissingDataError(f"no labelled data (*.jsonl, *.jsonl.gz, *.jsonl.zst) in {', '.join(str(p) for p in paths)}")
     first_of: dict[Path, Path] = {}
     for file in files:
         first_of.setdefault(file.resolve(), file)
@@ -101,8 +104,9 @@ def data_sha256(files: Iterable[Path]) -> str:
     return digest.hexdigest()
 
 
-def _open(path: Path):
-    return gzip.open(path, "rt", encoding="utf-8") if path.suffix == ".gz" else path.open(encoding="utf-8")
+def _open(path: Path) -> io.TextIOWrapper:
+    """The file's text, gzip or zstd told by its first bytes, as predict tells them."""
+    return io.TextIOWrapper(open_decompressed(path.open("rb")), encoding="utf-8")
 
 
 def parse_page(row: object, where: str) -> LabelledPage:
@@ -163,7 +167,7 @@ def load_pages(paths: Sequence[Path], progress: Progress = no_progress) -> list[
                     except json.JSONDecodeError as error:
                         raise DataError(f"{where}: not valid JSON ({error.msg})") from None
                     pages.append(parse_page(row, where))
-        except (OSError, EOFError, UnicodeDecodeError) as error:
+        except (OSError, EOFError, UnicodeDecodeError, zlib.error, zstandard.ZstdError) as error:
             raise DataError(f"{file}: cannot read ({error})") from None
         if len(pages) == before:
             raise DataError(f"{file}: no labelled pages: the file is empty or holds only blank lines")
