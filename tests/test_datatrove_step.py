@@ -158,3 +158,10 @@ def test_a_bad_document_is_named() -> None:
     docs = [Document(text=page(1), id="ok"), Document(text="x" * (MAX_PAGE_CHARS + 1), id="huge")]
     with pytest.raises(PageTooLargeError, match=r"^document 'huge': page has"):
         list(LinesiftFormatter().run(iter(docs)))
+
+
+@pytest.mark.parametrize(("threshold", "error"), [(5, ValueError), ("0.5", TypeError)])
+def test_a_bad_threshold_is_refused_when_the_step_is_made(threshold: object, error: type) -> None:
+    """It was taken, and failed on a worker once documents came."""
+    with pytest.raises(error, match=r"^threshold must be a number between 0 and 1"):
+        LinesiftFormatter(threshold=threshold)  # type: ignore[arg-type]

@@ -52,6 +52,7 @@ from datatrove.utils.typeshelper import StatHints
 
 from linesift.io.cleaning import check_texts, clean_html_pages, clean_texts
 from linesift.io.parallel import CHUNK_DOCUMENTS, cached_model
+from linesift.model.cuts import check_threshold
 
 NO_CONTENT = "linesift_no_content"  # the filter_reason of a document sent to the exclusion writer
 
@@ -67,6 +68,7 @@ class LinesiftFormatter(BaseFormatter):
                  html_model_path: str | os.PathLike[str] | None = None, keep_repeats: bool = False,
                  keep_links: bool = False) -> None:
         super().__init__()
+        check_threshold(threshold)  # here, where the pipeline is written, not on a worker once documents flow
         self.model_path = None if model_path is None else str(model_path)
         self.keep_repeats = keep_repeats
         self.keep_links = keep_links
