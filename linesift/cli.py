@@ -400,7 +400,7 @@ def evaluate(
 
 InputFormat = Literal["auto", "text", "html", "jsonl", "warc", "parquet"]
 InputFormatOption = Annotated[InputFormat, typer.Option("--input-format", help=(
-    "Kind of input (auto: by magic bytes, then name; a page opening with <!doctype html> or <html> is HTML; "
+    "Kind of input (auto: by magic bytes, then name; a page opening with <!doctype html>, <html>, <head> or <body> is HTML; "
     "stdin is JSONL when its first lines are JSON objects)."))]
 TextFieldOption = Annotated[Optional[str], typer.Option("--text-field", help=(
     f"JSONL field or Parquet column holding the text (default: {DEFAULT_TEXT_FIELD}); refused when no input is JSONL or Parquet; "

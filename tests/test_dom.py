@@ -148,3 +148,10 @@ def test_an_encoding_declaration_in_a_decoded_page_is_no_error():
 def test_bytes_are_refused():
     with pytest.raises(TypeError, match="an HTML page must be str, not bytes: decode it first"):
         parse_html_page(b"<p>x</p>")  # type: ignore[arg-type]
+
+
+def test_noframes_shows_nothing_as_a_browser_with_frames_shows_it() -> None:
+    """lxml reads <noframes> as raw text: its tags came out as the block "<p>Your browser does not support frames.</p>"."""
+    page = parse_html_page("<html><body><noframes><p>Your browser does not support frames.</p></noframes>"
+                           "<p>The council voted on Tuesday.</p></body></html>")
+    assert page.lines == ["The council voted on Tuesday."]

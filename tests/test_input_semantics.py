@@ -67,6 +67,17 @@ def test_jsonl_on_stdin_is_recognised_plain_and_compressed(inputs: Path) -> None
         assert (result.exit_code, result.stdout) == (0, forced.stdout)
 
 
+@pytest.mark.parametrize("opening", ["<head><title>Council news</title></head><body>", "<body>", '<meta charset="utf-8">',
+                                     "<title>Council news</title>"])
+def test_a_page_without_doctype_or_html_tag_is_read_as_html(opening: str) -> None:
+    """HTML lets a page leave out <html> and <head>: read as text, its one line of markup was a page of code alone,
+    which kept nothing and exited 0."""
+    article = ("The city council voted on Tuesday to approve the new budget for schools and roads across the county "
+               "after a long debate.")
+    result = invoke("predict", "-", stdin=f"{opening}<p>{article}</p></body>".encode())
+    assert (result.exit_code, result.stdout) == (0, article + "\n")
+
+
 def test_text_page_on_stdin_opening_with_a_json_object_is_still_text(inputs: Path) -> None:
     page = '{"@context": "https://schema.org", "@type": "NewsArticle"}\n' + (inputs / "page.txt").read_text(encoding="utf-8")
     (inputs / "json-ld.txt").write_text(page, encoding="utf-8")

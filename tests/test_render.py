@@ -10,7 +10,15 @@ import pytest
 from conftest import encoded_twice
 
 import linesift.mojibake as mojibake
-from linesift.io.render import RENDERERS, SCRIPT_LINE_CHARS, SCRIPT_LINES, RenderError, decode_html, render_html
+from linesift.io.render import (
+    RENDERERS,
+    SCRIPT_LINE_CHARS,
+    SCRIPT_LINES,
+    RenderError,
+    decode_html,
+    decode_html_noting,
+    render_html,
+)
 from linesift.model.segment import split_lines
 
 FIXTURES = Path(__file__).parent / "fixtures" / "wcxb" / "html"
@@ -150,6 +158,17 @@ def test_a_stray_byte_in_utf8_text_does_not_send_the_page_to_another_encoding() 
     data = ('<html><head><meta charset="utf-8"></head><body><p>Le café était délicieux et la crème brûlée parfaite. '
             "Itxs good.</p></body></html>").encode().replace(b"Itxs", b"It\x92s")
     assert "Le café était délicieux et la crème brûlée parfaite. It\ufffds good." in decode_html(data)
+
+
+@pytest.mark.parametrize(("declared", "encoding"), [("ISO-8859-1", "latin-1"), ("windows-1250", "cp1250"),
+                                                 ("windows-1251", "cp1251")])
+def test_an_xml_declarations_encoding_is_the_pages(declared: str, encoding: str) -> None:
+    """An XHTML page's XML declaration was passed over: its page was decoded by detection, with a warning."""
+    text = {"latin-1": "Le conseil a approuvé le pont.", "cp1250": "Rada schválila stavbu mostu přes řeku.",
+            "cp1251": "Совет одобрил строительство моста."}[encoding]
+    data = f'<?xml version="1.0" encoding="{declared}"?>\n<html><body><p>{text}</p></body></html>'.encode(encoding)
+    html, note = decode_html_noting(data)
+    assert text in html and note is None
 
 
 def test_decode_detects_an_undeclared_encoding() -> None:

@@ -70,7 +70,9 @@ CONTROL_SNIFF_BYTES = 4096
 SCRIPT_LINES = 20
 SCRIPT_LINE_CHARS = 1000
 
-_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
+# A <meta> charset, or the encoding of an XHTML page's XML declaration, which browsers read as such.
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)|^(?:\xef\xbb\xbf)?\s*<\?xml[^>]*?"""
+                           rb"""\bencoding\s*=\s*["']([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 _TAG = re.compile(r"<\s*(?:!doctype|html|head|body|meta|title|div|p|a|span|table|br|ul|h[1-6])\b", re.IGNORECASE)
 # markdown: elements dropped with their content. <noscript> is kept, as resiliparse keeps it: a
@@ -95,7 +97,7 @@ class RenderError(ValueError):
 def _declared_charset(data: bytes) -> str | None:
     """The charset a ``<meta>`` tag declares, if it can be the page's (see :func:`_text_encoding`)."""
     match = _META_CHARSET.search(data[:META_SNIFF_BYTES])
-    return None if match is None else _text_encoding(match.group(1).decode("ascii", "ignore"))
+    return None if match is None else _text_encoding((match.group(1) or match.group(2)).decode("ascii", "ignore"))
 
 
 def _text_encoding(name: str) -> str | None:

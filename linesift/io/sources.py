@@ -76,7 +76,9 @@ WARC_MAGIC = b"WARC/"
 # crawler saves and ``curl`` prints, whatever the file is called (``index.php``, a page on stdin).
 # A byte order mark, blanks, an XML declaration (XHTML) and comments.
 _PREAMBLE = rb"^(?:\xef\xbb\xbf)?\s*(?:<\?xml[^>]*\?>\s*)?(?:<!--.*?-->\s*)*"
-HTML_START = re.compile(_PREAMBLE + rb"<(?:!doctype\s+html|html[\s>])", re.IGNORECASE | re.DOTALL)
+# A page opens with its doctype or <html>, or, with both left out as HTML allows, with its <head> or <body> or an
+# element of the head.
+HTML_START = re.compile(_PREAMBLE + rb"<(?:!doctype\s+html|(?:html|head|body|meta|title)[\s>/])", re.IGNORECASE | re.DOTALL)
 # A record's field may hold a fragment of a page instead (an element's inner HTML, as scrapers keep an article's
 # body): it opens with a block element's start tag and closes a block element soon after, and most of its lines
 # hold a tag. Text that only mentions a tag, or Markdown under an HTML banner (a README's logo and badges), does not.

@@ -34,7 +34,7 @@ BLOCKS = frozenset((
 ))
 # Elements that show no text to a reader (or none a scraper gets): skipped with everything inside them.
 SKIPPED = frozenset(("script", "style", "template", "svg", "head", "title", "iframe", "object", "canvas", "noembed",
-                     "math", "map", "audio", "video", "select"))
+                     "noframes", "math", "map", "audio", "video", "select"))
 CELLS = frozenset(("td", "th"))  # a row's cells share its line, a space apart
 # libxml2 stops parsing at 2,048 levels of nesting, even for a huge tree, and drops the rest of the page. A page
 # that deep (a hostile one; real pages are a few dozen levels deep) is read by resiliparse's renderer instead,
