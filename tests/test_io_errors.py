@@ -106,6 +106,21 @@ def test_truncated_warc_record(tmp_path: Path) -> None:
     assert skipped.exit_code == 0 and [r["linesift_text"] is None for r in out] == [False, True]
 
 
+@pytest.mark.parametrize("cut_in", ["header", "body"])
+@pytest.mark.parametrize("compress", [False, True])
+def test_a_crawl_file_cut_inside_a_record_that_holds_no_page_says_so(tmp_path: Path, cut_in: str, compress: bool) -> None:
+    """Cut inside a request or metadata record, the file was cleaned as if whole, exit 0 (or said it held no page)."""
+    metadata = warc_record("metadata", b"fetchTimeMs: 120\r\n" * 40)
+    cut = metadata.index(b"Content-Length") if cut_in == "header" else len(metadata) - 200
+    archive = warc_record("conversion", page(1).encode()) + metadata[:cut]
+    if compress:  # each record a gzip member of its own, as Common Crawl writes them
+        archive = gzip.compress(warc_record("conversion", page(1).encode())) + gzip.compress(metadata[:cut])
+    (tmp_path / "crawl.warc").write_bytes(archive)
+    result = run(str(tmp_path / "crawl.warc"))
+    assert result.exit_code == 1 and f"{tmp_path / 'crawl.warc'}: record 2: truncated" in result.stderr
+    assert json.loads(result.stdout.splitlines()[0])["linesift_text"] == MODEL.clean(page(1))
+
+
 @pytest.mark.parametrize("records", [6, 300])
 def test_a_crawl_file_cut_in_its_last_gzip_member_keeps_the_records_before(tmp_path: Path, records: int) -> None:
     """Common Crawl gzips each record on its own. Cut inside the last member, the records before it are whole: each
@@ -123,13 +138,14 @@ def test_a_crawl_file_cut_in_its_last_gzip_member_keeps_the_records_before(tmp_p
 
 def test_a_warc_record_that_cannot_be_parsed_says_the_rest_is_not_read(tmp_path: Path) -> None:
     """Without a Content-Length, FastWARC reads a record as empty and the next one from inside its body, where no
-    header parses: the records after that are lost, and the message says so, not only that one record was skipped."""
+    header parses: the records after that are lost, and the message says so, naming the record without one."""
     broken = warc_record("conversion", page(2).encode()).replace(b"Content-Length", b"Content-Size", 1)
     archive = warc_record("conversion", page(1).encode()) + broken + warc_record("conversion", page(3).encode())
     (tmp_path / "crawl.warc").write_bytes(archive)
     result = run(str(tmp_path / "crawl.warc"), "--on-error", "skip")
-    assert result.exit_code == 0 and [json.loads(line)["text"] for line in result.stdout.splitlines()][1:] == [""]
-    assert "crawl.warc: record 3: cannot read (Invalid WARC header); the records after it are not read" in result.stderr
+    assert result.exit_code == 0 and [json.loads(line)["text"] for line in result.stdout.splitlines()] == [page(1)]
+    assert ("crawl.warc: record 2: truncated or broken: its header has no Content-Length; the records after it are not "
+            "read") in " ".join(result.stderr.split())
 
 
 def test_a_warc_name_without_warc_records(tmp_path: Path) -> None:

@@ -41,7 +41,7 @@ from typing import IO, TYPE_CHECKING, Any, Literal
 import zstandard
 
 from linesift.io.cleaning import ADDED_FIELDS, Document
-from linesift.io.compression import open_decompressed, strip_compression_suffix
+from linesift.io.compression import READ_SIZE, open_decompressed, strip_compression_suffix
 from linesift.io.text import (
     STDIN,
     STDIN_NAME,
@@ -330,10 +330,21 @@ class Source:
         stream = _WarcStream(self._stream)
         records = iter(ArchiveIterator(stream, parse_http=False))
         while True:
+            at = number + 1  # the record a failure is in
             try:
                 record = next(records)
-                number += 1
+                number = at
+                if "Content-Length" not in record.headers:  # every record has one: its header was cut short, or is broken
+                    yield self.bad_record(number, "truncated or broken: its header has no Content-Length; the records "
+                                                  "after it are not read")
+                    return
                 if record.record_type not in (WarcRecordType.conversion, WarcRecordType.response):
+                    # It holds no page, but a file cut inside it is cut all the same: read to its end to know.
+                    read, expected = _bytes_left(record.reader), record.content_length
+                    cut = read < expected
+                    if cut:
+                        yield self.bad_record(number, f"truncated: {read} of {expected} content bytes (a record that "
+                                                      "holds no page; the file ends there)")
                     continue
                 if record.record_type == WarcRecordType.response:
                     record.parse_http()
@@ -341,10 +352,10 @@ class Source:
                 body = record.reader.read()
             except StopIteration:
                 if stream.error is not None and not cut:
-                    yield self.bad_record(number + 1, _warc_problem(stream.error))
+                    yield self.bad_record(at, _warc_problem(stream.error))
                 return
             except _STREAM_ERRORS as error:
-                yield self.bad_record(number + 1, _warc_problem(error))
+                yield self.bad_record(at, _warc_problem(error))
                 return
             headers = {
                 "warc_record_id": record.record_id,
@@ -378,6 +389,14 @@ class Source:
                     yield Record(number, _field_document(value), (batch, row), size=len(value))
                 else:
                     yield self.bad_record(number, f"column {field!r} is {_json_type(value)}, not a string", (batch, row))
+
+
+def _bytes_left(reader: Any) -> int:
+    """How many bytes ``reader`` has left, read a block at a time: a record may hold a video."""
+    count = 0
+    while chunk := reader.read(READ_SIZE):
+        count += len(chunk)
+    return count
 
 
 def _http_body(body: bytes, http_headers: Any) -> bytes:
