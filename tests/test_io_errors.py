@@ -330,3 +330,14 @@ def test_blank_lines_in_jsonl_hold_no_record(tmp_path: Path) -> None:
     assert explained.exit_code == 0 and json.loads(explained.stdout.splitlines()[0])["text"] == page(2).split("\n")[0]
     blank = runner.invoke(app, ["explain", str(tmp_path / "docs.jsonl"), "--record", "2"])
     assert blank.exit_code == 2 and f"{tmp_path / 'docs.jsonl'}: record 2 is a blank line" in blank.stderr
+
+
+def test_explain_counts_the_records_after_the_last_page(tmp_path: Path) -> None:
+    """The count stopped at the last record holding a page: a request record after it was "out of range"."""
+    archive = warc_record("conversion", page(1).encode()) + warc_record("request", b"GET / HTTP/1.1\r\n\r\n")
+    (tmp_path / "crawl.warc").write_bytes(archive)
+    not_a_page = runner.invoke(app, ["explain", str(tmp_path / "crawl.warc"), "--record", "2"])
+    assert not_a_page.exit_code == 2
+    assert f"{tmp_path / 'crawl.warc'}: record 2 is not a page" in " ".join(not_a_page.stderr.split())
+    beyond = runner.invoke(app, ["explain", str(tmp_path / "crawl.warc"), "--record", "3"])
+    assert "--record 3 is out of range: " in beyond.stderr and "has 2 record(s)" in " ".join(beyond.stderr.split())

@@ -63,4 +63,7 @@ def _the_record(source: Source, number: int | None) -> Record:
             what = "a blank line" if source.kind == "jsonl" else "not a page (a WARC request or metadata record?)"
             raise InputError(f"{name}: record {number} is {what}")
         count = record.number
+    count = max(count, source.records_read)  # a WARC file's last records may hold no page
+    if number <= count:
+        raise InputError(f"{name}: record {number} is not a page (a WARC request or metadata record?)")
     raise InputError(f"--record {number} is out of range: {name} has {count} record(s)")

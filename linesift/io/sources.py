@@ -238,6 +238,7 @@ class Source:
         self._stream = stream
         self._options = options
         self._problem = problem  # why the file cannot be read: its one record is bad
+        self.records_read = 0  # WARC records read so far, those that hold no page included
         # Opened here rather than when records are read, so that a writer knows the schema up front.
         self.parquet: ParquetFile | str | None = _open_parquet(stream, options.text_field) if kind == "parquet" else None
 
@@ -333,7 +334,7 @@ class Source:
             at = number + 1  # the record a failure is in
             try:
                 record = next(records)
-                number = at
+                number = self.records_read = at
                 if "Content-Length" not in record.headers:  # every record has one: its header was cut short, or is broken
                     yield self.bad_record(number, "truncated or broken: its header has no Content-Length; the records "
                                                   "after it are not read")
