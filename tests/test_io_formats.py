@@ -173,18 +173,25 @@ def test_warc_responses_sent_compressed_or_in_chunks_are_read_as_sent(tmp_path: 
     page = html_page(3)
     raw = page.encode()
     chunked = b"".join(b"%x\r\n%s\r\n" % (len(raw[k:k + 100]), raw[k:k + 100]) for k in range(0, len(raw), 100)) + b"0\r\n\r\n"
+    raw_deflate = zlib.compressobj(wbits=-zlib.MAX_WBITS)
     bodies = [(None, ""), (gzip.compress(raw), "Content-Encoding: gzip\r\n"),
               (zlib.compress(raw), "Content-Encoding: deflate\r\n"), (chunked, "Transfer-Encoding: chunked\r\n"),
-              (b"\x1f\x8b not gzip", "Content-Encoding: gzip\r\n")]
+              # Deflate without zlib's header, as some servers send it and browsers take it: it was a bad record.
+              (raw_deflate.compress(raw) + raw_deflate.flush(), "Content-Encoding: deflate\r\n"),
+              (b"\x1f\x8b not gzip", "Content-Encoding: gzip\r\n"),
+              # Cut short, it was cleaned as the part that unpacked, without a word.
+              (gzip.compress(raw)[:200], "Content-Encoding: gzip\r\n")]
     archive = b"".join(warc_record("response", http_response(page, body, headers), uri=f"http://a.example/{k}",
                                    content_type="application/http; msgtype=response")
                        for k, (body, headers) in enumerate(bodies))
     (tmp_path / "crawl.warc").write_bytes(archive)
     result = run(str(tmp_path / "crawl.warc"), "--on-error", "skip")
     out = [json.loads(line) for line in result.stdout.splitlines()]
-    assert result.exit_code == 0 and len(out) == 5
-    assert [r["linesift_text"] for r in out[:4]] == [HTML_MODEL.clean_html(page)] * 4
-    assert out[4]["linesift_text"] is None and "crawl.warc: record 5: cannot decode its HTTP body" in result.stderr
+    assert result.exit_code == 0 and len(out) == 7
+    assert [r["linesift_text"] for r in out[:5]] == [HTML_MODEL.clean_html(page)] * 5
+    assert out[5]["linesift_text"] is None and "crawl.warc: record 6: cannot decode its HTTP body (gzip data error" in result.stderr
+    assert out[6]["linesift_text"] is None
+    assert "crawl.warc: record 7: cannot decode its HTTP body (gzip data ends early: the body was cut)" in result.stderr
 
 
 def test_a_warc_response_is_decoded_in_the_charset_its_http_header_names(tmp_path: Path) -> None:

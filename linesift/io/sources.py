@@ -403,19 +403,33 @@ def _bytes_left(reader: Any) -> int:
 def _http_body(body: bytes, http_headers: Any) -> bytes:
     """An HTTP response's body as the server meant it: without its chunks, uncompressed. wget and proxies keep the
     body as it came over the wire; Common Crawl stores it decoded, and renames the headers that would say otherwise."""
-    from fastwarc.stream_io import BrotliReader, ChunkedReader, GzipReader
+    from fastwarc.stream_io import BrotliReader, ChunkedReader
 
     if "chunked" in (http_headers.get("Transfer-Encoding") or "").lower():
         body = ChunkedReader(io.BytesIO(body)).read()
     encoding = (http_headers.get("Content-Encoding") or "").strip().lower()
-    decoder = {"gzip": GzipReader, "x-gzip": GzipReader, "br": BrotliReader}.get(encoding)
-    if encoding == "deflate":
-        body = GzipReader(io.BytesIO(body), zlib=True).read(MAX_PAGE_BYTES + 1)
-    elif decoder is not None:
-        body = decoder(io.BytesIO(body)).read(MAX_PAGE_BYTES + 1)
+    if encoding in ("gzip", "x-gzip", "deflate"):
+        body = _inflated(body, encoding)
+    elif encoding == "br":
+        body = BrotliReader(io.BytesIO(body)).read(MAX_PAGE_BYTES + 1)
     if len(body) > MAX_PAGE_BYTES:  # a body that unpacks without end
         raise OSError(f"it unpacks to more than {MAX_PAGE_BYTES:,} bytes")
     return body
+
+
+def _inflated(body: bytes, encoding: str) -> bytes:
+    """A gzip or deflate body unpacked (up to one byte past the page limit). "deflate" is zlib's format, or the raw
+    stream some servers send, which browsers take as well; a body that ends before its stream does is an error."""
+    zlib_header = len(body) >= 2 and body[0] & 0x0F == 8 and (body[0] << 8 | body[1]) % 31 == 0
+    wbits = 16 + zlib.MAX_WBITS if encoding != "deflate" else zlib.MAX_WBITS if zlib_header else -zlib.MAX_WBITS
+    inflater = zlib.decompressobj(wbits)
+    try:
+        unpacked = inflater.decompress(body, MAX_PAGE_BYTES + 1)
+    except zlib.error as error:
+        raise OSError(f"{encoding} data error: {error}") from None
+    if not inflater.eof and len(unpacked) <= MAX_PAGE_BYTES:
+        raise OSError(f"{encoding} data ends early: the body was cut")
+    return unpacked
 
 
 class _WarcStream(io.RawIOBase):
