@@ -196,6 +196,16 @@ def test_a_pages_unreadable_side_file_is_named(tmp_path: Path, name: str, data: 
     assert str(error.value).startswith(f"{pages / name}: ") and message in str(error.value)
 
 
+def test_two_html_files_of_one_page_are_refused(tmp_path: Path) -> None:
+    """x.html and x.htm beside one x.txt gave two rows with id "x", without a word."""
+    _write_page(tmp_path, "x", PAGE, "The quick brown fox jumps over the lazy dog near the bank.")
+    (tmp_path / "x.htm").write_text(PAGE, encoding="utf-8")
+    with pytest.raises(SourceError) as error:
+        build_corpus(tmp_path, tmp_path / "out", ["resiliparse"])
+    assert str(error.value) == (f"{tmp_path / 'x.html'} and {tmp_path / 'x.htm'} are both page 'x' (one gold text, x.txt): "
+                                "keep one")
+
+
 @pytest.mark.parametrize(("record", "message"), [
     ("{bad", "line 2: not valid JSON"),
     ("[1]", "line 2: a record must be a JSON object"),

@@ -149,11 +149,15 @@ def _wcxb_page(root: Path, row: dict[str, Any]) -> SourcePage:
 
 
 def _dir_pages(root: Path) -> Iterator[SourcePage]:
+    seen: dict[str, Path] = {}  # the HTML file of each page id: NAME.html and NAME.htm would both pair with NAME.txt
     for path in sorted(root.iterdir()):
         suffix = next((s for s in _HTML_SUFFIXES if path.name.endswith(s)), None)
         if suffix is None or not path.is_file():
             continue
         name = path.name[: -len(suffix)]
+        if name in seen:
+            raise SourceError(f"{path} and {seen[name]} are both page {name!r} (one gold text, {name}.txt): keep one")
+        seen[name] = path
         gold_path, meta_path = root / f"{name}.txt", root / f"{name}.json"
         meta = _read_meta(meta_path) if meta_path.is_file() else {}
         yield SourcePage(
