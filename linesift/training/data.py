@@ -24,6 +24,7 @@ import numpy as np
 import zstandard
 
 from linesift.io.compression import open_decompressed
+from linesift.limits import MAX_PAGE_CHARS, MAX_PAGE_LINES
 from linesift.model.segment import Page, continues, laid_out
 from linesift.model.structure import Structure
 from linesift.training.progress import Progress, no_progress
@@ -119,6 +120,11 @@ def parse_page(row: object, where: str) -> LabelledPage:
     broken = next((index for index, line in enumerate(lines) if "\n" in line or "\r" in line), None)
     if broken is not None:
         raise DataError(f"{where}: line {broken + 1} holds a line break: give each line of the page as its own entry")
+    # As predict refuses such a page: one over the limits took 1.4 GB to learn from (docs/limits.md).
+    chars = sum(map(len, lines)) + max(len(lines) - 1, 0)
+    if chars > MAX_PAGE_CHARS or len(lines) > MAX_PAGE_LINES:
+        raise DataError(f"{where}: a page of {chars:,} characters on {len(lines):,} lines, more than the "
+                        f"{MAX_PAGE_CHARS:,} characters or {MAX_PAGE_LINES:,} lines predict cleans (see docs/limits.md)")
     if not isinstance(labels, list) or len(labels) != len(lines):
         raise DataError(f"{where}: 'labels' must be a list with one label per line ({len(lines)})")
     values = np.empty(len(lines), dtype=np.int8)
@@ -136,8 +142,9 @@ def parse_page(row: object, where: str) -> LabelledPage:
     if not isinstance(page_id, str) or not page_id:
         raise DataError(f"{where}: 'id' must be a non-empty string")
     text_fields: dict[str, Any] = {key: row.get(key) or "" for key in ("source", "domain", "page_type", "renderer", "convention")}
-    if not all(isinstance(value, str) for value in text_fields.values()):
-        raise DataError(f"{where}: 'source', 'domain', 'page_type', 'renderer' and 'convention' must be strings")
+    wrong = next((key for key, value in text_fields.items() if not isinstance(value, str)), None)
+    if wrong is not None:
+        raise DataError(f"{where}: {wrong!r} must be a string, not {type(text_fields[wrong]).__name__}")
     gold = row.get("main_content")
     structure = None
     if row.get("structure") is not None:
