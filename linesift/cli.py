@@ -27,7 +27,7 @@ from linesift.io.cleaning import SPANS_FIELD
 from linesift.io.corpus import NO_TEXT, OnError, RunOptions, Summary, clean_corpus
 from linesift.io.outputs import report_replaces_output, same_file
 from linesift.io.page_text import PageText, read_page_text
-from linesift.io.parallel import CleanOptions
+from linesift.io.parallel import CleanOptions, WorkerDiedError
 from linesift.io.sinks import write_json_line
 from linesift.io.sources import (
     DEFAULT_GLOB,
@@ -479,6 +479,8 @@ def predict(
         raise typer.Exit(EXIT_BROKEN_PIPE) from None
     except InputError as error:
         fail(str(error), EXIT_BAD_DATA if isinstance(error, BadRecordError) else EXIT_USAGE)
+    except WorkerDiedError as error:
+        fail(str(error), EXIT_BAD_DATA)
     except OSError as error:
         where = error.filename or "output"
         fail(f"cannot write {where}: {error.strerror or error}", EXIT_BAD_DATA)

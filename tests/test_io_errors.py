@@ -19,6 +19,7 @@ from typer.testing import CliRunner
 
 from linesift import load_model
 from linesift.cli import app
+from linesift.io.cleaning import Document
 
 MODEL = load_model()
 runner = CliRunner()
@@ -317,6 +318,46 @@ def test_a_run_stopped_by_sigterm_leaves_no_output(tmp_path: Path, jobs: str) ->
     stdout, stderr = process.communicate(timeout=60)  # returns once every process holding the pipes has ended
     assert process.returncode == 128 + signal.SIGTERM and stdout == b"" and b"Traceback" not in stderr
     assert list(out.iterdir()) == []
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_two_jobs_stopped_through_their_process_group_end_cleanly(tmp_path: Path, signum: int) -> None:
+    """Ctrl-C, or a scheduler's SIGTERM, reaches the workers too. A worker cut off while sending a result left the run
+    waiting for the rest for ever (1 run in 8 to 10), and each worker stopped by Ctrl-C printed a traceback."""
+    seed = (Path(__file__).resolve().parents[1] / "seeds" / "000_bbcd66fa357995a9.txt").read_text(encoding="utf-8")
+    # Long pages, so that results are large and a worker is often stopped while sending one.
+    (tmp_path / "shard.jsonl").write_text("".join(json.dumps({"id": k, "text": "\n\n".join([seed] * 10)}) + "\n"
+                                                  for k in range(2_000)))
+    out = tmp_path / "out"
+
+    def ctrl_c_as_in_a_terminal() -> None:
+        signal.signal(signal.SIGINT, signal.SIG_DFL)  # a process started in the background ignores it
+
+    for delay in (0.0, 0.1, 0.2, 0.35, 0.5, 0.7):
+        process = _cli(str(tmp_path / "shard.jsonl"), "--output-dir", str(out), "--jobs", "2", "-q",
+                       stdout=subprocess.PIPE, start_new_session=True, preexec_fn=ctrl_c_as_in_a_terminal)
+        for _ in range(600):  # until the output is being written: the workers have results to send
+            if out.exists() and any(out.iterdir()):
+                break
+            time.sleep(0.05)
+        time.sleep(delay)
+        os.killpg(process.pid, signum)
+        stdout, stderr = process.communicate(timeout=60)  # returns once every process holding the pipes has ended
+        assert (process.returncode, stdout, stderr) == (128 + signum, b"", b""), delay
+        assert not out.exists() or list(out.iterdir()) == []
+
+
+def test_a_worker_that_dies_is_a_clean_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A worker killed (for its memory, say) gave a traceback of 51 lines ending in BrokenProcessPool."""
+    from linesift.io import parallel
+
+    monkeypatch.setattr(parallel, "clean_chunk", _killed)
+    with pytest.raises(parallel.WorkerDiedError, match=r"^a worker process ended while cleaning"):
+        list(parallel.clean_stream(((k, Document(text=page(k))) for k in range(40)), parallel.CleanOptions(), jobs=2))
+
+
+def _killed(options: object, documents: object) -> None:
+    os.kill(os.getpid(), signal.SIGKILL)
 
 
 def test_blank_lines_in_jsonl_hold_no_record(tmp_path: Path) -> None:

@@ -13,10 +13,14 @@ from __future__ import annotations
 
 import functools
 import multiprocessing
+import signal
+import threading
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
+from multiprocessing import forkserver
 from typing import Generic, TypeVar
 
 from linesift.io.cleaning import Cleaned, Document, clean_documents
@@ -27,6 +31,7 @@ CHUNK_DOCUMENTS = 16  # pages per task: a few hundred ms of work, so scheduling 
 CHUNK_BYTES = 4 * 1024 * 1024  # and never more than this much text per task, whatever the page sizes
 IN_FLIGHT_PER_JOB = 2  # one chunk being cleaned and one queued per process keeps every core busy
 MODEL_CACHE_SIZE = 4
+STOP_SECONDS = 5  # a worker told to end is waited for this long
 
 Tag = TypeVar("Tag")
 
@@ -72,11 +77,45 @@ def clean_chunk(options: CleanOptions, documents: list[Document | None]) -> list
     return [None if document is None else next(cleaned) for document in documents]
 
 
+class WorkerDiedError(RuntimeError):
+    """A worker process ended while cleaning (killed for its memory, say): the run cannot go on."""
+
+
+def _ignore_interrupts() -> None:
+    """In a worker: Ctrl-C reaches the whole process group, and the parent, not each worker, stops the run (a worker
+    stopped by it printed its traceback, and could leave the pool's exit waiting on it for ever)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _stop(pool: ProcessPoolExecutor) -> None:
+    """End the pool's workers now, for a run that stops before its end, so that the pool can be shut down waiting for
+    its thread. That thread may be reading a result a worker was cut off in the middle of sending (a SIGTERM to the
+    process group reaches the workers too); this process holds the pipe's sending end as well, so the read would wait
+    for ever. Once the workers are gone, closing that end ends the read. The pool keeps its processes and result
+    pipe in private attributes, the same from Python 3.9 to 3.13."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        process.join(STOP_SECONDS)
+    sending_end = getattr(getattr(pool, "_result_queue", None), "_writer", None)
+    if sending_end is not None:
+        sending_end.close()
+
+
 def _context() -> multiprocessing.context.BaseContext:
     if "forkserver" not in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("spawn")
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload([__name__])
+    if threading.current_thread() is threading.main_thread():
+        # The server imports the model code before it ignores Ctrl-C: started with Ctrl-C ignored (an ignored signal
+        # stays ignored in a new program), it prints no traceback when stopped that early, nor do its workers.
+        previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+        try:
+            forkserver.ensure_running()
+        finally:
+            signal.signal(signal.SIGINT, previous)
     return context
 
 
@@ -115,8 +154,9 @@ def clean_stream(
         for chunk in _chunks(items):
             yield from zip(chunk.tags, clean_chunk(options, chunk.documents))
         return
-    pool = ProcessPoolExecutor(jobs, mp_context=_context())
+    pool = ProcessPoolExecutor(jobs, mp_context=_context(), initializer=_ignore_interrupts)
     pending: deque[tuple[list[Tag], Future[list[Cleaned | None]]]] = deque()
+    finished = False
     try:
         for chunk in _chunks(items):
             pending.append((chunk.tags, pool.submit(clean_chunk, options, chunk.documents)))
@@ -126,5 +166,12 @@ def clean_stream(
         while pending:
             tags, future = pending.popleft()
             yield from zip(tags, future.result())
+        finished = True
+    except BrokenProcessPool:
+        raise WorkerDiedError("a worker process ended while cleaning (killed for its memory?); the run stops, and the "
+                              "output it was writing is removed") from None
     finally:
-        pool.shutdown(wait=False, cancel_futures=True)
+        if not finished:  # stopped (Ctrl-C, an error, a closed pipe): the workers go now, not when their chunks end
+            _stop(pool)
+        # Waited for, so that no thread of the pool is left for the interpreter's exit to join, which could hang.
+        pool.shutdown(wait=True, cancel_futures=True)
