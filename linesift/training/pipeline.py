@@ -27,8 +27,8 @@ from linesift.training.excerpts import with_excerpts
 from linesift.training.progress import Progress, no_progress
 from linesift.training.train import TrainingParams, prepare, train_examples
 
-# Hex digits of a page's fingerprint: 64 bits, so that two pages of a corpus share one about once in 10^11 corpora of
-# 5,000 pages; a model file holds one for every labelled page it learnt from.
+# Hex digits of a page's fingerprint: 64 bits, so that of 5,000 pages learnt and 5,000 evaluated, two share one by chance
+# about once in 7 x 10^11 evaluations; a model file holds one for every labelled page it learnt from.
 FINGERPRINT_CHARS = 16
 
 
