@@ -132,13 +132,10 @@ def clean_documents(model: Sifter, documents: Sequence[Document], threshold: flo
     cleaned by ``model``. ``reasons`` adds each page's ``drop_reasons``, read from the same scores."""
     results: list[Cleaned] = []
     by_model: dict[bool, dict[int, tuple[str, Structure | None]]] = {False: {}, True: {}}
-    notes: dict[int, str] = {}
     for index, document in enumerate(documents):
         as_blocks = html_model is not None and document.html is not None
         read = document_text(document, as_blocks)
-        results.append(Cleaned(error=read.problem))
-        if read.note is not None:
-            notes[index] = read.note
+        results.append(Cleaned(error=read.problem, note=read.note))
         if read.problem is None:
             with_markup = read.structure is not None and not cast(Sifter, html_model).reads_as_text(read.structure)
             by_model[with_markup][index] = (read.text, read.structure if with_markup else None)
@@ -146,8 +143,6 @@ def clean_documents(model: Sifter, documents: Sequence[Document], threshold: flo
         if texts:
             scorer = cast(Sifter, html_model) if with_markup else model
             _clean_scored_together(scorer, documents, texts, results, threshold, spans, reasons)
-    for index, note in notes.items():
-        results[index] = replace(results[index], note=note)
     return results
 
 
@@ -167,8 +162,8 @@ def _clean_scored_together(model: Sifter, documents: Sequence[Document], texts: 
             document = documents[index]
             # An HTML page's blocks are the text it shows: a "[text](target)" there is what a reader reads.
             cleaned = _decided(text, page, decision, spans, document.lines, model.read_links and document.html is None)
-            if document.html is not None:
-                cleaned = replace(cleaned, rendered=text)
+            if document.html is not None:  # its decoding's note, set when it was read, goes with it
+                cleaned = replace(cleaned, rendered=text, note=results[index].note)
             results[index] = cleaned if counts is None else replace(cleaned, drop_reasons=counts[position])
 
 
