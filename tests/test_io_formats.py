@@ -253,6 +253,34 @@ def test_parquet_to_parquet_keeps_columns_and_adds_ours(tmp_path: Path) -> None:
     assert [blocks[7][s["start"]:s["end"]] for s in out.column("linesift_spans")[7].as_py()] == blocks[7].split("\n")
 
 
+def test_parquet_output_keeps_the_input_row_groups(tmp_path: Path) -> None:
+    """A row group of 600 rows is read in batches of fewer, and one of 3 rows ends inside a batch's worth: each
+    comes back as one row group of its size."""
+    pa = pytest.importorskip("pyarrow")
+    pq = pytest.importorskip("pyarrow.parquet")
+    table = pa.table({"id": list(range(603)), "text": [page(i % 5) for i in range(603)]})
+    pq.write_table(table, tmp_path / "docs.parquet", row_group_size=600)
+    assert run(str(tmp_path / "docs.parquet"), "--output-dir", str(tmp_path / "out")).exit_code == 0
+    written = pq.ParquetFile(tmp_path / "out" / "docs.parquet")
+    assert [written.metadata.row_group(k).num_rows for k in range(written.num_row_groups)] == [600, 3]
+    expected = {i: MODEL.clean(page(i)) for i in range(5)}
+    assert written.read().column("linesift_text").to_pylist() == [expected[i % 5] for i in range(603)]
+
+
+def test_parquet_values_json_lacks_are_written_as_json_exports_write_them(tmp_path: Path) -> None:
+    import datetime
+    from decimal import Decimal
+
+    pa = pytest.importorskip("pyarrow")
+    pq = pytest.importorskip("pyarrow.parquet")
+    table = pa.table({"text": [page(1)], "when": pa.array([datetime.datetime(2024, 5, 1, 12, 30)], pa.timestamp("s")),
+                      "day": [datetime.date(2024, 5, 1)], "raw": [b"\x00\xff"], "price": [Decimal("1.50")]})
+    pq.write_table(table, tmp_path / "docs.parquet")
+    record = json.loads(run(str(tmp_path / "docs.parquet")).stdout)
+    assert (record["when"], record["day"], record["raw"], record["price"]) == ("2024-05-01T12:30:00", "2024-05-01",
+                                                                              "AP8=", "1.50")
+
+
 def test_parquet_cleaned_again_has_its_columns_of_ours_replaced(tmp_path: Path) -> None:
     """A file cleaned before (or holding a column of the name) gets one column of each name, as a JSONL record gets
     its field overwritten: two would make a file pyarrow cannot read."""

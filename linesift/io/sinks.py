@@ -12,7 +12,8 @@ warc           JSONL: ``warc_record_id``, ``url``, ``warc_date``, ``text`` (the 
                the rendered HTML), plus the same added fields; file ``NAME.jsonl``
 parquet        Parquet with every input column, plus ``linesift_text`` (string) and
                ``linesift_spans`` (list of ``{start, end, p_content}``), ``linesift_cut``, ``linesift_blocks``
-               (null but for rows holding an HTML page); JSONL on stdout
+               (null but for rows holding an HTML page), in the input's row groups; JSONL on stdout
+               (times in ISO 8601, binary columns in base64)
 =============  ==========================================================================
 
 Files under the output directory keep the input's ``.gz``/``.zst`` suffix and are compressed the
@@ -23,6 +24,8 @@ a bad page has no output.
 
 from __future__ import annotations
 
+import base64
+import datetime
 import io
 import json
 from collections.abc import Iterator
@@ -145,8 +148,8 @@ class JsonlSink:
 
     def _fields(self, record: Record, cleaned: Cleaned | None) -> dict[str, Any]:
         if self._kind == "parquet":
-            batch, row = record.payload
-            fields = batch.slice(row, 1).to_pylist()[0]
+            place = record.payload
+            fields = place.batch.slice(place.row, 1).to_pylist()[0]
         elif isinstance(record.payload, bytes):  # a JSONL record's line
             fields = json.loads(record.payload)
         else:
@@ -189,11 +192,21 @@ def _appended(line: bytes, added: str) -> str:
 def write_json_line(stream: IO[str], fields: dict[str, Any]) -> None:
     """``fields`` as one line of JSON, its characters as they are, or escaped where ``stream`` cannot take them."""
     try:
-        stream.write(json.dumps(fields, ensure_ascii=False, default=str) + "\n")
+        stream.write(json.dumps(fields, ensure_ascii=False, default=_json_value) + "\n")
     except UnicodeEncodeError:
         # A lone surrogate (JSON's "\ud800" escape holds one) or an output that is not UTF-8: the
         # record is written with escapes, which read back as the same strings.
-        stream.write(json.dumps(fields, ensure_ascii=True, default=str) + "\n")
+        stream.write(json.dumps(fields, ensure_ascii=True, default=_json_value) + "\n")
+
+
+def _json_value(value: Any) -> str:
+    """A Parquet value JSON has no type for, as JSON exports write it: times in ISO 8601, bytes in base64 (a Python
+    ``b'...'`` would be read back as text), decimals and the rest as their text."""
+    if isinstance(value, datetime.date | datetime.time):
+        return value.isoformat()
+    if isinstance(value, bytes | bytearray):
+        return base64.b64encode(value).decode("ascii")
+    return str(value)
 
 
 class NoOutput:
@@ -231,22 +244,28 @@ class ParquetSink:
         self._span_rows: list[list[dict[str, float]] | None] = []
         self._cuts: list[float | None] = []
         self._blocks: list[str | None] = []
+        self._group: list[Any] = []  # the input row group's batches cleaned so far
 
     def _add(self, record: Record, cleaned: Cleaned | None) -> None:
-        batch, row = record.payload
+        place = record.payload
         spans = None if cleaned is None else cleaned.spans
         self._texts.append(None if cleaned is None else cleaned.text)
         self._span_rows.append(None if spans is None else [{"start": s, "end": e, "p_content": p} for s, e, p in spans])
         self._cuts.append(None if cleaned is None else cleaned.cut)
         self._blocks.append(None if cleaned is None else cleaned.rendered)
-        if row == batch.num_rows - 1:
-            columns = [*map(batch.column, self._kept), self._pa.array(self._texts, self._pa.string())]
+        if place.row == place.batch.num_rows - 1:
+            columns = [*map(place.batch.column, self._kept), self._pa.array(self._texts, self._pa.string())]
             if self._spans:
                 columns.append(self._pa.array(self._span_rows, self._schema.field(SPANS_FIELD).type))
                 columns.append(self._pa.array(self._cuts, self._pa.float64()))
                 columns.append(self._pa.array(self._blocks, self._pa.string()))
-            self._writer.write_batch(self._pa.RecordBatch.from_arrays(columns, schema=self._schema))
+            self._group.append(self._pa.RecordBatch.from_arrays(columns, schema=self._schema))
             self._texts, self._span_rows, self._cuts, self._blocks = [], [], [], []
+        if place.ends_group:
+            # One write a row group: each write is a row group of its own.
+            self._writer.write_table(self._pa.Table.from_batches(self._group, schema=self._schema),
+                                     row_group_size=sum(batch.num_rows for batch in self._group))
+            self._group = []
 
     def write(self, record: Record, cleaned: Cleaned) -> None:
         self._add(record, cleaned)

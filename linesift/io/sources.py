@@ -123,7 +123,7 @@ class Record:
     """One document of an input, with what an output needs to write it back.
 
     ``payload`` depends on the kind: the line for JSONL (the JSON object when it holds a field the output adds), the
-    WARC header fields for WARC, ``(batch, row)`` for Parquet, ``None`` for pages. ``document`` is
+    WARC header fields for WARC, a :class:`ParquetRow` for Parquet, ``None`` for pages. ``document`` is
     ``None`` when ``error`` says why the record cannot be cleaned.
     """
 
@@ -383,13 +383,35 @@ class Source:
         field = self._options.text_field
         number = 0
         assert self.parquet is not None  # opened with the source, as its kind is parquet
-        for batch in self.parquet.iter_batches(batch_size=PARQUET_BATCH_ROWS):
+        for batch, ends_group in _parquet_batches(self.parquet):
             for row, value in enumerate(batch.column(field).to_pylist()):
                 number += 1
+                place = ParquetRow(batch, row, ends_group and row == batch.num_rows - 1)
                 if isinstance(value, str):
-                    yield Record(number, _field_document(value), (batch, row), size=len(value))
+                    yield Record(number, _field_document(value), place, size=len(value))
                 else:
-                    yield self.bad_record(number, f"column {field!r} is {_json_type(value)}, not a string", (batch, row))
+                    yield self.bad_record(number, f"column {field!r} is {_json_type(value)}, not a string", place)
+
+
+@dataclass(frozen=True, slots=True)
+class ParquetRow:
+    """Where a Parquet record is: its batch, its row there, and whether it is the last row of its row group."""
+
+    batch: Any
+    row: int
+    ends_group: bool
+
+
+def _parquet_batches(parquet: Any) -> Iterator[tuple[Any, bool]]:
+    """The batches of ``parquet``, a row group at a time, each with whether it is its row group's last, so that the
+    output can keep the input's row groups: a reader's parallelism and memory depend on them."""
+    for group in range(parquet.num_row_groups):
+        batches = parquet.iter_batches(batch_size=PARQUET_BATCH_ROWS, row_groups=[group])
+        batch = next(batches, None)
+        while batch is not None:
+            following = next(batches, None)
+            yield batch, following is None
+            batch = following
 
 
 def _bytes_left(reader: Any) -> int:
