@@ -126,12 +126,13 @@ def neighbour_offset(name: str) -> int | None:
     return int(offset) if offset.lstrip("+-").isdigit() else None
 
 
-def describe(name: str, value: float, past_edge: bool = False) -> str:
+def describe(name: str, value: float, past_edge: bool = False, flags: Callable[[str], bool] = lambda name: False) -> str:
     """A feature's value in words, e.g. ``ends_terminal`` = 1 → "ends like a sentence".
 
     Neighbour columns (``name@-1``) are said of that neighbour (the non-blank line before or after);
-    ``past_edge`` says there is no such line, so its column holds a filler value. A name this code has
-    no words for (a newer model file) is shown as ``name = value``.
+    ``past_edge`` says there is no such line, so its column holds a filler value. ``flags`` tells whether a flag
+    column of the line is set: some say that what a column measures from is absent (see :class:`Wording`). A name
+    this code has no words for (a newer model file) is shown as ``name = value``.
     """
     base = name.partition("@")[0]
     offset = neighbour_offset(name)
@@ -142,7 +143,7 @@ def describe(name: str, value: float, past_edge: bool = False) -> str:
         if where is not None and base in _WORDING:
             return f"{where}: {_WORDING[base].say(value)}"
     elif base in _WORDING:
-        return _WORDING[base].say(value)
+        return _WORDING[base].say(value, flags)
     return f"{name} = {value:.3g}"
 
 
@@ -275,11 +276,15 @@ def _strongest(terms: np.ndarray, names: list[str], values: np.ndarray, extra: S
     """
     weights = np.append(terms, [reason.contribution for reason in extra])
     columns = np.arange(len(weights))
+    column_of = {name: k for k, name in enumerate(names)}
+
+    def flag_set(name: str) -> bool:
+        return name in column_of and values[column_of[name]] >= 0.5
 
     def reason(i: int) -> Reason:
         if i >= len(names):
             return extra[i - len(names)]
-        return Reason(names[i], describe(names[i], float(values[i]), missing(names[i])), float(weights[i]))
+        return Reason(names[i], describe(names[i], float(values[i]), missing(names[i]), flag_set), float(weights[i]))
 
     chosen = []
     for sign in (1.0, -1.0):

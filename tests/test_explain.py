@@ -126,6 +126,8 @@ def test_descriptions() -> None:
     assert describe("ends_terminal_mean_window3", 0.5) == "50% of the 7 lines around it end like sentences"
     assert describe("in_main_run_cut0.7", 1.0) == "inside the page's main run of content (lines scoring above 0.7)"
     assert describe("new_feature@+1", 0.5) == "new_feature@+1 = 0.5"
+    assert describe("log_steps_to_h1", 0.0) == "0 elements apart from the page's first <h1>"
+    assert describe("log_steps_to_h1", 0.0, flags=lambda name: name == "no_h1") == "no <h1> on the page to count elements to"
 
 
 def test_first_line_has_no_previous_line(model: Sifter) -> None:

@@ -68,6 +68,18 @@ def test_explain_gives_the_markups_reasons(tmp_path: Path) -> None:
     assert any("inside <nav>" in text or "link text" in text or "its markup" in text for text in markup)
 
 
+def test_explain_says_a_page_without_an_h1_has_none_to_measure_from(tmp_path: Path) -> None:
+    """The headline columns of a page without an ``<h1>`` hold fillers: they are said as such, not as "0 elements
+    apart from the page's first <h1>"."""
+    (tmp_path / "page.html").write_text(PAGE.replace("h1>", "h2>"), encoding="utf-8")
+    result = runner.invoke(app, ["explain", str(tmp_path / "page.html"), "--format", "jsonl", "--top", "100"])
+    assert result.exit_code == 0, result.output
+    said = [reason["description"] for line in result.stdout.splitlines()
+            for reason in json.loads(line)["reasons_for"] + json.loads(line)["reasons_against"]]
+    assert "no <h1> on the page to count elements to" in said
+    assert not [text for text in said if "first <h1>" in text]
+
+
 def test_a_newsletter_boxs_button_inside_an_article_is_dropped() -> None:
     # A button's label is a block of its own, read by its tag: glued to no tag of its own, "Subscribe" was kept.
     page = PAGE.replace("</p>\n<p>Residents", "</p>\n<div class=\"newsletter-signup\"><p>Sign up for our newsletter and "

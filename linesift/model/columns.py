@@ -19,8 +19,14 @@ class Wording:
     text: str
     unset: str | None = None
     transform: Callable[[float], float] = float
+    # (flag column, words): while the line's flag column is set, what the value measures is absent from the page and
+    # the value is a filler, said by these words instead.
+    absent: tuple[str, str] | None = None
 
-    def say(self, value: float) -> str:
+    def say(self, value: float, flags: Callable[[str], bool] = lambda name: False) -> str:
+        """The value in words; ``flags`` tells whether a flag column of the same line is set."""
+        if self.absent is not None and flags(self.absent[0]):
+            return self.absent[1]
         if self.unset is not None:
             return self.text if value >= 0.5 else self.unset
         return self.text.format(value=self.transform(value))

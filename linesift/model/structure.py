@@ -125,11 +125,14 @@ SECTION_COLUMNS: tuple[Column, ...] = (
     Column("log_section_lines", Wording("{value:.0f} other lines in its section", transform=from_log1p)),
     Column("in_main_region", Wording("inside the page's main region", "outside the page's main region")),
     Column("section_mass_share", Wording("its section holds {value:.0%} of the page's likely content")),
-    Column("before_h1", Wording("before the page's first <h1>", "not before the page's first <h1>")),
-    Column("log_steps_to_h1", Wording("{value:.0f} elements apart from the page's first <h1>", transform=from_log1p)),
+    Column("before_h1", Wording("before the page's first <h1>", "not before the page's first <h1>",
+                                absent=("no_h1", "no <h1> on the page to come before"))),
+    Column("log_steps_to_h1", Wording("{value:.0f} elements apart from the page's first <h1>", transform=from_log1p,
+                                      absent=("no_h1", "no <h1> on the page to count elements to"))),
     Column("no_h1", Wording("on a page with no <h1>", "on a page with an <h1>")),
     Column("in_story", Wording("inside the element around both the page's first <h1> and its main region",
-                               "outside the element around both the page's first <h1> and its main region")),
+                               "outside the element around both the page's first <h1> and its main region",
+                               absent=("no_h1", "no <h1> on the page to find its story by"))),
 )
 SECTION_NAMES = [column.name for column in SECTION_COLUMNS]
 _COLUMN_OF_TAG = {tag: k for k, tag in enumerate((*CONTAINERS, *HEADINGS))}
