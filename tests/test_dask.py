@@ -48,6 +48,13 @@ def test_bag_of_strings_matches_predict(client: object, tmp_path: Path) -> None:
     assert clean_bag(db.from_sequence([page(i) for i in range(N_PAGES)], npartitions=3)).compute() == expected
 
 
+def test_bag_read_from_files_and_mapped_matches_predict(client: object, tmp_path: Path) -> None:
+    """As docs/scale.md reads a crawl: a bag of lines mapped to records, whose partitions are iterators."""
+    expected = _predict(tmp_path, "--spans")
+    records = db.read_text(str(tmp_path / "docs.jsonl")).map(json.loads).filter(lambda record: True)
+    assert [json.loads(json.dumps(r)) for r in clean_bag(records, spans=True).compute()] == expected
+
+
 def test_dataframe_column_matches_predict(client: object, tmp_path: Path) -> None:
     pd = pytest.importorskip("pandas")
     dd = pytest.importorskip("dask.dataframe")

@@ -16,6 +16,7 @@ Needs ``linesift[dask]``.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from linesift.io.cleaning import CUT_FIELD, SPANS_FIELD, TEXT_FIELD, Cleaned, check_texts, clean_html_pages, clean_texts
@@ -35,10 +36,13 @@ def _cleaned_texts(texts: list[str], model_path: str | None, threshold: float | 
 
 
 def clean_records(
-    items: list[Any], model_path: str | None = None, threshold: float | None = None, text_field: str = DEFAULT_TEXT_FIELD,
-    spans: bool = False, html: bool = False, keep_repeats: bool = False, keep_links: bool = False,
+    items: Iterable[Any], model_path: str | None = None, threshold: float | None = None,
+    text_field: str = DEFAULT_TEXT_FIELD, spans: bool = False, html: bool = False, keep_repeats: bool = False,
+    keep_links: bool = False,
 ) -> list[Any]:
     """Clean one partition: strings to cleaned strings, dicts to copies with the added fields."""
+    # A partition made by .map or .filter is an iterator, which a first pass over it would use up.
+    items = list(items)
     missing = next((index for index, item in enumerate(items) if isinstance(item, dict) and text_field not in item), None)
     if missing is not None:
         raise ValueError(f"item {missing + 1} of the partition has no {text_field!r} field")
