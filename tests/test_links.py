@@ -70,6 +70,15 @@ def test_a_line_whose_words_were_all_in_images_and_targets_is_left_out() -> None
     assert links_as_text(written) == "Intro line\n\n---\nLast line\r\n"
 
 
+@pytest.mark.parametrize(("written", "read"), [
+    ("First block.\n\n![A diagram](tree.png)\n\nSecond block.", "First block.\n\nSecond block."),
+    ("![A diagram](tree.png)\n\nFirst block.", "First block."),
+    ("First block.\n\n![A diagram](tree.png)\n\n![Another](b.png)", "First block."),
+], ids=["between blocks", "first", "last"])
+def test_a_block_left_out_takes_the_blank_line_that_parted_it(written: str, read: str) -> None:
+    assert links_as_text(written) == read
+
+
 @given(st.text(alphabet=st.characters(blacklist_characters="]")) | st.text())
 def test_text_without_a_link_is_given_back_unchanged_and_never_gains_lines(text: str) -> None:
     read = links_as_text(text)

@@ -67,12 +67,22 @@ def _read_prose(text: str) -> str:
 
 def links_as_text(text: str) -> str:
     """``text`` with each Markdown image left out and each inline link read as its text; a line that held words
-    and keeps none is left out whole."""
+    and keeps none is left out whole, and so is the blank line that parted it from the text before it (or from the
+    text after it, at the start), so that blocks stay a blank line apart."""
     read = _read(text)  # plain text, without "](", is given back as it is: nothing to do, and nothing to pay
     if read == text:
         return text
-    return "\n".join(line for line, written in zip(read.split("\n"), text.split("\n"))
-                     if line == written or _WORD.search(line) or not _WORD.search(written))
+    lines: list[str] = []
+    after_left_out = False
+    for line, written in zip(read.split("\n"), text.split("\n")):
+        if line != written and not _WORD.search(line) and _WORD.search(written):
+            after_left_out = True
+        elif not (after_left_out and not line.strip() and (not lines or not lines[-1].strip())):
+            lines.append(line)
+            after_left_out = False
+    if after_left_out and lines and not lines[-1].strip():
+        lines.pop()
+    return "\n".join(lines)
 
 
 def lines_as_read(lines: list[str]) -> list[str]:
