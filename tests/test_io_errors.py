@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 import zstandard
-from fixtures.io.builders import page, warc_record
+from fixtures.io.builders import http_response, page, warc_record
 from typer.testing import CliRunner
 
 from linesift import load_model
@@ -105,6 +105,16 @@ def test_truncated_warc_record(tmp_path: Path) -> None:
     skipped = run(str(tmp_path / "crawl.warc"), "--on-error", "skip")
     out = [json.loads(line) for line in skipped.stdout.splitlines()]
     assert skipped.exit_code == 0 and [r["linesift_text"] is None for r in out] == [False, True]
+
+
+def test_a_response_cut_in_its_body_counts_the_records_bytes(tmp_path: Path) -> None:
+    """The counts were of the HTTP body alone, the HTTP header left out: "0 of 16" for a record of 52 bytes."""
+    response = http_response("", body=b"x" * 100)
+    record = warc_record("response", response, content_type="application/http; msgtype=response")
+    (tmp_path / "crawl.warc").write_bytes(record[:-4 - 30])  # its end and 30 bytes of its body cut off
+    result = run(str(tmp_path / "crawl.warc"))
+    expected = f"record 1: truncated: {len(response) - 30} of {len(response)} content bytes"
+    assert result.exit_code == 1 and expected in result.stderr, result.stderr
 
 
 @pytest.mark.parametrize("cut_in", ["header", "body"])

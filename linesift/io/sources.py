@@ -347,10 +347,11 @@ class Source:
                         yield self.bad_record(number, f"truncated: {read} of {expected} content bytes (a record that "
                                                       "holds no page; the file ends there)")
                     continue
+                expected = record.content_length  # the record's, HTTP header included
                 if record.record_type == WarcRecordType.response:
-                    record.parse_http()
-                expected = record.content_length
+                    record.parse_http()  # leaves the body's length in content_length
                 body = record.reader.read()
+                missing = record.content_length - len(body)
             except StopIteration:
                 if stream.error is not None and not cut:
                     yield self.bad_record(at, _warc_problem(stream.error))
@@ -363,9 +364,9 @@ class Source:
                 "url": record.headers.get("WARC-Target-URI"),
                 "warc_date": record.headers.get("WARC-Date"),
             }
-            cut = len(body) < expected
+            cut = missing > 0
             if cut:
-                yield self.bad_record(number, f"truncated: {len(body)} of {expected} content bytes", headers)
+                yield self.bad_record(number, f"truncated: {expected - missing} of {expected} content bytes", headers)
             elif record.record_type == WarcRecordType.conversion:
                 yield Record(number, Document(text=body.decode("utf-8", errors="replace")), headers, size=len(body))
             elif "html" in (record.http_content_type or ""):
