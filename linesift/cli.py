@@ -153,18 +153,23 @@ def _load(model_path: Path | None, model_input: ModelInput = "text", keep_repeat
         raise  # unreachable: fail() exits
 
 
-def _scorer_of(page: PageText, model: Sifter, html_model_path: Path | None) -> tuple[Sifter, Structure | None]:
-    """The model that scores ``page`` as predict cleans it, and the structure it reads: the model of HTML pages for
-    blocks whose markup names them, ``model`` for text and for blocks it leaves to a model of text."""
+READ_AS_TEXT_NOTE = ("its markup names fewer than half of its blocks (no class, id, role or aria-label, no <nav>, "
+                     "<article>... around them): its blocks are read as text, by the model of text")
+
+
+def _scorer_of(page: PageText, model: Sifter, html_model_path: Path | None) -> tuple[Sifter, Structure | None, str | None]:
+    """The model that scores ``page`` as predict cleans it, the structure it reads (the model of HTML pages for
+    blocks whose markup names them, ``model`` for text and for blocks it leaves to a model of text), and a note,
+    also warned, when an HTML page's blocks are left to the model of text."""
     if page.structure is None:
-        return model, None
+        return model, None, None
     html_model = _load(html_model_path, "html", keep_repeats=not model.drop_repeats)
     if not html_model.reads_as_text(page.structure):
-        return html_model, page.structure
-    if len(page.structure):  # a page with no block has nothing to read either way
-        _warn(f"{page.where}: its markup names fewer than half of its blocks (no class, id, role or aria-label, no "
-              "<nav>, <article>... around them): its blocks are read as text, by the model of text")
-    return model, None
+        return html_model, page.structure, None
+    if not len(page.structure):  # a page with no block has nothing to read either way
+        return model, None, None
+    _warn(f"{page.where}: {READ_AS_TEXT_NOTE}")
+    return model, None, READ_AS_TEXT_NOTE
 
 
 def _data_failure(error: DataError) -> None:
@@ -400,7 +405,7 @@ def evaluate(
 
 InputFormat = Literal["auto", "text", "html", "jsonl", "warc", "parquet"]
 InputFormatOption = Annotated[InputFormat, typer.Option("--input-format", help=(
-    "Kind of input (auto: by magic bytes, then name; a page opening with <!doctype html>, <html>, <head> or <body> is HTML; "
+    "Kind of input (auto: by magic bytes, then name; a page opening with <!doctype html>, <html>, <head>, <body>, <meta> or <title> is HTML; "
     "stdin is JSONL when its first lines are JSON objects)."))]
 TextFieldOption = Annotated[Optional[str], typer.Option("--text-field", help=(
     f"JSONL field or Parquet column holding the text (default: {DEFAULT_TEXT_FIELD}); refused when no input is JSONL or Parquet; "
@@ -545,9 +550,9 @@ def _report_page(files: list[str], report: Path, read: ReadOptions, output_dir: 
 def _write_report(page: PageText, report: Path, model: Sifter, html_model_path: Path | None,
                   threshold: float | None) -> None:
     """The report of ``page`` (see :func:`_report_page`), written once the page is cleaned: a run that fails writes none."""
-    scorer, structure = _scorer_of(page, model, html_model_path)
+    scorer, structure, note = _scorer_of(page, model, html_model_path)
     try:
-        write_report(report, scorer, page.text, threshold, title=page.where, structure=structure)
+        write_report(report, scorer, page.text, threshold, title=page.where, structure=structure, note=note)
     except OSError as error:
         fail(f"cannot write {report}: {error.strerror or error}", EXIT_BAD_DATA)
 
@@ -704,7 +709,7 @@ def explain(
         fail(str(error))
     if page.warning:
         _warn(page.warning)
-    scorer, structure = _scorer_of(page, model, html_model_path)
+    scorer, structure, _ = _scorer_of(page, model, html_model_path)
     explanations = explain_lines(scorer, page.text, top, threshold, structure)
     if all(not explanation.text.strip() for explanation in explanations):
         fail(f"{page.where}: {NO_TEXT}, nothing to explain", EXIT_BAD_DATA)

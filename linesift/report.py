@@ -116,16 +116,19 @@ def _summary(lines: Sequence[Line], cut: float | None) -> str:
     return "".join(f'<div><dt>{label}</dt><dd id="{key}">{value}</dd></div>' for key, label, value in items)
 
 
-def render_report(lines: Sequence[Line], explanations: Sequence[LineExplanation], cut: float | None, title: str = DEFAULT_TITLE) -> str:
-    """The report page for one page's decisions, as a complete HTML document."""
+def render_report(lines: Sequence[Line], explanations: Sequence[LineExplanation], cut: float | None, title: str = DEFAULT_TITLE,
+                  note: str | None = None) -> str:
+    """The report page for one page's decisions, as a complete HTML document; ``note`` says something of how the page
+    was read, under the summary."""
     if len(lines) != len(explanations):
         raise ValueError(f"{len(lines)} lines but {len(explanations)} explanations: they must describe the same page")
     body = "\n".join(_line_html(line, explanation) for line, explanation in zip(lines, explanations))
+    note_html = "" if note is None else f'<p class="note">Note: {_visible(note)}.</p>\n'
     return (
         f'<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n{GENERATOR}\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{_visible(title)}</title>\n<style>{_STYLE}</style>\n</head>\n<body>\n"
-        f"<h1>{_visible(title)}</h1>\n<dl id=\"summary\">{_summary(lines, cut)}</dl>\n"
+        f"<h1>{_visible(title)}</h1>\n<dl id=\"summary\">{_summary(lines, cut)}</dl>\n{note_html}"
         '<p class="legend">Shade: probability of content, <span class="swatch"></span> from 0 to 1. '
         "Struck through: dropped. Hover over a line, or move to it with Tab, to see why.</p>\n"
         f'<main id="page">\n{body}\n</main>\n</body>\n</html>\n'
@@ -138,9 +141,10 @@ def is_report(head: bytes) -> bool:
 
 
 def write_report(path: str | os.PathLike[str], model: Sifter, text: str, threshold: float | None = None,
-                 title: str = DEFAULT_TITLE, top: int = DEFAULT_TOP, structure: Structure | None = None) -> None:
+                 title: str = DEFAULT_TITLE, top: int = DEFAULT_TOP, structure: Structure | None = None,
+                 note: str | None = None) -> None:
     """Explain every line of ``text`` (an HTML page's blocks, with their ``structure``, for a model of HTML
-    pages) and write the report to ``path``; an interrupted write leaves nothing.
+    pages) and write the report to ``path``, with ``note`` under its summary; an interrupted write leaves nothing.
 
     Raises:
         PageTooLargeError: ``text`` has more lines than a report shows (see :mod:`linesift.limits`).
@@ -150,4 +154,4 @@ def write_report(path: str | os.PathLike[str], model: Sifter, text: str, thresho
     lines = [Line(e.number, e.text, e.label, e.p_content, e.repeats_line, e.piece, e.code_page) for e in explanations]
     cut = explanations[0].cut if explanations else None  # an empty page has no cut
     with atomic_writer(Path(path)) as out:
-        out.write(render_report(lines, explanations, cut, title))
+        out.write(render_report(lines, explanations, cut, title, note))

@@ -242,6 +242,9 @@ def test_a_page_whose_markup_names_few_blocks_is_read_by_the_text_model(tmp_path
     assert [(r["text"], r["p_content"]) for r in records] == [(line.text, round(line.p_content, 6)) for line in as_text]
     explained = runner.invoke(app, ["explain", str(tmp_path / "bare.html"), "--line", "4"])
     assert explained.exit_code == 0 and "read as text, by the model of text" in explained.stderr
+    # The report says it too, where it is read later than the run's warnings.
+    assert predict(str(tmp_path / "bare.html"), "--report", str(tmp_path / "bare-report.html")).exit_code == 0
+    assert "its blocks are read as text, by the model of text." in (tmp_path / "bare-report.html").read_text()
 
 
 def test_a_page_whose_markup_names_its_blocks_is_read_by_the_model_of_html_pages() -> None:
