@@ -46,6 +46,7 @@ from linesift.io.usable_options import (
     KindOption,
     html_model_option,
     refuse_unusable_options,
+    refuse_unused_glob,
     text_field_option,
 )
 from linesift.limits import PageTooLargeError, check_report_size
@@ -458,6 +459,7 @@ def predict(
              *([SPANS_OPTION] if spans else []), *([LINE_RECORDS_OPTION] if output_format == "jsonl" else []),
              *([STRICT_OPTION] if strict else []), *_html_options(html_model_path, html_as_text)]
     try:
+        refuse_unused_glob(files, glob, DEFAULT_GLOB)
         refuse_unusable_options(files, read, given)
     except InputError as error:
         fail(str(error))
@@ -533,7 +535,8 @@ def _report_page(files: list[str], report: Path, read: ReadOptions, output_dir: 
     name = files[0]
     kind = read.input_format or kind_from_name(name)
     if len(files) != 1 or name == STDIN or kind not in PAGE_KINDS:
-        fail("--report shows one page: give exactly one text or HTML file (stdin cannot be read twice)")
+        why = " (stdin cannot be read twice)" if STDIN in files else ""
+        fail(f"--report shows one page: give exactly one text or HTML file{why}")
     if same_file(report, name):
         fail(f"--report {report} is the input {name}: choose another file for the report")
     if (output := report_replaces_output(report, name, kind, output_dir, line_records)) is not None:

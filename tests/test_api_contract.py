@@ -32,6 +32,7 @@ WITH_TEXT: dict[str, Callable[[Sifter, object], object]] = {
     "clean_many": lambda model, text: model.clean_many([text]),
     "predict_lines": lambda model, text: model.predict_lines(text),
 }
+NAMED_PAGE = {"clean_many": "page 1: "}  # a method of many pages names the one it refuses
 # Every public method that takes pages already split into lines.
 WITH_PAGE: dict[str, Callable[[Sifter, object], object]] = {
     "probabilities": lambda model, page: model.probabilities(page),
@@ -99,8 +100,9 @@ def test_clean_many_refuses_a_single_bytes_object(builtin_model: Sifter, value: 
 def test_bytes_are_refused_with_a_hint_to_decode_them(builtin_model: Sifter, method: str, data: object) -> None:
     with pytest.raises(TypeError) as error:
         WITH_TEXT[method](builtin_model, data)
-    assert str(error.value) == (f"a page must be str, not {type(data).__name__}: decode it first, "
-                                "e.g. data.decode('utf-8', errors='replace') as the linesift command does")
+    assert str(error.value) == NAMED_PAGE.get(method, "") + (
+        f"a page must be str, not {type(data).__name__}: decode it first, e.g. data.decode('utf-8') "
+        "(the linesift command reads UTF-8 and, failing that, detects the encoding)")
 
 
 @pytest.mark.parametrize("method", WITH_TEXT)
@@ -108,12 +110,14 @@ def test_bytes_are_refused_with_a_hint_to_decode_them(builtin_model: Sifter, met
 def test_a_page_that_is_not_text_is_refused(builtin_model: Sifter, method: str, value: object, kind: str) -> None:
     with pytest.raises(TypeError) as error:
         WITH_TEXT[method](builtin_model, value)
-    assert str(error.value) == f"a page must be str, not {kind}"
+    assert str(error.value) == f"{NAMED_PAGE.get(method, '')}a page must be str, not {kind}"
 
 
 def test_clean_many_names_the_item_that_is_not_text(builtin_model: Sifter) -> None:
-    with pytest.raises(TypeError, match=r"^a page must be str, not bytes: decode it first"):
+    with pytest.raises(TypeError, match=r"^page 2: a page must be str, not bytes: decode it first"):
         builtin_model.clean_many([PAGE, PAGE.encode()])
+    with pytest.raises(TypeError, match=r"^page 3: an HTML page must be str, not int$"):
+        load_model(input="html").clean_html_many(["<p>one</p>", "<p>two</p>", 3])
 
 
 # --- pages --------------------------------------------------------------------------------------

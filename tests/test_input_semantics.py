@@ -154,6 +154,14 @@ def test_html_options_on_text_pages_only_are_refused(inputs: Path) -> None:
         assert invoke("predict", str(page), str(inputs / "shard.jsonl"), "--text-field", "body", *option).exit_code == 0
 
 
+def test_glob_without_a_directory_is_refused(inputs: Path) -> None:
+    assert refused("predict", str(inputs / "page.txt"), "--glob", "*.md") == (
+        "error: --glob *.md chooses the files taken from directories, but no input is a directory")
+    (inputs / "only").mkdir()
+    shutil.copy(inputs / "page.txt", inputs / "only" / "page.txt")
+    assert invoke("predict", str(inputs / "page.txt"), str(inputs / "only"), "--glob", "*.txt").exit_code == 0
+
+
 def test_stdin_named_twice_is_refused(inputs: Path) -> None:
     assert refused("predict", "-", "-", stdin=(inputs / "page.txt").read_bytes()) == (
         "error: <stdin> ('-') is named 2 times: it can be read once")

@@ -2,7 +2,7 @@
 
 Some options fit some kinds of input only: ``--text-field`` names a field of records, ``--spans``
 adds a field to records, ``--format jsonl`` turns a page into one record per line, ``--strict``
-refuses text pages that are not UTF-8, ``--html-as-text`` and ``--html-model`` say how HTML is read. Given to inputs
+refuses text pages that are not UTF-8, ``--html-as-text`` and ``--html-model`` say how HTML is read, ``--glob`` chooses files in directories. Given to inputs
 of the wrong kind they would be ignored, and a run that ignores what it was asked looks like one
 that did it. Inputs can be mixed (a text page beside a JSONL shard), so an option is refused only
 when no input can use it. A directory may hold files of any kind and is not listed up front, so an
@@ -71,6 +71,13 @@ def refuse_unusable_options(names: list[str], read: ReadOptions, given: list[Kin
         if not unused:
             return
     raise InputError(_message(unused[0], kinds, read))
+
+
+def refuse_unused_glob(names: list[str], pattern: str, default: str) -> None:
+    """Raise :class:`InputError` when ``pattern`` is not the ``default`` and no input named in ``names`` is a directory,
+    whose files it would choose."""
+    if pattern != default and not any(name != STDIN and os.path.isdir(name) for name in names):
+        raise InputError(f"--glob {pattern} chooses the files taken from directories, but no input is a directory")
 
 
 def _message(option: KindOption, kinds: list[tuple[str, InputKind | None]], read: ReadOptions) -> str:

@@ -7,14 +7,14 @@ start; the second pass rescores it from its own features and the first pass's sc
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from itertools import pairwise
-from typing import TYPE_CHECKING, Literal, cast
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
 
 import numpy as np
 
-from linesift.limits import check_page_size
+from linesift.limits import PageTooLargeError, check_page_size
 from linesift.model.arrays import with_group_means
 from linesift.model.context import NAMES as CONTEXT_NAMES
 from linesift.model.context import context_features
@@ -333,7 +333,7 @@ class Sifter:
         or byte) or holds an item that is not a ``str``; otherwise as :meth:`clean_html`.
         """
         _refuse_one_page(htmls, "clean_html_many", "clean_html(html)")
-        pages = [_checked_html(html) for html in htmls]
+        pages = _each_checked(htmls, _checked_html)
         text_pages = [page.text_page() for page in pages]
         return [join_kept(text_page, decision.keep(text_page))
                 for text_page, decision in zip(text_pages, self.decide_html_many(pages, threshold))]
@@ -355,7 +355,7 @@ class Sifter:
         Raises TypeError when ``text`` is not a ``str`` (bytes included: decode them first), TypeError or
         ValueError for a bad ``threshold``, PageTooLargeError for a page beyond :mod:`linesift.limits`.
         """
-        return self.clean_many([text], threshold)[0]
+        return self._joined([_checked_page(text)], threshold)[0]
 
     def clean_many(self, texts: Iterable[str], threshold: float | None = None) -> list[str]:
         """``clean`` of every page of ``texts``, an iterable of ``str``, in order: faster than one at a time on
@@ -365,7 +365,9 @@ class Sifter:
         character or byte) or holds an item that is not a ``str``; otherwise as :meth:`clean`.
         """
         _refuse_one_page(texts, "clean_many", "clean(text)")
-        pages = [_checked_page(text) for text in texts]
+        return self._joined(_each_checked(texts, _checked_page), threshold)
+
+    def _joined(self, pages: list[Page], threshold: float | None) -> list[str]:
         return [join_kept(page, decision.keep(page), self.read_links)
                 for page, decision in zip(pages, self.decide_many(pages, threshold))]
 
@@ -404,14 +406,28 @@ def _refuse_one_page(pages: object, method: str, for_one: str) -> None:
                         f"(that would clean each character as a page): use {for_one} for one page")
 
 
+_Checked = TypeVar("_Checked")
+
+
+def _each_checked(pages: Iterable[Any], checked: Callable[[Any], _Checked]) -> list[_Checked]:
+    """``checked`` of each of ``pages``; an error names the page, counted from 1, that raised it."""
+    out = []
+    for number, page in enumerate(pages, 1):
+        try:
+            out.append(checked(page))
+        except (TypeError, PageTooLargeError) as error:
+            raise type(error)(f"page {number}: {error}") from None
+    return out
+
+
 def _checked_page(text: object) -> Page:
     """Segment ``text`` after checking it is a ``str`` within the size limits (see :mod:`linesift.limits`)."""
     if not isinstance(text, str):
         name = type(text).__name__
         if isinstance(text, (bytes, bytearray, memoryview)):
-            # Guessing an encoding would hide mojibake; the command reads files as UTF-8 and warns on bad bytes.
-            raise TypeError(f"a page must be str, not {name}: decode it first, "
-                            "e.g. data.decode('utf-8', errors='replace') as the linesift command does")
+            # Guessing an encoding would hide mojibake: the caller knows the page's charset, or chooses how to guess it.
+            raise TypeError(f"a page must be str, not {name}: decode it first, e.g. data.decode('utf-8') (the linesift "
+                            "command reads UTF-8 and, failing that, detects the encoding)")
         raise TypeError(f"a page must be str, not {name}")
     check_page_size(text)
     return Page.from_text(text)
