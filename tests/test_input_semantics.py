@@ -162,6 +162,15 @@ def test_glob_without_a_directory_is_refused(inputs: Path) -> None:
     assert invoke("predict", str(inputs / "page.txt"), str(inputs / "only"), "--glob", "*.txt").exit_code == 0
 
 
+def test_parquet_on_stdin_is_refused(inputs: Path) -> None:
+    pa = pytest.importorskip("pyarrow")
+    pq = pytest.importorskip("pyarrow.parquet")
+    pq.write_table(pa.table({"text": ["A paragraph of prose."]}), inputs / "docs.parquet")
+    for command in ("predict", "explain"):  # it was read as a file that is not Parquet: exit 1, "(seek)"
+        assert refused(command, "-", stdin=(inputs / "docs.parquet").read_bytes()) == (
+            "error: <stdin>: Parquet cannot be read from stdin: give the file's path")
+
+
 def test_stdin_named_twice_is_refused(inputs: Path) -> None:
     assert refused("predict", "-", "-", stdin=(inputs / "page.txt").read_bytes()) == (
         "error: <stdin> ('-') is named 2 times: it can be read once")

@@ -517,6 +517,8 @@ def open_source(item: Input, options: ReadOptions) -> Iterator[Source]:
             kind = _stdin_kind()
         raw = opened if hasattr(opened, "peek") else io.BufferedReader(opened)  # type: ignore[type-var]
         if kind == "parquet" or (kind is None and (_peek(raw).startswith(PARQUET_MAGIC) or kind_from_name(item.name) == "parquet")):
+            if item.path == STDIN:  # Parquet is read from its footer, by seeking
+                raise InputError(f"{STDIN_NAME}: Parquet cannot be read from stdin: give the file's path")
             yield Source(item, "parquet", raw, options)
             return
         stream = open_decompressed(raw)
