@@ -288,11 +288,15 @@ def _print_notes(result: Evaluation) -> None:
     """How the scores were made, before the tables that show them."""
     cross_validation = result.cross_validation
     if cross_validation is not None:
-        out.print("The model was trained on this data: scores are cross-validated "
-                  f"({cross_validation.n_folds} folds; sites, or stretches of one page, held out), never on fitted lines.")
+        if cross_validation.final_check:
+            out.print("The model was trained on this data: the final-check sites (a fixed fifth, by a hash of the site's "
+                      "name) are scored by a model trained on the other sites, never on fitted lines.")
+        else:
+            out.print("The model was trained on this data: scores are cross-validated "
+                      f"({cross_validation.n_folds} folds; sites, or stretches of one page, held out), never on fitted lines.")
         if cross_validation.unseen_pages:
             out.print(f"{cross_validation.unseen_pages} page(s) from --unseen are scored with their site's fold and never trained on.")
-        if cross_validation.max_folds is not None:
+        if cross_validation.max_folds is not None and not cross_validation.final_check:
             out.print(f"evaluated on {len(result.pages)} held-out page(s) of the first "
                       f"{min(cross_validation.max_folds, cross_validation.n_folds)} fold(s)")
     if result.threshold_chosen:

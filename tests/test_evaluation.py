@@ -226,6 +226,8 @@ def test_the_development_sites_leave_the_final_check_fifth_out(builtin_model: Si
     checked = evaluate([data], [], load_model(model_path), EvalOptions(sites="final-check"))
     assert [max_folds for _, max_folds in calls] == [None, 1]  # the final check: fold 0 alone, trained on the rest
     assert {page.id for page in checked.pages} == set(sites)  # the stub holds out every page it is given
+    assert checked.cross_validation is not None and checked.cross_validation.final_check
+    assert development.cross_validation is not None and not development.cross_validation.final_check
 
 
 def test_unseen_pages_keep_to_the_sites_asked_for_and_are_never_fitted_on(

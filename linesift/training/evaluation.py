@@ -86,6 +86,7 @@ class CrossValidation:
     n_folds: int
     max_folds: int | None  # None: every fold was scored
     unseen_pages: int  # pages scored with their site's fold but never trained on
+    final_check: bool = False  # the final-check sites alone, scored by a model trained on the development sites
 
 
 @dataclass(frozen=True, slots=True)
@@ -221,7 +222,8 @@ def _scored(pages: list[LabelledPage], n_trainable: int, model: Sifter, files: l
         # Only pages of the evaluated folds are scored (a page is never split across folds unless it is alone).
         keep = [i for i, mask in enumerate(held_out) if mask.any()]
         scored, probabilities = [scored[i] for i in keep], [probabilities[i] for i in keep]
-    return scored, probabilities, CrossValidation(params.n_folds, max_folds, len(pages) - n_trainable)
+    return scored, probabilities, CrossValidation(params.n_folds, max_folds, len(pages) - n_trainable,
+                                                options.sites == "final-check")
 
 
 def _laid_out(pages: list[LabelledPage], conventions: Sequence[str]) -> list[LabelledPage]:
