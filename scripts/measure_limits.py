@@ -9,6 +9,7 @@ model and interpreter included; the ``baseline`` case is that floor.
 
 from __future__ import annotations
 
+import argparse
 import re
 import subprocess
 import sys
@@ -72,7 +73,13 @@ def measure(name: str, setup: str = "") -> str:
     return f"| {label} | {seconds.group(1) if seconds else '?'} s | {int(rss.group(1)) / 1024:.0f} MB |" if rss else f"| {label} | ? | ? |"
 
 
-def main(names: list[str]) -> None:
+def main(argv: list[str]) -> None:
+    parser = argparse.ArgumentParser(description="Time and peak memory of cleaning extreme pages (docs/limits.md).")
+    parser.add_argument("names", nargs="*", metavar="NAME", help=f"cases to run (default: every case): {', '.join(CASES)}")
+    names = parser.parse_args(argv).names
+    unknown = [name for name in names if name not in CASES]
+    if unknown:
+        parser.error(f"no case named {unknown[0]!r}")
     print("| page | time to clean | peak RSS |")
     print("| --- | --- | --- |")
     for name, setup in RUNS:

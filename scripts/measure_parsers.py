@@ -14,6 +14,7 @@ slows the figures less.
 
 from __future__ import annotations
 
+import argparse
 import gzip
 import statistics
 import sys
@@ -114,9 +115,14 @@ def _best_ms(parse: Callable[[str], int], html: str) -> float:
 
 
 def main(argv: list[str]) -> None:
-    directory = Path(argv[0]) if argv else DEFAULT_DIR
-    n_pages = int(argv[1]) if len(argv) > 1 else DEFAULT_PAGES
-    pages = _pages(directory, n_pages)
+    parser = argparse.ArgumentParser(description="Time HTML parsers on WCXB pages (docs/html.md, \"Parser\").")
+    parser.add_argument("html_dir", nargs="?", type=Path, default=DEFAULT_DIR, help=f"default: {DEFAULT_DIR}")
+    parser.add_argument("n_pages", nargs="?", type=int, default=DEFAULT_PAGES, help=f"default: {DEFAULT_PAGES}")
+    args = parser.parse_args(argv)
+    directory = args.html_dir
+    pages = _pages(directory, args.n_pages)
+    if not pages:
+        parser.error(f"no HTML page (*.html, *.html.gz) in {directory}")
     parsers = dict(PARSERS)
     for name, parse in PARSERS.items():  # imports and first calls outside the timing
         try:
