@@ -29,11 +29,27 @@ class Wording:
             return self.absent[1]
         if self.unset is not None:
             return self.text if value >= 0.5 else self.unset
-        return self.text.format(value=self.transform(value))
+        shown = self.transform(value)
+        return (_one_of(self.text) if f"{shown:.0f}" == "1" else self.text).format(value=shown)
 
     def with_suffix(self, suffix: str) -> Wording:
         """The same wording with ``suffix`` after it, set or not."""
         return dataclasses.replace(self, text=self.text + suffix, unset=None if self.unset is None else self.unset + suffix)
+
+
+_COUNT = "{value:.0f} "
+
+
+def _one_of(text: str) -> str:
+    """``text`` said of one thing: the first plural after its count made singular ("{value:.0f} other lines in its
+    section" → "... other line ..."; "addresses" → "address")."""
+    before, count, after = text.partition(_COUNT)
+    words = after.split(" ")
+    for k, word in enumerate(words):
+        if len(word) > 2 and word.endswith("s") and word[-2].isalpha():
+            words[k] = word[:-2] if word.endswith("sses") else word[:-1]
+            break
+    return before + count + " ".join(words)
 
 
 def from_log1p(log_value: float) -> float:
