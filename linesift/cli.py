@@ -691,7 +691,8 @@ def explain(
         "Explain only this line (1-based, the line of the text as predict --format jsonl numbers it), with the first pass's reasons; "
         "a line holding most of its page, each of its pieces."))] = None,
     record: Annotated[Optional[int], typer.Option("--record", min=1, help=(
-        "For JSONL, WARC and Parquet input: explain the page of this record (1-based, as predict's messages number them)."))] = None,
+        "For JSONL, WARC and Parquet input: explain the page of this record (1-based, as predict's messages number them); "
+        "a file of one record needs none."))] = None,
     input_format: InputFormatOption = "auto",
     text_field: TextFieldOption = None,
     top: Annotated[int, typer.Option("--top", min=0, help="Reasons shown for and against each line.")] = DEFAULT_TOP,

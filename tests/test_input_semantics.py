@@ -216,9 +216,18 @@ def test_explain_a_record_numbers_lines_as_predict_spans_do(inputs: Path) -> Non
     assert [e["cut"] for e in explained] == pytest.approx([record["linesift_cut"]] * len(spans), abs=1e-6)
 
 
+def test_explain_takes_a_files_only_record_without_being_told(inputs: Path) -> None:
+    one = inputs / "one.jsonl"
+    one.write_text((inputs / "shard.jsonl").read_text(encoding="utf-8").splitlines()[0] + "\n", encoding="utf-8")
+    alone = invoke("explain", str(one), "--text-field", "body", "--format", "jsonl")
+    assert alone.exit_code == 0 and alone.stdout == invoke(
+        "explain", str(one), "--text-field", "body", "--format", "jsonl", "--record", "1").stdout
+
+
 def test_explain_refuses_a_record_it_cannot_pick(inputs: Path) -> None:
     shard, page = inputs / "shard.jsonl", inputs / "page.txt"
-    assert refused("explain", str(shard), "--text-field", "body") == f"error: {shard} is JSONL, one page per record: choose one with --record N"
+    assert refused("explain", str(shard), "--text-field", "body") == (
+        f"error: {shard} is JSONL of several records, one page per record: choose one with --record N")
     assert refused("explain", str(shard), "--text-field", "body", "--record", "4") == f"error: --record 4 is out of range: {shard} has 3 record(s)"
     assert refused("explain", str(shard), "--record", "2") == f"error: {shard}: record 2: no 'text' field"
     assert refused("explain", str(page), "--record", "1") == f"error: --record 1: {page} is a text page, not a file of records"

@@ -15,6 +15,9 @@ from linesift.io.sources import KIND_DESCRIPTIONS, PAGE_KINDS, ReadOptions, Reco
 from linesift.io.text import InputError
 from linesift.model.structure import Structure
 
+# WARC records that hold no page: warcinfo, request, metadata, resource, and responses other than HTML.
+NOT_A_PAGE = "not a page (a WARC record holding no HTML or text: a request, metadata, an image...)"
+
 
 @dataclass(frozen=True, slots=True)
 class PageText:
@@ -53,17 +56,23 @@ def _the_record(source: Source, number: int | None) -> Record:
         if number is not None:
             raise InputError(f"--record {number}: {name} is {KIND_DESCRIPTIONS[source.kind]}, not a file of records")
         return next(source.records())  # a page kind has exactly one record
-    if number is None:
-        raise InputError(f"{name} is {KIND_DESCRIPTIONS[source.kind]}, one page per record: choose one with --record N")
+    if number is None:  # the file's only record, if it has one
+        records = source.records()
+        first, second = next(records, None), next(records, None)
+        if first is not None and second is None:
+            return first
+        held = "no record" if first is None else "several records"
+        raise InputError(f"{name} is {KIND_DESCRIPTIONS[source.kind]} of {held}, one page per record: choose one with "
+                         "--record N")
     count = 0
     for record in source.records():
         if record.number == number:
             return record
         if record.number > number:  # a WARC record that holds no page (a request, metadata), a blank JSONL line
-            what = "a blank line" if source.kind == "jsonl" else "not a page (a WARC request or metadata record?)"
+            what = "a blank line" if source.kind == "jsonl" else NOT_A_PAGE
             raise InputError(f"{name}: record {number} is {what}")
         count = record.number
     count = max(count, source.records_read)  # a WARC file's last records may hold no page
     if number <= count:
-        raise InputError(f"{name}: record {number} is not a page (a WARC request or metadata record?)")
+        raise InputError(f"{name}: record {number} is {NOT_A_PAGE}")
     raise InputError(f"--record {number} is out of range: {name} has {count} record(s)")
