@@ -1,5 +1,5 @@
 """``python -m linesift``: the ``linesift`` command, for environments whose scripts folder is not on PATH."""
 
-from linesift.cli import app
+from linesift.cli import run
 
-app(prog_name="linesift")
+run()

@@ -493,7 +493,7 @@ def predict(
     except WorkerDiedError as error:
         fail(str(error), EXIT_BAD_DATA)
     except OSError as error:
-        where = error.filename or "output"
+        where = error.filename or ("stdout" if output_dir is None else "output")
         fail(f"cannot write {where}: {error.strerror or error}", EXIT_BAD_DATA)
     _print_summary(summary, time.monotonic() - started, quiet)
     # An empty stdin is most often an upstream step that failed (a curl error, a wrong path in a pipe); so are every
@@ -732,6 +732,9 @@ def explain(
     except BrokenPipeError:  # `explain ... | head`: stop as predict does
         _silence_stdout()
         raise typer.Exit(EXIT_BROKEN_PIPE) from None
+    except OSError as error:  # a full disk
+        _silence_stdout()
+        fail(f"cannot write stdout: {error.strerror or error}", EXIT_BAD_DATA)
 
 
 def _show_explanations(explanations: list[LineExplanation], output_format: str, whole: bool) -> None:
@@ -748,7 +751,20 @@ def _show_explanations(explanations: list[LineExplanation], output_format: str, 
         out.print(_explanations_table(explanations))
 
 
-__all__ = ["app"]
+def run() -> None:
+    """The ``linesift`` command: the app, with a failed write to stdout (a full disk) said in one line, where a
+    command that does not catch it would end in a traceback."""
+    try:
+        app(prog_name="linesift")
+    except OSError as error:
+        if error.filename is not None:  # a file's: the commands report those themselves, or it is a defect
+            raise
+        _silence_stdout()
+        err.print(f"[bold red]error:[/] cannot write stdout: {escape(error.strerror or str(error))}", highlight=False)
+        sys.exit(EXIT_BAD_DATA)
+
+
+__all__ = ["app", "run"]
 
 
 corpus_app = typer.Typer(no_args_is_help=True, help="Build labelled training data from HTML pages and their gold text.")

@@ -197,18 +197,23 @@ def test_full_disk_leaves_no_partial_file(tmp_path: Path, monkeypatch: pytest.Mo
     assert list((tmp_path / "out").iterdir()) == []
 
 
-def _cli(*args: str, **kwargs) -> subprocess.Popen:
+def _cli(*args: str, command: str = "predict", **kwargs) -> subprocess.Popen:
     script = Path(sys.executable).with_name("linesift")  # the installed entry point, as a user runs it
-    return subprocess.Popen([str(script), "predict", *args], stderr=subprocess.PIPE, **kwargs)
+    return subprocess.Popen([str(script), command, *args], stderr=subprocess.PIPE, **kwargs)
 
 
 @pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
-def test_full_stdout_is_a_clean_error(tmp_path: Path) -> None:
+@pytest.mark.parametrize("command", ["predict", "explain", "train"])
+def test_full_stdout_is_a_clean_error(tmp_path: Path, command: str) -> None:
+    """explain and train (and eval) printed a traceback: only predict caught the failed write."""
     (tmp_path / "p.txt").write_text(page(1))
+    labelled = Path(__file__).parents[1] / "seeds" / "000_bbcd66fa357995a9.jsonl"
+    args = {"predict": [str(tmp_path / "p.txt")], "explain": [str(tmp_path / "p.txt")],
+            "train": [str(labelled), "--out", str(tmp_path / "model.json")]}[command]
     with open("/dev/full", "w") as full:
-        process = _cli(str(tmp_path / "p.txt"), stdout=full)
-        _, stderr = process.communicate(timeout=60)
-    assert process.returncode == 1 and b"No space left on device" in stderr and b"Traceback" not in stderr
+        process = _cli(*args, stdout=full, command=command)
+        _, stderr = process.communicate(timeout=120)
+    assert process.returncode == 1 and stderr.decode().strip() == "error: cannot write stdout: No space left on device"
 
 
 def test_closed_pipe_ends_quietly(tmp_path: Path) -> None:
