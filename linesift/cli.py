@@ -37,7 +37,7 @@ from linesift.io.sources import (
     ReadOptions,
     kind_from_name,
 )
-from linesift.io.text import STDIN, InputError
+from linesift.io.text import STDIN, STDIN_NAME, InputError
 from linesift.io.usable_options import (
     HTML_AS_TEXT_OPTION,
     LINE_RECORDS_OPTION,
@@ -498,7 +498,7 @@ def predict(
     _print_summary(summary, time.monotonic() - started, quiet)
     # An empty stdin is most often an upstream step that failed (a curl error, a wrong path in a pipe); so are every
     # record skipped and a --text-field that no record has.
-    names = ", ".join("stdin" if name == STDIN else name for name in files)
+    names = ", ".join(STDIN_NAME if name == STDIN else name for name in files)
     if summary.skipped and not summary.documents:
         fail(f"{names}: every record was bad, nothing cleaned", EXIT_BAD_DATA)
     if not summary.documents and not summary.skipped:

@@ -502,14 +502,14 @@ def test_predict_empty_file_is_an_error_not_a_silent_success(runner: CliRunner, 
 def test_predict_empty_stdin_is_an_error(runner: CliRunner) -> None:
     """An empty pipe is most often a step before it that failed: exit 0 would hide it."""
     result = runner.invoke(cli.app, ["predict", "-"], input="")
-    assert assert_clean_failure(result, cli.EXIT_BAD_DATA) == "error: stdin: empty, nothing to clean"
+    assert assert_clean_failure(result, cli.EXIT_BAD_DATA) == "error: <stdin>: empty, nothing to clean"
 
 
 @pytest.mark.parametrize("blank", ["\n", " \n\t\n\n", "\r\n\u3000\r\n"])
 def test_predict_stdin_of_white_space_alone_is_an_error(runner: CliRunner, blank: str) -> None:
     """`echo "$(curl -s URL)" | linesift predict -` brings a line break when curl fails: exit 0 would hide it."""
     result = runner.invoke(cli.app, ["predict", "-"], input=blank)
-    assert assert_clean_failure(result, cli.EXIT_BAD_DATA) == f"error: stdin: {NO_TEXT}, nothing to clean"
+    assert assert_clean_failure(result, cli.EXIT_BAD_DATA) == f"error: <stdin>: {NO_TEXT}, nothing to clean"
     assert result.stdout.strip() == ""
 
 
