@@ -659,8 +659,10 @@ def _print_explanation(explanation: LineExplanation) -> None:
     if explanation.first_pass is None:
         out.print("a blank line: it only separates blocks and is never content")
         return
-    out.print(_reasons_table("decision (second pass): for and against content", explanation))
     first = explanation.first_pass
+    if not (explanation.reasons_for or explanation.reasons_against or first.reasons_for or first.reasons_against):
+        return  # --top 0: no reasons asked for
+    out.print(_reasons_table("decision (second pass): for and against content", explanation))
     out.print(_reasons_table(f"first pass (P(content) {first.p_content:.3f}), read by the second pass", first))
 
 
@@ -671,8 +673,11 @@ def _number(explanation: LineExplanation) -> str:
 
 def _explanations_table(explanations: list[LineExplanation]) -> Table:
     cut = f", kept from P {explanations[0].cut:.2f}" if explanations else ""
-    table = Table(title=f"why each line was kept or dropped (second-pass weights{cut})")
-    for column, justify in (("#", "right"), ("P", "right"), ("label", "left"), ("text", "left"), ("for", "left"), ("against", "left")):
+    reasons = any(e.reasons_for or e.reasons_against for e in explanations)  # none with --top 0
+    table = Table(title=f"why each line was kept or dropped (second-pass weights{cut})" if reasons else
+                  f"each line's label{cut}")
+    columns = (("#", "right"), ("P", "right"), ("label", "left"), ("text", "left"), ("for", "left"), ("against", "left"))
+    for column, justify in columns if reasons else columns[:4]:
         table.add_column(column, justify=justify)  # type: ignore[arg-type]
     for e in explanations:
         text = visible(e.text)  # a page's escape sequences shown, not sent to the terminal
@@ -680,7 +685,8 @@ def _explanations_table(explanations: list[LineExplanation]) -> Table:
         label = e.label if e.drop_note is None else f"{e.label}: {e.drop_note}"
         label += "" if e.code_block is None else f" (code block {e.code_block[0]}-{e.code_block[1]})"
         label += "" if e.paragraph is None else f" (paragraph {e.paragraph[0]}-{e.paragraph[1]})"
-        table.add_row(_number(e), f"{e.p_content:.2f}", label, Text(shown), _reason_lines(e.reasons_for), _reason_lines(e.reasons_against))
+        row: list[str | Text] = [_number(e), f"{e.p_content:.2f}", label, Text(shown)]
+        table.add_row(*row, *([_reason_lines(e.reasons_for), _reason_lines(e.reasons_against)] if reasons else []))
     return table
 
 

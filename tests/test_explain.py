@@ -174,6 +174,14 @@ def test_cli_jsonl_one_record_per_line(seed_text: str) -> None:
     assert all(len(r["reasons_for"]) <= 2 and len(r["reasons_against"]) <= 2 for r in records)
 
 
+def test_cli_top_zero_shows_the_labels_without_empty_reason_columns() -> None:
+    table = runner.invoke(app, ["explain", str(SEED), "--top", "0"], env={"COLUMNS": "200"})
+    assert table.exit_code == 0 and "each line's label, kept from P" in table.stdout
+    assert "against" not in table.stdout and "for and against" not in table.stdout
+    one = runner.invoke(app, ["explain", str(SEED), "--top", "0", "--line", "28"])
+    assert one.exit_code == 0 and one.stdout.startswith("line 28: content") and "first pass" not in one.stdout
+
+
 def test_cli_one_line_table(seed_text: str) -> None:
     number = next(i for i, line in enumerate(seed_text.splitlines(), 1) if line.strip())
     result = runner.invoke(app, ["explain", str(SEED), "--line", str(number)])
