@@ -401,7 +401,10 @@ def evaluate(
     if pages_path is not None:
         with atomic_writer(pages_path) as stream:
             write_page_scores(result.page_scores, stream)
-        out.print(f"scores of {len(result.page_scores)} page(s), lowest word F1 first, written to {pages_path}")
+        distinct = len({score.id for score in result.page_scores})
+        each = "" if distinct == len(result.page_scores) else f" ({distinct} pages, each in several renderings or layouts)"
+        out.print(f"{len(result.page_scores)} page scores{each}, lowest word F1 first, written to {pages_path}",
+                  soft_wrap=True)  # a path cut across lines cannot be copied
     if save is not None:
         model.threshold = result.threshold
         save_model(model, save)

@@ -76,12 +76,16 @@ def test_eval_writes_the_pages_lowest_first_and_replaces_only_its_own_file(
     for _ in range(2):  # the second run replaces the file the first wrote
         result = runner.invoke(cli.app, ["eval", str(labelled), "--html-root", str(root), "--pages", str(out), "-q"])
         assert result.exit_code == 0, result.output
-        assert f"scores of 2 page(s), lowest word F1 first, written to {out}" in " ".join(result.stdout.split())
+        assert f"2 page scores, lowest word F1 first, written to {out}" in " ".join(result.stdout.split())
     records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert [r["id"] for r in records] == ["wrong", "right"]
     assert records[0]["word_f1"] == 0.0 and records[1]["word_f1"] > 0.5
     assert records[1]["extractors_word_f1"] == {"trafilatura": 1.0}
     assert records[1]["lines"] == 3 and records[1]["content_lines"] == 1
+    layouts = runner.invoke(cli.app, ["eval", str(labelled), "--convention", "all", "--pages", str(out), "-q"])
+    assert layouts.exit_code == 0, layouts.output
+    written = len(out.read_text(encoding="utf-8").splitlines())
+    assert f"{written} page scores (2 pages, each in several renderings or layouts)" in " ".join(layouts.stdout.split())
 
 
 def test_eval_refuses_to_write_pages_over_another_file(runner: CliRunner, labelled: Path, tmp_path: Path) -> None:
