@@ -176,6 +176,19 @@ def test_stdin_named_twice_is_refused(inputs: Path) -> None:
         "error: <stdin> ('-') is named 2 times: it can be read once")
 
 
+def test_an_input_named_twice_is_refused(inputs: Path) -> None:
+    """A directory named twice was refused as two inputs writing one output ("d/a.txt and d/a.txt would both be
+    written"); a file named twice was cleaned twice."""
+    (inputs / "only").mkdir()
+    shutil.copy(inputs / "page.txt", inputs / "only" / "page.txt")
+    only = str(inputs / "only")
+    assert refused("predict", only, only, "--output-dir", str(inputs / "out")) == (
+        f"error: {only} is named 2 times (or by another path): name each input once")
+    page = str(inputs / "page.txt")
+    assert refused("predict", page, str(inputs / "only" / ".." / "page.txt")) == (
+        f"error: {page} is named 2 times (or by another path): name each input once")
+
+
 def test_options_that_fit_some_of_mixed_inputs_stand(inputs: Path) -> None:
     result = invoke("predict", str(inputs / "page.txt"), str(inputs / "shard.jsonl"), "--spans", "--format", "jsonl", "--text-field", "body")
     assert result.exit_code == 0, result.output
