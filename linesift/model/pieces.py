@@ -55,13 +55,13 @@ _SENTENCE_END_CODES = np.array([ord(character) for character in ".!?;:。！？"
 def page_sized_lines(lines: list[str], lengths: np.ndarray, blank: np.ndarray | None = None) -> list[int]:
     """The indices of the ``lines`` of one page (``lengths``, their lengths; ``blank``, which are empty or white space,
     when known) read as pieces."""
-    long_enough = lengths >= _MIN_LONG_CHARS
-    if not long_enough.any():
+    if not (lengths >= _MIN_LONG_CHARS).any():
         return []
     # A line of n characters holds (n + 1) // 2 words at most, and every other line with text one at least: most long
-    # lines (an article's paragraphs among its many lines) are ruled out before any line is split into words.
+    # lines (an article's paragraphs among its many lines) are ruled out before any line is split into words. In one
+    # comparison per line: (n + 1) // 2 >= filled - 1 is n >= 2 * filled - 3.
     filled = len(lines) - (int(np.count_nonzero(blank)) if blank is not None else sum(not line.strip() for line in lines))
-    long = np.flatnonzero(long_enough & ((lengths + 1) // 2 >= filled - 1)).tolist()
+    long = np.flatnonzero(lengths >= max(_MIN_LONG_CHARS, 2 * filled - 3)).tolist()
     if not long:
         return []
     words = {i: len(lines[i].split()) for i in long}

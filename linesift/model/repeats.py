@@ -83,7 +83,7 @@ def later_copies(kept: np.ndarray, groups: np.ndarray) -> tuple[np.ndarray, np.n
     """The ``kept`` lines equal to a kept line above them (the same ``groups`` entry) and those saying their text
     twice (``SAYS_TWICE``), in order, and for each the index of the line it copies: the first of its group, or
     itself."""
-    rows = np.flatnonzero(kept & (groups != -1))
+    rows = (kept & (groups != -1)).nonzero()[0]  # the method: numpy's function costs more, and this runs per page
     found = groups[rows]
     twice = rows[found == SAYS_TWICE]
     rows = rows[found >= 0]

@@ -118,7 +118,8 @@ class Page:
             # A line is blank when it is empty or all whitespace: what ``not line.strip()`` says, mapped in C.
             blank = (lengths == 0) | np.fromiter(map(str.isspace, lines), dtype=bool, count=n)
         continued = np.zeros(n, dtype=bool) if continued is None else continued
-        ends = np.cumsum(lengths + 1) - 1
+        ends = (lengths + 1).cumsum()
+        ends -= 1
         starts = ends - lengths
         if block_ids is None:
             block_ids = _block_ids(blank, bounds, continued)
@@ -201,12 +202,19 @@ def _block_ids(blank: np.ndarray, bounds: np.ndarray, continued: np.ndarray) -> 
     n = len(blank)
     if not n:
         return np.zeros(0, dtype=np.int64)
-    opens = ~blank & np.concatenate(([True], blank[:-1]))
+    # Array methods rather than numpy's functions, which cost more per call: a page is segmented alone, before it is
+    # joined to others, and most pages are short.
+    filled = ~blank
     first_lines = bounds[:-1][bounds[:-1] < n]
-    opens[first_lines] = ~blank[first_lines]
+    opens = filled.copy()  # a non-blank line after a blank line, or first in its page
+    opens[1:] &= blank[:-1]
+    opens[first_lines] = filled[first_lines]
     blanks = np.add.reduceat(blank.astype(np.int64), first_lines)
     text_lines = np.add.reduceat((~continued).astype(np.int64), first_lines)
-    sizes = np.diff(np.append(first_lines, n))
+    sizes = np.concatenate((first_lines[1:], [n])) - first_lines
     unseparated = blanks * NONBLANK_PER_BLANK < text_lines - blanks
-    opens |= ~blank & ~continued & np.repeat(unseparated, sizes)
-    return np.where(blank, -1, np.cumsum(opens) - 1)
+    opens |= filled & ~continued & unseparated.repeat(sizes)
+    ids = opens.cumsum()
+    ids -= 1
+    ids[blank] = -1
+    return ids

@@ -487,22 +487,24 @@ def join_kept_per_page(page: Page, keep: np.ndarray) -> list[str]:
     Kept lines next to each other in the text, or with one empty line between them, are output as they
     are in the text: each run of them is one slice of it, not lines joined again.
     """
-    kept = np.flatnonzero(keep)
-    page_starts = np.searchsorted(kept, page.bounds)  # where each page's kept lines start among the kept lines
+    # Array methods rather than numpy's functions, which cost more per call: this runs once per page.
+    kept = keep.nonzero()[0]
+    page_starts = kept.searchsorted(page.bounds)  # where each page's kept lines start among the kept lines
     firsts = page_starts[:-1][page_starts[:-1] < len(kept)]
+    line_starts, line_ends = page.starts[kept], page.ends[kept]
     opens_run = np.ones(len(kept), dtype=bool)
-    opens_run[1:] = page.starts[kept[1:]] - page.ends[kept[:-1]] > 2  # "\n", or "\n\n" around an empty line
+    opens_run[1:] = line_starts[1:] - line_ends[:-1] > 2  # "\n", or "\n\n" around an empty line
     opens_run[firsts] = True
     # Blank lines up to each kept line: a kept line opens a block when some lie between it and the kept line before.
-    blanks = np.cumsum(page.blank)[kept]
+    blanks = page.blank.cumsum()[kept]
     opens_block = np.zeros(len(kept), dtype=bool)
     opens_block[1:] = blanks[1:] != blanks[:-1]
     opens_block[firsts] = False  # a page's first kept line follows no line of its page
     closes_run = np.ones(len(kept), dtype=bool)
     closes_run[:-1] = opens_run[1:]
-    run_starts = np.flatnonzero(opens_run)
+    run_starts = opens_run.nonzero()[0]
     # A run that opens a block starts one character earlier, at the "\n" ending the line before it: with the
     # "\n" that joins it to the run before, that makes the blank line between blocks.
-    starts = page.starts[kept[run_starts]] - opens_block[run_starts]
-    runs = [page.text[start:end] for start, end in zip(starts.tolist(), page.ends[kept[closes_run]].tolist())]
-    return ["\n".join(runs[start:end]) for start, end in pairwise(np.searchsorted(run_starts, page_starts).tolist())]
+    starts = line_starts[run_starts] - opens_block[run_starts]
+    runs = [page.text[start:end] for start, end in zip(starts.tolist(), line_ends[closes_run].tolist())]
+    return ["\n".join(runs[start:end]) for start, end in pairwise(run_starts.searchsorted(page_starts).tolist())]
