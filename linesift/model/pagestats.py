@@ -345,10 +345,13 @@ def _find_visible(stats: PageStats, skip: tuple[int, ...], from_end: bool) -> np
     if len(pending):
         starts, ends = page.starts[pending], page.ends[pending]
         window = edge[pending][:, None] + (-1 if from_end else 1) * np.arange(1, _STRIP_WINDOW)
-        kept = (window >= starts[:, None]) & (window < ends[:, None]) & ~skipped[stats.classes[np.clip(window, 0, last_char)]]
-        found = kept.any(axis=1)
-        found_at[pending] = -1
-        found_at[pending[found]] = window[found, kept[found].argmax(axis=1)]
+        # The first character that counts in each row, wherever it is: a window that runs past its line reads the
+        # neighbouring line's characters after its own, so a first one outside the line means none inside it.
+        counts = (~skipped).take(stats.classes.take(window, mode="clip"))
+        at = (np.arange(len(pending)), counts.argmax(axis=1))
+        first = window[at]
+        found = counts[at] & (first >= starts) & (first < ends)
+        found_at[pending] = np.where(found, first, -1)
         rest = pending[~found & (ends - starts > _STRIP_WINDOW)]
         if len(rest):
             chars = "".join(_CLASS_CHARS[cls] for cls in skip)
