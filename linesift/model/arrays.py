@@ -11,9 +11,11 @@ def log1p_counts(counts: np.ndarray) -> np.ndarray:
     """``np.log1p`` of whole numbers from 0 up (an array of any shape), read from a table of its values below the
     table's size."""
     flat = counts.ravel()
-    out = _LOG1P_TABLE.take(np.minimum(flat, len(_LOG1P_TABLE) - 1).astype(np.intp))
-    beyond = np.flatnonzero(flat >= len(_LOG1P_TABLE))
-    out[beyond] = np.log1p(flat[beyond])
+    # ``take`` clips the counts past the table to its last entry as it reads; they are few, and mostly none.
+    out = _LOG1P_TABLE.take(flat.astype(np.intp), mode="clip")
+    beyond = (flat >= len(_LOG1P_TABLE)).nonzero()[0]
+    if len(beyond):
+        out[beyond] = np.log1p(flat[beyond])
     return out.reshape(counts.shape)
 
 

@@ -30,7 +30,9 @@ _INVERSE_HASH_BASE = np.uint64(pow(int(HASH_BASE), -1, 1 << 64))
 # Powers for pages of up to twice a batch (``sifter.BATCH_CHARS``) are computed once; a longer page computes its own.
 _POWERS_KEPT = 1 << 19
 _KEPT_POWERS = (_geometric(HASH_BASE, _POWERS_KEPT), _geometric(_INVERSE_HASH_BASE, _POWERS_KEPT))
-_PREFIX_POWERS = _KEPT_POWERS[0][: HASHED_WORD_PREFIX + 1]
+# ``LENGTH_MIX * B**m`` for a word's prefix of ``m`` code points: the term its length is multiplied by.
+with np.errstate(over="ignore"):
+    _LENGTH_TERMS = LENGTH_MIX * _KEPT_POWERS[0][: HASHED_WORD_PREFIX + 1]
 
 
 def _powers(n: int) -> tuple[np.ndarray, np.ndarray]:
@@ -64,10 +66,13 @@ def hash_words(sums: HashSums, starts: np.ndarray, ends: np.ndarray) -> np.ndarr
     """
     lengths = ends - starts
     prefix = np.minimum(lengths, HASHED_WORD_PREFIX)
-    hashes = span_hashes(sums, starts, starts + prefix)
+    prefix_sums, powers = sums
+    prefix_ends = starts + prefix
     with np.errstate(over="ignore"):
-        hashes *= _PREFIX_POWERS.take(prefix - 1)
-        hashes += lengths.astype(np.uint64) * LENGTH_MIX * _PREFIX_POWERS.take(prefix)
+        # ``span_hashes`` times ``B**(m - 1)``, in one product: ``B**start * B**(m - 1)`` is ``B**(start + m - 1)``.
+        hashes = prefix_sums.take(prefix_ends) - prefix_sums.take(starts)
+        hashes *= powers.take(prefix_ends - 1)
+        hashes += lengths.astype(np.uint64) * _LENGTH_TERMS.take(prefix)
         hashes ^= hashes >> np.uint64(31)
         hashes *= MIX
         hashes ^= hashes >> np.uint64(29)
@@ -79,7 +84,7 @@ def span_hashes(sums: HashSums, starts: np.ndarray, ends: np.ndarray) -> np.ndar
     ``lowered[start + k] * B**-k``, from the text's running sums (``running_sums``) in two reads and a product."""
     prefix_sums, powers = sums
     with np.errstate(over="ignore"):
-        return (prefix_sums[ends] - prefix_sums[starts]) * powers.take(starts)
+        return (prefix_sums.take(ends) - prefix_sums.take(starts)) * powers.take(starts)
 
 
 def hash_set(hashes: np.ndarray) -> np.ndarray:

@@ -51,7 +51,7 @@ def word_grams(stats: PageStats) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.uint64)
     words = stats.words_per_line.astype(np.int64)
     first_word = np.cumsum(words) - words  # the index of each line's first word among the page's
-    rank = np.arange(len(lines)) - first_word[lines]
+    rank = np.arange(len(lines)) - first_word.take(lines)
     head = rank < MAX_WORDS_PER_LINE
     same_line = np.concatenate((lines[1:] == lines[:-1], [False])) & head & (rank + 1 < MAX_WORDS_PER_LINE)
     pairs = same_line[:-1]

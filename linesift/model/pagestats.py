@@ -262,7 +262,7 @@ class PageStats:
 
     @cached_property
     def word_lines(self) -> np.ndarray:
-        return self.line_of_char[self.word_spans[0]] if len(self.codes) else np.zeros(0, dtype=np.int64)
+        return self.line_of_char.take(self.word_spans[0]) if len(self.codes) else np.zeros(0, dtype=np.int64)
 
     @cached_property
     def words_per_line(self) -> np.ndarray:
