@@ -215,7 +215,7 @@ def _starts_before(stats: PageStats, ends: np.ndarray, word: str) -> np.ndarray:
     """The offsets where ``word`` starts, among its occurrences that end at one of ``ends``."""
     ends = ends[ends >= len(word)]
     # The character before each end rules most of them out; only the others are compared in full.
-    starts = ends[stats.codes[ends - 1] == ord(word[-1])] - len(word)
+    starts = ends.compress(stats.codes.take(ends - 1) == ord(word[-1])) - len(word)
     spelled = np.array([ord(char) for char in word], dtype=np.uint32)
     found = (stats.codes[starts[:, None] + np.arange(len(word))] == spelled).all(axis=1)
     return starts[found]
@@ -235,7 +235,8 @@ def _keyword_starts(stats: PageStats, keywords: tuple[str, ...], signatures: np.
         ascii_first, ascii_last = np.minimum(codes[starts], 127), np.minimum(codes[ends - 1], 127)
         return starts[signatures[_signature(ascii_first, ascii_last, ends - starts)]]
 
-    words = stats.word_spans[0][in_hash_set(stats.word_hashes, hashes)]  # lower-cased: a few more than needed
+    # Lower-cased: a few more than needed. ``compress``: faster than a boolean index.
+    words = stats.word_spans[0].compress(in_hash_set(stats.word_hashes, hashes))
     # Only the wide characters inside words: next to any other (curly quotes, dashes), a keyword is a word
     # of its own, found by its hash.
     wide = stats.wide[stats.classes[stats.wide] < WORD_CLASSES]
@@ -329,7 +330,7 @@ def json_features(stats: PageStats) -> np.ndarray:
                                          "no notice about the reader's browser")))
 def notice_features(stats: PageStats) -> np.ndarray:
     """Whether a line asks the reader to enable JavaScript or cookies, or says their browser lacks support."""
-    cues = stats.word_spans[0][in_hash_set(stats.word_hashes, _NOTICE_CUE_HASHES)]
+    cues = stats.word_spans[0].compress(in_hash_set(stats.word_hashes, _NOTICE_CUE_HASHES))
     return _stacked([_matches_on_lines(stats, _NOTICE, cues) > 0])
 
 

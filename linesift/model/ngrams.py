@@ -55,11 +55,12 @@ def word_grams(stats: PageStats) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     head = rank < MAX_WORDS_PER_LINE
     same_line = np.concatenate((lines[1:] == lines[:-1], [False])) & head & (rank + 1 < MAX_WORDS_PER_LINE)
     pairs = same_line[:-1]
+    # ``compress`` rather than a boolean index: several times faster on masks that are not all one value.
     with np.errstate(over="ignore"):
-        bigrams = hashes[:-1][pairs] * _BIGRAM_MIX + hashes[1:][pairs]
-    rows = np.concatenate((lines[head], lines[:-1][pairs]))
-    columns = np.concatenate((rank[head], rank[:-1][pairs] + MAX_WORDS_PER_LINE))
-    return rows, columns, np.concatenate((hashes[head], bigrams))
+        bigrams = hashes[:-1].compress(pairs) * _BIGRAM_MIX + hashes[1:].compress(pairs)
+    rows = np.concatenate((lines.compress(head), lines[:-1].compress(pairs)))
+    columns = np.concatenate((rank.compress(head), rank[:-1].compress(pairs) + MAX_WORDS_PER_LINE))
+    return rows, columns, np.concatenate((hashes.compress(head), bigrams))
 
 
 def word_gram_counts(stats: PageStats) -> np.ndarray:

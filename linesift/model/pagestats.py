@@ -168,7 +168,7 @@ class PageStats:
         where, marks = self._marked
         wanted = np.zeros(len(MARKED) + 1, dtype=bool)
         wanted[[MARKED.index(c) + 1 for c in chars if ord(c) < TABLE_SIZE]] = True
-        found = where[wanted[marks]]
+        found = where.compress(wanted.take(marks))  # faster than indexing, by a boolean mask above all
         wide_chars = [ord(c) for c in chars if ord(c) >= TABLE_SIZE]
         if wide_chars and len(self.wide):
             found = np.union1d(found, self.wide[np.isin(self.codes[self.wide], wide_chars)])
