@@ -67,7 +67,7 @@ def test_train_on_bad_data_names_the_file_and_record(runner: CliRunner, tmp_path
     data.write_text('{"id": "a", "lines": ["x"], "labels": [1]}\n{"id": "b", "lines": ["x", "y"], "labels": [1]}\n', encoding="utf-8")
     out = tmp_path / "model.json"
     message = assert_clean_failure(runner.invoke(cli.app, ["train", str(data), "--out", str(out)]), code=1)
-    assert f"{data}, record 2: 'labels' must be a list with one label per line (2)" in message
+    assert f"{data}: record 2: 'labels' must be a list with one label per line (2)" in message
     assert not out.exists()
 
 

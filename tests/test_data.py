@@ -59,7 +59,7 @@ def test_good_rows(tmp_path: Path) -> None:
 def test_a_blank_line_must_be_labelled_null(tmp_path: Path, line: str, label: object, shown: str) -> None:
     # A blank line only separates blocks: labelled content, it would be a line the model can never keep.
     path = write_jsonl(tmp_path / "d.jsonl", [GOOD, {"id": "p", "lines": ["x", line], "labels": [0, label]}])
-    assert error_of(path) == (f"{path}, record 2: line 2 is blank, its label must be null "
+    assert error_of(path) == (f"{path}: record 2: line 2 is blank, its label must be null "
                               f"(a blank line only separates blocks: it is neither content nor noise), got {shown}")
 
 
@@ -85,26 +85,26 @@ def test_the_seed_loads(seed_pages: list[LabelledPage], seed_text: str) -> None:
 
 def test_bad_json(tmp_path: Path) -> None:
     path = write_jsonl(tmp_path / "d.jsonl", [GOOD, '{"id": "p2", "lines": ['])
-    assert error_of(path).startswith(f"{path}, record 2: not valid JSON (")
+    assert error_of(path).startswith(f"{path}: record 2: not valid JSON (")
 
 
 def test_record_numbers_count_blank_rows(tmp_path: Path) -> None:
     path = tmp_path / "d.jsonl"
     path.write_text(json.dumps(GOOD) + "\n\n" + "{oops}\n", encoding="utf-8")
-    assert error_of(path).startswith(f"{path}, record 3: not valid JSON")
+    assert error_of(path).startswith(f"{path}: record 3: not valid JSON")
 
 
 def test_labels_length_mismatch(tmp_path: Path) -> None:
     path = write_jsonl(tmp_path / "d.jsonl", [dict(GOOD, labels=[0, None, 1])])
-    assert error_of(path) == f"{path}, record 1: 'labels' must be a list with one label per line (5)"
+    assert error_of(path) == f"{path}: record 1: 'labels' must be a list with one label per line (5)"
     path = write_jsonl(tmp_path / "e.jsonl", [dict(GOOD, labels="0,1")])
-    assert error_of(path) == f"{path}, record 1: 'labels' must be a list with one label per line (5)"
+    assert error_of(path) == f"{path}: record 1: 'labels' must be a list with one label per line (5)"
 
 
 @pytest.mark.parametrize(("label", "shown"), [(2, "2"), (-1, "-1"), ("1", "'1'"), (True, "True"), (None, "None"), (0.5, "0.5")])
 def test_label_on_a_non_blank_line_must_be_0_or_1(tmp_path: Path, label: object, shown: str) -> None:
     path = write_jsonl(tmp_path / "d.jsonl", [GOOD, {"id": "p2", "lines": ["a", "b"], "labels": [1, label]}])
-    assert error_of(path) == f"{path}, record 2: line 2 is not blank, its label must be 0 or 1, got {shown}"
+    assert error_of(path) == f"{path}: record 2: line 2 is not blank, its label must be 0 or 1, got {shown}"
 
 
 @pytest.mark.parametrize("page_id", ["missing", "", 7, None])
@@ -113,7 +113,7 @@ def test_id_must_be_a_non_empty_string(tmp_path: Path, page_id: object) -> None:
     if page_id != "missing":
         row["id"] = page_id
     path = write_jsonl(tmp_path / "d.jsonl", [row])
-    assert error_of(path) == f"{path}, record 1: 'id' must be a non-empty string"
+    assert error_of(path) == f"{path}: record 1: 'id' must be a non-empty string"
 
 
 @pytest.mark.parametrize(
@@ -136,7 +136,7 @@ def test_id_must_be_a_non_empty_string(tmp_path: Path, page_id: object) -> None:
 def test_other_malformed_rows(tmp_path: Path, row: object, message: str) -> None:
     path = tmp_path / "d.jsonl"
     path.write_text(json.dumps(row) + "\n", encoding="utf-8")
-    assert error_of(path) == f"{path}, record 1: {message}"
+    assert error_of(path) == f"{path}: record 1: {message}"
 
 
 def test_invalid_utf8_names_the_file(tmp_path: Path) -> None:
@@ -160,10 +160,10 @@ def test_gzip_file_loads_like_the_plain_one(tmp_path: Path, seed_labels_path: Pa
 def test_gzip_errors_name_the_file_and_record(tmp_path: Path) -> None:
     bad_row = tmp_path / "rows.jsonl.gz"
     bad_row.write_bytes(gzip.compress((json.dumps(GOOD) + "\n" + json.dumps({"lines": []}) + "\n").encode()))
-    assert error_of(bad_row) == f"{bad_row}, record 2: 'labels' must be a list with one label per line (0)"
+    assert error_of(bad_row) == f"{bad_row}: record 2: 'labels' must be a list with one label per line (0)"
     corrupt = tmp_path / "corrupt.jsonl.gz"
     corrupt.write_bytes(b"this is not gzip data")  # read as what its bytes are, as predict reads it
-    assert error_of(corrupt).startswith(f"{corrupt}, record 1: not valid JSON")
+    assert error_of(corrupt).startswith(f"{corrupt}: record 1: not valid JSON")
     truncated = tmp_path / "truncated.jsonl.gz"
     truncated.write_bytes(gzip.compress(((json.dumps(GOOD) + "\n") * 50).encode())[:-20])
     assert error_of(truncated).startswith(f"{truncated}: cannot read (")

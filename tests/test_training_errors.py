@@ -84,7 +84,7 @@ def test_train_refuses_a_labelled_blank_line(runner: CliRunner, tmp_path: Path, 
                                                 {"id": "b", "lines": NEWS, "labels": [0, label, 1, 0]}])
     out = tmp_path / "model.json"
     message = failure(run(runner, ["train", str(data), "--out", str(out)], [data]), EXIT_BAD_DATA)
-    assert message == (f"error: {data}, record 2: line 2 is blank, its label must be null "
+    assert message == (f"error: {data}: record 2: line 2 is blank, its label must be null "
                        f"(a blank line only separates blocks: it is neither content nor noise), got {label}")
     assert not out.exists()
 

@@ -31,7 +31,7 @@ def subset() -> list[LabelledPage]:
     with gzip.open(corpus, "rt", encoding="utf-8") as rows:
         for number, row in enumerate(rows):
             if number % RECORD["every_nth_page"] == 0:
-                pages.append(parse_page(json.loads(row), f"{corpus}, record {number + 1}"))
+                pages.append(parse_page(json.loads(row), f"{corpus}: record {number + 1}"))
     return pages
 
 

@@ -168,7 +168,7 @@ def load_pages(paths: Sequence[Path], progress: Progress = no_progress) -> list[
                 for number, raw in enumerate(stream, start=1):
                     if not raw.strip():
                         continue
-                    where = f"{file}, record {number}"
+                    where = f"{file}: record {number}"
                     try:
                         row = json.loads(raw)
                     except json.JSONDecodeError as error:
