@@ -415,9 +415,10 @@ InputFormat = Literal["auto", "text", "html", "jsonl", "warc", "parquet"]
 InputFormatOption = Annotated[InputFormat, typer.Option("--input-format", help=(
     "Kind of input (auto: by magic bytes, then name; a page opening with <!doctype html>, <html>, <head>, <body>, <meta> or <title> is HTML; "
     "stdin is JSONL when its first lines are JSON objects)."))]
-TextFieldOption = Annotated[Optional[str], typer.Option("--text-field", help=(
-    f"JSONL field or Parquet column holding the text (default: {DEFAULT_TEXT_FIELD}); refused when no input is JSONL or Parquet; "
-    "a directory may hold any kind."))]
+_TEXT_FIELD_HELP = (f"JSONL field or Parquet column holding the text (default: {DEFAULT_TEXT_FIELD}); refused when no input is "
+                    "JSONL or Parquet")
+TextFieldOption = Annotated[Optional[str], typer.Option("--text-field", help=f"{_TEXT_FIELD_HELP}; a directory may hold any kind.")]
+ExplainTextFieldOption = Annotated[Optional[str], typer.Option("--text-field", help=f"{_TEXT_FIELD_HELP}.")]
 OutputFormat = Literal["text", "jsonl"]
 EXIT_BAD_DATA = 1
 EXIT_BROKEN_PIPE = 128 + signal.SIGPIPE  # what a shell reports for a tool stopped by a closed pipe
@@ -703,7 +704,7 @@ def explain(
         "For JSONL, WARC and Parquet input: explain the page of this record (1-based, as predict's messages number them); "
         "a file of one record needs none."))] = None,
     input_format: InputFormatOption = "auto",
-    text_field: TextFieldOption = None,
+    text_field: ExplainTextFieldOption = None,
     top: Annotated[int, typer.Option("--top", min=0, help="Reasons shown for and against each line.")] = DEFAULT_TOP,
     output_format: Annotated[Literal["table", "jsonl"], typer.Option("--format", help="table: for reading; jsonl: one record per line.")] = "table",
     model_path: ModelOption = None,
