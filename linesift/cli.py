@@ -456,8 +456,7 @@ def predict(
 ) -> None:
     """Clean pages, JSONL, WARC/WET or Parquet: text pages give their content lines, records gain linesift_text.
 
-    HTML pages (and HTML records of WARC files) are parsed into blocks and cleaned by the model of HTML pages: each
-    kept block is a line of the output."""
+    HTML pages and WARC HTML records are parsed into blocks, cleaned by the model of HTML pages: a kept block a line."""
     # A bad model file is a usage error, reported before any input is read. The built-in model of HTML pages is
     # loaded where an HTML page needs it: cleaning text never reads it.
     model = _load(model_path, keep_repeats=keep_repeats)
