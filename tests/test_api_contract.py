@@ -118,6 +118,8 @@ def test_clean_many_names_the_item_that_is_not_text(builtin_model: Sifter) -> No
         builtin_model.clean_many([PAGE, PAGE.encode()])
     with pytest.raises(TypeError, match=r"^page 3: an HTML page must be str, not int$"):
         load_model(input="html").clean_html_many(["<p>one</p>", "<p>two</p>", 3])
+    with pytest.raises(TypeError, match=r"^an HTML page must be str, not bytes"):  # one page: no number
+        load_model(input="html").clean_html(b"<p>one</p>")
 
 
 # --- pages --------------------------------------------------------------------------------------

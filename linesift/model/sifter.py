@@ -323,7 +323,7 @@ class Sifter:
 
         Raises as :meth:`predict_html` does.
         """
-        return self.clean_html_many([html], threshold)[0]
+        return self._joined_html([_checked_html(html)], threshold)[0]
 
     def clean_html_many(self, htmls: Iterable[str], threshold: float | None = None) -> list[str]:
         """``clean_html`` of every HTML page of ``htmls``, an iterable of ``str``, in order, scored in batches: faster
@@ -333,7 +333,9 @@ class Sifter:
         or byte) or holds an item that is not a ``str``; otherwise as :meth:`clean_html`.
         """
         _refuse_one_page(htmls, "clean_html_many", "clean_html(html)")
-        pages = _each_checked(htmls, _checked_html)
+        return self._joined_html(_each_checked(htmls, _checked_html), threshold)
+
+    def _joined_html(self, pages: list[HtmlPage], threshold: float | None) -> list[str]:
         text_pages = [page.text_page() for page in pages]
         return [join_kept(text_page, decision.keep(text_page))
                 for text_page, decision in zip(text_pages, self.decide_html_many(pages, threshold))]
