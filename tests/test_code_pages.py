@@ -96,13 +96,16 @@ def test_a_page_with_prose_is_not_code(name: str) -> None:
     assert not any(line.code_page for line in MODEL.predict_lines(text))
 
 
+CUT = 0.2
+
+
 def test_a_page_of_code_repeating_itself_has_no_copies() -> None:
     """On a page of code alone no line is content, so none repeats a content line above it."""
-    line = SHORT_CODE[11]  # both copies reach the page's cut (P 0.35 and 0.22): the second was marked a repeat
+    line = SHORT_CODE[11]  # both copies reach a cut of 0.2 (P 0.35 and 0.22): the second was marked a repeat
     page = Page.from_text("\n".join([line, line]))
-    decision = MODEL.decide(page)
-    assert (decision.p >= decision.cut).all()
-    assert [(line.code_page, line.repeats_line) for line in MODEL.predict_lines(page.text)] == [(True, None)] * 2
+    decision = MODEL.decide(page, CUT)
+    assert (decision.p >= CUT).all()
+    assert [(line.code_page, line.repeats_line) for line in MODEL.predict_lines(page.text, CUT)] == [(True, None)] * 2
 
 
 def test_the_prose_beside_a_snippet_is_kept() -> None:

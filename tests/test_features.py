@@ -174,6 +174,8 @@ def test_terminal_inside_closing_bracket() -> None:
         ("var x = typeof y;", 2 / 5, 2 / 13, 1),
         ("The windows are open", 0.0, 0.0, 0),
         ("documentation.", 0.0, 0.0, 0),
+        ("=====", 0.0, 5 / 5, 0),  # a Markdown heading's underline, not five thirds of "==="
+        ("==== Notes ====", 0.0, 8 / 13, 0),
         ("", 0.0, 0.0, 0),
     ],
 )

@@ -68,6 +68,18 @@ def test_each_page_gets_at_least_its_floor_of_lines_right(name: str, models: tup
     assert right >= FLOORS[name], f"{name}: {right} lines right, floor {FLOORS[name]}"
 
 
+def test_a_heading_underlined_as_markdown_allows_leaves_the_page_as_it_was(models: tuple[Sifter, Sifter]) -> None:
+    """markdownify's default style and reader services underline headings with "=" (setext): such a line counted as
+    nine JavaScript tokens, and the paragraph under it dropped."""
+    page = (FIXTURES / "docs.md").read_text(encoding="utf-8")
+    headline = "Skipping bad lines when reading CSV"
+    underlined = page.replace(f"# {headline}", f"{headline}\n{'=' * len(headline)}")
+    assert underlined != page
+    labels = {line.text: line.label for line in models[0].predict_lines(page)}
+    labels[headline] = labels.pop(f"# {headline}")
+    assert {line.text: line.label for line in models[0].predict_lines(underlined) if line.text in labels} == labels
+
+
 def test_the_forum_thread_as_html_keeps_every_post_and_drops_their_chrome(models: tuple[Sifter, Sifter]) -> None:
     lines = decided("forum.html", models)
     kept = [line.text for line in lines if line.label == "content"]

@@ -80,8 +80,11 @@ _STOP_WORDS = (  # noqa: SIM905 - a word list per language reads better as one s
     "de het een en van op te dat niet zijn"
 ).split()
 
+# ``===`` alone: a longer run of "=" underlines a Markdown heading or parts a text ("=====" was nine tokens, and its
+# neighbours dropped as lines beside a script).
 _JS_TOKENS = re.compile(
-    r"=>|===|!==|\b(?:function|var|let|const|typeof|return|undefined|null)\b|(?:window|document|this)\.[A-Za-z_$]|\)\s*\{|\}\)"
+    r"=>|(?<!=)===(?!=)|!==|\b(?:function|var|let|const|typeof|return|undefined|null)\b|(?:window|document|this)\.[A-Za-z_$]"
+    r"|\)\s*\{|\}\)"
 )
 _JSON_CONTEXT = re.compile(r"[\"“”]@(?:context|type)[\"“”]")
 _JSON_KEY_VALUE = re.compile(r"[\"“”][\w@$.-]{1,40}[\"“”]\s*:")
