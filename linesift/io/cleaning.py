@@ -150,7 +150,10 @@ def _clean_scored_together(model: Sifter, documents: Sequence[Document], texts: 
                            results: list[Cleaned], threshold: float | None, spans: bool, reasons: bool) -> None:
     """Clean the documents at the keys of ``texts`` (their text, and their structure for a model of HTML pages)
     with ``model``, in batches, writing each :class:`Cleaned` to ``results`` at the document's index."""
-    pages = [Page.from_text(text) for text, _ in texts.values()]
+    # An HTML page's blocks are lines as they are, one per block of its structure, as ``HtmlPage.text_page`` makes
+    # them: a block holding most of the page is not cut into pieces, which the structure has no entries for.
+    pages = [Page.from_text(text) if structure is None else Page.from_lines(text.split("\n"))
+             for text, structure in texts.values()]
     structures = [cast(Structure, structure) for _, structure in texts.values()] if model.input == "html" else None
     scored_pages = list(zip(texts.items(), pages))
     done = 0
