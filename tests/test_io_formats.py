@@ -194,6 +194,18 @@ def test_warc_responses_sent_compressed_or_in_chunks_are_read_as_sent(tmp_path: 
     assert "crawl.warc: record 7: cannot decode its HTTP body (gzip data ends early: the body was cut)" in result.stderr
 
 
+def test_a_warc_response_whose_media_type_is_in_capitals_is_read(tmp_path: Path) -> None:
+    """Media types are case-insensitive: "TEXT/HTML" and "Text/Html" responses were passed over without a word."""
+    page = html_page(4)
+    archive = b"".join(
+        warc_record("response", http_response("", body=page.encode()).replace(b"text/html", kind),
+                    uri=f"http://a.example/{k}", content_type="application/http; msgtype=response")
+        for k, kind in enumerate((b"TEXT/HTML", b"Text/Html", b"text/html")))
+    (tmp_path / "crawl.warc").write_bytes(archive)
+    out = [json.loads(line) for line in run(str(tmp_path / "crawl.warc")).stdout.splitlines()]
+    assert [r["linesift_text"] for r in out] == [HTML_MODEL.clean_html(page)] * 3
+
+
 def test_a_warc_response_is_decoded_in_the_charset_its_http_header_names(tmp_path: Path) -> None:
     """A page without a <meta> charset, served as KOI8-R: detection guessed short pages wrong; the header was never read."""
     text = "Сегодня хорошая погода в Москве, и все гуляют в парке у реки."

@@ -374,7 +374,7 @@ class Source:
                 yield self.bad_record(number, f"truncated: {expected - missing} of {expected} content bytes", headers)
             elif record.record_type == WarcRecordType.conversion:
                 yield Record(number, Document(text=body.decode("utf-8", errors="replace")), headers, size=len(body))
-            elif "html" in (record.http_content_type or ""):
+            elif "html" in (record.http_content_type or "").lower():  # media types are case-insensitive
                 try:
                     page = _http_body(body, record.http_headers)
                 except OSError as error:
