@@ -401,7 +401,9 @@ NEIGHBOURS = "neighbours"
 CONTEXT = "context"
 REPEAT = "repeat"
 CODE_PAGE = "code_page"
-_SUMMED_REASONS = (*FAMILIES, NEIGHBOURS, NGRAMS, MARKUP)
+# MARKUP is also the name of the family of HTML tags left in the text: a model of HTML pages counts its markup's
+# columns there, once.
+_SUMMED_REASONS = tuple(dict.fromkeys((*FAMILIES, NEIGHBOURS, NGRAMS, MARKUP)))
 DROP_REASONS = (*_SUMMED_REASONS, CONTEXT, REPEAT, CODE_PAGE)
 
 

@@ -196,3 +196,11 @@ def test_cli_table_does_not_interpret_markup(tmp_path: Path) -> None:
     result = runner.invoke(app, ["explain", str(page), "--line", "1"])
     assert result.exit_code == 0, result.output
     assert "[bold red]not markup[/]" in result.stdout
+
+
+def test_each_drop_reason_is_named_once() -> None:
+    # "markup" was listed twice (the family of HTML tags in text, and the markup of HTML pages): a line could be
+    # given to the second, and its count overwrote the first's in the per-page counts.
+    from linesift.explain import DROP_REASONS
+
+    assert len(DROP_REASONS) == len(set(DROP_REASONS))
