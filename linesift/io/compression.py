@@ -126,7 +126,10 @@ def compressed_writer(raw: BinaryIO, compression: Compression | None) -> Iterato
     if compression is None:
         yield raw
     elif compression == "gzip":
-        with gzip.GzipFile(filename="", fileobj=raw, mode="wb", mtime=0) as stream:  # no name, no time: same input, same bytes
+        # No name, no time: same input, same bytes. Level 6, gzip's own default: 9 (Python's) wrote 22.5 MB/s against
+        # 34.3 on 40 MB of the corpus's JSONL, for 0.2316 against 0.2328 of its size, and the output is written by
+        # the one main process, whatever --jobs is.
+        with gzip.GzipFile(filename="", fileobj=raw, mode="wb", mtime=0, compresslevel=6) as stream:
             yield stream  # type: ignore[misc]
     else:
         with zstandard.ZstdCompressor().stream_writer(raw, closefd=False) as stream:
