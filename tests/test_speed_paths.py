@@ -44,7 +44,7 @@ MARKDOWN_PAGES = 5
 
 HOSTILE_LINES = (
     "a@b.c+d@e.f x+y@z.q mail me: joe.doe+tag@example.co.uk, @context",
-    "===> => === !== ) { }) (a)  {b} x=>y function(){return null;} var x = typeof y; let z; const w",
+    "===> => === !== ==== x ==== a===b ====>= ) { }) (a)  {b} x=>y function(){return null;} var x = typeof y; let z; const w",
     "😀var😀 ™function→ 日本var語 xvar var_ _var Var VAR undefined€ €null",
     "’var’ —function— “null” don’t return’s «typeof» ‘this.x’ –let– …const",
     "xthis.y this.x window.location document.cookie this. window.1 mydocument.body",
@@ -267,8 +267,9 @@ def test_matching_lines_with_a_character_is_finditer(stats: list[PageStats], pat
 
 def test_candidate_patterns_are_the_ones_the_candidates_were_derived_from() -> None:
     """The candidate offsets follow each pattern's first characters: a changed pattern needs new candidates."""
-    assert F._JS_TOKENS.pattern == (
-        r"=>|===|!==|\b(?:function|var|let|const|typeof|return|undefined|null)\b|(?:window|document|this)\.[A-Za-z_$]|\)\s*\{|\}\)"
+    assert F._JS_TOKENS.pattern == (  # the lookbehind reads before a candidate, as finditer's search does
+        r"=>|(?<!=)===(?!=)|!==|\b(?:function|var|let|const|typeof|return|undefined|null)\b|(?:window|document|this)\.[A-Za-z_$]"
+        r"|\)\s*\{|\}\)"
     )
     assert F._JSON_KEY_VALUE.pattern.startswith(r"[\"“”]") and F._QUOTES == "\"“”"
     assert F._URL.pattern == r"https?://\S+|www\.\S+"
