@@ -32,6 +32,7 @@ import os
 import re
 import stat
 import zlib
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -197,11 +198,13 @@ def check_inputs(names: list[str], pattern: str = DEFAULT_GLOB) -> None:
     a typo should not cost hours of cleaning, nor a wrong ``pattern`` pass for a clean corpus."""
     if names.count(STDIN) > 1:  # the second read would find it empty
         raise InputError(f"{STDIN_NAME} ('-') is named {names.count(STDIN)} times: it can be read once")
-    real = [os.path.realpath(name) for name in names if name != STDIN]
-    twice = next((name for name in names if name != STDIN and real.count(os.path.realpath(name)) > 1), None)
-    if twice is not None:  # its output would be written twice, or its pages cleaned twice
-        raise InputError(f"{twice} is named {real.count(os.path.realpath(twice))} times (or by another path): name each "
-                         "input once")
+    # Its output would be written twice, or its pages cleaned twice. Counted, not searched: a shell's glob can name
+    # thousands of shards.
+    real = [(name, os.path.realpath(name)) for name in names if name != STDIN]
+    times = Counter(path for _, path in real)
+    twice = next(((name, times[path]) for name, path in real if times[path] > 1), None)
+    if twice is not None:
+        raise InputError(f"{twice[0]} is named {twice[1]} times (or by another path): name each input once")
     for name in names:
         if name != STDIN and not os.path.exists(name):
             raise InputError(f"{name}: {_why_missing(name)}")
