@@ -129,8 +129,8 @@ def test_id_must_be_a_non_empty_string(tmp_path: Path, page_id: object) -> None:
         ({"id": "p", "lines": ["a"], "labels": [1], "page_type": ["x"]}, "'page_type' must be a string, not list"),
         # predict refuses such a page; training took 1.4 GB for one of 20 million characters.
         ({"id": "p", "lines": ["x" * 10_000_001], "labels": [1]},
-         "a page of 10,000,001 characters on 1 lines, more than the 10,000,000 characters or 200,000 lines predict "
-         "cleans (see docs/limits.md)"),
+         "page has 10,000,001 characters, more than the 10,000,000 linesift cleans at once (see docs/limits.md); split "
+         "it into smaller documents"),
     ],
 )
 def test_other_malformed_rows(tmp_path: Path, row: object, message: str) -> None:

@@ -24,7 +24,7 @@ import numpy as np
 import zstandard
 
 from linesift.io.compression import open_decompressed
-from linesift.limits import MAX_PAGE_CHARS, MAX_PAGE_LINES
+from linesift.limits import PageTooLargeError, check_page_size
 from linesift.model.segment import Page, continues, laid_out
 from linesift.model.structure import Structure
 from linesift.training.progress import Progress, no_progress
@@ -121,10 +121,10 @@ def parse_page(row: object, where: str) -> LabelledPage:
     if broken is not None:
         raise DataError(f"{where}: line {broken + 1} holds a line break: give each line of the page as its own entry")
     # As predict refuses such a page: one over the limits took 1.4 GB to learn from (docs/limits.md).
-    chars = sum(map(len, lines)) + max(len(lines) - 1, 0)
-    if chars > MAX_PAGE_CHARS or len(lines) > MAX_PAGE_LINES:
-        raise DataError(f"{where}: a page of {chars:,} characters on {len(lines):,} lines, more than the "
-                        f"{MAX_PAGE_CHARS:,} characters or {MAX_PAGE_LINES:,} lines predict cleans (see docs/limits.md)")
+    try:
+        check_page_size("\n".join(lines))
+    except PageTooLargeError as error:
+        raise DataError(f"{where}: {error}") from None
     if not isinstance(labels, list) or len(labels) != len(lines):
         raise DataError(f"{where}: 'labels' must be a list with one label per line ({len(lines)})")
     values = np.empty(len(lines), dtype=np.int8)
