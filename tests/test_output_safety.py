@@ -311,3 +311,17 @@ def test_records_alone_on_stdout_run_on_as_one_jsonl_stream(tmp_path: Path) -> N
         (tmp_path / name).write_text(json.dumps({"text": page(1)}) + "\n")
     result = predict(tmp_path / "a.jsonl", tmp_path / "b.jsonl")
     assert result.exit_code == 0 and "\f" not in result.stdout and len(result.stdout.splitlines()) == 2
+
+
+def test_a_stop_while_the_temporary_file_is_made_leaves_none(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ctrl-C (or SIGTERM, raised as SystemExit) between the temporary file's creation and the block that removes it
+    left it in the output directory."""
+    from linesift import atomic
+
+    def interrupted(*args: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(atomic.os, "chmod", interrupted)
+    with pytest.raises(KeyboardInterrupt), atomic.atomic_path(tmp_path / "out.jsonl"):
+        pass
+    assert list(tmp_path.iterdir()) == []
